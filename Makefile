@@ -1,0 +1,37 @@
+# Two commands: `make lab` and `make test`. Both bootstrap .venv when it is missing and
+# skip the install when pyproject.toml has not changed since the last one.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.studykit-installed
+
+.PHONY: setup lab test lint bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "studykit needs Python 3.11 or newer: run 'make PYTHON=python3.12 ...'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks \
+	  --LabApp.default_url=/lab/tree/00-index.ipynb
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,289 @@
+"""The structure of a document: frozen, slotted dataclasses holding tuples.
+
+Every element carries ``start`` and ``end``: character offsets into ``Source.text``, the decoded
+text (after a BOM is removed and before any other change; line endings are kept as they were, so
+``\\r\\n`` counts as two characters). For HTML, ``Source.text`` is the article text extracted from
+the page, and offsets refer to it. ``source.text[el.start:el.end] == el.text`` holds for every
+element.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import SectionNotFoundError
+
+SourceFormat = Literal["text", "html"]
+BoilerplateKind = Literal[
+    "banner", "breadcrumb", "controls", "editor", "footer", "navigation", "other"
+]
+TitleBlockKind = Literal["title", "subtitle", "dateline", "speaker", "meta", "byline"]
+
+PREAMBLE_KEY = "0"
+"""Section path of the untitled preamble (level 0) in token tables and analyses."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Decoded text and where it came from.
+
+    ``lead_spans`` lists ``(start, end)`` spans that the reader already knows are paragraph leads,
+    such as the ``<strong>`` run that opens an HTML paragraph.
+    """
+
+    text: str
+    name: str
+    encoding: str
+    format: SourceFormat = "text"
+    path: Path | None = None
+    lead_spans: tuple[tuple[int, int], ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"Source({self.name!r}, {len(self.text):,} chars, encoding={self.encoding!r}, "
+            f"format={self.format!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the source text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    """Page furniture kept aside from the article: banners, breadcrumbs, footers and the like."""
+
+    start: int
+    end: int
+    text: str
+    kind: BoilerplateKind = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class TitleLine:
+    """One line of the title block: the title, a subtitle, a dateline, a speaker, meta or byline."""
+
+    start: int
+    end: int
+    text: str
+    kind: TitleBlockKind
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Publication facts: ``date`` as YYYY-MM-DD, ``time`` as HH:MM[:SS], ``source`` and ``author``."""
+
+    date: str | None = None
+    time: str | None = None
+    source: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A body paragraph. ``lead`` is its short first sentence when that acts as a sub-heading."""
+
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Sentence, ...]
+    lead: str | None = None
+
+    @property
+    def lead_end(self) -> int | None:
+        """Offset where the lead ends, or None."""
+        return self.start + len(self.lead) if self.lead is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """The heading line of a section, with the marker (``一、``) included in ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A node of the section tree.
+
+    ``level`` 0 is the untitled preamble; 1 is ``一、`` (or ``第一部分``), 2 is ``（一）``, 3 is ``1.``.
+    ``label`` is the number as written (``一``, ``1``, ``第一部分``); ``path`` joins the labels from
+    the root (``一/二``) and is unique within a document. ``paragraphs`` are the section's own
+    paragraphs, before its first child.
+    """
+
+    level: int
+    label: str | None
+    title: str | None
+    start: int
+    end: int
+    path: str
+    heading: Heading | None = None
+    paragraphs: tuple[Paragraph, ...] = ()
+    children: tuple[Section, ...] = ()
+
+    def walk(self) -> Iterator[Section]:
+        """This section and all its descendants, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def all_paragraphs(self) -> Iterator[Paragraph]:
+        """Paragraphs of this section and its descendants, in document order."""
+        for sec in self.walk():
+            yield from sec.paragraphs
+
+    @property
+    def display(self) -> str:
+        """A short human name: ``一 自觉扛起…`` or ``导语`` for the preamble."""
+        if self.level == 0:
+            return "导语"
+        return " ".join(x for x in (self.label, self.title) if x)
+
+    def __repr__(self) -> str:
+        return _text_outline([self])
+
+    def _repr_html_(self) -> str:
+        return _html_outline([self])
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed document: title block, boilerplate and the section tree, all with offsets."""
+
+    source: Source
+    title: str | None
+    meta: Meta
+    byline: str | None
+    title_block: tuple[TitleLine, ...]
+    boilerplate: tuple[Boilerplate, ...]
+    sections: tuple[Section, ...]
+    _index: dict[str, Section] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for sec in self.walk():
+            self._index[sec.path] = sec
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def walk(self) -> Iterator[Section]:
+        """Every section, depth first, in document order."""
+        for sec in self.sections:
+            yield from sec.walk()
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(p for sec in self.walk() for p in sec.paragraphs)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every section path, in document order (``0`` is the preamble)."""
+        return tuple(self._index)
+
+    @property
+    def top_labels(self) -> tuple[str, ...]:
+        """Paths of the top-level titled sections (``一``, ``二``…), without the preamble."""
+        return tuple(s.path for s in self.sections if s.level > 0)
+
+    def section(self, label: str) -> Section:
+        """The section with this path (``三``, ``一/二``), or a clear error listing valid ones."""
+        key = label.strip().strip("、.．")
+        if key in self._index:
+            return self._index[key]
+        for sec in self.walk():  # allow the written label of a unique section, e.g. 第一部分
+            if sec.label == key:
+                return sec
+        raise SectionNotFoundError(section_not_found_message(label, self.labels))
+
+    def elements(self) -> Iterator[tuple[str, int, int]]:
+        """``(kind, start, end)`` for every top-level element, sorted by start.
+
+        Kinds: ``boilerplate``, ``title``, ``heading``, ``paragraph``. Together they cover every
+        non-whitespace character of the text exactly once.
+        """
+        items: list[tuple[str, int, int]] = [("boilerplate", b.start, b.end) for b in self.boilerplate]
+        items += [("title", t.start, t.end) for t in self.title_block]
+        for sec in self.walk():
+            if sec.heading is not None:
+                items.append(("heading", sec.heading.start, sec.heading.end))
+            items += [("paragraph", p.start, p.end) for p in sec.paragraphs]
+        return iter(sorted(items, key=lambda x: (x[1], x[2])))
+
+    def __repr__(self) -> str:
+        head = f"Document({self.title or '(无标题)'!s}"
+        if self.meta.date:
+            head += f", {self.meta.date}"
+        head += f", {len(self.paragraphs)} paragraphs)"
+        return head + "\n" + _text_outline(self.sections)
+
+    def _repr_html_(self) -> str:
+        meta = " · ".join(x for x in (self.meta.date, self.meta.source, self.meta.author) if x)
+        title = html.escape(self.title or "（无标题）")
+        parts = [f"<div class='studykit-doc'><h3 style='margin:0'>{title}</h3>"]
+        if meta:
+            parts.append(f"<div style='color:#666'>{html.escape(meta)}</div>")
+        if self.byline:
+            parts.append(f"<div style='color:#666'>{html.escape(self.byline)}</div>")
+        parts.append(_html_outline(self.sections))
+        parts.append("</div>")
+        return "".join(parts)
+
+
+def section_not_found_message(label: str, labels: tuple[str, ...] | list[str]) -> str:
+    shown = " ".join(x for x in labels if x != PREAMBLE_KEY) or "(none)"
+    return (
+        f"没有找到章节「{label}」 / no section {label}: choose one of {shown}"
+        + (f" (or {PREAMBLE_KEY} for the preamble)" if PREAMBLE_KEY in labels else "")
+    )
+
+
+def _count_chars(sec: Section) -> int:
+    return sum(len(p.text) for p in sec.all_paragraphs())
+
+
+def _text_outline(sections: tuple[Section, ...] | list[Section]) -> str:
+    lines: list[str] = []
+    for top in sections:
+        for sec in top.walk():
+            indent = "  " * max(sec.level - 1, 0)
+            lead_n = sum(1 for p in sec.paragraphs if p.lead)
+            lines.append(
+                f"{indent}{sec.display}  [{len(sec.paragraphs)} 段, {_count_chars(sec)} 字"
+                + (f", {lead_n} 个段首句" if lead_n else "")
+                + "]"
+            )
+    return "\n".join(lines)
+
+
+def _html_outline(sections: tuple[Section, ...] | list[Section]) -> str:
+    def node(sec: Section) -> str:
+        label = html.escape(sec.display)
+        info = f"<span style='color:#888'> · {len(sec.paragraphs)} 段 · {_count_chars(sec)} 字</span>"
+        leads = "".join(
+            f"<li style='color:#555'>{html.escape(p.lead)}</li>" for p in sec.paragraphs if p.lead
+        )
+        kids = "".join(node(c) for c in sec.children)
+        inner = (f"<ul>{leads}</ul>" if leads else "") + (f"<ul>{kids}</ul>" if kids else "")
+        return f"<li><b>{label}</b>{info}{inner}</li>"
+
+    return "<ul class='studykit-outline'>" + "".join(node(s) for s in sections) + "</ul>"
