@@ -31,7 +31,7 @@ def simplified_shadow(text: str) -> str:
     conv = _t2s()
     if conv is None:
         return text
-    chars = {c for c in text if ord(c) > 0x2E7F}
+    chars = {c for c in set(text) if ord(c) > 0x2E7F}
     if not chars:
         return text
     joined = "\n".join(sorted(chars))

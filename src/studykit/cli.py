@@ -1,0 +1,70 @@
+"""Command line: ``studykit outline PATH``, and the analyses without Jupyter.
+
+Errors that studykit raises on purpose print one line to stderr and exit with status 2; no
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from .errors import StudykitError
+
+Command = Callable[[argparse.Namespace], str]
+_COMMANDS: dict[str, Command] = {}
+
+
+def _outline(args: argparse.Namespace) -> str:
+    from .outline import outline_dict, outline_markdown, outline_text
+    from .parse import parse_document
+    from .read import read_source
+
+    doc = parse_document(read_source(args.path, encoding=args.encoding))
+    if args.format == "json":
+        return json.dumps(outline_dict(doc), ensure_ascii=False, indent=2)
+    if args.format == "markdown":
+        return outline_markdown(doc)
+    return outline_text(doc)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studykit", description="Study a Chinese document: structure, terms, contexts."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("outline", help="print the document's structure")
+    p.add_argument("path")
+    p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
+    p.add_argument("--format", choices=("json", "text", "markdown"), default="text")
+    p.set_defaults(func=_outline)
+    _add_analysis_commands(sub)
+    return parser
+
+
+def _add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    try:
+        from .cli_analyses import add_commands
+    except ImportError:  # the analysis layer is optional for the outline command
+        return
+    add_commands(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        out = args.func(args)
+    except StudykitError as exc:
+        print(f"studykit: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,307 @@
+"""The structure parser: seed facts, every heading style, every trap, lossless on anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studykit.errors import SectionNotFoundError, StudykitError
+from studykit.model import Document, Source
+from studykit.parse import parse_document
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt"
+
+
+def doc_of(text: str) -> Document:
+    return parse_document(Source(text, "<test>", "utf-8"))
+
+
+def assert_lossless(doc: Document) -> None:
+    text = doc.text
+    covered = [False] * len(text)
+    last_end = -1
+    for _kind, s, e in doc.elements():
+        assert s >= last_end, "elements overlap"
+        last_end = e
+        for i in range(s, e):
+            covered[i] = True
+    for i, ch in enumerate(text):
+        assert covered[i] or ch.isspace(), f"character {ch!r} at {i} belongs to no element"
+    for b in doc.boilerplate:
+        assert text[b.start : b.end] == b.text
+    for t in doc.title_block:
+        assert text[t.start : t.end] == t.text
+    for sec in doc.walk():
+        if sec.heading:
+            assert text[sec.heading.start : sec.heading.end] == sec.heading.text
+        for p in sec.paragraphs:
+            assert text[p.start : p.end] == p.text
+            for snt in p.sentences:
+                assert text[snt.start : snt.end] == snt.text
+                assert p.start <= snt.start < snt.end <= p.end
+
+
+def outline(doc: Document) -> list[tuple[int, str | None, str | None]]:
+    return [(s.level, s.label, s.title) for s in doc.walk()]
+
+
+# --- the seed ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return parse_document(Source(SEED.read_text(encoding="utf-8"), SEED.name, "utf-8"))
+
+
+def test_seed_title_meta_byline(seed: Document) -> None:
+    assert seed.title == "推动政协党建与履职工作深度融合"
+    assert seed.meta.date == "2020-12-16"
+    assert seed.meta.time == "10:20:27"
+    assert seed.meta.source == "广西日报"
+    assert seed.meta.author == "杜伟"
+    assert seed.byline == "广西省南宁市政协党组书记、主席 杜伟"
+
+
+def test_seed_sections(seed: Document) -> None:
+    assert outline(seed) == [
+        (0, None, None),
+        (1, "一", "自觉扛起党对人民政协领导的重大政治责任"),
+        (1, "二", "坚持建言资政和凝聚共识双向发力"),
+        (1, "三", "促进政协党建与履职工作共同提升"),
+        (1, "四", "加强政协党建与履职融合的制度保障"),
+    ]
+    pre = seed.sections[0]
+    assert len(pre.paragraphs) == 1 and pre.paragraphs[0].text.startswith("习近平总书记强调")
+    assert [len(s.paragraphs) for s in seed.sections] == [1, 3, 3, 4, 5]
+
+
+def test_seed_paragraphs_and_leads(seed: Document) -> None:
+    assert len(seed.paragraphs) == 16
+    leads = [p.lead for p in seed.paragraphs if p.lead]
+    assert len(leads) == 11
+    assert leads[0] == "加强党对政协工作的全面领导,确保正确履职方向。"
+    assert leads[-1] == "建立党建与履职融合机制。"
+    # A long first sentence followed by more text is not a lead.
+    third = seed.section("三").paragraphs[0]
+    assert third.text.startswith("政协党组是同级党委") and third.lead is None
+
+
+def test_seed_boilerplate(seed: Document) -> None:
+    kinds = [b.kind for b in seed.boilerplate]
+    assert kinds[:2] == ["banner", "breadcrumb"]
+    texts = " ".join(b.text for b in seed.boilerplate)
+    assert "版权所有" in texts and "公网安备" in texts and "www.cslai.org" in texts
+    for p in seed.paragraphs:
+        assert "版权所有" not in p.text and "您的位置" not in p.text and "公网安备" not in p.text
+
+
+def test_seed_lossless_and_sentences(seed: Document) -> None:
+    assert_lossless(seed)
+    first = seed.section("一").paragraphs[1]
+    assert first.sentences[0].text == "加强党对政协工作的全面领导,确保正确履职方向。"
+    # ASCII commas never end a sentence.
+    assert all(not s.text.endswith(",") for p in seed.paragraphs for s in p.sentences)
+
+
+def test_section_lookup_error_lists_labels(seed: Document) -> None:
+    with pytest.raises(SectionNotFoundError) as err:
+        seed.section("五")
+    msg = str(err.value)
+    assert "没有找到章节「五」" in msg and "一 二 三 四" in msg
+    assert seed.section("三、").label == "三"
+
+
+def test_reprs(seed: Document) -> None:
+    assert "推动政协党建" in repr(seed) and "一 自觉扛起" in repr(seed)
+    html = seed._repr_html_()
+    assert "<ul" in html and "加强党对政协工作的全面领导" in html
+    assert "一 自觉扛起" in repr(seed.section("一"))
+
+
+# --- heading styles ------------------------------------------------------------------------------
+REPORT = """政府工作报告
+——2024年3月5日在第十四届全国人民代表大会第二次会议上
+国务院总理　李强
+
+各位代表：
+　　现在，我代表国务院，向大会报告政府工作，请予审议。报告共分三部分：一、2023年工作回顾；二、2024年总体要求；三、2024年政府工作任务。
+一、2023年工作回顾
+　　过去一年是全面贯彻党的二十大精神的开局之年。一是经济回升向好，二是就业物价总体平稳。
+（一）加大宏观调控力度，推动经济运行持续好转。针对复杂形势，我们坚持稳字当头、稳中求进。
+(二)坚持深化改革开放，持续增强发展内生动力。
+　　一方面，深化重点领域改革；另一方面，扩大高水平对外开放。首先要稳外资，其次要稳外贸。
+1.围绕产业转型开展专题协商。今年以来，各县（市、区）政协围绕产业转型开展协商。
+2、推进基层协商。主要措施有：(1)建立议事室；(2)完善制度；(3)加强培训。
+（1）建立协商议事室
+（2）完善协商制度
+2023年，我们克服困难完成了任务。
+二〇二二年，我们也完成了任务。
+二、2024年总体要求
+　　今年发展主要预期目标是：国内生产总值增长5%左右。
+三、2024年政府工作任务
+　　我们要重点抓好以下几方面工作。
+"""
+
+
+def test_report_heading_levels_and_traps() -> None:
+    doc = doc_of(REPORT)
+    assert_lossless(doc)
+    assert doc.title == "政府工作报告"
+    assert doc.meta.date == "2024-03-05"
+    kinds = {t.kind for t in doc.title_block}
+    assert {"title", "subtitle", "speaker"} <= kinds
+    assert outline(doc) == [
+        (0, None, None),
+        (1, "一", "2023年工作回顾"),
+        (2, "一", "加大宏观调控力度，推动经济运行持续好转"),
+        (2, "二", "坚持深化改革开放，持续增强发展内生动力"),
+        (3, "1", "围绕产业转型开展专题协商"),
+        (3, "2", "推进基层协商"),
+        (4, "1", "建立协商议事室"),
+        (4, "2", "完善协商制度"),
+        (1, "二", "2024年总体要求"),
+        (1, "三", "2024年政府工作任务"),
+    ]
+    # A numbered line with body text after its first sentence: heading plus paragraph.
+    one = doc.section("一/二/1")
+    assert one.heading is not None and one.heading.text == "1.围绕产业转型开展专题协商。"
+    assert one.paragraphs[0].text.startswith("今年以来，各县（市、区）政协")
+    # Year lines and 一方面/首先 sentences stay paragraphs.
+    texts = [p.text for p in doc.paragraphs]
+    assert any(t.startswith("2023年，我们") for t in texts)
+    assert any(t.startswith("二〇二二年") for t in texts)
+    assert any(t.startswith("一方面") for t in texts)
+
+
+def test_paths_are_unique_and_nested() -> None:
+    doc = doc_of(REPORT)
+    assert doc.labels == ("0", "一", "一/一", "一/二", "一/二/1", "一/二/2", "一/二/2/1", "一/二/2/2", "二", "三")
+    assert doc.top_labels == ("一", "二", "三")
+
+
+def test_di_headings() -> None:
+    doc = doc_of(
+        "关于加强基层治理的研究报告\n\n第一部分 基本情况\n近年来，基层治理取得成效。\n"
+        "第一章 总体要求\n坚持党的领导。这是根本所在，必须始终坚持。\n第二章　主要任务\n1、健全组织体系\n完善网格化管理。\n"
+        "第二部分 存在问题\n一是机制不健全，二是力量不足。\n"
+    )
+    assert_lossless(doc)
+    got = outline(doc)
+    assert got[0] == (1, "第一部分", "基本情况")
+    assert (2, "第一章", "总体要求") in got and (2, "第二章", "主要任务") in got
+    assert (1, "第二部分", "存在问题") in got
+    assert any(lbl == "1" and title == "健全组织体系" for _, lbl, title in got)
+
+
+def test_inline_enumerations_are_not_headings() -> None:
+    doc = doc_of(
+        "标题在此\n\n一、加强领导；二、完善制度；三、强化保障。\n\n(1)建立台账；(2)定期通报；(3)严格考核。\n\n"
+        "我们要做到以下几点：一、统一思想；二、明确任务。\n"
+    )
+    assert_lossless(doc)
+    assert [s.level for s in doc.walk()] == [0]
+    assert len(doc.paragraphs) == 3
+
+
+def test_out_of_sequence_marker_is_a_paragraph() -> None:
+    doc = doc_of("标题\n\n一、第一部分内容\n正文一。\n二、第二部分\n正文二。\n五、这一行跳号了，只是正文中的一句话\n")
+    assert [s.label for s in doc.walk()] == ["一", "二"]
+
+
+def test_no_headings_everything_in_preamble() -> None:
+    doc = doc_of("我们要坚持以人民为中心的发展思想。\n\n推动高质量发展，实现共同富裕。\n\n一是加强领导；二是完善制度。\n")
+    assert_lossless(doc)
+    assert doc.title is None
+    assert [s.level for s in doc.sections] == [0]
+    assert len(doc.paragraphs) == 3
+    assert all(p.lead is None for p in doc.paragraphs)
+
+
+def test_traditional_document() -> None:
+    doc = doc_of(
+        "歡迎訪問某某政協網站\n當前位置：首頁 > 新聞 > 要聞\n政協黨建工作報告\n"
+        "發布時間：2021年3月2日 09:30　來源：某某日報　作者：王明\n"
+        "一、加強黨的領導\n加強組織建設。各級政協黨組要切實履行主體責任，推動工作落實。\n"
+        "二、完善制度機制\n健全工作制度，形成長效機制。\n（責任編輯：王小明）\n版權所有：某某政協\n"
+    )
+    assert_lossless(doc)
+    assert doc.title == "政協黨建工作報告"
+    assert doc.meta.date == "2021-03-02" and doc.meta.time == "09:30"
+    assert doc.meta.source == "某某日報" and doc.meta.author == "王明"
+    assert [s.title for s in doc.sections] == ["加強黨的領導", "完善制度機制"]
+    assert doc.paragraphs[0].lead == "加強組織建設。"
+    assert {b.kind for b in doc.boilerplate} == {"banner", "breadcrumb", "editor", "footer"}
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "time"),
+    [
+        ("时间：2020年12月16日 10:20 来源：新华社", "2020-12-16", "10:20"),
+        ("发布日期：2020.12.6", "2020-12-06", None),
+        ("2023-01-05 08:00:01  来源：人民日报", "2023-01-05", "08:00:01"),
+        ("日期:2019/3/4 来源:本站", "2019-03-04", None),
+    ],
+)
+def test_meta_dates(line: str, date: str, time: str | None) -> None:
+    doc = doc_of(f"一个标题\n{line}\n正文第一段，内容充实。\n")
+    assert doc.meta.date == date and doc.meta.time == time
+
+
+def test_byline_forms_and_dateline() -> None:
+    doc = doc_of("在全省工作会议上的讲话\n（2024年1月16日）\n作者系省委党校教授\n正文第一段。正文继续。\n")
+    assert doc.meta.date == "2024-01-16"
+    assert doc.byline == "省委党校教授"
+    assert [t.kind for t in doc.title_block] == ["title", "dateline", "byline"]
+    assert doc.paragraphs[0].text == "正文第一段。正文继续。"
+
+
+def test_crlf_and_cr_line_endings() -> None:
+    for nl in ("\r\n", "\r"):
+        text = nl.join(["标题行", "", "一、总体要求", "加强领导。各级党委要负总责，切实抓好落实。", "二、主要任务", "推进改革。"])
+        doc = doc_of(text)
+        assert_lossless(doc)
+        assert [s.title for s in doc.sections] == ["总体要求", "主要任务"]
+        assert doc.paragraphs[0].lead == "加强领导。"
+
+
+def test_lead_rules() -> None:
+    doc = doc_of(
+        "标题\n\n加强组织领导。各级党委要把这项工作摆上重要议程，定期研究解决重大问题。\n\n"
+        "这是一个单句段落，没有段首句。\n\n"
+        "我们必须清醒地看到，当前工作中还存在一些不容忽视的问题和短板，需要认真加以解决。还要继续努力。\n"
+    )
+    leads = [p.lead for p in doc.paragraphs]
+    assert leads == ["加强组织领导。", None, None]
+
+
+def test_sentences_keep_closing_quotes() -> None:
+    doc = doc_of("标题\n\n他说：“要加强学习。”然后离开了！真的吗？是的；好……结束\n")
+    texts = [s.text for s in doc.paragraphs[0].sentences]
+    assert texts[0] == "他说：“要加强学习。”"
+    assert texts[1:] == ["然后离开了！", "真的吗？", "是的；", "好……", "结束"]
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    doc = doc_of("标题\n\n这是一个被硬换行截断的很长的段落，它的第一行没有结束\n于是第二行接着写完。\n\n另一段。\n")
+    assert len(doc.paragraphs) == 2
+    assert doc.paragraphs[0].text.endswith("于是第二行接着写完。")
+
+
+# --- properties ----------------------------------------------------------------------------------
+HEADINGISH = st.sampled_from(
+    ["一、总体要求", "（二）主要任务", "(3)措施", "1.加强领导。正文", "第一部分 概况", "二是完善", "2023年，",
+     "版权所有 ©", "您的位置：首页 > 新闻", "时间：2020-01-01 来源：本站", "作者：张三", "——副标题", "", "　", "\r"]
+)
+TEXTISH = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(HEADINGISH, TEXTISH), max_size=25), st.sampled_from(["\n", "\r\n", "\r", "\n\n"]))
+def test_parser_is_lossless_on_anything(parts: list[str], nl: str) -> None:
+    text = nl.join(parts)
+    try:
+        doc = doc_of(text)
+    except StudykitError:
+        return
+    assert_lossless(doc)
