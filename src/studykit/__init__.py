@@ -1,5 +1,75 @@
-"""studykit: study Chinese policy documents in JupyterLab."""
+"""studykit: study Chinese policy documents in JupyterLab.
+
+A flat public face over modules with one idea each::
+
+    import studykit as sk
+    doc = sk.load("seeds/000_1776dd67e002c30c.txt")
+    table = sk.tokenize(doc)
+    sk.term_frequencies(table, top=20)
+
+Names load lazily on first use, so ``import studykit`` is quick and changes nothing: not jieba's
+default tokenizer, not matplotlib's rcParams, not the working directory, not any cache.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "errors": (
+        "StudykitError", "SourceError", "SourceNotFoundError", "EmptySourceError",
+        "BinarySourceError", "DecodeError", "SourceTooLargeError", "SectionNotFoundError",
+        "QueryError", "FontError", "ExportError",
+    ),
+    "model": ("Document", "Section", "Paragraph", "Sentence", "Source", "Meta", "Boilerplate"),
+    "read": ("read_source",),
+    "parse": ("parse_document", "load"),
+    "outline": ("outline_dict", "outline_text", "outline_markdown"),
+    "segment": ("JiebaSegmenter",),
+    "tokens": ("tokenize", "select"),
+    "stats": (
+        "term_frequencies", "ngrams", "repeated_phrases", "keyness", "section_similarity",
+        "collocations", "cooccurrence", "keywords",
+    ),
+    "kwic": ("kwic", "dispersion", "dispersion_sections"),
+    "formulations": ("formulations",),
+    "fonts": ("find_cjk_font",),
+    "cloud": ("make_wordcloud", "plot_wordcloud"),
+    "plot": (
+        "plot_top_terms", "plot_section_lengths", "plot_term_heatmap", "plot_keyness",
+        "plot_similarity", "plot_dispersion", "plot_cooccurrence", "plot_formulations",
+        "plot_section_clouds", "plot_section_top_terms",
+    ),
+    "export": ("export",),
+    "explore": (
+        "explore", "StructureExplorer", "TermExplorer", "CompareExplorer", "KwicExplorer",
+        "FormulationExplorer",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = ["__version__", *_WHERE]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'studykit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .errors import *  # noqa: F403
+    from .model import Boilerplate, Document, Meta, Paragraph, Section, Sentence, Source
+    from .parse import load, parse_document
+    from .read import read_source
+    from .tokens import select, tokenize

@@ -1,0 +1,190 @@
+"""The tidy token table: one row per token, everything countable comes from here.
+
+See ``tokenize`` for the columns. Boilerplate, meta and byline lines are never tokenised; title
+lines and headings are, and carry ``part`` so analyses can leave them out with :func:`select`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import SectionNotFoundError
+from .model import PREAMBLE_KEY, Document, section_not_found_message
+
+if TYPE_CHECKING:
+    from .segment import JiebaSegmenter
+
+PARTS = ("title", "heading", "lead", "body")
+COLUMNS = (
+    "token", "pos", "start", "end", "part", "sentence", "paragraph", "section", "top",
+    "section_title", "is_stopword", "is_filler", "kind",
+)
+
+
+def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.DataFrame:
+    """Segment a document into the token table.
+
+    Columns: ``token``, ``pos`` (jieba tag), ``start``/``end`` (offsets into ``document.text``,
+    so ``text[start:end] == token``), ``part`` (title, heading, lead, body), ``sentence`` and
+    ``paragraph`` (0-based, document order; paragraph is -1 for title and heading tokens),
+    ``section`` (path such as ``三`` or ``一/二``; ``0`` is the preamble, empty for the title),
+    ``top`` (its top-level path), ``section_title``, ``is_stopword``, ``is_filler`` and ``kind``
+    (han, latin, number, punct). Whitespace is not a token. The index is the token position.
+
+    ``table.attrs["sections"]`` lists every section with its character and token ranges.
+
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))   # doctest: +SKIP
+    >>> table.loc[table.token == "政协党组", "section"].unique()   # doctest: +SKIP
+    """
+    if segmenter is None:
+        from .segment import JiebaSegmenter
+
+        segmenter = JiebaSegmenter()
+    text = document.text
+    cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    sentence_no = 0
+
+    def add(start: int, end: int, part: str, paragraph: int, section: str, top: str, title: str) -> None:
+        nonlocal sentence_no
+        for tok in segmenter.tokens(text[start:end]):
+            if tok.kind == "space":
+                continue
+            cols["token"].append(tok.text)
+            cols["pos"].append(tok.pos)
+            cols["start"].append(start + tok.start)
+            cols["end"].append(start + tok.end)
+            cols["part"].append(part)
+            cols["sentence"].append(sentence_no)
+            cols["paragraph"].append(paragraph)
+            cols["section"].append(section)
+            cols["top"].append(top)
+            cols["section_title"].append(title)
+            cols["kind"].append(tok.kind)
+        sentence_no += 1
+
+    for line in document.title_block:
+        if line.kind in ("title", "subtitle"):
+            add(line.start, line.end, "title", -1, "", "", "")
+
+    sections: list[dict[str, Any]] = []
+    paragraph_no = 0
+    for sec in document.walk():
+        top = sec.path.split("/")[0]
+        title = sec.title or ("导语" if sec.level == 0 else "")
+        token_start = len(cols["token"])
+        if sec.heading is not None:
+            add(sec.heading.start, sec.heading.end, "heading", -1, sec.path, top, title)
+        for para in sec.paragraphs:
+            for snt in para.sentences:
+                is_lead = para.lead is not None and snt.start == para.start and snt.text == para.lead
+                add(snt.start, snt.end, "lead" if is_lead else "body", paragraph_no, sec.path, top, title)
+            paragraph_no += 1
+        sections.append(
+            {"path": sec.path, "top": top, "label": sec.label, "title": title, "level": sec.level,
+             "start": sec.start, "end": sec.end, "token_start": token_start}
+        )
+
+    tokens = cols["token"]
+    cols["is_stopword"] = [segmenter.is_stopword(t) for t in tokens]
+    cols["is_filler"] = [segmenter.is_filler(t) for t in tokens]
+    table = pd.DataFrame({c: cols[c] for c in COLUMNS})
+    for c in ("start", "end", "sentence", "paragraph"):
+        table[c] = table[c].astype("int64")
+    _finish_section_ranges(sections, len(table))
+    table.attrs["document"] = document.title or document.source.name
+    table.attrs["sections"] = sections
+    table.attrs["top_sections"] = [s["path"] for s in sections if "/" not in s["path"]]
+    return table
+
+
+def _finish_section_ranges(sections: list[dict[str, Any]], n_tokens: int) -> None:
+    """A section's token range runs to where the next section at its level or above begins."""
+    for i, sec in enumerate(sections):
+        end = n_tokens
+        for later in sections[i + 1 :]:
+            if later["level"] <= sec["level"] or sec["level"] == 0:
+                end = later["token_start"]
+                break
+        sec["token_end"] = end
+
+
+def section_labels(table: pd.DataFrame) -> list[str]:
+    """Every section path the table knows, in document order."""
+    return [s["path"] for s in table.attrs.get("sections", [])] or sorted(
+        x for x in table["section"].unique() if x
+    )
+
+
+def resolve_sections(table: pd.DataFrame, labels: str | Iterable[str]) -> list[str]:
+    """Validate section labels (``三``, ``一/二``, ``三、``); a top-level label covers its subsections.
+
+    Returns the matching section paths. Unknown labels raise :class:`SectionNotFoundError`.
+    """
+    wanted = [labels] if isinstance(labels, str) else list(labels)
+    known = section_labels(table)
+    out: list[str] = []
+    for raw in wanted:
+        label = str(raw).strip().strip("、.．")
+        if label in ("导语", "preamble"):
+            label = PREAMBLE_KEY
+        hits = [p for p in known if p == label or p.startswith(label + "/")]
+        if not hits:
+            raise SectionNotFoundError(section_not_found_message(str(raw), known))
+        out += [h for h in hits if h not in out]
+    return out
+
+
+def select(
+    table: pd.DataFrame,
+    *,
+    sections: str | Sequence[str] | None = None,
+    parts: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Rows of the table in the given sections and parts (``parts=("body", "lead")`` drops titles
+    and headings). ``None`` keeps everything."""
+    mask = pd.Series(True, index=table.index)
+    if sections is not None:
+        mask &= table["section"].isin(resolve_sections(table, sections))
+    if parts is not None:
+        bad = [p for p in parts if p not in PARTS]
+        if bad:
+            raise ValueError(f"unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
+        mask &= table["part"].isin(list(parts))
+    out = table[mask]
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def section_lengths(document: Document, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Size of every top-level section: ``section`` (path), ``label``, ``title``, ``paragraphs``,
+    ``chars`` (characters of its paragraphs and headings, without whitespace) and, when a token
+    table is given, ``tokens`` (its non-punctuation tokens).
+
+    >>> section_lengths(doc)[["section", "chars"]]   # doctest: +SKIP
+    """
+    rows = []
+    for sec in document.sections:
+        chars = 0
+        paragraphs = 0
+        for s in sec.walk():
+            if s.heading is not None:
+                chars += _visible(s.heading.text)
+            for p in s.paragraphs:
+                chars += _visible(p.text)
+                paragraphs += 1
+        rows.append(
+            {"section": sec.path, "label": sec.label or "", "title": sec.title or "导语",
+             "paragraphs": paragraphs, "chars": chars}
+        )
+    out = pd.DataFrame(rows, columns=["section", "label", "title", "paragraphs", "chars"])
+    if table is not None:
+        counted = table[table["kind"] != "punct"].groupby("top").size()
+        out["tokens"] = [int(counted.get(s, 0)) for s in out["section"]]
+    return out
+
+
+def _visible(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
