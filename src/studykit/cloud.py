@@ -1,0 +1,166 @@
+"""Word clouds from studykit's own frequencies, drawn in a Chinese font.
+
+>>> cloud = make_wordcloud({"政协": 30, "党建": 21, "履职": 12})  # doctest: +SKIP
+>>> plot_wordcloud(cloud, title="政协党建高频词")  # doctest: +SKIP
+
+Clouds are always built with ``generate_from_frequencies`` from counted terms, never by joining
+tokens with spaces (which would let wordcloud re-split and re-count Chinese text its own way).
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import wordcloud.wordcloud as _wc
+from PIL import ImageFont
+from wordcloud import WordCloud
+
+from studykit.errors import StudykitError
+from studykit.fonts import FontChoice, find_cjk_font
+
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.axes import Axes
+
+__all__ = ["make_wordcloud", "plot_wordcloud"]
+
+_NO_TERMS = "没有可绘制的词 / no terms to draw: loosen the filters"
+
+
+class _FontFile(str):
+    """A font path that also carries its :class:`FontChoice`, whose PIL fonts are cached."""
+
+    choice: FontChoice
+
+    def __new__(cls, path: str, choice: FontChoice) -> _FontFile:
+        self = super().__new__(cls, path)
+        self.choice = choice
+        return self
+
+
+class _CachingImageFont:
+    """Stands in for ``PIL.ImageFont`` inside wordcloud's drawing methods.
+
+    wordcloud calls ``ImageFont.truetype(self.font_path, size)`` for every placement it tries
+    (about 750 times for 200 words), re-reading the font file each time. For a ``_FontFile`` this
+    returns the font cached on its ``FontChoice`` instead.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(ImageFont, name)
+
+    @staticmethod
+    def truetype(font: Any, size: float = 10, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(font, _FontFile) and not args and not kwargs:
+            return font.choice.pil_font(int(size))
+        return ImageFont.truetype(font, size, *args, **kwargs)
+
+
+def _with_cached_fonts(cls: type[Any]) -> type[Any]:
+    """Rebind the methods that load fonts to globals where ``ImageFont`` is the caching proxy.
+
+    Unlike patching ``wordcloud.wordcloud.ImageFont``, this changes no module state: plain
+    ``WordCloud`` objects and other threads are unaffected.
+    """
+    namespace = {**vars(_wc), "ImageFont": _CachingImageFont()}
+    for name in ("generate_from_frequencies", "to_image", "to_svg"):
+        func = getattr(WordCloud, name)
+        rebound = types.FunctionType(
+            func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__
+        )
+        rebound.__kwdefaults__ = func.__kwdefaults__
+        rebound.__doc__ = func.__doc__
+        setattr(cls, name, rebound)
+    return cls
+
+
+@_with_cached_fonts
+class _CachedFontWordCloud(WordCloud):  # type: ignore[misc]
+    """A ``WordCloud`` that reuses one PIL font object per size."""
+
+
+def _frequencies(freqs: Mapping[str, float] | pd.DataFrame) -> dict[str, float]:
+    """Positive, finite weights per non-blank term, ordered by weight then term."""
+    if isinstance(freqs, pd.DataFrame):
+        missing = {"term", "count"} - set(freqs.columns)
+        if missing:
+            raise StudykitError(
+                f"频率表缺少列 {sorted(missing)} / frequency table lacks columns "
+                f"{sorted(missing)}: pass a table with columns term and count"
+            )
+        grouped = freqs.groupby(freqs["term"].astype(str))["count"].sum()
+        items = [(str(k), float(v)) for k, v in grouped.items()]
+    else:
+        items = [(str(k), float(v)) for k, v in freqs.items()]
+    kept = {t: w for t, w in items if t.strip() and math.isfinite(w) and w > 0}
+    if not kept:
+        raise StudykitError(_NO_TERMS)
+    return dict(sorted(kept.items(), key=lambda tw: (-tw[1], tw[0])))
+
+
+def make_wordcloud(
+    freqs: Mapping[str, float] | pd.DataFrame,
+    *,
+    font: FontChoice | None = None,
+    width: int = 800,
+    height: int = 400,
+    mask: np.ndarray[Any, Any] | None = None,
+    colormap: str | None = None,
+    random_state: int = 0,
+    max_words: int = 200,
+    background_color: str | None = "white",
+) -> WordCloud:
+    """Lay out a word cloud of ``freqs`` in a Chinese font and return the ``WordCloud``.
+
+    ``freqs`` maps term to weight, or is a frequency table with columns ``term`` and ``count``
+    (as studykit's frequency functions return; ``rate`` and ``range`` are ignored). Terms with a
+    weight that is not positive are dropped. The same inputs give the same picture: ties are
+    broken by term and the layout is seeded with ``random_state``. Raises ``StudykitError``
+    when nothing is left to draw.
+
+    >>> cloud = make_wordcloud({"政协": 30, "党建": 21, "四个意识": 5})  # doctest: +SKIP
+    >>> cloud.to_image().size  # doctest: +SKIP
+    (800, 400)
+    """
+    weights = _frequencies(freqs)
+    font = font or find_cjk_font()
+    cloud = _CachedFontWordCloud(
+        font_path=_FontFile(str(font.single_face_path()), font),
+        width=width,
+        height=height,
+        mask=mask,
+        colormap=colormap,
+        random_state=random_state,
+        max_words=max_words,
+        background_color=background_color,
+    )
+    cloud.generate_from_frequencies(weights)
+    return cloud
+
+
+def plot_wordcloud(
+    cloud: WordCloud,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    font: FontChoice | None = None,
+) -> Axes:
+    """Show ``cloud`` on ``ax`` (a new figure when ``None``) without axes, and return the Axes.
+
+    >>> ax = plot_wordcloud(make_wordcloud({"政协": 3, "党建": 2}), title="高频词")  # doctest: +SKIP
+    """
+    image = cloud.to_array()
+    if ax is None:
+        import matplotlib.pyplot as plt  # only here, so importing studykit picks no backend
+
+        height, width = image.shape[:2]
+        _, ax = plt.subplots(figsize=(8, 8 * height / width), layout="constrained")
+    ax.imshow(image, interpolation="bilinear")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontproperties=(font or find_cjk_font()).props())
+    return ax
