@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -434,15 +433,13 @@ EXPECTED = {  # what survives: the entity reference as written, never its expans
 @pytest.mark.parametrize("as_bytes", [False, True])
 def test_hostile_html_is_inert(kind: str, as_bytes: bool) -> None:
     payload = HOSTILE[kind]
-    started = time.monotonic()
-    try:
+    try:  # a hang is caught by the timeout marker; no timing is asserted here
         src = read_source(payload.encode() if as_bytes else payload, format="html")
     except StudykitError:
         text = ""
     else:
         text = src.text
         assert src.format == "html"
-    assert time.monotonic() - started < 20
     assert EXPECTED[kind] in text
     assert "root:" not in text
     assert "]>" not in text
@@ -483,11 +480,10 @@ def test_any_html_gives_a_source_or_a_studykit_error(data: bytes) -> None:
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "gbk"])
-def test_reading_10_mb_is_fast(tmp_path: Path, codec: str) -> None:
+def test_reading_10_mb_detects_encoding(tmp_path: Path, codec: str) -> None:
+    # Speed is measured by `make bench`, never asserted in tests.
     text = (DOC * (10_000_000 // len(DOC.encode("utf-8")) + 1)).encode(codec)
     path = write(tmp_path, text)
-    started = time.monotonic()
     src = read_source(path)
-    elapsed = time.monotonic() - started
     assert src.encoding == ("utf-8" if codec == "utf-8" else "gb18030")
-    assert elapsed < 2.0, f"reading 10 MB of {codec} took {elapsed:.2f} s"
+    assert len(src.text) == len(text.decode(codec))
