@@ -1,0 +1,333 @@
+"""KWIC and dispersion: every context of a term, where it falls, and offsets that slice the source."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from studykit.errors import QueryError, SectionNotFoundError
+from studykit.kwic import (
+    DISPERSION_COLUMNS,
+    DISPERSION_SECTION_COLUMNS,
+    KWIC_COLUMNS,
+    KwicHit,
+    KwicResult,
+    dispersion,
+    dispersion_sections,
+    kwic,
+    to_frame,
+)
+from studykit.model import Document, Source
+from studykit.parse import parse_document
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt"
+
+SMALL = """\
+欢迎访问示例网站 网址:www.example.org
+推动政协党建工作
+时间:2021-03-01 来源: 示例日报 作者:张三
+
+政协党建是政协工作的重要内容。我们要抓好党建,全面从严治党。
+
+一、加强党建引领
+
+坚持党建引领。党建工作要落到实处,
+做到党建与业务深度融合。
+
+二、完善制度
+
+健全制度机制。全面从严治党永远在路上。
+
+版权所有:示例网站 京ICP备00000000号
+"""
+
+
+def doc_of(text: str) -> Document:
+    return parse_document(Source(text, "<t>", "utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return doc_of(SEED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def small() -> Document:
+    return doc_of(SMALL)
+
+
+@pytest.fixture(scope="module")
+def seed_table(seed: Document) -> pd.DataFrame:
+    pytest.importorskip("studykit.segment")
+    from studykit.tokens import tokenize
+
+    return tokenize(seed)
+
+
+def expected_count(doc: Document, term: str) -> int:
+    n = sum(p.text.count(term) for p in doc.paragraphs)
+    return n + sum(s.heading.text.count(term) for s in doc.walk() if s.heading)
+
+
+def assert_well_formed(doc: Document, hits: KwicResult) -> None:
+    text = doc.text
+    starts = [h.start for h in hits]
+    assert starts == sorted(starts)
+    spans = [(s.start, s.end) for s in doc.walk() for s in ([s.heading] if s.heading else [])]
+    spans += [(p.start, p.end) for p in doc.paragraphs]
+    for h in hits:
+        assert text[h.start : h.end] == h.match
+        unit = [(s, e) for s, e in spans if s <= h.start and h.end <= e]
+        assert len(unit) == 1, "a hit lies in exactly one paragraph or heading"
+        s, e = unit[0]
+        assert text[s : h.start].replace("\n", " ").endswith(h.left)
+        assert text[h.end : e].replace("\n", " ").startswith(h.right)
+
+
+# --- the seed ------------------------------------------------------------------------------------
+
+
+def test_seed_finds_every_dangjian_including_inside_longer_words(seed: Document) -> None:
+    hits = kwic(seed, "党建")
+    assert len(hits) == expected_count(seed, "党建") == 21
+    assert any(seed.text[h.start - 2 : h.start] == "政协" for h in hits)  # inside 政协党建
+    assert any(seed.text[h.end : h.end + 2] == "引领" for h in hits)  # inside 党建引领
+    assert_well_formed(seed, hits)
+
+
+def test_seed_never_searches_boilerplate_meta_or_title(seed: Document) -> None:
+    assert len(kwic(seed, "ICP")) == 0
+    assert len(kwic(seed, "广西日报")) == 0  # only in the meta line
+    assert len(kwic(seed, "杜伟")) == 0  # only in the meta line and the byline
+    title = seed.title_block[0]
+    assert all(not (title.start <= h.start < title.end) for h in kwic(seed, "党建"))
+    with_title = kwic(seed, "党建", include_title=True)
+    assert len(with_title) == 22
+    assert with_title[0].start == title.start + 4 and with_title[0].section == ""
+
+
+def test_window_cuts_at_paragraph_boundaries(seed: Document) -> None:
+    hits = kwic(seed, "党建", window=10_000)
+    paragraphs = {p.start: p for p in seed.paragraphs}
+    for h in hits:
+        if h.paragraph >= 0:
+            para = next(p for p in paragraphs.values() if p.start <= h.start < p.end)
+            assert h.left + h.match + h.right == para.text.replace("\n", " ")
+    short = kwic(seed, "党建", window=3)
+    assert all(len(h.left) <= 3 and len(h.right) <= 3 for h in short)
+
+
+def test_sections_filter(seed: Document) -> None:
+    only_three = kwic(seed, "党建", sections="三")
+    assert len(only_three) == 8
+    assert {h.section for h in only_three} == {"三"}
+    assert {h.section_title for h in only_three} == {"促进政协党建与履职工作共同提升"}
+    both = kwic(seed, "党建", sections=["三", "四、"])
+    assert len(both) == 21
+    assert len(kwic(seed, "习近平", sections="导语")) == 1
+
+
+def test_unknown_section_lists_the_valid_ones(seed: Document) -> None:
+    with pytest.raises(SectionNotFoundError) as err:
+        kwic(seed, "党建", sections="五")
+    message = str(err.value)
+    assert "五" in message and "\n" not in message
+    assert re.search(r"一 二 三 四", message)
+
+
+def test_invalid_regex_gives_one_bilingual_line(seed: Document) -> None:
+    with pytest.raises(QueryError) as err:
+        kwic(seed, "(", regex=True)
+    message = str(err.value)
+    assert message.startswith("无效的正则表达式「(」 / invalid regular expression (: ")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_empty_query_is_refused(seed: Document, query: str) -> None:
+    with pytest.raises(QueryError):
+        kwic(seed, query)
+
+
+def test_not_found_gives_an_empty_frame_with_the_columns(seed: Document) -> None:
+    hits = kwic(seed, "量子计算")
+    assert len(hits) == 0
+    frame = hits.to_frame()
+    assert list(frame.columns) == list(KWIC_COLUMNS)
+    assert frame.empty
+    assert frame["start"].dtype == "int64"
+    assert "没有找到" in hits._repr_html_()
+
+
+def test_regex_finds_the_three_parallel_clauses_in_section_four(seed: Document) -> None:
+    hits = kwic(seed, r"哪里有.{1,6}哪里就有", regex=True)
+    assert [h.match for h in hits] == ["哪里有政协委员哪里就有", "哪里有党员哪里就有", "哪里有党的组织哪里就有"]
+    assert {h.section for h in hits} == {"四"}
+    assert len({h.sentence for h in hits}) == 1  # one sentence, one paragraph
+    assert_well_formed(seed, hits)
+
+
+def test_frame_and_html(seed: Document) -> None:
+    hits = kwic(seed, "党建", window=5)
+    frame = hits.to_frame()
+    assert list(frame.columns) == list(KWIC_COLUMNS) == list(KwicHit._fields)
+    assert len(frame) == len(hits)
+    assert frame.attrs["query"] == "党建"
+    assert frame.equals(to_frame(hits))
+    page = hits._repr_html_()
+    assert page.count("<mark>党建</mark>") == len(hits)
+    assert "促进政协党建与履职工作共同提升" in page  # the section is named
+    assert isinstance(hits[0], KwicHit) and isinstance(hits[:2], KwicResult)
+    assert "党建" in repr(hits)
+
+
+def test_html_is_escaped() -> None:
+    doc = doc_of("标题在此\n\n甲<b>乙</b>&丙,坚持<党建>引领不动摇。\n")
+    hits = kwic(doc, "<党建>")
+    assert len(hits) == 1
+    page = hits._repr_html_()
+    assert "<mark>&lt;党建&gt;</mark>" in page
+    assert "<b>" not in page and "&lt;b&gt;" in page
+
+
+# --- small documents -----------------------------------------------------------------------------
+
+
+def test_small_document_numbers_and_offsets(small: Document) -> None:
+    hits = kwic(small, "党建")
+    assert len(hits) == expected_count(small, "党建")
+    assert_well_formed(small, hits)
+    heading = [h for h in hits if h.paragraph == -1]
+    assert [h.section for h in heading] == ["一"]
+    # newlines inside a paragraph are shown as spaces
+    spanning = [h for h in kwic(small, "落到实处", window=30)]
+    assert len(spanning) == 1 and "\n" not in spanning[0].right
+
+
+def test_phrase_the_segmenter_would_split(small: Document) -> None:
+    hits = kwic(small, "全面从严治党")
+    assert [h.section for h in hits] == ["0", "二"]
+
+
+def test_empty_matches_are_skipped(small: Document) -> None:
+    hits = kwic(small, "党*", regex=True)
+    assert hits and all(h.match for h in hits)
+
+
+def test_traditional_text_found_by_simplified_query() -> None:
+    pytest.importorskip("opencc")
+    doc = doc_of("推動政協黨建工作\n\n政協黨建是政協工作的重要內容。要抓好黨建。\n")
+    hits = kwic(doc, "党建")
+    assert [h.match for h in hits] == ["黨建", "黨建"]
+    assert all(doc.text[h.start : h.end] == h.match for h in hits)
+    assert len(kwic(doc, "黨建")) == 2
+
+
+def test_search_is_fast_on_a_megabyte() -> None:
+    para = "坚持党建引领,推动政协党建与履职工作深度融合,全面从严治党永远在路上。" * 3
+    body = "\n\n".join(f"{para}第{i}段。" for i in range(9000))
+    doc = doc_of("标题\n\n" + body)
+    assert len(doc.text) > 1_000_000 // 2
+    kwic(doc, "党建")  # warm up opencc and friends
+    began = time.perf_counter()
+    hits = kwic(doc, "党建")
+    elapsed = time.perf_counter() - began
+    assert len(hits) == 9000 * 6
+    assert elapsed < 0.6, f"kwic took {elapsed:.3f}s"  # ~0.1 s here; slack for busy CI machines
+
+
+# --- token tables --------------------------------------------------------------------------------
+
+
+def test_table_gives_the_same_hits_as_the_document(seed: Document, seed_table: pd.DataFrame) -> None:
+    from_doc = kwic(seed, "党建", window=12).to_frame()
+    from_table = kwic(seed_table, "党建", window=12).to_frame()
+    pd.testing.assert_frame_equal(from_doc, from_table)
+
+
+def test_paragraph_and_sentence_numbers_agree_with_the_table(
+    seed: Document, seed_table: pd.DataFrame
+) -> None:
+    for h in kwic(seed, "政协"):
+        row = seed_table[(seed_table.start <= h.start) & (seed_table.end > h.start)].iloc[0]
+        assert (row.sentence, row.paragraph, row.section) == (h.sentence, h.paragraph, h.section)
+
+
+def test_token_mode_matches_whole_tokens(seed: Document, seed_table: pd.DataFrame) -> None:
+    hits = kwic(seed_table, "党建", unit="token", window=2)
+    body = seed_table[seed_table.part != "title"]
+    assert len(hits) == int((body.token == "党建").sum())
+    assert len(hits) < len(kwic(seed_table, "党建"))  # 党建引领 is one token
+    starts = set(seed_table.start)
+    for h in hits:
+        assert seed.text[h.start : h.end] == "党建" and h.start in starts
+    assert [h.start for h in kwic(seed, "党建", unit="token")] == [h.start for h in hits]
+
+
+def test_token_mode_matches_runs_of_tokens(seed: Document, seed_table: pd.DataFrame) -> None:
+    hits = kwic(seed_table, "政协党建", unit="token", window=1)
+    assert len(hits) >= 2
+    for h in hits:
+        inside = seed_table[(seed_table.start >= h.start) & (seed_table.end <= h.end)]
+        assert "".join(inside.token) == "政协党建" and len(inside) >= 2
+        assert len(seed_table[(seed_table.end > h.start - 1) & (seed_table.end <= h.start)]) <= 1
+
+
+def test_token_mode_regex_matches_single_tokens(seed_table: pd.DataFrame) -> None:
+    hits = kwic(seed_table, r"党建.+", unit="token", regex=True)
+    assert {h.match for h in hits} == {"党建引领", "党建工作"}
+
+
+def test_table_sections_filter_and_errors(seed_table: pd.DataFrame) -> None:
+    assert {h.section for h in kwic(seed_table, "党建", sections="三")} == {"三"}
+    with pytest.raises(SectionNotFoundError, match="一 二 三 四"):
+        kwic(seed_table, "党建", sections="五")
+
+
+# --- dispersion ----------------------------------------------------------------------------------
+
+
+def test_dispersion_positions(seed: Document, seed_table: pd.DataFrame) -> None:
+    frame = dispersion(seed_table, ["党建", "履职", "量子计算"])
+    assert list(frame.columns) == list(DISPERSION_COLUMNS)
+    assert list(dict.fromkeys(frame.term)) == ["党建", "履职"]
+    dj = frame[frame.term == "党建"]
+    assert len(dj) == 21
+    assert dj.token_index.is_monotonic_increasing and dj.offset.is_monotonic_increasing
+    for row in frame.itertuples():
+        tok = seed_table.loc[row.token_index]
+        assert tok.start <= row.offset < tok.end  # the token that holds the hit
+        assert seed.text[row.offset : row.end] == row.term
+        assert row.section == tok.section and row.top == tok.top
+    assert frame.attrs["terms"] == ["党建", "履职", "量子计算"]
+    assert frame.attrs["n_tokens"] == len(seed_table)
+    with_doc = dispersion(seed_table, ["党建", "履职"], document=seed)
+    pd.testing.assert_frame_equal(frame, with_doc, check_like=False)
+
+
+def test_dispersion_not_found_is_empty_with_columns(seed_table: pd.DataFrame) -> None:
+    frame = dispersion(seed_table, "量子计算")
+    assert frame.empty and list(frame.columns) == list(DISPERSION_COLUMNS)
+    with pytest.raises(QueryError):
+        dispersion(seed_table, [""])
+
+
+def test_dispersion_sections_cover_the_table(seed_table: pd.DataFrame) -> None:
+    spans = dispersion_sections(seed_table)
+    assert list(spans.columns) == list(DISPERSION_SECTION_COLUMNS)
+    assert list(spans.section) == ["0", "一", "二", "三", "四"]
+    assert spans.title.iloc[0] == "导语"
+    title_tokens = int((seed_table.part == "title").sum())
+    assert spans.token_start.iloc[0] == title_tokens
+    assert (spans.token_start.iloc[1:].to_numpy() == spans.token_end.iloc[:-1].to_numpy()).all()
+    assert spans.token_end.iloc[-1] == len(seed_table)
+    without_attrs = seed_table.copy()
+    without_attrs.attrs = {}
+    pd.testing.assert_frame_equal(
+        dispersion_sections(without_attrs)[["section", "token_start", "token_end"]],
+        spans[["section", "token_start", "token_end"]],
+    )
