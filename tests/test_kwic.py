@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -227,17 +226,14 @@ def test_traditional_text_found_by_simplified_query() -> None:
     assert len(kwic(doc, "黨建")) == 2
 
 
-def test_search_is_fast_on_a_megabyte() -> None:
+def test_search_counts_every_hit_in_a_big_document() -> None:
+    # Speed is measured by `make bench`; tests assert no timings.
     para = "坚持党建引领,推动政协党建与履职工作深度融合,全面从严治党永远在路上。" * 3
     body = "\n\n".join(f"{para}第{i}段。" for i in range(9000))
     doc = doc_of("标题\n\n" + body)
     assert len(doc.text) > 1_000_000 // 2
-    kwic(doc, "党建")  # warm up opencc and friends
-    began = time.perf_counter()
     hits = kwic(doc, "党建")
-    elapsed = time.perf_counter() - began
     assert len(hits) == 9000 * 6
-    assert elapsed < 0.6, f"kwic took {elapsed:.3f}s"  # ~0.1 s here; slack for busy CI machines
 
 
 # --- token tables --------------------------------------------------------------------------------
