@@ -260,6 +260,9 @@ def _title_block(
             meta = _parse_meta(ln.text, ln.shadow, meta)
         elif kind == "byline":
             byline, meta = _parse_byline(ln.text, ln.shadow, meta)
+        elif kind == "speaker" and meta.author is None:
+            name = re.split(r"[\s\u3000]+", ln.text.strip())[-1]
+            meta = Meta(meta.date, meta.time, meta.source, name)
         elif kind in ("dateline", "subtitle") and meta.date is None:
             meta = Meta(_find_date(ln.shadow), meta.time, meta.source, meta.author)
         pos += 1

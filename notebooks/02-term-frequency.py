@@ -1,0 +1,38 @@
+# %% [markdown]
+# # 词频：哪些词占主导
+#
+# 用 jieba 分词（加上政治与政策词汇词典，「政协党组」「建言资政」「四个意识」不会被切碎），
+# 再数一数每个词出现多少次、每千词多少次、出现在几个章节里。读完本页，你会知道这篇文章反复强调什么。
+
+# %%
+import studykit as sk
+
+doc = sk.load("../seeds/000_1776dd67e002c30c.txt")
+table = sk.tokenize(doc)
+table.head()
+
+# %% [markdown]
+# 全文高频词（已去除停用词；「党」这样的单字词也计入）：
+
+# %%
+freq = sk.term_frequencies(table, top=20)
+freq
+
+# %%
+sk.plot_top_terms(freq, title="全文高频词");
+
+# %% [markdown]
+# 按章节分开看，每一章各自的重点一目了然：
+
+# %%
+sk.term_frequencies(table, by="section", top=5)
+
+# %% [markdown]
+# ## 词频探索器
+#
+# 选择章节（可多选）、前 N 个、最短词长、词性，开关停用词和政治套话（切实、进一步…），
+# 决定标题和小标题是否计入，在条形图与词云之间切换，然后导出图表或表格。
+
+# %%
+ex = sk.TermExplorer(doc, table=table)
+ex
