@@ -1,0 +1,606 @@
+"""Tests for studykit.stats: exact arithmetic on hand-made token tables, then the seed document."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2
+
+from studykit.errors import QueryError, SectionNotFoundError, StudykitError
+from studykit.stats import (
+    collocations,
+    cooccurrence,
+    keyness,
+    keywords,
+    ngrams,
+    repeated_phrases,
+    section_similarity,
+    term_frequencies,
+)
+from studykit.tokens import COLUMNS, select
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_1776dd67e002c30c.txt"
+
+STOP = {"的", "和", "与", "了"}
+FILLER = {"切实", "进一步"}
+PUNCT = set("，。、,:：；“”")
+COLLOCATION_COLUMNS = ("collocate", "count", "collocate_count", "pmi", "g2")
+
+
+def _kind(token: str) -> str:
+    if all(ch in PUNCT for ch in token):
+        return "punct"
+    if token.isdigit():
+        return "number"
+    if token.isascii():
+        return "latin"
+    return "han"
+
+
+def make_table(paragraphs: Sequence[tuple[str, str]], *, title: str | None = None) -> pd.DataFrame:
+    """A token table following TOKEN_TABLE_SPEC.md, built by hand.
+
+    ``paragraphs`` are ``(section path, text)``; tokens are separated by spaces, ``token/pos``
+    sets the POS tag (default ``n``; punctuation gets ``x``), and ``。`` ends a sentence (so does
+    the end of a paragraph). ``title`` is tokenised as the title line (section ``""``).
+    """
+    rows: list[dict[str, Any]] = []
+    offset = 0
+    sentence = 0
+
+    def add(text: str, part: str, paragraph: int, section: str) -> None:
+        nonlocal offset, sentence
+        words = text.split()
+        for i, word in enumerate(words):
+            token, _, pos = word.partition("/")
+            kind = _kind(token)
+            rows.append(
+                {
+                    "token": token,
+                    "pos": pos or ("x" if kind == "punct" else "n"),
+                    "start": offset,
+                    "end": offset + len(token),
+                    "part": part,
+                    "sentence": sentence,
+                    "paragraph": paragraph,
+                    "section": section,
+                    "top": section.split("/")[0],
+                    "section_title": "",
+                    "is_stopword": token in STOP,
+                    "is_filler": token in FILLER,
+                    "kind": kind,
+                }
+            )
+            offset += len(token)
+            if token == "。" and i < len(words) - 1:
+                sentence += 1
+        sentence += 1
+
+    if title is not None:
+        add(title, "title", -1, "")
+    for number, (section, text) in enumerate(paragraphs):
+        add(text, "body", number, section)
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    for col in ("start", "end", "sentence", "paragraph"):
+        table[col] = table[col].astype("int64")
+    table["is_stopword"] = table["is_stopword"].astype(bool)
+    table["is_filler"] = table["is_filler"].astype(bool)
+    paths = list(dict.fromkeys(section for section, _ in paragraphs))
+    table.attrs["document"] = "test"
+    table.attrs["sections"] = [
+        {"path": p, "top": p.split("/")[0], "label": p.split("/")[-1], "title": "",
+         "level": 0 if p == "0" else p.count("/") + 1, "start": 0, "end": 0}
+        for p in paths
+    ]
+    table.attrs["top_sections"] = [p for p in paths if "/" not in p]
+    return table
+
+
+def records(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
+    return list(frame[list(columns)].itertuples(index=False, name=None))
+
+
+# ---------------------------------------------------------------------------------------------
+# term_frequencies
+
+
+@pytest.fixture
+def small() -> pd.DataFrame:
+    return make_table(
+        [
+            ("一", "政协 党建 的 党 。 切实 加强 党建 ， 2020"),
+            ("一/一", "政协 工作 与 履职"),
+            ("二", "政协/j 履职/v 工作/vn 的 APP"),
+        ],
+        title="政协 党建",
+    )
+
+
+def test_counts_rates_and_range(small: pd.DataFrame) -> None:
+    tf = term_frequencies(small)
+    assert list(tf.columns) == ["term", "count", "rate", "range"]
+    got = {t: (c, r) for t, c, r in records(tf, "term", "count", "range")}
+    # 政协: title + 一 + 一/一 + 二 = 4, in top-level sections 一 and 二 (the title is no section).
+    assert got["政协"] == (4, 2)
+    assert got["党建"] == (3, 1)
+    assert got["党"] == (1, 1)  # a single character counts
+    assert got["APP"] == (1, 1)  # latin is counted, 2020 (number) and punctuation are not
+    assert "2020" not in got and "，" not in got and "。" not in got
+    assert "的" not in got and "与" not in got  # stopwords are dropped by default
+    assert got["切实"] == (1, 1)  # filler is kept by default
+    # Denominator: han + latin tokens before stopword removal: title 2, 一 7, 一/一 4, 二 5.
+    n = 2 + 7 + 4 + 5
+    rate = dict(zip(tf["term"], tf["rate"], strict=True))
+    assert rate["政协"] == pytest.approx(4 / n * 1000)
+    # Sorted by count descending, then term.
+    assert list(tf["count"]) == sorted(tf["count"], reverse=True)
+    ties = tf[tf["count"] == 1]["term"].tolist()
+    assert ties == sorted(ties)
+
+
+def test_filters(small: pd.DataFrame) -> None:
+    with_stop = term_frequencies(small, stopwords=False)
+    assert dict(zip(with_stop["term"], with_stop["count"], strict=True))["的"] == 2
+    # Switching stopwords or filler off does not change other terms' rates (same denominator).
+    a = term_frequencies(small).set_index("term")["rate"]
+    b = with_stop.set_index("term")["rate"]
+    assert a["政协"] == b["政协"]
+    assert "切实" not in set(term_frequencies(small, filler=True)["term"])
+    assert "党" not in set(term_frequencies(small, min_len=2)["term"])
+    numbers = term_frequencies(small, kinds=("han", "number"))
+    assert "2020" in set(numbers["term"]) and "APP" not in set(numbers["term"])
+    assert term_frequencies(small, top=2)["term"].tolist() == ["政协", "党建"]
+
+
+def test_pos_prefixes() -> None:
+    table = make_table([("一", "政协/j 人民/n 南宁/ns 工作/vn 履职/v 带头/vd 重大/a")])
+    nouns = set(term_frequencies(table, pos="n")["term"])
+    assert nouns == {"人民", "南宁"}  # "n" is a prefix: n, ns … but not vn
+    assert set(term_frequencies(table, pos=["n", "vn", "j"])["term"]) == {"政协", "人民", "南宁", "工作"}
+    assert set(term_frequencies(table, pos=["v"])["term"]) == {"工作", "履职", "带头"}
+    assert len(term_frequencies(table, pos=None)) == 7
+
+
+@pytest.mark.parametrize("by", ["section", "subsection", "paragraph"])
+def test_groups_add_up_to_the_whole(small: pd.DataFrame, by: Any) -> None:
+    whole = term_frequencies(small).set_index("term")["count"]
+    grouped = term_frequencies(small, by=by)
+    assert grouped.columns[0] == by
+    assert list(grouped.columns[1:]) == ["term", "count", "rate", "range"]
+    summed = grouped.groupby("term")["count"].sum()
+    pd.testing.assert_series_equal(summed.sort_index(), whole.sort_index(), check_names=False)
+
+
+def test_groups_order_rates_and_top(small: pd.DataFrame) -> None:
+    by_section = term_frequencies(small, by="section")
+    assert list(dict.fromkeys(by_section["section"])) == ["", "一", "二"]  # document order
+    one = by_section[by_section["section"] == "一"].set_index("term")
+    # Section 一 (with 一/一): 7 + 4 = 11 han/latin tokens; 政协 twice.
+    assert one.loc["政协", "count"] == 2
+    assert one.loc["政协", "rate"] == pytest.approx(2 / 11 * 1000)
+    sub = term_frequencies(small, by="subsection", top=1)
+    assert records(sub, "subsection", "term") == [
+        ("", "党建"), ("一", "党建"), ("一/一", "履职"), ("二", "APP"),
+    ]
+    para = term_frequencies(small, by="paragraph")
+    assert para["paragraph"].dtype == np.int64
+    assert list(dict.fromkeys(para["paragraph"])) == [-1, 0, 1, 2]
+
+
+def test_selected_table(small: pd.DataFrame) -> None:
+    body = select(small, parts=("body", "lead"))
+    assert body.attrs["top_sections"] == ["一", "二"]
+    tf = term_frequencies(body)
+    assert dict(zip(tf["term"], tf["count"], strict=True))["政协"] == 3
+    one = term_frequencies(select(small, sections="一"))
+    grouped = term_frequencies(small, by="section")
+    expected = grouped[grouped["section"] == "一"].drop(columns="section").reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        one.drop(columns="range"), expected.drop(columns="range"), check_dtype=False
+    )
+
+
+def test_bad_options(small: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="unknown by"):
+        term_frequencies(small, by="chapter")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not a token table"):
+        term_frequencies(pd.DataFrame({"token": ["党"]}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Empty input
+
+
+def test_empty_input_keeps_columns(small: pd.DataFrame) -> None:
+    empty = small.iloc[0:0]
+    empty.attrs = dict(small.attrs)
+    assert list(term_frequencies(empty).columns) == ["term", "count", "rate", "range"]
+    assert list(term_frequencies(empty, by="section").columns) == [
+        "section", "term", "count", "rate", "range",
+    ]
+    assert list(ngrams(empty).columns) == ["ngram", "tokens", "count", "range"]
+    assert list(repeated_phrases(empty).columns) == ["phrase", "tokens", "n", "count", "range"]
+    assert list(keyness(empty, "一").columns) == [
+        "term", "target_count", "reference_count", "target_rate", "reference_rate",
+        "statistic", "effect", "p_value", "g2",
+    ]
+    assert "g2" not in keyness(empty, "一", measure="log_odds").columns
+    assert list(collocations(empty, "政协").columns) == list(COLLOCATION_COLUMNS)
+    assert list(cooccurrence(empty).columns) == ["term_a", "term_b", "count"]
+    assert section_similarity(empty).empty
+    assert list(keywords(empty).columns) == ["term", "weight"]
+    for frame in (term_frequencies(empty), ngrams(empty), collocations(empty, "政协")):
+        assert len(frame) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# n-grams and repeated phrases
+
+
+def test_ngrams_boundaries() -> None:
+    table = make_table(
+        [
+            ("一", "政协 党建 。 政协 党建 ， 履职 工作"),
+            ("二", "政协 党建 履职 工作 的 建设"),
+        ]
+    )
+    bi = ngrams(table, 2, min_count=1)
+    got = {g: (c, r) for g, c, r in records(bi, "ngram", "count", "range")}
+    assert got["政协党建"] == (3, 2)
+    assert got["履职工作"] == (2, 2)
+    assert "党建政协" not in got  # 。 ends the sentence
+    assert "党建履职" in got and got["党建履职"] == (1, 1)  # only in 二: ， breaks the gram in 一
+    assert "工作的" not in got and "的建设" not in got  # begins or ends with a stopword
+    assert bi.loc[bi["ngram"] == "政协党建", "tokens"].iloc[0] == ("政协", "党建")
+    assert "工作的" in set(ngrams(table, 2, min_count=1, stopwords=False)["ngram"])
+    assert "工作的建设" in set(ngrams(table, 3, min_count=1)["ngram"])  # inner stopword kept
+    assert ngrams(table, 2)["ngram"].tolist() == ["政协党建", "履职工作"]  # min_count=2
+    with pytest.raises(ValueError, match="n must be"):
+        ngrams(table, 5)
+
+
+def test_ngrams_do_not_cross_gaps() -> None:
+    table = make_table([("一", "甲 乙 丙 丁")])
+    gapped = table.drop(index=1)  # 乙 removed: 甲 and 丙 were never neighbours
+    assert set(ngrams(gapped, 2, min_count=1)["ngram"]) == {"丙丁"}
+
+
+def test_repeated_phrases_drop_subsumed() -> None:
+    table = make_table(
+        [
+            ("一", "广泛 凝聚 共识 。 广泛 凝聚 共识 。 凝聚 共识 力量"),
+            ("二", "坚持 和 加强 。 坚持 和 加强"),
+        ]
+    )
+    phrases = repeated_phrases(table)
+    got = {p: (n, c) for p, n, c in records(phrases, "phrase", "n", "count")}
+    assert got["广泛凝聚共识"] == (3, 2)
+    assert got["凝聚共识"] == (2, 3)  # kept: it also occurs outside the longer phrase
+    assert "广泛凝聚" not in got  # subsumed by 广泛凝聚共识 with the same count
+    assert got["坚持和加强"] == (3, 2)
+    assert "坚持和" not in got and "和加强" not in got
+    assert list(phrases.columns) == ["phrase", "tokens", "n", "count", "range"]
+
+
+# ---------------------------------------------------------------------------------------------
+# keyness
+
+
+@pytest.fixture
+def two_sections() -> pd.DataFrame:
+    # 一: 甲 甲 甲 乙 (c = 4 counted tokens); 二: 甲 乙 乙 乙 乙 丙 (d = 6).
+    return make_table([("一", "甲 甲 甲 乙 。"), ("二", "甲 乙 乙 乙 乙 丙")], title=None)
+
+
+def test_keyness_by_hand(two_sections: pd.DataFrame) -> None:
+    k = keyness(two_sections, "一", "二", min_count=1).set_index("term")
+    c, d = 4, 6
+    # 甲: a = 3, b = 1. E1 = 4·4/10 = 1.6, E2 = 6·4/10 = 2.4.
+    g2 = 2 * (3 * math.log(3 / 1.6) + 1 * math.log(1 / 2.4))
+    assert k.loc["甲", "g2"] == pytest.approx(g2)
+    assert k.loc["甲", "statistic"] == pytest.approx(g2)  # 3/4 > 1/6: positive
+    assert k.loc["甲", "effect"] == pytest.approx(math.log2((3 / 4) / (1 / 6)))  # log2 4.5
+    assert k.loc["甲", "target_rate"] == pytest.approx(3 / c * 1000)
+    assert k.loc["甲", "reference_rate"] == pytest.approx(1 / d * 1000)
+    # 乙: a = 1, b = 4; E1 = 4·5/10 = 2, E2 = 3; 1/4 < 4/6: negative.
+    g2_yi = 2 * (1 * math.log(1 / 2) + 4 * math.log(4 / 3))
+    assert k.loc["乙", "statistic"] == pytest.approx(-g2_yi)
+    # 丙: a = 0 → 0.5 in the log ratio; G² = 2 · 1 · ln(1 / 0.6).
+    assert k.loc["丙", "effect"] == pytest.approx(math.log2((0.5 / 4) / (1 / 6)))
+    assert k.loc["丙", "statistic"] == pytest.approx(-2 * math.log(1 / 0.6))
+    # Fisher (expected cells < 5) for [[3, 1], [1, 5]]: X ~ Hypergeom(N=10, K=4, n=4),
+    # P(X=k) = C(4,k)·C(6,4−k)/C(10,4) = (15, 80, 90, 24, 1)/210 for k = 0..4; two-sided sums
+    # the outcomes no more likely than the observed k = 3: (15 + 24 + 1)/210.
+    assert k.loc["甲", "p_value"] == pytest.approx(40 / 210)
+    assert list(k.reset_index()["term"]) == ["甲", "乙", "丙"]  # signed G²: 3.95, −0.92, −1.02
+
+
+def test_log_odds_by_hand(two_sections: pd.DataFrame) -> None:
+    k = keyness(two_sections, "一", "二", measure="log_odds", min_count=1).set_index("term")
+    # Prior = whole-table counts: α(甲) = 4, α0 = 10. With a = 3, b = 1, c = 4, d = 6:
+    # δ = ln((3+4)/(4+10−3−4)) − ln((1+4)/(6+10−1−4)) = ln(7/7) − ln(5/11)
+    # σ² = 1/(3+4) + 1/(1+4)
+    delta = math.log(7 / 7) - math.log(5 / 11)
+    z = delta / math.sqrt(1 / 7 + 1 / 5)
+    assert k.loc["甲", "statistic"] == pytest.approx(z)
+    # 丙: α = 1; δ = ln((0+1)/(4+10−0−1)) − ln((1+1)/(6+10−1−1)), σ² = 1/1 + 1/2.
+    z_bing = (math.log(1 / 13) - math.log(2 / 14)) / math.sqrt(1 + 1 / 2)
+    assert k.loc["丙", "statistic"] == pytest.approx(z_bing)
+    lr = keyness(two_sections, "一", "二", measure="log_ratio", min_count=1).set_index("term")
+    assert lr.loc["甲", "statistic"] == pytest.approx(math.log2(4.5))
+
+
+def test_keyness_chi_square_branch() -> None:
+    table = make_table(
+        [("一", " ".join(["甲"] * 20 + ["乙"] * 20)), ("二", " ".join(["甲"] * 10 + ["乙"] * 30))]
+    )
+    k = keyness(table, "一").set_index("term")
+    # Every expected cell is 15 or 25, so p comes from χ²(1) on G² (c = d = 40, E1 = E2 = 15).
+    g2 = 2 * (20 * math.log(20 / 15) + 10 * math.log(10 / 15))
+    assert k.loc["甲", "g2"] == pytest.approx(g2)
+    assert k.loc["甲", "p_value"] == pytest.approx(float(chi2.sf(g2, 1)))
+
+
+@pytest.mark.parametrize("measure", ["g2", "log_ratio", "log_odds"])
+def test_keyness_is_antisymmetric(two_sections: pd.DataFrame, measure: Any) -> None:
+    ab = keyness(two_sections, "一", "二", measure=measure, min_count=1).set_index("term")
+    ba = keyness(two_sections, "二", "一", measure=measure, min_count=1).set_index("term")
+    ba = ba.loc[ab.index]
+    np.testing.assert_allclose(ab["statistic"], -ba["statistic"])
+    np.testing.assert_allclose(ab["effect"], -ba["effect"])
+    np.testing.assert_allclose(ab["p_value"], ba["p_value"])
+    assert (ab["target_count"] == ba["reference_count"]).all()
+
+
+def test_keyness_selections(two_sections: pd.DataFrame, small: pd.DataFrame) -> None:
+    rest = keyness(two_sections, "一", min_count=1)
+    explicit = keyness(two_sections, "一", "二", min_count=1)
+    pd.testing.assert_frame_equal(rest, explicit)
+    assert keyness(two_sections, "一", "二", min_count=2)["term"].tolist() == ["甲", "乙"]
+    assert keyness(two_sections, "一", top=1, min_count=1)["term"].tolist() == ["甲"]
+    with pytest.raises(QueryError, match="overlap"):
+        keyness(two_sections, "一", "一")
+    with pytest.raises(QueryError, match="overlap"):
+        keyness(small, "一/一", ["一", "二"])  # 一 covers 一/一
+    with pytest.raises(QueryError, match="no target"):
+        keyness(two_sections, [])
+    with pytest.raises(SectionNotFoundError, match="一 二"):
+        keyness(two_sections, "五")
+    assert issubclass(QueryError, StudykitError)
+    # 一 covers everything with a section, and the rest is only the title: still a comparison.
+    assert len(keyness(small, ["一", "二"], min_count=1)) > 0
+    # A valid selection with no tokens in this (narrowed) table gives an empty frame.
+    assert keyness(select(two_sections, sections="一"), "一").empty
+    # Stopwords choose the rows listed, not the sizes: 甲's statistic is the same either way.
+    with_stop = make_table([("一", "甲 甲 甲 乙 的 。"), ("二", "甲 乙 乙 乙 乙 丙 的")])
+    a = keyness(with_stop, "一", min_count=1).set_index("term")
+    b = keyness(with_stop, "一", min_count=1, stopwords=False).set_index("term")
+    assert "的" not in a.index and "的" in b.index
+    assert a.loc["甲", "statistic"] == b.loc["甲", "statistic"]
+
+
+# ---------------------------------------------------------------------------------------------
+# similarity
+
+
+def test_similarity_by_hand() -> None:
+    table = make_table([("一", "甲 甲 乙"), ("二", "甲 丙"), ("三", "丁 的")])
+    sim = section_similarity(table)
+    assert list(sim.index) == ["一", "二", "三"] and list(sim.columns) == ["一", "二", "三"]
+    # N = 3. df: 甲 2, 乙 1, 丙 1, 丁 1. idf = ln((1+3)/(1+df)) + 1.
+    i2 = math.log(4 / 3) + 1
+    i1 = math.log(4 / 2) + 1
+    one = (2 * i2, i1, 0.0)  # 甲 甲 乙
+    two = (i2, 0.0, i1)  # 甲 丙
+    cos = (one[0] * two[0]) / (math.hypot(*one) * math.hypot(*two))
+    assert sim.loc["一", "二"] == pytest.approx(cos)
+    assert sim.loc["一", "三"] == 0.0
+    np.testing.assert_allclose(sim.to_numpy(), sim.to_numpy().T)
+    np.testing.assert_allclose(np.diag(sim.to_numpy()), 1.0)
+
+
+def test_similarity_levels_and_empty_sections(small: pd.DataFrame) -> None:
+    sub = section_similarity(small, level="subsection")
+    assert list(sub.index) == ["一", "一/一", "二"]  # the title is no section
+    only_stop = make_table([("一", "甲 乙"), ("二", "的 了")])
+    sim = section_similarity(only_stop)
+    assert math.isnan(sim.loc["二", "二"]) and math.isnan(sim.loc["一", "二"])
+    assert sim.loc["一", "一"] == 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# collocations
+
+
+def test_collocations_by_hand() -> None:
+    table = make_table([("一", "甲 乙 丙 丁 戊")])
+    col = collocations(table, "丙", window=1, min_count=1).set_index("collocate")
+    assert set(col.index) == {"乙", "丁"}
+    # N' = 5 − 1 node token = 4 positions, W = 2 inside the window; for 乙: O11 = 1, f = 1.
+    # E11 = W·f/N' = 0.5 → pmi = log2(1/0.5) = 1.
+    assert col.loc["乙", "pmi"] == pytest.approx(1.0)
+    # 2×2: O = [[1, 1], [0, 2]], row sums 2, 2, column sums 1, 3, E = [[0.5, 1.5], [0.5, 1.5]].
+    g2 = 2 * (1 * math.log(1 / 0.5) + 1 * math.log(1 / 1.5) + 2 * math.log(2 / 1.5))
+    assert col.loc["乙", "g2"] == pytest.approx(g2)
+    assert col.loc["乙", "count"] == 1 and col.loc["乙", "collocate_count"] == 1
+
+
+def test_collocation_windows_stay_in_paragraph() -> None:
+    table = make_table([("一", "甲 乙 丙 丁"), ("一", "戊 己 庚 辛 丙"), ("二", "乙 ， 丙 的 壬")])
+    col = collocations(table, "丙", window=2, min_count=1)
+    # Punctuation takes no window place (乙 … 丙 in 二), stopwords take one but are not listed.
+    assert set(col["collocate"]) == {"甲", "乙", "丁", "庚", "辛", "壬"}  # 戊 is in the next paragraph
+    counts = dict(zip(col["collocate"], col["count"], strict=True))
+    assert counts["乙"] == 2
+
+
+def test_collocations_multi_token_term_and_misses() -> None:
+    table = make_table(
+        [("一", "推进 政协 党建 工作 。 政协 ， 党建 。 政协 党建 融合"), ("二", "政协 党建 融合")]
+    )
+    col = collocations(table, "政协党建", window=1, min_count=1)
+    got = dict(zip(col["collocate"], col["count"], strict=True))
+    # Three runs 政协+党建 (not the one broken by ，); their neighbours, window 1. The broken
+    # 党建 neighbours the third run: 。 takes no window place and the paragraph goes on.
+    assert got == {"推进": 1, "工作": 1, "融合": 2, "党建": 1}
+    missing = collocations(table, "人民政协")
+    assert missing.empty and list(missing.columns) == list(COLLOCATION_COLUMNS)
+    assert collocations(table, "政协", min_count=5).empty
+    with pytest.raises(QueryError):
+        collocations(table, "  ")
+
+
+# ---------------------------------------------------------------------------------------------
+# co-occurrence
+
+
+def test_cooccurrence_counts_units() -> None:
+    table = make_table([("一", "甲 乙 丙 。 甲 乙 的 。 甲 丙 甲 。 甲"), ("二", "乙 丙")])
+    pairs = cooccurrence(table)
+    # Sentences {甲乙丙}, {甲乙(的)}, {甲丙}, {甲}, {乙丙}: every pair twice. Units per term:
+    # 甲 4, 乙 3, 丙 3, so 甲 is term_a; the 乙/丙 tie goes to code-point order (丙 U+4E19 first).
+    assert records(pairs, "term_a", "term_b", "count") == [
+        ("丙", "乙", 2), ("甲", "丙", 2), ("甲", "乙", 2),
+    ]
+    by_paragraph = cooccurrence(table, unit="paragraph", min_count=1)
+    assert records(by_paragraph, "term_a", "term_b", "count")[0] == ("丙", "乙", 2)
+    only = cooccurrence(table, terms=["甲", "乙"])
+    assert records(only, "term_a", "term_b", "count") == [("甲", "乙", 2)]
+    assert len(cooccurrence(table, top=1)) == 1
+    assert "的" not in set(cooccurrence(table, min_count=1)[["term_a", "term_b"]].stack())
+    assert ("甲", "的", 1) in records(
+        cooccurrence(table, stopwords=False, min_count=1, top=None), "term_a", "term_b", "count"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# purity
+
+
+def test_stats_imports_no_drawing_stack() -> None:
+    code = (
+        "import sys, studykit.stats; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'jieba') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_input_is_not_modified(small: pd.DataFrame) -> None:
+    before = small.copy()
+    attrs = dict(small.attrs)
+    term_frequencies(small, by="section")
+    keyness(small, "一", min_count=1)
+    collocations(small, "政协")
+    ngrams(small)
+    pd.testing.assert_frame_equal(small, before)
+    assert small.attrs == attrs
+
+
+# ---------------------------------------------------------------------------------------------
+# the seed document (needs the reader and the jieba segmenter)
+
+
+@pytest.fixture(scope="module")
+def seed() -> pd.DataFrame:
+    pytest.importorskip("studykit.segment")
+    pytest.importorskip("studykit.read")
+    from studykit.parse import load
+    from studykit.tokens import tokenize
+
+    return tokenize(load(str(SEED)))
+
+
+def test_seed_frequencies(seed: pd.DataFrame) -> None:
+    tf = term_frequencies(seed).set_index("term")
+    assert tf.loc["党", "count"] >= 10  # a single character counts
+    assert tf.loc["政协", "count"] > tf.loc["人民政协", "count"]
+    nouns = term_frequencies(seed, pos=["n", "j"])
+    assert nouns["term"].iloc[0] == "政协"
+    # With vn, 工作 (tagged vn) edges ahead: 政协 is second.
+    assert term_frequencies(seed, pos=["n", "vn", "j"])["term"].head(2).tolist() == ["工作", "政协"]
+    for by in ("section", "subsection", "paragraph"):
+        summed = term_frequencies(seed, by=by).groupby("term")["count"].sum()
+        pd.testing.assert_series_equal(
+            summed.sort_index(), tf["count"].sort_index(), check_names=False
+        )
+
+
+def test_seed_keyness_and_similarity(seed: pd.DataFrame) -> None:
+    three = keyness(seed, "三")
+    assert three["term"].iloc[0] == "带头"  # 6 in 三, none elsewhere
+    assert (three["statistic"].diff().dropna() <= 0).all()
+    flipped = keyness(seed, "三", measure="log_odds")
+    assert flipped["term"].head(3).tolist()[0] == "带头"
+    one = keyness(seed, "一", measure="log_ratio").set_index("term")
+    assert one.loc["人民政协", "effect"] > 1  # section 一 is about 人民政协 and 党的领导
+    sim = section_similarity(seed)
+    assert list(sim.index) == ["0", "一", "二", "三", "四"]
+    np.testing.assert_allclose(sim.to_numpy(), sim.to_numpy().T)
+    np.testing.assert_allclose(np.diag(sim.to_numpy()), 1.0)
+    assert sim.loc["三", "四"] == sim.drop(index="三")["三"].max()  # 三 and 四 share 党建/履职
+
+
+def test_seed_collocations_and_phrases(seed: pd.DataFrame) -> None:
+    col = collocations(seed, "政协")
+    assert not col.empty and "南宁市" in set(col["collocate"].head(3))
+    assert not collocations(seed, "政协党建").empty  # 政协 + 党建 in the token stream
+    assert collocations(seed, "量子计算").empty
+    bigrams = ngrams(seed, 2)
+    assert "政协党建" in set(bigrams["ngram"])
+    assert "坚持和加强" in set(repeated_phrases(seed)["phrase"])
+    pairs = cooccurrence(seed, top=5)
+    assert set(records(pairs, "term_a", "term_b")[0]) == {"工作", "政协"}
+
+
+def test_seed_keywords_leave_jieba_alone(seed: pd.DataFrame) -> None:
+    import jieba
+    import jieba.analyse
+
+    initialized = jieba.dt.initialized
+    freq_size = len(jieba.dt.FREQ)
+    tfidf = keywords(seed, top=10)
+    assert list(tfidf.columns) == ["term", "weight"] and len(tfidf) == 10
+    assert {"政协", "党建"} <= set(tfidf["term"])
+    textrank = keywords(seed, method="textrank", top=15)
+    assert {"政协", "党建"} <= set(textrank["term"])  # tagged j: kept by TEXTRANK_POS
+    assert (textrank["weight"].diff().dropna() <= 0).all()
+    assert jieba.dt.initialized == initialized and len(jieba.dt.FREQ) == freq_size
+    assert jieba.analyse.default_tfidf.tokenizer is jieba.dt
+    assert jieba.analyse.default_textrank.tokenizer is jieba.posseg.dt
+
+
+def test_seed_keywords_from_document() -> None:
+    pytest.importorskip("studykit.segment")
+    from studykit.parse import load
+    from studykit.segment import JiebaSegmenter
+
+    seg = JiebaSegmenter()
+    out = keywords(load(str(SEED)), top=5, segmenter=seg)
+    assert "政协" in set(out["term"])
+
+
+def test_keywords_need_a_jieba_backend(small: pd.DataFrame) -> None:
+    pytest.importorskip("studykit.segment")
+    pytest.importorskip("rjieba")
+    from studykit.segment import JiebaSegmenter
+
+    with pytest.raises(StudykitError, match="jieba"):
+        keywords(small, segmenter=JiebaSegmenter(backend="rjieba"))
+
+
+def test_keywords_on_a_table_without_body() -> None:
+    titles_only = make_table([("一", "政协 党建")])
+    titles_only["part"] = "title"
+    assert keywords(titles_only).empty
+    with pytest.raises(ValueError, match="unknown method"):
+        keywords(titles_only, method="lda")  # type: ignore[arg-type]
