@@ -1,0 +1,306 @@
+"""Formulations: numbered phrases, quotes, 排比 and four-character lists, on the seed and by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from studykit.errors import QueryError
+from studykit.formulations import (
+    KINDS,
+    Formulation,
+    FormulationResult,
+    Location,
+    formulations,
+)
+from studykit.model import Document, Source
+from studykit.parse import parse_document
+from studykit.zh import simplified_shadow
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt"
+
+
+def doc_of(text: str) -> Document:
+    return parse_document(Source(text, "<test>", "utf-8"))
+
+
+def body(*paragraphs: str) -> Document:
+    """A small document: a title, then one section holding the given paragraphs."""
+    return doc_of("测试文件标题\n\n一、总体要求\n\n" + "\n\n".join(paragraphs) + "\n")
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return parse_document(Source(SEED.read_text(encoding="utf-8"), SEED.name, "utf-8"))
+
+
+@pytest.fixture(scope="module")
+def result(seed: Document) -> FormulationResult:
+    return formulations(seed)
+
+
+def by_text(result: FormulationResult, kind: str) -> dict[str, Formulation]:
+    return {f.text: f for f in result if f.kind == kind}
+
+
+def assert_offsets(doc: Document, result: FormulationResult) -> None:
+    """Every location slices its formulation out of the text, inside a heading or paragraph."""
+    shadow = simplified_shadow(doc.text)
+    paragraphs = doc.paragraphs
+    headings = {s.path: s.heading for s in doc.walk() if s.heading is not None}
+    for f in result:
+        assert f.count == len(f.locations) >= 1
+        for loc in f.locations:
+            assert shadow[loc.start : loc.end] == f.text
+            if loc.paragraph >= 0:
+                par = paragraphs[loc.paragraph]
+                assert par.start <= loc.start < loc.end <= par.end
+                assert doc.section(loc.section).paragraphs.count(par) == 1
+            else:
+                heading = headings[loc.section]
+                assert heading.start <= loc.start < loc.end <= heading.end
+
+
+# --- the seed ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [("四个意识", "一"), ("四个自信", "一"), ("两个维护", "一"), ("三个作用", "三"),
+     ("一岗双责", "四"), ("“246”工程", "三"), ("“7+4”活动", "四")],
+)
+def test_seed_numbered(result: FormulationResult, text: str, section: str) -> None:
+    found = by_text(result, "numbered")
+    assert text in found
+    assert found[text].sections == (section,)
+
+
+def test_seed_numbered_has_no_counting_phrases(result: FormulationResult) -> None:
+    numbered = result.texts("numbered")
+    assert not [t for t in numbered if "定点" in t or "贫困" in t]
+    assert set(numbered) == {
+        "四个意识", "四个自信", "两个维护", "三个作用", "一岗双责", "“246”工程", "“7+4”活动"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "members", "section"),
+    [
+        ("一同谋划、一同部署、一同落实、一同考评", "一同…", 4, "四"),
+        ("哪里有政协委员哪里就有党的工作,哪里有党员哪里就有党的组织,"
+         "哪里有党的组织哪里就有健全的组织生活和党的组织作用的充分发挥", "哪里有…哪里就有…", 3, "四"),
+        ("带头学习党的创新理论,带头严格执行党章党规和政协各项规章制度,"
+         "带头做好党的统战工作和群众工作", "带头…", 3, "三"),
+        ("在目标上一致、在任务上统一、在效果上相互促进", "在…上…", 3, "四"),
+    ],
+)
+def test_seed_parallel(
+    result: FormulationResult, text: str, pattern: str, members: int, section: str
+) -> None:
+    found = by_text(result, "parallel")
+    assert text in found
+    f = found[text]
+    assert (f.pattern, f.members, f.sections) == (pattern, members, (section,))
+
+
+def test_seed_parallel_more(result: FormulationResult) -> None:
+    patterns = {f.pattern for f in result if f.kind == "parallel"}
+    assert {"…到哪里", "…阵地", "政协…有…", "一切重要…"} <= patterns
+
+
+def test_seed_four_char_list(result: FormulationResult) -> None:
+    found = by_text(result, "four_char_list")
+    f = found["解疑释惑、宣传政策、理顺情绪、化解矛盾"]
+    assert (f.members, f.sections) == (4, ("二",))
+    assert "政治引领、发扬民主、凝聚共识、合作共事、廉洁奉公" in found
+
+
+def test_seed_quotes(result: FormulationResult) -> None:
+    found = by_text(result, "quote")
+    assert found["落实下去、凝聚起来"].sections == ("二",)
+    assert {"四个意识", "同心书屋", "在线", "不掉线", "书香政协"} <= set(found)
+
+
+def test_seed_offsets_slice_the_source(seed: Document, result: FormulationResult) -> None:
+    assert_offsets(seed, result)
+    for f in result:
+        for loc in f.locations:
+            assert seed.text[loc.start : loc.end] == f.text  # the seed is simplified already
+
+
+def test_seed_searches_no_boilerplate(seed: Document, result: FormulationResult) -> None:
+    body_start = min(p.start for p in seed.paragraphs)
+    footer = seed.boilerplate[-1].start
+    assert all(body_start <= loc.start < footer for f in result for loc in f.locations)
+
+
+# --- numbered, by hand ---------------------------------------------------------------------------
+
+
+def test_numbered_known_and_quoted_shapes() -> None:
+    doc = body("坚持两学一做,落实“三个确保”,确保三个确保落到实处,推进“五位一体”,实施“十四五”规划。")
+    found = by_text(formulations(doc, kinds=["numbered"]), "numbered")
+    assert found["两学一做"].count == 1  # known, without quotes
+    assert found["三个确保"].count == 2  # quoted once, so its bare use counts too
+    assert "五位一体" in found
+    assert "“十四五”规划" in found
+
+
+def test_numbered_ignores_ordinary_counting() -> None:
+    doc = body("全市三个贫困县整体脱贫,完成两个定点帮扶任务,从三个方面推进,三个方面都很重要。")
+    assert formulations(doc, kinds=["numbered"]).texts() == ()
+
+
+def test_numbered_needs_a_whole_number() -> None:
+    doc = body("他们提出了十四个意识形态问题,第四个全面检查。")
+    assert formulations(doc, kinds=["numbered"]).texts() == ()
+
+
+def test_numbered_quoted_label_needs_a_head_noun() -> None:
+    doc = body("实施“246”工程,开展“7+4”活动,完成“3”的目标。")
+    assert formulations(doc, kinds=["numbered"]).texts() == ("“246”工程", "“7+4”活动")
+
+
+# --- quotes --------------------------------------------------------------------------------------
+
+
+def test_quotes_all_styles_and_counts() -> None:
+    doc = body("做到“在线”“不掉线”,树立「结合履职抓党建」理念,提出\"双向发力\"。", "再次强调“在线”。")
+    res = formulations(doc, kinds=["quote"])
+    found = by_text(res, "quote")
+    assert set(found) == {"在线", "不掉线", "结合履职抓党建", "双向发力"}
+    assert found["在线"].count == 2
+    assert [f.locations[0].paragraph for f in res] == [0, 0, 0, 0]
+    assert formulations(doc, kinds=["quote"], min_count=2).texts() == ("在线",)
+
+
+def test_title_block_is_not_searched() -> None:
+    doc = doc_of("增强“四个意识”的通知\n\n一、总体要求\n\n认真学习文件精神。\n")
+    assert formulations(doc).texts() == ()
+
+
+def test_headings_are_searched() -> None:
+    doc = doc_of("通知\n\n一、增强“四个意识”\n\n认真学习文件精神。\n")
+    f = by_text(formulations(doc), "numbered")["四个意识"]
+    assert f.locations[0].paragraph == -1
+    assert f.sections == ("一",)
+    assert_offsets(doc, formulations(doc))
+
+
+# --- parallel ------------------------------------------------------------------------------------
+
+
+def test_parallel_plain_paragraph_has_none() -> None:
+    doc = body("政协党组是同级党委在政协设立的领导机构,是坚持和加强党的领导的重要组织形式和制度保证。")
+    assert formulations(doc, kinds=["parallel"]).texts() == ()
+
+
+def test_parallel_prefix_suffix_and_frame() -> None:
+    doc = body(
+        "坚持以人民为中心,坚持新发展理念,坚持深化改革开放。",
+        "统筹推进经济建设、政治建设、文化建设、社会建设、生态文明建设。",
+        "把学习作为首要任务,把调研作为基本功,把落实作为硬要求。",
+    )
+    found = {f.pattern: f for f in formulations(doc, kinds=["parallel"])}
+    assert found["坚持…"].text == "坚持以人民为中心,坚持新发展理念,坚持深化改革开放"
+    assert found["…建设"].members == 5
+    assert found["…建设"].text.startswith("统筹推进经济建设、")
+    assert found["把…作为…"].members == 3
+
+
+def test_parallel_lead_in_before_the_first_member() -> None:
+    doc = body("坚持党建与业务同谋划、同部署、同考核,做到一起抓。推动资源一同整合、一同配置、一同使用。")
+    found = by_text(formulations(doc, kinds=["parallel"]), "parallel")
+    assert set(found) == {"一同整合、一同配置、一同使用"}
+
+
+def test_parallel_rejects_generic_and_unlike_members() -> None:
+    doc = body(
+        "我们开会,我们学习,我们讨论。",  # pronoun prefix
+        "加强领导,加快发展,加大投入。",  # one shared character, no frame
+        "带头干,带头学习贯彻党的二十大精神和习近平总书记关于政协工作的重要思想,带头讲。",  # unlike
+    )
+    assert formulations(doc, kinds=["parallel"]).texts() == ()
+
+
+def test_parallel_needs_three_members() -> None:
+    doc = body("以党建推动履职,以履职促进党建。")
+    assert formulations(doc, kinds=["parallel"]).texts() == ()
+
+
+# --- four-character lists ------------------------------------------------------------------------
+
+
+def test_four_char_lists() -> None:
+    doc = body(
+        "做好解疑释惑、宣传政策、理顺情绪的工作。",
+        "听党话、跟党走。",
+        "加强调研、视察、协商、监督。",
+        "促进同频共振、同轴共转。",
+    )
+    res = formulations(doc, kinds=["four_char_list"])
+    assert res.texts() == ("解疑释惑、宣传政策、理顺情绪",)
+    assert res[0].members == 3
+
+
+# --- traditional ---------------------------------------------------------------------------------
+
+
+def test_traditional_document() -> None:
+    doc = doc_of("引導委員增強“四個意識”、堅定“四個自信”,堅持哪裡有黨員哪裡就有黨的組織。\n")
+    res = formulations(doc)
+    f = by_text(res, "numbered")["四个意识"]
+    assert doc.text[f.locations[0].start : f.locations[0].end] == "四個意識"
+    assert "四个自信" in res.texts("numbered")
+    assert_offsets(doc, res)
+
+
+# --- the result object ---------------------------------------------------------------------------
+
+
+def test_result_tables(seed: Document, result: FormulationResult) -> None:
+    frame = result.to_frame()
+    assert list(frame.columns) == [
+        "kind", "text", "count", "sections", "first_offset", "pattern", "members"
+    ]
+    assert len(frame) == len(result) == len(list(result))
+    assert list(frame["kind"].unique()) == [k for k in KINDS if k in set(frame["kind"])]
+    locs = result.locations_frame(context=5)
+    assert len(locs) == sum(f.count for f in result)
+    assert all(seed.text[s:e] == m for s, e, m in zip(locs["start"], locs["end"], locs["match"], strict=True))
+    row = locs[locs["text"] == "解疑释惑、宣传政策、理顺情绪、化解矛盾"].iloc[0]
+    assert (row["left"], row["right"]) == ("委政府做好", "的工作,切")
+
+
+def test_result_sections_join_paths() -> None:
+    doc = doc_of("通知\n\n一、学习\n\n增强“四个意识”。\n\n二、落实\n\n有事。\n\n三、保障\n\n坚持四个意识。\n")
+    frame = formulations(doc, kinds=["numbered"]).to_frame()
+    assert frame.loc[0, "sections"] == "一 三"
+    assert frame.loc[0, "count"] == 2
+
+
+def test_result_display(result: FormulationResult) -> None:
+    html = result._repr_html_()
+    assert html.count("<tr>") == 1 + 20 + 1  # header, 20 rows, "more"
+    assert "四个意识" in html
+    assert repr(result).startswith("FormulationResult(")
+    empty = formulations(body("没有提法的段落。"))
+    assert len(empty) == 0
+    assert list(empty.to_frame().columns)[:3] == ["kind", "text", "count"]
+    assert empty.locations_frame().empty
+
+
+def test_kinds_filter_and_errors(seed: Document) -> None:
+    only = formulations(seed, kinds=["quote", "parallel"])
+    assert {f.kind for f in only} == {"quote", "parallel"}
+    assert {f.kind for f in formulations(seed, kinds="numbered")} == {"numbered"}  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="unknown formulation kind"):
+        formulations(seed, kinds=["slogan"])  # type: ignore[list-item]
+    assert all(f.count >= 2 for f in formulations(seed, min_count=2))
+
+
+def test_pure(seed: Document, capsys: pytest.CaptureFixture[str]) -> None:
+    assert formulations(seed) == formulations(seed)
+    assert capsys.readouterr() == ("", "")
+    assert isinstance(formulations(seed)[0].locations[0], Location)
