@@ -1,0 +1,959 @@
+"""Charts of studykit's analyses, drawn in a Chinese font on the Axes you give.
+
+Every ``plot_*`` function takes the DataFrame an analysis returned, draws on ``ax`` (or on a new
+figure when ``ax`` is ``None``) and returns the Axes::
+
+    freqs = sk.term_frequencies(table, top=20)
+    ax = sk.plot_top_terms(freqs, title="政协党建高频词")
+
+Rules every function follows (and ``tests/test_plot.py`` checks):
+
+* The CJK font is resolved once (``font or find_cjk_font()``) and passed to every text artist
+  as ``fontproperties``: titles, axis labels, category tick labels, annotations, legends,
+  colorbar labels and captions. Numeric tick labels keep matplotlib's default font.
+* Nothing global changes: no ``plt.show``, ``plt.style.use``, ``matplotlib.use`` or ``savefig``,
+  and ``matplotlib.rcParams`` is never assigned. pyplot is imported only to create a figure
+  when no ``ax`` is given.
+* No per-call ``tight_layout``. A new figure uses the constrained layout engine; a figure you
+  pass keeps its engine, and gets constrained layout only when it has none.
+* Redrawing is cheap: ``ax.clear()`` then call the function again with ``ax=ax``. Functions
+  with a colorbar draw it in an inset of ``ax`` (so the figure gains no Axes) and remove their
+  previous colorbar on that ``ax`` first.
+
+Where section titles are shortened on an axis (``一 自觉扛起党对…``), the full titles are attached
+below the axes as a caption (an annotation with gid ``studykit-caption``), see
+:func:`section_caption`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
+
+from studykit.errors import StudykitError
+from studykit.fonts import FontChoice, find_cjk_font
+from studykit.zh import cn_to_int
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.colorbar import Colorbar
+    from matplotlib.figure import Figure, FigureBase
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.image import AxesImage
+
+__all__ = [
+    "BAND_GID",
+    "CAPTION_GID",
+    "EMPTY_GID",
+    "NODE_LABEL_GID",
+    "SECTION_LABEL_GID",
+    "plot_cooccurrence",
+    "plot_dispersion",
+    "plot_formulations",
+    "plot_keyness",
+    "plot_section_clouds",
+    "plot_section_lengths",
+    "plot_section_top_terms",
+    "plot_similarity",
+    "plot_term_heatmap",
+    "plot_top_terms",
+    "section_caption",
+    "short_title",
+]
+
+CAPTION_GID = "studykit-caption"
+"""gid of the caption annotation that lists full section titles below an Axes."""
+EMPTY_GID = "studykit-empty"
+"""gid of the 未找到 note drawn when there is nothing to show."""
+BAND_GID = "studykit-section-band"
+"""gid of the shaded section bands in :func:`plot_dispersion`."""
+SECTION_LABEL_GID = "studykit-section-label"
+"""gid of the section labels (导语, 一, 二 …) above :func:`plot_dispersion`."""
+NODE_LABEL_GID = "studykit-node-label"
+"""gid of the node labels in :func:`plot_cooccurrence`."""
+
+PREAMBLE = "0"
+PREAMBLE_NAME = "导语"
+NOT_FOUND = "未找到"
+KIND_NAMES: dict[str, str] = {
+    "numbered": "数字提法",
+    "parallel": "排比",
+    "quote": "引语",
+    "four_char_list": "四字格",
+}
+VALUE_NAMES: dict[str, str] = {
+    "count": "次数",
+    "rate": "每千词",
+    "chars": "字数",
+    "tokens": "词数",
+    "paragraphs": "段落数",
+}
+
+_BAR_COLOR = "#3b6ea5"
+_TARGET_COLOR = "#c0392b"
+_REFERENCE_COLOR = "#2f6fa8"
+_BAND_COLORS = ("#e9edf2", "#d5dde6")
+_CAPTION_LINE = 40  # characters per caption line before wrapping
+_COLORBAR_KEY = "_studykit_colorbar"
+_TRAILING = "，,、。．.；;：:！!？?…—－-（(「『“‘《〈 \u3000和与及并或的"
+_CLAUSE_BREAKS = "，,、；;：:"
+
+
+# --- fonts and small helpers ---------------------------------------------------------------------
+
+
+class _Fonts(NamedTuple):
+    """One call's FontProperties, each a copy of the cached face with a size from rcParams."""
+
+    title: FontProperties
+    label: FontProperties
+    tick: FontProperties
+    note: FontProperties
+
+
+def _fonts(font: FontChoice | None) -> _Fonts:
+    import matplotlib
+
+    choice = font or find_cjk_font()
+    rc = matplotlib.rcParams
+    sizes = (rc["axes.titlesize"], rc["axes.labelsize"], rc["ytick.labelsize"], "small")
+    props = []
+    for size in sizes:
+        fp = choice.props()
+        fp.set_size(size)
+        props.append(fp)
+    return _Fonts(*props)
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    """The given Axes (its figure gets constrained layout if it has no engine) or a new one."""
+    if ax is None:
+        import matplotlib.pyplot as plt  # only here, so importing studykit picks no backend
+
+        _, new = plt.subplots(figsize=figsize, layout="constrained")
+        return new
+    fig = ax.get_figure(root=True)
+    if fig is not None and fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")
+    return ax
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise StudykitError(
+            f"{what}缺少列 {missing} / {what} table lacks columns {missing}: pass the DataFrame "
+            "the matching studykit analysis returned"
+        )
+
+
+def _section_name(path: str, label: str | None = None) -> str:
+    """``导语`` for the preamble, else the section's label (or its path)."""
+    if path == PREAMBLE or (not path and label in (None, "", PREAMBLE)):
+        return PREAMBLE_NAME
+    return label or path
+
+
+def _section_titles(frame: pd.DataFrame) -> dict[str, str]:
+    """Section path → title from ``frame.attrs["sections"]`` when an analysis kept them."""
+    out: dict[str, str] = {}
+    for s in frame.attrs.get("sections", []) or []:
+        if isinstance(s, Mapping) and "path" in s:
+            out[str(s["path"])] = str(s.get("title") or "")
+    return out
+
+
+def _section_order(frame: pd.DataFrame, column: str = "section") -> list[str]:
+    """Sections in document order: ``attrs["top_sections"]`` when present, else first seen."""
+    seen = [str(s) for s in pd.unique(frame[column].astype(str))]
+    known = [str(s) for s in frame.attrs.get("top_sections", []) or []]
+    ordered = [s for s in known if s in seen]
+    rest = [s for s in seen if s not in ordered]
+    numbers = [cn_to_int(s.split("/")[0]) for s in rest]
+    if not ordered and all(n is not None for n in numbers):  # 0 (导语), 一, 二 … 十一
+        rest = [s for _, s in sorted(zip(numbers, rest, strict=True), key=lambda p: p[0] or 0)]
+    return ordered + rest
+
+
+def _note(ax: Axes, text: str, fonts: _Fonts) -> None:
+    ax.text(
+        0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
+        fontproperties=fonts.label, color="0.4", gid=EMPTY_GID,
+    )
+
+
+def _set_title(ax: Axes, title: str, fonts: _Fonts, **kwargs: Any) -> None:
+    ax.set_title(title, fontproperties=fonts.title, **kwargs)
+
+
+def _fmt(value: float) -> str:
+    """Counts as integers, rates with up to two decimals."""
+    if math.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _value_labels(
+    ax: Axes,
+    xs: Iterable[float],
+    ys: Iterable[float],
+    labels: Iterable[str],
+    fonts: _Fonts,
+    *,
+    vertical: bool = False,
+) -> None:
+    """Write ``labels`` just past each bar's end: right of ``x`` (left of it for a negative bar)
+    or, with ``vertical``, above ``y``.
+
+    Plain texts sharing offset transforms and left out of layout (margins keep them inside the
+    axes): noticeably cheaper to draw than ``ax.bar_label``'s annotations.
+    """
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    if vertical:
+        up = offset_copy(ax.transData, fig=fig, y=2, units="points")
+        for x, y, text in zip(xs, ys, labels, strict=True):
+            ax.text(x, y, text, transform=up, ha="center", va="bottom",
+                    fontproperties=fonts.note).set_in_layout(False)
+        return
+    right = offset_copy(ax.transData, fig=fig, x=2, units="points")
+    left = offset_copy(ax.transData, fig=fig, x=-2, units="points")
+    for x, y, text in zip(xs, ys, labels, strict=True):
+        ax.text(x, y, text, transform=right if x >= 0 else left, va="center",
+                ha="left" if x >= 0 else "right", fontproperties=fonts.note).set_in_layout(False)
+
+
+# --- titles and captions -------------------------------------------------------------------------
+
+
+def short_title(label: str | None, title: str | None, max_chars: int = 8) -> str:
+    """A section's label and title, shortened to about ``max_chars`` characters, for tick labels.
+
+    ``max_chars`` counts the label and the title together (not the space between them) and
+    includes the ``…``; a title always keeps at least two characters. A title that does not fit
+    is cut at a clause break (``，、；：``) when one falls in the second half of the room,
+    otherwise where the room ends; trailing punctuation and dangling connectives (和、与、及、的)
+    are dropped before ``…`` is added. A title that fits loses only trailing punctuation. The
+    preamble (label ``0``, or no label and title ``导语``) becomes ``导语``.
+
+    >>> short_title("一", "自觉扛起党对人民政协领导的重大政治责任")
+    '一 自觉扛起党对…'
+    >>> short_title("二", "坚持建言资政。")
+    '二 坚持建言资政'
+    >>> short_title("0", "导语")
+    '导语'
+    """
+    label = (label or "").strip()
+    title = (title or "").strip()
+    if label == PREAMBLE or (not label and title in ("", PREAMBLE_NAME)):
+        return PREAMBLE_NAME
+    room = max(int(max_chars) - len(label), 3)  # for the title, ellipsis included
+    if len(title) > room:
+        head = title[: room - 1]
+        breaks = [i for i, ch in enumerate(head) if ch in _CLAUSE_BREAKS and i >= room // 2]
+        if breaks:
+            head = head[: breaks[0]]
+        head = head.rstrip(_TRAILING) or title[: room - 1]
+        title = head + "…"
+    else:
+        title = title.rstrip(_TRAILING) or title
+    return f"{label} {title}".strip()
+
+
+def _pairs(sections: pd.DataFrame | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    if isinstance(sections, pd.DataFrame):
+        _require(sections, ("title",), "章节表 / sections")
+        labels = sections["label"] if "label" in sections.columns else sections["section"]
+        paths = sections["section"] if "section" in sections.columns else labels
+        return [
+            (_section_name(str(p), str(lab) if pd.notna(lab) else None), str(t or ""))
+            for p, lab, t in zip(paths, labels, sections["title"], strict=True)
+        ]
+    return [(str(label), str(title or "")) for label, title in sections]
+
+
+def section_caption(
+    sections: pd.DataFrame | Iterable[tuple[str, str]], *, width: int | None = None
+) -> str:
+    """The full section titles, ``label：title`` joined by ``；``, for a caption under a chart.
+
+    ``sections`` is a table with ``label`` (or ``section``) and ``title`` columns, such as
+    ``section_lengths`` or ``dispersion_sections`` return, or ``(label, title)`` pairs. The
+    preamble (导语) and untitled sections are left out. ``width`` wraps the caption onto lines of
+    about that many characters, breaking only between sections.
+
+    >>> section_caption([("一", "自觉扛起党对人民政协领导的重大政治责任"), ("二", "坚持建言资政和凝聚共识双向发力")])
+    '一：自觉扛起党对人民政协领导的重大政治责任；二：坚持建言资政和凝聚共识双向发力'
+    """
+    items = [
+        f"{label}：{title}" if label else title
+        for label, title in _pairs(sections)
+        if title and title != PREAMBLE_NAME and label != PREAMBLE_NAME
+    ]
+    if width is None:
+        return "；".join(items)
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 1 + len(item) <= width:
+            lines[-1] += "；" + item
+        else:
+            lines.append(item)
+    return "\n".join(lines)
+
+
+def _caption(ax: Axes, caption: str, fonts: _Fonts) -> None:
+    """Put ``caption`` under the x axis (below its tick labels and label), inside ``ax.texts``."""
+    if not caption:
+        return
+
+    def below_x_axis(renderer: RendererBase) -> Bbox:
+        box = ax.bbox
+        axis = ax.xaxis.get_tightbbox(renderer) if ax.xaxis.get_visible() else None
+        y0 = box.y0 if axis is None else min(box.y0, axis.y0)
+        return Bbox.from_extents(box.x0, y0, box.x1, box.y1)
+
+    ax.annotate(
+        caption, xy=(0, 0), xycoords=below_x_axis, xytext=(0, -4), textcoords="offset points",
+        ha="left", va="top", fontproperties=fonts.note, color="0.3", gid=CAPTION_GID,
+        annotation_clip=False,
+    )
+
+
+# --- bars ----------------------------------------------------------------------------------------
+
+
+def plot_top_terms(
+    freqs: pd.DataFrame | Mapping[str, float],
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    value: Literal["count", "rate"] = "count",
+    n: int | None = None,
+    title: str | None = None,
+    color: str | None = None,
+) -> Axes:
+    """Horizontal bars of the most frequent terms, the largest at the top, each labelled.
+
+    ``freqs`` is ``term_frequencies``' table (``term``, ``count``, ``rate``, ``range``) or a
+    ``{term: count}`` mapping. ``value`` picks the bar length (``rate`` is per thousand tokens);
+    ``n`` keeps the top ``n`` (default: up to 20). Ties are ordered by term, so the chart is
+    deterministic. To update a chart in place: ``ax.clear(); plot_top_terms(freqs, ax=ax)``.
+
+    >>> ax = plot_top_terms({"政协": 30, "党建": 21, "履职": 12}, title="高频词")  # doctest: +SKIP
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # doctest: +SKIP
+    ['政协', '党建', '履职']
+    """
+    fonts = _fonts(font)
+    if isinstance(freqs, pd.DataFrame):
+        _require(freqs, ("term", value), "词频表 / frequency")
+        data = pd.DataFrame({"term": freqs["term"].astype(str), "v": freqs[value].astype(float)})
+    else:
+        data = pd.DataFrame(
+            {"term": [str(k) for k in freqs], "v": [float(v) for v in freqs.values()]}
+        )
+        if value != "count":
+            raise StudykitError(
+                "映射只含次数 / a mapping holds counts only: pass term_frequencies' table for rate"
+            )
+    data = data.sort_values(["v", "term"], ascending=[False, True], kind="stable")
+    data = data.head(20 if n is None else max(int(n), 0))
+    ax = _axes(ax)
+    y = np.arange(len(data))
+    widths = data["v"].to_numpy()
+    ax.barh(y, widths, color=color or _BAR_COLOR, height=0.7)
+    ax.set_yticks(y, data["term"].tolist(), fontproperties=fonts.tick)
+    ax.set_ylim(max(len(data), 1) - 0.5, -0.5)  # first (largest) bar at the top
+    _value_labels(ax, widths, y, [_fmt(float(v)) for v in widths], fonts)
+    ax.margins(x=0.12)
+    ax.set_xlabel(VALUE_NAMES[value], fontproperties=fonts.label)
+    ax.spines[["top", "right"]].set_visible(False)
+    if data.empty:
+        _note(ax, NOT_FOUND, fonts)
+    _set_title(ax, title if title is not None else "高频词", fonts)
+    return ax
+
+
+def plot_section_lengths(
+    lengths: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    value: Literal["chars", "tokens", "paragraphs"] = "chars",
+    title: str | None = None,
+    max_chars: int = 8,
+) -> Axes:
+    """Bars of each top-level section's size, in document order from the top.
+
+    ``lengths`` is ``tokens.section_lengths``' table (``section``, ``label``, ``title``,
+    ``paragraphs``, ``chars`` and, with a token table, ``tokens``). Bars are labelled with the
+    section label and a short title (``一 自觉扛起党对…``, the preamble as ``导语``); the full
+    titles are listed in a caption under the axes.
+
+    >>> ax = plot_section_lengths(section_lengths(doc), value="chars")  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    _require(lengths, ("section", "title", value), "篇幅表 / section lengths")
+    labels = lengths["label"] if "label" in lengths.columns else lengths["section"]
+    names = [
+        short_title(_section_name(str(p), str(lab)), str(t), max_chars)
+        if _section_name(str(p), str(lab)) != PREAMBLE_NAME
+        else PREAMBLE_NAME
+        for p, lab, t in zip(lengths["section"], labels, lengths["title"], strict=True)
+    ]
+    values = lengths[value].astype(float).to_numpy()
+    ax = _axes(ax)
+    y = np.arange(len(values))
+    ax.barh(y, values, color=_BAR_COLOR, height=0.65)
+    ax.set_yticks(y, names, fontproperties=fonts.tick)
+    ax.set_ylim(max(len(values), 1) - 0.5, -0.5)
+    _value_labels(ax, values, y, [_fmt(float(v)) for v in values], fonts)
+    ax.margins(x=0.12)
+    ax.set_xlabel(VALUE_NAMES[value], fontproperties=fonts.label)
+    ax.set_ylabel("章节", fontproperties=fonts.label)
+    ax.spines[["top", "right"]].set_visible(False)
+    if len(values) == 0:
+        _note(ax, NOT_FOUND, fonts)
+    _set_title(ax, title if title is not None else "各部分篇幅", fonts)
+    _caption(ax, section_caption(lengths, width=_CAPTION_LINE), fonts)
+    return ax
+
+
+# --- heatmaps ------------------------------------------------------------------------------------
+
+
+def _remove_old_colorbar(ax: Axes) -> None:
+    old: Colorbar | None = vars(ax).pop(_COLORBAR_KEY, None)
+    if old is None:
+        return
+    if old.ax in ax.child_axes:  # ax.clear() already dropped it otherwise
+        old.ax.remove()
+    old.mappable.colorbar = None
+
+
+def _heatmap(
+    ax: Axes,
+    values: npt.NDArray[np.float64],
+    fonts: _Fonts,
+    *,
+    cmap: str,
+    bar_label: str,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    fmt: Callable[[float], str] = _fmt,
+) -> AxesImage:
+    """Annotated image plus a colorbar in an inset of ``ax`` (no new figure Axes)."""
+    _remove_old_colorbar(ax)
+    norm = Normalize(vmin=vmin, vmax=vmax)
+    image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+    ax.grid(False)
+    if values.size:
+        norm.autoscale_None(values)
+        colors = colormaps[cmap](norm(values))
+        luminance = colors[..., :3] @ np.array([0.299, 0.587, 0.114])
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(
+                j, i, fmt(float(v)), ha="center", va="center", fontproperties=fonts.note,
+                color="white" if luminance[i, j] < 0.5 else "black",
+            )
+    cax = ax.inset_axes((1.03, 0.0, 0.035, 1.0))
+    fig = ax.get_figure(root=False)
+    assert fig is not None
+    bar = fig.colorbar(image, cax=cax)
+    bar.set_label(bar_label, fontproperties=fonts.label)
+    vars(ax)[_COLORBAR_KEY] = bar
+    return image
+
+
+def _heat_label(path: str, titles: Mapping[str, str], max_chars: int = 8) -> str:
+    name = _section_name(path)
+    if name == PREAMBLE_NAME or path not in titles:
+        return name
+    return short_title(name, titles[path], max_chars)
+
+
+def plot_term_heatmap(
+    freqs_by_section: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    terms: int | Sequence[str] = 15,
+    value: Literal["count", "rate"] = "count",
+    title: str | None = None,
+) -> Axes:
+    """A sections × terms heatmap with every cell annotated and a colorbar.
+
+    ``freqs_by_section`` is ``term_frequencies(table, by="section")``' long table (``section``,
+    ``term``, ``count``, ``rate``, ``range``). ``terms`` is a number (the top terms by total
+    count) or the terms to show, in order; a term absent from a section counts 0. Rows follow
+    the document (``attrs["top_sections"]`` when present); the preamble is 导语.
+
+    Redrawing: pass a fresh ``ax``, or ``ax.clear()`` and call again. The colorbar lives in an
+    inset of ``ax`` and the previous one on the same ``ax`` is removed, so the figure never
+    collects stale colorbar Axes.
+
+    >>> ax = plot_term_heatmap(term_frequencies(table, by="section"), terms=["政协", "党建"])  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    _require(freqs_by_section, ("section", "term", "count", value), "分节词频表 / per-section frequency")
+    data = freqs_by_section.assign(
+        section=freqs_by_section["section"].astype(str), term=freqs_by_section["term"].astype(str)
+    )
+    if isinstance(terms, int):
+        totals = data.groupby("term")["count"].sum().reset_index()
+        totals = totals.sort_values(["count", "term"], ascending=[False, True], kind="stable")
+        chosen = totals["term"].head(max(terms, 0)).tolist()
+    else:
+        chosen = list(dict.fromkeys(str(t) for t in terms))
+    rows = _section_order(data)
+    table = data.pivot_table(index="section", columns="term", values=value, aggfunc="sum")
+    table = table.reindex(index=rows, columns=chosen).fillna(0.0)
+    values = table.to_numpy(dtype=float)
+    ax = _axes(ax)
+    titles = _section_titles(freqs_by_section)
+    _heatmap(ax, values, fonts, cmap="YlOrRd", bar_label=VALUE_NAMES[value], vmin=0.0)
+    ax.set_xticks(range(len(chosen)), chosen, fontproperties=fonts.tick)
+    for lbl in ax.get_xticklabels():
+        lbl.set_rotation(45)
+        lbl.set_horizontalalignment("right")
+        lbl.set_rotation_mode("anchor")
+    ax.set_yticks(range(len(rows)), [_heat_label(r, titles) for r in rows], fontproperties=fonts.tick)
+    ax.set_ylabel("章节", fontproperties=fonts.label)
+    if values.size == 0:
+        _note(ax, NOT_FOUND, fonts)
+    _set_title(ax, title if title is not None else "各部分高频词分布", fonts)
+    if titles:
+        _caption(ax, section_caption([(_section_name(r), titles.get(r, "")) for r in rows],
+                                     width=_CAPTION_LINE), fonts)
+    return ax
+
+
+def plot_similarity(
+    sim: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """A section × section similarity heatmap with each value written in its cell.
+
+    ``sim`` is ``section_similarity``' square table, indexed and labelled by section paths.
+    ``labels`` maps a path to the text shown (default: the path, 导语 for ``0``). The colour
+    scale spans 0–1 unless values fall outside it.
+
+    >>> ax = plot_similarity(section_similarity(table), labels={"一": "一 政治责任"})  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    values = sim.to_numpy(dtype=float)
+    if values.ndim != 2 or values.shape[0] != values.shape[1]:
+        raise StudykitError(
+            f"相似度表须为方阵 / the similarity table must be square, got shape {values.shape}: "
+            "pass section_similarity's result"
+        )
+    finite = values[np.isfinite(values)]
+    vmin = min(0.0, float(finite.min())) if finite.size else 0.0
+    vmax = max(1.0, float(finite.max())) if finite.size else 1.0
+    ax = _axes(ax)
+    _heatmap(
+        ax, values, fonts, cmap="Blues", bar_label="相似度", vmin=vmin, vmax=vmax,
+        fmt=lambda v: f"{v:.2f}",
+    )
+    mapping = dict(labels or {})
+    rows = [mapping.get(str(p), _section_name(str(p))) for p in sim.index]
+    cols = [mapping.get(str(p), _section_name(str(p))) for p in sim.columns]
+    ax.set_xticks(range(len(cols)), cols, fontproperties=fonts.tick)
+    ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick)
+    ax.set_xlabel("章节", fontproperties=fonts.label)
+    ax.set_ylabel("章节", fontproperties=fonts.label)
+    _set_title(ax, title if title is not None else "章节相似度", fonts)
+    return ax
+
+
+# --- keyness -------------------------------------------------------------------------------------
+
+
+def plot_keyness(
+    keyness_df: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    n: int = 15,
+    target: str = "目标",
+    reference: str = "参照",
+    title: str | None = None,
+) -> Axes:
+    """Diverging bars: terms key to the target (right, one colour) and to the reference (left).
+
+    ``keyness_df`` is ``keyness``' table (``term``, ``target_count``, ``reference_count``, …,
+    ``statistic``, ``effect``). The top ``n`` terms on each side are shown, strongest at the
+    outer ends (target at the top, reference at the bottom). Bars point the way of
+    ``statistic`` when it is signed; an unsigned statistic (G² ≥ 0) takes the sign of
+    ``effect``. Each bar carries its raw counts, ``target : reference`` (``12 : 3``), and the
+    legend names both sides.
+
+    >>> ax = plot_keyness(keyness(table, "一", "二"), target="第一部分", reference="第二部分")  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    _require(keyness_df, ("term", "target_count", "reference_count", "statistic"), "关键词表 / keyness")
+    stat = keyness_df["statistic"].astype(float)
+    if (stat < 0).any() or "effect" not in keyness_df.columns:
+        signed = stat
+    else:
+        signed = stat.abs() * np.where(keyness_df["effect"].astype(float) < 0, -1.0, 1.0)
+    data = keyness_df.assign(_signed=signed.to_numpy(), term=keyness_df["term"].astype(str))
+    data = data[np.isfinite(data["_signed"])]
+    k = max(int(n), 0)
+    pos = data[data["_signed"] > 0].sort_values(["_signed", "term"], ascending=[False, True])
+    neg = data[data["_signed"] < 0].sort_values(["_signed", "term"], ascending=[False, True])
+    shown = pd.concat([pos.head(k), neg.tail(k)])
+    ax = _axes(ax)
+    y = np.arange(len(shown))
+    widths = shown["_signed"].to_numpy()
+    colors = [_TARGET_COLOR if w > 0 else _REFERENCE_COLOR for w in widths]
+    ax.barh(y, widths, color=colors, height=0.7)
+    ax.set_yticks(y, shown["term"].tolist(), fontproperties=fonts.tick)
+    ax.set_ylim(max(len(shown), 1) - 0.5, -0.5)
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    counts = zip(shown["target_count"], shown["reference_count"], strict=True)
+    _value_labels(
+        ax, widths, y, [f"{_fmt(float(tc))} : {_fmt(float(rc))}" for tc, rc in counts], fonts
+    )
+    reach = float(np.abs(widths).max()) if len(widths) else 1.0
+    ax.set_xlim(-1.35 * reach if (widths < 0).any() else 0, 1.35 * reach if (widths > 0).any() else 0)
+    ax.set_xlabel(f"关键性（→ {target}　← {reference}）", fontproperties=fonts.label)
+    ax.legend(
+        handles=[Patch(color=_TARGET_COLOR, label=target), Patch(color=_REFERENCE_COLOR, label=reference)],
+        prop=fonts.note, loc="lower right", frameon=False,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    if shown.empty:
+        _note(ax, NOT_FOUND, fonts)
+    _set_title(ax, title if title is not None else f"关键词：{target} 对 {reference}", fonts)
+    return ax
+
+
+# --- dispersion ----------------------------------------------------------------------------------
+
+
+def plot_dispersion(
+    hits: pd.DataFrame,
+    sections: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    terms: Sequence[str] | None = None,
+    x: Literal["token", "char"] = "token",
+    title: str | None = None,
+) -> Axes:
+    """A dispersion plot: one row per term, a tick per occurrence, the real sections as bands.
+
+    ``hits`` is ``kwic.dispersion``' table (``term``, ``token_index``, ``offset``, …) and
+    ``sections`` is ``kwic.dispersion_sections``' (``section``, ``label``, ``title``,
+    ``token_start``/``token_end``, ``start``/``end``). ``x`` places ticks by token position or
+    by character offset. Row ``i`` sits at ``y = i`` with tick label ``terms[i]``; the first
+    term is at the top (the y axis runs downwards). ``terms`` defaults to ``hits.attrs["terms"]``
+    or the order terms appear in ``hits``; a term with no hits keeps its empty row. Sections
+    are shaded in alternating bands labelled 导语, 一, 二 … at the top, with the full titles in a
+    caption. With no hits at all the bands are still drawn, with the note 未找到.
+
+    >>> ax = plot_dispersion(dispersion(table, ["政协", "党建"]), dispersion_sections(table))  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    _require(hits, ("term", "token_index" if x == "token" else "offset"), "分布表 / dispersion")
+    lo_col, hi_col = ("token_start", "token_end") if x == "token" else ("start", "end")
+    _require(sections, ("section", lo_col, hi_col), "章节表 / dispersion sections")
+    pos_col = "token_index" if x == "token" else "offset"
+    if terms is None:
+        terms = list(hits.attrs.get("terms") or pd.unique(hits["term"].astype(str)))
+    rows = [str(t) for t in dict.fromkeys(terms)]
+    ax = _axes(ax)
+    label_pos = blended_transform_factory(ax.transData, ax.transAxes)
+    labels = sections["label"] if "label" in sections.columns else sections["section"]
+    for k, (path, label, lo, hi) in enumerate(
+        zip(sections["section"], labels, sections[lo_col], sections[hi_col], strict=True)
+    ):
+        ax.axvspan(
+            float(lo), float(hi), color=_BAND_COLORS[k % 2], zorder=0, linewidth=0, gid=BAND_GID
+        )
+        ax.annotate(
+            _section_name(str(path), str(label)), xy=((float(lo) + float(hi)) / 2, 1.0),
+            xycoords=label_pos, xytext=(0, 2), textcoords="offset points", ha="center",
+            va="bottom", fontproperties=fonts.note, gid=SECTION_LABEL_GID, annotation_clip=False,
+        )
+    cmap = colormaps["tab10"]
+    hit_terms = hits["term"].astype(str).to_numpy()
+    positions = hits[pos_col].astype(float).to_numpy()
+    for i, term in enumerate(rows):
+        xs = positions[hit_terms == term]
+        if len(xs):
+            ax.vlines(xs, i - 0.38, i + 0.38, colors=[cmap(i % 10)], linewidth=1.2, label=term)
+    ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
+    edges = [*sections[lo_col].astype(float), *sections[hi_col].astype(float), *positions]
+    if edges:
+        ax.set_xlim(min(edges), max(edges))
+    ax.set_xlabel("词序" if x == "token" else "字符位置", fontproperties=fonts.label)
+    ax.tick_params(axis="y", length=0)
+    if not len(hits):
+        _note(ax, NOT_FOUND, fonts)
+    _set_title(ax, title if title is not None else "词语分布", fonts, pad=16)
+    if "title" in sections.columns:
+        _caption(ax, section_caption(sections, width=_CAPTION_LINE), fonts)
+    return ax
+
+
+# --- co-occurrence network -----------------------------------------------------------------------
+
+
+def plot_cooccurrence(
+    pairs: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    top: int = 30,
+    seed: int = 0,
+    title: str | None = None,
+) -> Axes:
+    """A co-occurrence network of the ``top`` strongest term pairs.
+
+    ``pairs`` is ``cooccurrence``' table (``term_a``, ``term_b``, ``count``). The layout is
+    networkx's ``spring_layout`` with a fixed ``seed``, so the same pairs always give the same
+    picture. Node area grows with the node's summed pair counts, edge width with the pair's
+    count. Labels are drawn with ``ax.text`` in the CJK font (networkx's own label drawing only
+    takes a family name).
+
+    >>> ax = plot_cooccurrence(cooccurrence(table), top=20, seed=1)  # doctest: +SKIP
+    """
+    import networkx as nx
+
+    fonts = _fonts(font)
+    _require(pairs, ("term_a", "term_b", "count"), "共现表 / co-occurrence")
+    data = pd.DataFrame(
+        {"a": pairs["term_a"].astype(str), "b": pairs["term_b"].astype(str),
+         "count": pairs["count"].astype(float)}
+    )
+    data = data[(data["a"] != data["b"]) & (data["count"] > 0)]
+    data = data.sort_values(["count", "a", "b"], ascending=[False, True, True], kind="stable")
+    data = data.head(max(int(top), 0))
+    ax = _axes(ax)
+    ax.set_axis_off()
+    _set_title(ax, title if title is not None else "共现网络", fonts)
+    if data.empty:
+        _note(ax, NOT_FOUND, fonts)
+        return ax
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(set(data["a"]) | set(data["b"])))
+    for a, b, c in zip(data["a"], data["b"], data["count"], strict=True):
+        w = graph[a][b]["count"] + c if graph.has_edge(a, b) else c
+        graph.add_edge(a, b, count=w)
+    layout: dict[str, npt.NDArray[np.float64]] = nx.spring_layout(graph, seed=seed, weight="count")
+    nodes = list(graph.nodes)
+    xy = np.array([layout[v] for v in nodes], dtype=float)
+    strength = np.array([graph.degree(v, weight="count") for v in nodes], dtype=float)
+    edges = list(graph.edges(data="count"))
+    counts = np.array([c for _, _, c in edges], dtype=float)
+    ax.add_collection(
+        LineCollection(
+            [(layout[a], layout[b]) for a, b, _ in edges],
+            linewidths=0.6 + 4.0 * counts / counts.max(), colors="0.55", alpha=0.7, zorder=1,
+        )
+    )
+    ax.scatter(
+        xy[:, 0], xy[:, 1], s=120 + 1200 * strength / strength.max(), color="#f4c77d",
+        edgecolors="#b7862e", linewidths=0.8, zorder=2,
+    )
+    for (px, py), name in zip(xy, nodes, strict=True):
+        ax.text(
+            px, py, name, ha="center", va="center", fontproperties=fonts.tick, zorder=3,
+            gid=NODE_LABEL_GID,
+        )
+    ax.set_xlim(xy[:, 0].min() - 0.2, xy[:, 0].max() + 0.2)
+    ax.set_ylim(xy[:, 1].min() - 0.2, xy[:, 1].max() + 0.2)
+    return ax
+
+
+# --- formulations --------------------------------------------------------------------------------
+
+
+def plot_formulations(
+    locations: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    font: FontChoice | None = None,
+    kinds: Sequence[str] = ("numbered", "parallel"),
+    sections: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Grouped bars: how many formulations of each kind every top-level section holds.
+
+    ``locations`` is ``formulations(doc).locations_frame()`` (one row per occurrence: ``kind``,
+    ``text``, ``section`` path, ``paragraph``, ``start``, ``end``). ``kinds`` picks the groups,
+    named in the legend 数字提法 (numbered), 排比 (parallel), 引语 (quote), 四字格
+    (four_char_list). ``sections`` fixes the top-level sections shown and their order (so
+    sections without any formulation still get a slot); by default, the sections that occur,
+    in document order.
+
+    >>> ax = plot_formulations(formulations(doc).locations_frame())  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    _require(locations, ("kind", "section"), "提法表 / formulation locations")
+    data = locations.assign(top=locations["section"].astype(str).str.split("/").str[0])
+    if "start" in data.columns:
+        data = data.sort_values("start", kind="stable")
+    order = [str(s) for s in sections] if sections is not None else _section_order(data, "top")
+    wanted = list(dict.fromkeys(kinds))
+    counts = (
+        data[data["kind"].isin(wanted)].groupby(["top", "kind"]).size()
+        .unstack(fill_value=0).reindex(index=order, columns=wanted, fill_value=0)
+    )
+    ax = _axes(ax)
+    x = np.arange(len(order))
+    width = 0.8 / max(len(wanted), 1)
+    palette = ("#c0392b", "#2f6fa8", "#6a9e3f", "#8e6bb0")
+    for k, kind in enumerate(wanted):
+        xs = x + (k - (len(wanted) - 1) / 2) * width
+        heights = counts[kind].to_numpy()
+        ax.bar(xs, heights, width, label=KIND_NAMES.get(kind, kind), color=palette[k % len(palette)])
+        _value_labels(ax, xs, heights, [_fmt(float(h)) for h in heights], fonts, vertical=True)
+    ax.set_xticks(x, [_section_name(s) for s in order], fontproperties=fonts.tick)
+    ax.set_xlabel("章节", fontproperties=fonts.label)
+    ax.set_ylabel("次数", fontproperties=fonts.label)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.12)
+    ax.spines[["top", "right"]].set_visible(False)
+    if wanted:
+        ax.legend(prop=fonts.note, frameon=False)
+    if not len(order) or not counts.to_numpy().any():
+        _note(ax, NOT_FOUND, fonts)
+    _set_title(ax, title if title is not None else "提法与排比分布", fonts)
+    return ax
+
+
+# --- small multiples -----------------------------------------------------------------------------
+
+
+def _grid(
+    count: int, ncols: int, fig: FigureBase | None, panel: tuple[float, float]
+) -> tuple[FigureBase, list[Axes]]:
+    """``count`` Axes in rows of ``ncols`` on ``fig`` (cleared) or a new constrained figure."""
+    ncols = max(1, min(int(ncols), max(count, 1)))
+    nrows = max(1, math.ceil(count / ncols))
+    if fig is None:
+        import matplotlib.pyplot as plt  # only here, so importing studykit picks no backend
+
+        new: Figure = plt.figure(
+            figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained"
+        )
+        fig = new
+    else:
+        fig.clear()
+        root = fig.get_figure(root=True)
+        if root is not None and root.get_layout_engine() is None:
+            root.set_layout_engine("constrained")
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    axes: list[Axes] = list(grid.ravel())
+    for extra in axes[count:]:
+        extra.remove()
+    return fig, axes[:count]
+
+
+def _panel_titles(
+    frame: pd.DataFrame, order: Sequence[str], titles: Mapping[str, str] | None, max_chars: int
+) -> list[str]:
+    known = {**_section_titles(frame), **(titles or {})}
+    return [
+        _section_name(s) if _section_name(s) == PREAMBLE_NAME or not known.get(s)
+        else short_title(_section_name(s), known[s], max_chars)
+        for s in order
+    ]
+
+
+def plot_section_clouds(
+    freqs_by_section: pd.DataFrame,
+    *,
+    font: FontChoice | None = None,
+    ncols: int = 3,
+    fig: FigureBase | None = None,
+    width: int = 400,
+    height: int = 240,
+    titles: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> npt.NDArray[np.object_]:
+    """One word cloud per section, as small multiples; returns the Axes in section order.
+
+    Clouds are built with :func:`studykit.cloud.make_wordcloud` from the ``count`` column of
+    ``term_frequencies(table, by="section")``. Panel titles are the section labels with their
+    titles (from ``titles``, a path → title mapping, or the table's ``attrs["sections"]``).
+    ``fig`` (a Figure or SubFigure) is cleared and reused; by default a new figure is made.
+    A section with nothing to draw shows 未找到.
+
+    >>> axes = plot_section_clouds(term_frequencies(table, by="section"), ncols=2)  # doctest: +SKIP
+    """
+    from studykit.cloud import make_wordcloud, plot_wordcloud
+
+    fonts = _fonts(font)
+    choice = font or find_cjk_font()
+    _require(freqs_by_section, ("section", "term", "count"), "分节词频表 / per-section frequency")
+    data = freqs_by_section.assign(section=freqs_by_section["section"].astype(str))
+    order = _section_order(data)
+    names = _panel_titles(freqs_by_section, order, titles, 16)
+    fig, axes = _grid(len(order), ncols, fig, (width / 100, height / 100 + 0.45))
+    for ax, section, name in zip(axes, order, names, strict=True):
+        group = data[data["section"] == section][["term", "count"]]
+        try:
+            cloud = make_wordcloud(group, font=choice, width=width, height=height)
+        except StudykitError:
+            ax.set_axis_off()
+            _note(ax, NOT_FOUND, fonts)
+            _set_title(ax, name, fonts)
+            continue
+        plot_wordcloud(cloud, ax=ax)
+        _set_title(ax, name, fonts)
+    if title:
+        fig.suptitle(title, fontproperties=fonts.title)
+    return np.array(axes, dtype=object)
+
+
+def plot_section_top_terms(
+    freqs_by_section: pd.DataFrame,
+    *,
+    n: int = 8,
+    font: FontChoice | None = None,
+    ncols: int = 3,
+    fig: FigureBase | None = None,
+    value: Literal["count", "rate"] = "count",
+    titles: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> npt.NDArray[np.object_]:
+    """Each section's top ``n`` terms as small multiples of :func:`plot_top_terms`.
+
+    Takes ``term_frequencies(table, by="section")``' long table; returns the Axes in section
+    order. Panel titles and ``fig`` behave as in :func:`plot_section_clouds`.
+
+    >>> axes = plot_section_top_terms(term_frequencies(table, by="section"), n=5)  # doctest: +SKIP
+    """
+    fonts = _fonts(font)
+    choice = font or find_cjk_font()
+    _require(freqs_by_section, ("section", "term", value), "分节词频表 / per-section frequency")
+    data = freqs_by_section.assign(section=freqs_by_section["section"].astype(str))
+    order = _section_order(data)
+    names = _panel_titles(freqs_by_section, order, titles, 12)
+    fig, axes = _grid(len(order), ncols, fig, (3.2, 0.5 + 0.28 * max(n, 1)))
+    for ax, section, name in zip(axes, order, names, strict=True):
+        group = data[data["section"] == section]
+        plot_top_terms(group, ax=ax, font=choice, value=value, n=n, title=name)
+    if title:
+        fig.suptitle(title, fontproperties=fonts.title)
+    return np.array(axes, dtype=object)
