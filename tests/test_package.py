@@ -42,6 +42,10 @@ def test_import_is_light() -> None:
 def test_every_public_name_resolves() -> None:
     missing = [n for n in studykit.__all__ if not hasattr(studykit, n)]
     assert missing == []
+    # Names shared by a module and its function resolve to the function, in any import order.
+    code = "import studykit as sk; sk.FormulationExplorer; sk.KwicExplorer; print(callable(sk.explore), callable(sk.kwic), callable(sk.formulations))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]
 
 
 ANALYSE = ("read", "parse", "model", "zh", "segment", "tokens", "stats", "kwic", "formulations", "outline", "errors")

@@ -1,0 +1,107 @@
+"""Tokenize throughput against raw jieba, analysis latency on 1 MB, peak memory of tokenizing 5 MB."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import warnings
+
+
+from run import ROOT, Row, big_document, median_ms
+
+CORPUS_BYTES = 5_200_000
+
+
+def _raw_jieba_seconds(text: str) -> float:
+    import jieba
+
+    tok = jieba.Tokenizer()  # private: the global default stays untouched
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tok.initialize()
+    t0 = time.perf_counter()
+    tok.lcut(text)
+    return time.perf_counter() - t0
+
+
+def bench_tokenize() -> list[Row]:
+    from studykit.parse import parse_document
+    from studykit.read import read_source
+    from studykit.segment import JiebaSegmenter
+    from studykit.tokens import tokenize
+
+    text = big_document(CORPUS_BYTES)
+    doc = parse_document(read_source(text.encode()))
+    mb = len(text.encode()) / 1e6
+    rows: list[Row] = []
+    raw = min(_raw_jieba_seconds(text) for _ in range(2))
+    rows.append({"group": "tokenize", "name": f"baseline: raw jieba.lcut on {mb:.1f} MB", "median_ms": round(raw * 1000, 1),
+                 "mb_per_s": round(mb / raw, 2), "target": ""})
+    for backend, target in (("jieba", 0.8), ("rjieba", 5.0)):
+        try:
+            seg = JiebaSegmenter(backend=backend)  # type: ignore[arg-type]
+            seg.cut("预热")
+        except Exception as exc:  # rjieba missing: report, don't fail the run
+            rows.append({"group": "tokenize", "name": f"tokenize ({backend})", "target": f"skipped: {exc}"})
+            continue
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            tokenize(doc, seg)
+            best = min(best, time.perf_counter() - t0)
+        ratio = raw / best
+        rows.append({"group": "tokenize", "name": f"tokenize ({backend}) vs raw jieba.lcut", "median_ms": round(best * 1000, 1),
+                     "mb_per_s": round(mb / best, 2), "value": round(ratio, 2), "unit": "× raw jieba",
+                     "target": f"≥ {target}×", "ok": ratio >= target})
+    rows.append(_peak_memory())
+    return rows
+
+
+def _peak_memory() -> Row:
+    """Peak resident memory of a fresh process that reads, parses and tokenizes 5 MB."""
+    code = f"""
+import resource, sys, json
+sys.path.insert(0, {str(ROOT / 'benchmarks')!r})
+from run import big_document
+import studykit as sk
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+doc = sk.parse_document(sk.read_source(big_document({CORPUS_BYTES}).encode()))
+table = sk.tokenize(doc)
+print(json.dumps({{"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": len(table)}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"group": "tokenize", "name": f"peak memory, tokenize 5 MB ({data['rows']:,} tokens)",
+            "value": round(data["peak_mb"], 1), "unit": "MB RSS", "target": "report"}
+
+
+def bench_analyses() -> list[Row]:
+    import studykit as sk
+
+    doc = sk.parse_document(sk.read_source(big_document(1_000_000).encode()))
+    table = sk.tokenize(doc)
+    target = table.attrs["top_sections"][1]
+    cases = {
+        "term_frequencies": lambda: sk.term_frequencies(table, top=50),
+        "term_frequencies by section": lambda: sk.term_frequencies(table, by="section", top=20),
+        "ngrams n=2": lambda: sk.ngrams(table, 2),
+        "keyness g2": lambda: sk.keyness(table, target),
+        "keyness log_odds": lambda: sk.keyness(table, target, measure="log_odds"),
+        "section_similarity": lambda: sk.section_similarity(table),
+        "kwic 党建": lambda: sk.kwic(doc, "党建"),
+        "dispersion 3 terms": lambda: sk.dispersion(table, ["党建", "协商", "共识"]),
+        "collocations 政协": lambda: sk.collocations(table, "政协"),
+        "cooccurrence": lambda: sk.cooccurrence(table, top=50),
+        "formulations": lambda: sk.formulations(doc),
+    }
+    rows: list[Row] = []
+    for name, fn in cases.items():
+        ms = median_ms(fn, repeat=5)
+        rows.append({"group": "analyse", "name": f"{name} on 1 MB ({len(table):,} tokens)", "median_ms": round(ms, 1),
+                     "target": "< 200 ms", "ok": ms < 200})
+    return rows
+
+
+BENCHES = {"tokenize": bench_tokenize, "analyses": bench_analyses}
