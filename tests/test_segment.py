@@ -245,7 +245,7 @@ def test_numbers_and_punctuation_are_kept_and_flagged(seg: JiebaSegmenter) -> No
     got = [(t.text, t.kind) for t in toks]
     assert ("2020", "number") in got
     assert ("-", "punct") in got
-    assert ("3.5", "number") in got
+    assert ("3.5%", "number") in got  # jieba.lcut keeps the ASCII run whole
     assert ("!", "punct") in got
     assert ("广西", "han") in got
 

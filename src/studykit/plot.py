@@ -348,7 +348,7 @@ def plot_top_terms(
 
     ``freqs`` is ``term_frequencies``' table (``term``, ``count``, ``rate``, ``range``) or a
     ``{term: count}`` mapping. ``value`` picks the bar length (``rate`` is per thousand tokens);
-    ``n`` keeps the top ``n`` (default: up to 20). Ties are ordered by term, so the chart is
+    ``n`` keeps the top ``n`` (default: every row given; the analysis already chose how many). Ties are ordered by term, so the chart is
     deterministic. To update a chart in place: ``ax.clear(); plot_top_terms(freqs, ax=ax)``.
 
     >>> ax = plot_top_terms({"政协": 30, "党建": 21, "履职": 12}, title="高频词")  # doctest: +SKIP
@@ -368,7 +368,7 @@ def plot_top_terms(
                 "映射只含次数 / a mapping holds counts only: pass term_frequencies' table for rate"
             )
     data = data.sort_values(["v", "term"], ascending=[False, True], kind="stable")
-    data = data.head(20 if n is None else max(int(n), 0))
+    data = data if n is None else data.head(max(int(n), 0))
     ax = _axes(ax)
     y = np.arange(len(data))
     widths = data["v"].to_numpy()

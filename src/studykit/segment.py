@@ -306,6 +306,9 @@ def _writable_dir(path: Path) -> bool:
     return os.access(path, os.W_OK | os.X_OK)
 
 
+_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 class _JiebaEngine:
     name = "jieba"
 
@@ -327,6 +330,7 @@ class _JiebaEngine:
                 tok.initialize()
         self._tok: Any = tok
         self._pos: Any = None  # posseg.POSTokenizer, built on the first tag() call
+        self._oov: dict[str, str] = {}  # tags of words outside the dictionary, found once
 
     def add(self, entry: DictEntry) -> None:
         self._tok.add_word(entry.word, entry.freq, entry.tag)
@@ -334,13 +338,50 @@ class _JiebaEngine:
     def cut(self, text: str) -> list[str]:
         return self._tok.lcut(text)  # type: ignore[no-any-return]
 
-    def tag(self, text: str) -> tuple[list[str], list[str]]:
+    def _posseg(self) -> Any:
         if self._pos is None:
             with _jieba_warnings_silenced():
                 import jieba.posseg
 
             self._pos = jieba.posseg.POSTokenizer(self._tok)
-        pairs = self._pos.lcut(text)
+            with _jieba_warnings_silenced(), _jieba_logger_quiet():
+                self._pos.makesure_userdict_loaded()
+        return self._pos
+
+    def tag(self, text: str) -> tuple[list[str], list[str]]:
+        """``jieba.lcut``'s words tagged from posseg's word-tag table.
+
+        Dictionary words get the tag jieba.posseg gives them; a word the dictionary lacks (found
+        by the HMM) is tagged by posseg on its own and remembered. This keeps segmentation
+        identical to :meth:`cut` and runs near ``lcut`` speed, where ``posseg.lcut`` over the
+        whole text is 5–8× slower. ``exact_tag`` is the full posseg path.
+        """
+        pos = self._posseg()
+        table: dict[str, str] = pos.word_tag_tab
+        if self._tok.user_word_tag_tab:  # words added after the tag table was built
+            pos.makesure_userdict_loaded()
+        words = self._tok.lcut(text)
+        get = table.get
+        tags = [get(w) or self._oov_tag(w) for w in words]
+        return words, tags
+
+    def _oov_tag(self, word: str) -> str:
+        tag = self._oov.get(word)
+        if tag is None:
+            if _HAN_CHAR.search(word):
+                pairs = self._posseg().lcut(word)
+                tag = pairs[-1].flag if pairs else "x"  # the head of a compound comes last
+            elif any(c.isdigit() for c in word):
+                tag = "m"
+            elif any(c.isalpha() for c in word):
+                tag = "eng"
+            else:
+                tag = "x"
+            self._oov[word] = tag
+        return tag
+
+    def exact_tag(self, text: str) -> tuple[list[str], list[str]]:
+        pairs = self._posseg().lcut(text)
         return [p.word for p in pairs], [p.flag for p in pairs]
 
 

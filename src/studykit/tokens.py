@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import SectionNotFoundError
@@ -44,55 +45,76 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
 
         segmenter = JiebaSegmenter()
     text = document.text
-    cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
-    sentence_no = 0
-
-    def add(start: int, end: int, part: str, paragraph: int, section: str, top: str, title: str) -> None:
-        nonlocal sentence_no
-        for tok in segmenter.tokens(text[start:end]):
-            if tok.kind == "space":
-                continue
-            cols["token"].append(tok.text)
-            cols["pos"].append(tok.pos)
-            cols["start"].append(start + tok.start)
-            cols["end"].append(start + tok.end)
-            cols["part"].append(part)
-            cols["sentence"].append(sentence_no)
-            cols["paragraph"].append(paragraph)
-            cols["section"].append(section)
-            cols["top"].append(top)
-            cols["section_title"].append(title)
-            cols["kind"].append(tok.kind)
-        sentence_no += 1
-
+    # One segmenter call per title line, heading and paragraph; sentence numbers come afterwards
+    # from the sentence start offsets, so nothing runs per token in Python.
+    spans: list[tuple[int, int, str, int, str, str, str, int]] = []  # start, end, part, para, sec, top, title, lead_end
+    sentence_starts: list[int] = []
     for line in document.title_block:
         if line.kind in ("title", "subtitle"):
-            add(line.start, line.end, "title", -1, "", "", "")
-
+            spans.append((line.start, line.end, "title", -1, "", "", "", -1))
+            sentence_starts.append(line.start)
     sections: list[dict[str, Any]] = []
     paragraph_no = 0
     for sec in document.walk():
         top = sec.path.split("/")[0]
         title = sec.title or ("导语" if sec.level == 0 else "")
-        token_start = len(cols["token"])
-        if sec.heading is not None:
-            add(sec.heading.start, sec.heading.end, "heading", -1, sec.path, top, title)
-        for para in sec.paragraphs:
-            for snt in para.sentences:
-                is_lead = para.lead is not None and snt.start == para.start and snt.text == para.lead
-                add(snt.start, snt.end, "lead" if is_lead else "body", paragraph_no, sec.path, top, title)
-            paragraph_no += 1
         sections.append(
             {"path": sec.path, "top": top, "label": sec.label, "title": title, "level": sec.level,
-             "start": sec.start, "end": sec.end, "token_start": token_start}
+             "start": sec.start, "end": sec.end, "span": len(spans)}
         )
+        if sec.heading is not None:
+            spans.append((sec.heading.start, sec.heading.end, "heading", -1, sec.path, top, title, -1))
+            sentence_starts.append(sec.heading.start)
+        for para in sec.paragraphs:
+            lead_end = para.start + len(para.lead) if para.lead else -1
+            spans.append((para.start, para.end, "body", paragraph_no, sec.path, top, title, lead_end))
+            sentence_starts += [snt.start for snt in para.sentences]
+            paragraph_no += 1
 
-    tokens = cols["token"]
-    cols["is_stopword"] = [segmenter.is_stopword(t) for t in tokens]
-    cols["is_filler"] = [segmenter.is_filler(t) for t in tokens]
-    table = pd.DataFrame({c: cols[c] for c in COLUMNS})
-    for c in ("start", "end", "sentence", "paragraph"):
-        table[c] = table[c].astype("int64")
+    tok: list[str] = []
+    pos: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    kinds: list[str] = []
+    counts: list[int] = []
+    for start, end, *_ in spans:
+        cols = segmenter.token_columns(text[start:end])
+        tok += cols.text
+        pos += cols.pos or [""] * len(cols.text)
+        starts += [start + x for x in cols.start]
+        ends += [start + x for x in cols.end]
+        kinds += cols.kind
+        counts.append(len(cols.text))
+    n_spans = len(spans)
+    reps = np.asarray(counts, dtype=np.int64)
+    start_arr = np.asarray(starts, dtype=np.int64)
+    span_part = np.array([sp[2] for sp in spans] or [""], dtype=object)[:n_spans]
+    lead_end = np.repeat(np.asarray([sp[7] for sp in spans], dtype=np.int64), reps)
+    part = np.repeat(span_part, reps)
+    part[start_arr < lead_end] = "lead"
+    sentence = np.searchsorted(np.asarray(sentence_starts, dtype=np.int64), start_arr, side="right") - 1
+    table = pd.DataFrame({
+        "token": tok,
+        "pos": pos,
+        "start": start_arr,
+        "end": np.asarray(ends, dtype=np.int64),
+        "part": part.astype(str) if len(part) else np.array([], dtype=str),
+        "sentence": sentence.astype(np.int64),
+        "paragraph": np.repeat(np.asarray([sp[3] for sp in spans], dtype=np.int64), reps),
+        "section": np.repeat(np.array([sp[4] for sp in spans], dtype=object), reps).astype(str) if spans else [],
+        "top": np.repeat(np.array([sp[5] for sp in spans], dtype=object), reps).astype(str) if spans else [],
+        "section_title": np.repeat(np.array([sp[6] for sp in spans], dtype=object), reps).astype(str) if spans else [],
+    })
+    vocab = set(tok)
+    stop = {w for w in vocab if segmenter.is_stopword(w)}
+    filler = {w for w in vocab if segmenter.is_filler(w)}
+    table["is_stopword"] = table["token"].isin(stop)
+    table["is_filler"] = table["token"].isin(filler)
+    table["kind"] = kinds
+    table = table[list(COLUMNS)]
+    span_token_start = np.concatenate([[0], np.cumsum(reps)]).astype(int)
+    for sec in sections:
+        sec["token_start"] = int(span_token_start[sec.pop("span")])
     _finish_section_ranges(sections, len(table))
     table.attrs["document"] = document.title or document.source.name
     table.attrs["sections"] = sections
