@@ -8,7 +8,6 @@ import sys
 import time
 import warnings
 
-
 from run import ROOT, Row, big_document, median_ms
 
 CORPUS_BYTES = 5_200_000

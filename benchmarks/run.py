@@ -56,9 +56,8 @@ def big_document(target_bytes: int) -> str:
 
 
 def bench_parse() -> list[Row]:
-    from studykit.read import read_source
-
     import studykit.parse as parse
+    from studykit.read import read_source
 
     rows: list[Row] = []
     seed_bytes = SEED.read_bytes()

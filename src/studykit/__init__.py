@@ -82,7 +82,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .errors import *  # noqa: F403
+    from .errors import *
     from .model import Boilerplate, Document, Meta, Paragraph, Section, Sentence, Source
     from .parse import load, parse_document
     from .read import read_source

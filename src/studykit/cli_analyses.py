@@ -36,8 +36,8 @@ def _terms(args: argparse.Namespace) -> str:
     from .tokens import tokenize
 
     table = tokenize(_document(args))
-    by = "section" if args.by == "section" else None
-    return _render(term_frequencies(table, by=by, top=args.top), args.format)
+    frame = term_frequencies(table, by="section" if args.by == "section" else None, top=args.top)
+    return _render(frame, args.format)
 
 
 def _kwic(args: argparse.Namespace) -> str:

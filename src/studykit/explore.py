@@ -18,7 +18,7 @@ import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import pandas as pd
@@ -596,7 +596,7 @@ class FormulationExplorer(_Explorer):
 
     css = "sk-formulation-explorer"
     name = "提法"
-    KINDS = [("全部", ALL), ("数字提法", "numbered"), ("引号短语", "quote"), ("排比", "parallel"),
+    KINDS: ClassVar[list[tuple[str, str]]] = [("全部", ALL), ("数字提法", "numbered"), ("引号短语", "quote"), ("排比", "parallel"),
              ("四字短语", "four_char_list")]
 
     def __init__(self, document: Document, *, folder: str | Path = "exports", font: FontChoice | None = None) -> None:

@@ -77,44 +77,44 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     ends: list[int] = []
     kinds: list[str] = []
     counts: list[int] = []
-    for start, end, *_ in spans:
-        cols = segmenter.token_columns(text[start:end])
+    for span_start, span_end, *_ in spans:
+        cols = segmenter.token_columns(text[span_start:span_end])
         tok += cols.text
         pos += cols.pos or [""] * len(cols.text)
-        starts += [start + x for x in cols.start]
-        ends += [start + x for x in cols.end]
+        starts += [span_start + x for x in cols.start]
+        ends += [span_start + x for x in cols.end]
         kinds += cols.kind
         counts.append(len(cols.text))
-    n_spans = len(spans)
     reps = np.asarray(counts, dtype=np.int64)
+
+    def spread(i: int, dtype: Any = object) -> Any:
+        """Per-span field ``i`` repeated for each of the span's tokens."""
+        return np.repeat(np.asarray([sp[i] for sp in spans], dtype=dtype), reps)
+
     start_arr = np.asarray(starts, dtype=np.int64)
-    span_part = np.array([sp[2] for sp in spans] or [""], dtype=object)[:n_spans]
-    lead_end = np.repeat(np.asarray([sp[7] for sp in spans], dtype=np.int64), reps)
-    part = np.repeat(span_part, reps)
-    part[start_arr < lead_end] = "lead"
+    part = spread(2)
+    part[start_arr < spread(7, np.int64)] = "lead"
     sentence = np.searchsorted(np.asarray(sentence_starts, dtype=np.int64), start_arr, side="right") - 1
     table = pd.DataFrame({
-        "token": tok,
-        "pos": pos,
+        "token": pd.Series(tok, dtype=str),
+        "pos": pd.Series(pos, dtype=str),
         "start": start_arr,
         "end": np.asarray(ends, dtype=np.int64),
-        "part": part.astype(str) if len(part) else np.array([], dtype=str),
+        "part": pd.Series(part, dtype=str),
         "sentence": sentence.astype(np.int64),
-        "paragraph": np.repeat(np.asarray([sp[3] for sp in spans], dtype=np.int64), reps),
-        "section": np.repeat(np.array([sp[4] for sp in spans], dtype=object), reps).astype(str) if spans else [],
-        "top": np.repeat(np.array([sp[5] for sp in spans], dtype=object), reps).astype(str) if spans else [],
-        "section_title": np.repeat(np.array([sp[6] for sp in spans], dtype=object), reps).astype(str) if spans else [],
+        "paragraph": spread(3, np.int64),
+        "section": pd.Series(spread(4), dtype=str),
+        "top": pd.Series(spread(5), dtype=str),
+        "section_title": pd.Series(spread(6), dtype=str),
     })
     vocab = set(tok)
-    stop = {w for w in vocab if segmenter.is_stopword(w)}
-    filler = {w for w in vocab if segmenter.is_filler(w)}
-    table["is_stopword"] = table["token"].isin(stop)
-    table["is_filler"] = table["token"].isin(filler)
-    table["kind"] = kinds
+    table["is_stopword"] = table["token"].isin({w for w in vocab if segmenter.is_stopword(w)})
+    table["is_filler"] = table["token"].isin({w for w in vocab if segmenter.is_filler(w)})
+    table["kind"] = pd.Series(kinds, dtype=str)
     table = table[list(COLUMNS)]
-    span_token_start = np.concatenate([[0], np.cumsum(reps)]).astype(int)
-    for sec in sections:
-        sec["token_start"] = int(span_token_start[sec.pop("span")])
+    first_token = np.concatenate([[0], np.cumsum(reps)])
+    for info in sections:
+        info["token_start"] = int(first_token[info.pop("span")])
     _finish_section_ranges(sections, len(table))
     table.attrs["document"] = document.title or document.source.name
     table.attrs["sections"] = sections
