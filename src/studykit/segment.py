@@ -34,6 +34,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from studykit.errors import SourceNotFoundError
 from studykit.zh import HAN, simplified_shadow
 
@@ -84,6 +87,16 @@ class TokenColumns(NamedTuple):
     pos: list[str] | None
     start: list[int]
     end: list[int]
+    kind: list[Kind]
+
+
+class TokenArrays(NamedTuple):
+    """Whitespace-inclusive tokens for bulk use: lists of words, tags and kinds, numpy offsets."""
+
+    text: list[str]
+    pos: list[str] | None
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
     kind: list[Kind]
 
 
@@ -306,6 +319,13 @@ def _writable_dir(path: Path) -> bool:
     return os.access(path, os.W_OK | os.X_OK)
 
 
+def _non_han_tag(word: str) -> str:
+    """jieba.posseg's tags for words without Han characters: numbers m, letters eng, else x."""
+    if any(c.isdigit() for c in word):
+        return "m"
+    return "eng" if any(c.isalpha() for c in word) else "x"
+
+
 _HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -361,9 +381,10 @@ class _JiebaEngine:
         if self._tok.user_word_tag_tab:  # words added after the tag table was built
             pos.makesure_userdict_loaded()
         words = self._tok.lcut(text)
-        get = table.get
-        tags = [get(w) or self._oov_tag(w) for w in words]
-        return words, tags
+        get, oov = table.get, self._oov_tag
+        # Tag each distinct word once, then map: no Python code runs per token.
+        tag_of = {w: get(w) or oov(w) for w in set(words)}
+        return words, list(map(tag_of.__getitem__, words))
 
     def _oov_tag(self, word: str) -> str:
         tag = self._oov.get(word)
@@ -371,18 +392,29 @@ class _JiebaEngine:
             if _HAN_CHAR.search(word):
                 pairs = self._posseg().lcut(word)
                 tag = pairs[-1].flag if pairs else "x"  # the head of a compound comes last
-            elif any(c.isdigit() for c in word):
-                tag = "m"
-            elif any(c.isalpha() for c in word):
-                tag = "eng"
             else:
-                tag = "x"
+                tag = _non_han_tag(word)
             self._oov[word] = tag
         return tag
 
     def exact_tag(self, text: str) -> tuple[list[str], list[str]]:
         pairs = self._posseg().lcut(text)
         return [p.word for p in pairs], [p.flag for p in pairs]
+
+
+@cache
+def _jieba_tag_table() -> dict[str, str]:
+    """Word → POS tag from jieba's own dictionary (the one rjieba embeds too); read once."""
+    with _jieba_warnings_silenced():
+        import jieba
+
+    table: dict[str, str] = {}
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                table[parts[0]] = parts[2]
+    return table
 
 
 class _RjiebaEngine:
@@ -392,17 +424,44 @@ class _RjiebaEngine:
         import rjieba
 
         self._r: Any = rjieba.Jieba()
+        self._user_tags: dict[str, str] = {}
+        self._table: dict[str, str] | None = None
+        self._oov: dict[str, str] = {}
 
     def add(self, entry: DictEntry) -> None:
         self._r.add_word(entry.word, entry.freq, entry.tag)
+        if entry.tag:
+            self._user_tags[entry.word] = entry.tag
+            if self._table is not None:
+                self._table[entry.word] = entry.tag
 
     def cut(self, text: str) -> list[str]:
         return self._r.cut(text)  # type: ignore[no-any-return]
 
     def tag(self, text: str) -> tuple[list[str], list[str]]:
-        pairs = self._r.tag(text)
-        # rjieba tags a user word added without a tag as "", where jieba.posseg says "x".
-        return [w for w, _ in pairs], [t or "x" for _, t in pairs]
+        """``cut``'s words tagged from jieba's word-tag table, as the jieba engine does.
+
+        rjieba's own ``tag`` returns a tuple per token, which costs more than the segmentation;
+        words outside the table are tagged by ``rjieba.tag`` one by one and remembered.
+        """
+        if self._table is None:
+            self._table = {**_jieba_tag_table(), **self._user_tags}
+        words = self._r.cut(text)
+        get, oov = self._table.get, self._oov_tag
+        tag_of = {w: get(w) or oov(w) for w in set(words)}
+        return words, list(map(tag_of.__getitem__, words))
+
+    def _oov_tag(self, word: str) -> str:
+        tag = self._oov.get(word)
+        if tag is None:
+            if _HAN_CHAR.search(word):
+                pairs = self._r.tag(word)
+                # rjieba tags a user word added without a tag as "", where jieba.posseg says "x".
+                tag = (pairs[-1][1] if pairs else "") or "x"
+            else:
+                tag = _non_han_tag(word)
+            self._oov[word] = tag
+        return tag
 
 
 def _rjieba_available() -> bool:
@@ -608,6 +667,32 @@ class JiebaSegmenter:
             if tags is not None:
                 tags = list(compress(tags, keep))
         return TokenColumns(words, tags, starts, ends, kinds)
+
+    def token_arrays(self, text: str, *, pos: bool = True) -> TokenArrays:
+        """All tokens of a long text, whitespace included, with offsets as numpy arrays.
+
+        The bulk path behind :func:`studykit.tokenize`: no per-token Python objects besides the
+        words themselves, so a whole document costs little more than the segmentation.
+        """
+        shadow = self._shadow(text)
+        engine = self._ensure()
+        tags: list[str] | None = None
+        if pos:
+            words, tags = engine.tag(shadow)
+        else:
+            words = engine.cut(shadow)
+        if "".join(words) != shadow:
+            words, origin = _align(words, shadow)
+            if tags is not None:
+                tags = [tags[i] if i >= 0 else "x" for i in origin]
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        if shadow is not text:
+            words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        self._kinds.learn(words)
+        kinds = list(map(self._kinds.kinds.__getitem__, words))
+        return TokenArrays(words, tags, starts, ends, kinds)
 
     # -- word lists ----------------------------------------------------------------------------
 

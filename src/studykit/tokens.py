@@ -45,8 +45,7 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
 
         segmenter = JiebaSegmenter()
     text = document.text
-    # One segmenter call per title line, heading and paragraph; sentence numbers come afterwards
-    # from the sentence start offsets, so nothing runs per token in Python.
+    # Sentence numbers come from the sentence start offsets, so nothing runs per token in Python.
     spans: list[tuple[int, int, str, int, str, str, str, int]] = []  # start, end, part, para, sec, top, title, lead_end
     sentence_starts: list[int] = []
     for line in document.title_block:
@@ -71,35 +70,38 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
             sentence_starts += [snt.start for snt in para.sentences]
             paragraph_no += 1
 
-    tok: list[str] = []
-    pos: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    kinds: list[str] = []
-    counts: list[int] = []
-    for span_start, span_end, *_ in spans:
-        cols = segmenter.token_columns(text[span_start:span_end])
-        tok += cols.text
-        pos += cols.pos or [""] * len(cols.text)
-        starts += [span_start + x for x in cols.start]
-        ends += [span_start + x for x in cols.end]
-        kinds += cols.kind
-        counts.append(len(cols.text))
-    reps = np.asarray(counts, dtype=np.int64)
+    # One segmenter call over the whole text: jieba never joins across line ends or
+    # punctuation, so every token lies inside one line; tokens outside the spans (boilerplate,
+    # meta, byline) are dropped and the rest take their span's fields.
+    cols = segmenter.token_arrays(text)
+    tok_start = cols.start
+    kind_all = np.asarray(cols.kind, dtype=object)
+    span_start = np.asarray([sp[0] for sp in spans], dtype=np.int64)
+    span_end = np.asarray([sp[1] for sp in spans], dtype=np.int64)
+    span_of = np.searchsorted(span_start, tok_start, side="right") - 1
+    inside = (span_of >= 0) & (kind_all != "space")
+    if len(spans):
+        inside &= tok_start < span_end[span_of.clip(0)]
+    keep = np.flatnonzero(inside)
+    span_of = span_of[keep]
+    start_arr = tok_start[keep]
 
     def spread(i: int, dtype: Any = object) -> Any:
-        """Per-span field ``i`` repeated for each of the span's tokens."""
-        return np.repeat(np.asarray([sp[i] for sp in spans], dtype=dtype), reps)
+        """Per-span field ``i`` for each kept token."""
+        return np.asarray([sp[i] for sp in spans], dtype=dtype)[span_of]
 
-    start_arr = np.asarray(starts, dtype=np.int64)
+    def take(values: list[Any] | None) -> Any:
+        return np.asarray(values if values is not None else [""] * len(cols.text), dtype=object)[keep]
+
+    tok = take(cols.text)
     part = spread(2)
     part[start_arr < spread(7, np.int64)] = "lead"
     sentence = np.searchsorted(np.asarray(sentence_starts, dtype=np.int64), start_arr, side="right") - 1
     table = pd.DataFrame({
         "token": pd.Series(tok, dtype=str),
-        "pos": pd.Series(pos, dtype=str),
+        "pos": pd.Series(take(cols.pos), dtype=str),
         "start": start_arr,
-        "end": np.asarray(ends, dtype=np.int64),
+        "end": cols.end[keep],
         "part": pd.Series(part, dtype=str),
         "sentence": sentence.astype(np.int64),
         "paragraph": spread(3, np.int64),
@@ -107,12 +109,12 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         "top": pd.Series(spread(5), dtype=str),
         "section_title": pd.Series(spread(6), dtype=str),
     })
-    vocab = set(tok)
+    vocab = set(cols.text)
     table["is_stopword"] = table["token"].isin({w for w in vocab if segmenter.is_stopword(w)})
     table["is_filler"] = table["token"].isin({w for w in vocab if segmenter.is_filler(w)})
-    table["kind"] = pd.Series(kinds, dtype=str)
+    table["kind"] = pd.Series(kind_all[keep], dtype=str)
     table = table[list(COLUMNS)]
-    first_token = np.concatenate([[0], np.cumsum(reps)])
+    first_token = np.searchsorted(span_of, np.arange(len(spans) + 1), side="left")
     for info in sections:
         info["token_start"] = int(first_token[info.pop("span")])
     _finish_section_ranges(sections, len(table))

@@ -1,0 +1,95 @@
+"""Explorer latency: a control's value change until the redrawn PNG is ready, in-process.
+
+Each figure is the median over 20 changes. The baseline is a bare matplotlib redraw of a 20-bar
+chart into an existing figure, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from run import SEED, Row, big_document
+
+CHANGES = 20
+
+
+def _latency(apply: Callable[[Any], None], values: Sequence[Any]) -> float:
+    times = []
+    for v in values:
+        t0 = time.perf_counter()
+        apply(v)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _bare_redraw_ms() -> float:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 4.5), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+
+    def draw(k: int) -> None:
+        ax.clear()
+        ax.barh(range(20), [20 - i + k % 3 for i in range(20)])
+        ax.set_yticks(range(20), [f"t{i}" for i in range(20)])
+        fig.canvas.print_png(io.BytesIO())  # type: ignore[attr-defined]
+
+    draw(0)
+    return _latency(draw, list(range(CHANGES)))
+
+
+def _views(doc: Any, label: str) -> list[Row]:
+    import studykit as sk
+
+    table = sk.tokenize(doc)
+    terms = sk.TermExplorer(doc, table=table)
+    compare = sk.CompareExplorer(doc, table=table)
+    top_values = [10 + (i % 2) * 5 + i // 2 for i in range(CHANGES)]  # every change is a new state
+    rows: list[Row] = []
+
+    def setter(control: Any) -> Callable[[Any], None]:
+        return lambda v: setattr(control, "value", v)
+
+    cases: list[tuple[str, Callable[[Any], None], Sequence[Any], float | None]] = [
+        ("term bars (top-N slider)", setter(terms.top_n), top_values, 100),
+        ("heatmap (terms slider)", setter(compare.heat_terms), [8 + (i % 2) * 6 + i // 4 for i in range(CHANGES)], 100),
+        ("keyness (min-count slider)", setter(compare.min_count), [1 + (i % 2) + i // 4 for i in range(CHANGES)], 100),
+    ]
+    for name, apply, values, target in cases:
+        ms = _latency(apply, values)
+        rows.append({"group": "explore", "name": f"{label}: {name}", "median_ms": round(ms, 1),
+                     "target": f"≤ {target:.0f} ms" if target else "report", "ok": ms <= target if target else True})
+    terms.view.value = "cloud"
+    ms = _latency(setter(terms.top_n), top_values)
+    rows.append({"group": "explore", "name": f"{label}: word cloud (new layout each change)", "median_ms": round(ms, 1),
+                 "target": "≤ 400 ms", "ok": ms <= 400})
+    ms = _latency(setter(terms.top_n), top_values)  # the same states again: layouts come from the cache
+    rows.append({"group": "explore", "name": f"{label}: word cloud (cached layout)", "median_ms": round(ms, 1),
+                 "target": "report"})
+    for row in rows:
+        if label != "seed":
+            row["target"] = "report"
+            row.pop("ok", None)
+    return rows
+
+
+def bench_explore() -> list[Row]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import studykit as sk
+
+    rows: list[Row] = [{"group": "explore", "name": "baseline: bare matplotlib 20-bar redraw to PNG",
+                        "median_ms": round(_bare_redraw_ms(), 1), "target": ""}]
+    rows += _views(sk.load(str(SEED)), "seed")
+    rows += _views(sk.parse_document(sk.read_source(big_document(1_000_000).encode())), "1 MB")
+    return rows
+
+
+BENCHES = {"explore": bench_explore}
