@@ -32,6 +32,7 @@ from .export import export
 from .fonts import FontChoice, find_cjk_font
 from .formulations import formulations
 from .kwic import dispersion_sections, kwic
+from .kwic import to_frame as kwic_frame
 from .model import PREAMBLE_KEY, Document, Section
 from .plot import (
     plot_dispersion,
@@ -68,21 +69,36 @@ class _Chart:
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.box = widgets.Box([self.image])
         self.box.add_class("sk-chart")
+        self._layout: Hashable | None = None
 
-    def axes(self, *, fresh: bool = False) -> Axes:
-        """The figure's single Axes, cleared; ``fresh`` rebuilds it (charts with colorbars)."""
+    def axes(self, *, fresh: bool = False, keep: bool = False) -> Axes:
+        """The figure's single Axes, cleared; ``fresh`` rebuilds it (charts with colorbars),
+        ``keep`` leaves its artists for a plot function that updates them in place."""
         if fresh or not self.figure.axes:
             self.figure.clear()
             return self.figure.add_subplot()
         ax = self.figure.axes[0]
         for extra in self.figure.axes[1:]:
             extra.remove()
-        ax.clear()
+        if not keep:
+            ax.clear()
         return ax
 
-    def show(self) -> None:
+    def show(self, *, layout: Hashable | None = None) -> None:
+        """Render the figure into the Image widget.
+
+        Constrained layout costs about as much as the drawing itself, so it runs only when
+        ``layout`` (a key for what shapes the chart: view, number of bars, longest label)
+        differs from the last one; ``None`` always lays out. Between changes the positions stay.
+        """
+        relayout = layout is None or layout != self._layout
+        if relayout:
+            self.figure.set_layout_engine("constrained")
         buf = io.BytesIO()
         self.figure.canvas.print_png(buf)  # type: ignore[attr-defined]
+        if relayout:
+            self.figure.set_layout_engine("none")
+            self._layout = layout
         self.image.value = buf.getvalue()
 
 
@@ -249,6 +265,7 @@ class TermExplorer(_Explorer):
         self.clouds: OrderedDict[Hashable, Any] = OrderedDict()
         """Word-cloud layouts keyed on the filter state, so flipping back is instant (at most 16)."""
         self.cloud: Any = None
+        self._drawn = ""  # what the chart shows now: "bar" lets the next bar chart update in place
         controls = [self.sections, self.top_n, self.min_len, self.pos, self.stopwords, self.filler,
                     self.headings, self.view]
         self._observe(controls, self.update)
@@ -285,6 +302,7 @@ class TermExplorer(_Explorer):
         except StudykitError:
             self.result = term_frequencies(self.table.iloc[0:0])
             self.table_view.value = ""
+            self._drawn = ""
             self.chart.axes().set_axis_off()
             self.chart.show()
             raise
@@ -305,12 +323,14 @@ class TermExplorer(_Explorer):
             self.cloud = cloud
             plot_wordcloud(cloud, ax=self.chart.axes(), title=title, font=self.font)
         else:
-            ax = self.chart.axes()
+            ax = self.chart.axes(keep=self._drawn == "bar" and not self.result.empty)
             if self.result.empty:
                 ax.set_axis_off()
             else:
-                plot_top_terms(self.result, ax=ax, font=self.font, title=title)
-        self.chart.show()
+                plot_top_terms(self.result, ax=ax, font=self.font, title=title)  # in place when it can
+        self._drawn = "bar" if self.view.value == "bar" and not self.result.empty else "other"
+        longest = int(self.result["term"].str.len().max()) if not self.result.empty else 0
+        self.chart.show(layout=(self._drawn, longest))
 
     def _pick(self) -> None:
         term = self.picker.value
@@ -384,13 +404,18 @@ class CompareExplorer(_Explorer):
 
     def update(self) -> None:
         target = list(self.target.value)
-        if not target:
-            raise StudykitError("未选择目标章节 / no target section: choose at least one")
         reference: str | list[str] = "rest"
         if self.reference_mode.value == "chosen":
             reference = [r for r in self.reference.value if r not in target]
-            if not reference:
-                raise StudykitError("未选择参照章节 / no reference section: choose one that is not a target")
+        if not target or not reference:
+            self.result = self.result.iloc[0:0]
+            self.table_view.value = ""
+            self._drawn = ""
+            self.chart.axes().set_axis_off()
+            self.chart.show()
+            if not target:
+                raise StudykitError("未选择目标章节 / no target section: choose at least one")
+            raise StudykitError("未选择参照章节 / no reference section: choose one that is not a target")
         self.result = keyness(self.table, target, reference, measure=self.measure.value,
                               min_count=self.min_count.value)
         self.table_view.value = _table_html(self.result, floats=3)
@@ -403,7 +428,8 @@ class CompareExplorer(_Explorer):
             ref_name = "其余章节" if reference == "rest" else "、".join(reference)
             plot_keyness(self.result, ax=ax, font=self.font, target="、".join(target), reference=ref_name,
                          title=f"关键性 · {dict(MEASURES_REV)[self.measure.value]}")
-        self.chart.show()
+        shown = pd.concat([self.result["term"].head(15), self.result["term"].tail(15)])
+        self.chart.show(layout=("keyness", min(len(self.result), 30), int(shown.str.len().max() or 0)))
 
     def update_similarity(self) -> None:
         self.similarity = section_similarity(self.table)
@@ -479,17 +505,24 @@ class KwicExplorer(_Explorer):
     def update(self) -> None:
         q = self.query.value.strip()
         chosen = _selected(self.sections.value)
-        ax = self.chart.axes()
-        if not q:
-            self.result = pd.DataFrame()
-            self.results.value = "<i>请输入要检索的词 / type a word and press Enter</i>"
-            self.count.value = ""
-            ax.set_axis_off()
-            self.chart.show()
+        # fresh: plot_dispersion's tick_params on a cleared, reused Axes drops the CJK tick font.
+        ax = self.chart.axes(fresh=True)
+        hits = None
+        try:
+            if q and chosen == []:
+                raise StudykitError(NOTHING_SELECTED)
+            if q:
+                hits = kwic(self.document, q, window=self.window.value, sections=chosen, regex=self.regex.value)
+        finally:
+            if hits is None:  # no query, nothing selected or an invalid query: empty result, blank chart
+                self.result = kwic_frame(())
+                self.hits = self._positions(q)
+                self.results.value = "" if q else "<i>请输入要检索的词 / type a word and press Enter</i>"
+                self.count.value = ""
+                ax.set_axis_off()
+                self.chart.show()
+        if hits is None:
             return
-        if chosen == []:
-            raise StudykitError(NOTHING_SELECTED)
-        hits = kwic(self.document, q, window=self.window.value, sections=chosen, regex=self.regex.value)
         self.result = hits.to_frame()
         self.results.value = hits._repr_html_()
         self.count.value = f"共 <b>{len(self.result)}</b> 处 / {len(self.result)} hits"

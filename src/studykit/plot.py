@@ -231,8 +231,12 @@ def _value_labels(
     right = offset_copy(ax.transData, fig=fig, x=2, units="points")
     left = offset_copy(ax.transData, fig=fig, x=-2, units="points")
     for x, y, text in zip(xs, ys, labels, strict=True):
-        ax.text(x, y, text, transform=right if x >= 0 else left, va="center",
-                ha="left" if x >= 0 else "right", fontproperties=fonts.note).set_in_layout(False)
+        t = ax.text(x, y, text, transform=right if x >= 0 else left, va="center",
+                    ha="left" if x >= 0 else "right", fontproperties=fonts.note, gid=_VALUE_GID)
+        t.set_in_layout(False)
+
+
+_VALUE_GID = "studykit-value"
 
 
 # --- titles and captions -------------------------------------------------------------------------
@@ -372,7 +376,12 @@ def plot_top_terms(
     ax = _axes(ax)
     y = np.arange(len(data))
     widths = data["v"].to_numpy()
-    ax.barh(y, widths, color=color or _BAR_COLOR, height=0.7)
+    title = title if title is not None else "高频词"
+    if _update_top_terms(ax, data["term"].tolist(), widths, value, title, fonts):
+        return ax
+    if _top_terms_bars(ax) is not None:  # a chart of another length: start afresh
+        ax.clear()
+    ax.barh(y, widths, color=color or _BAR_COLOR, height=0.7, label=_TOP_TERMS)
     ax.set_yticks(y, data["term"].tolist(), fontproperties=fonts.tick)
     ax.set_ylim(max(len(data), 1) - 0.5, -0.5)  # first (largest) bar at the top
     _value_labels(ax, widths, y, [_fmt(float(v)) for v in widths], fonts)
@@ -381,8 +390,37 @@ def plot_top_terms(
     ax.spines[["top", "right"]].set_visible(False)
     if data.empty:
         _note(ax, NOT_FOUND, fonts)
-    _set_title(ax, title if title is not None else "高频词", fonts)
+    _set_title(ax, title, fonts)
     return ax
+
+
+_TOP_TERMS = "_studykit_top_terms"  # container label; the leading _ keeps it out of legends
+
+
+def _top_terms_bars(ax: Axes) -> Any:
+    return next((c for c in ax.containers if c.get_label() == _TOP_TERMS), None)
+
+
+def _update_top_terms(
+    ax: Axes, terms: list[str], widths: Any, value: str, title: str, fonts: _Fonts
+) -> bool:
+    """Redraw an existing top-terms chart of the same length in place: new bar widths, tick
+    labels, value labels and title, with no artists rebuilt. Returns False when it cannot."""
+    bars = _top_terms_bars(ax)
+    labels = [t for t in ax.texts if t.get_gid() == _VALUE_GID]
+    if bars is None or len(bars) != len(terms) or len(labels) != len(terms) or not terms:
+        return False
+    for rect, label, w in zip(bars, labels, widths, strict=True):
+        rect.set_width(float(w))
+        label.set_x(float(w))
+        label.set_text(_fmt(float(w)))
+    for tick, term in zip(ax.get_yticklabels(), terms, strict=False):
+        tick.set_text(term)
+    ax.yaxis.set_ticks(np.arange(len(terms)), terms, fontproperties=fonts.tick)
+    ax.set_xlim(0, float(max(widths)) * 1.12 if len(widths) and max(widths) > 0 else 1)
+    ax.set_xlabel(VALUE_NAMES[value], fontproperties=fonts.label)
+    _set_title(ax, title, fonts)
+    return True
 
 
 def plot_section_lengths(
