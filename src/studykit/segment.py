@@ -572,11 +572,8 @@ class JiebaSegmenter:
 
     # -- segmentation --------------------------------------------------------------------------
 
-    def _segment(
-        self, text: str, pos: bool
-    ) -> tuple[list[str], list[str] | None, list[int], list[int]]:
-        """Words (original characters), tags, starts and ends, whitespace included."""
-        shadow = self._shadow(text)
+    def _words(self, shadow: str, pos: bool) -> tuple[list[str], list[str] | None]:
+        """Words and tags of the simplified ``shadow``, re-synchronised if a backend drops text."""
         engine = self._ensure()
         tags: list[str] | None = None
         if pos:
@@ -587,6 +584,14 @@ class JiebaSegmenter:
             words, origin = _align(words, shadow)
             if tags is not None:
                 tags = [tags[i] if i >= 0 else "x" for i in origin]
+        return words, tags
+
+    def _segment(
+        self, text: str, pos: bool
+    ) -> tuple[list[str], list[str] | None, list[int], list[int]]:
+        """Words (original characters), tags, starts and ends, whitespace included."""
+        shadow = self._shadow(text)
+        words, tags = self._words(shadow, pos)
         ends = list(accumulate(map(len, words)))
         starts = [0, *ends]
         starts.pop()
@@ -675,16 +680,7 @@ class JiebaSegmenter:
         words themselves, so a whole document costs little more than the segmentation.
         """
         shadow = self._shadow(text)
-        engine = self._ensure()
-        tags: list[str] | None = None
-        if pos:
-            words, tags = engine.tag(shadow)
-        else:
-            words = engine.cut(shadow)
-        if "".join(words) != shadow:
-            words, origin = _align(words, shadow)
-            if tags is not None:
-                tags = [tags[i] if i >= 0 else "x" for i in origin]
+        words, tags = self._words(shadow, pos)
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         ends = np.cumsum(lengths)
         starts = ends - lengths
