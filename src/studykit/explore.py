@@ -726,3 +726,8 @@ class Dashboard:
 def explore(document: Document, **kwargs: Any) -> Dashboard:
     """One dashboard with a tab for each explorer: ``sk.explore(doc)``."""
     return Dashboard(document, **kwargs)
+
+
+from ._callable import make_callable  # noqa: E402
+
+make_callable(__name__)

@@ -614,3 +614,8 @@ def _trim_last(texts: list[str]) -> int:
 
 
 # --- four-character lists --------------------------------------------------------------------
+
+
+from ._callable import make_callable  # noqa: E402
+
+make_callable(__name__)

@@ -583,3 +583,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[c] = frame[c].astype(object)
     return frame
+
+
+from ._callable import make_callable  # noqa: E402
+
+make_callable(__name__)

@@ -737,13 +737,13 @@ def plot_dispersion(
         xs = positions[hit_terms == term]
         if len(xs):
             ax.vlines(xs, i - 0.38, i + 0.38, colors=[cmap(i % 10)], linewidth=1.2, label=term)
+    ax.tick_params(axis="y", length=0)  # before the labels: on a reused Axes it resets their font
     ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     edges = [*sections[lo_col].astype(float), *sections[hi_col].astype(float), *positions]
     if edges:
         ax.set_xlim(min(edges), max(edges))
     ax.set_xlabel("词序" if x == "token" else "字符位置", fontproperties=fonts.label)
-    ax.tick_params(axis="y", length=0)
     if not len(hits):
         _note(ax, NOT_FOUND, fonts)
     _set_title(ax, title if title is not None else "词语分布", fonts, pad=16)
