@@ -305,3 +305,54 @@ def test_parser_is_lossless_on_anything(parts: list[str], nl: str) -> None:
     except StudykitError:
         return
     assert_lossless(doc)
+
+
+# --- documents the parser had not seen (found by red-teaming) ------------------------------------
+def test_a_closing_date_does_not_pull_the_body_into_the_title_block() -> None:
+    doc = doc_of("关于做好工作的通知\n各单位：\n现就有关事项通知如下：\n一、提高思想认识\n正文。\n"
+                 "会议时间：2024年3月1日上午9:00\n某某市人民政府办公室\n2024年1月20日\n")
+    assert_lossless(doc)
+    assert [t.kind for t in doc.title_block] == ["title", "dateline"]
+    assert doc.meta.date == "2024-01-20" and doc.meta.time is None
+    assert [s.label for s in doc.walk()] == [None, "一"]
+    assert doc.sections[0].paragraphs[0].text == "各单位："
+
+
+def test_a_marker_alone_on_its_line_takes_the_next_line_as_title() -> None:
+    doc = doc_of("标题\n\n一、\n深刻领会重大意义\n全面建设社会主义现代化国家，最艰巨的任务在农村。\n（一）\n确保粮食安全\n正文。\n")
+    assert_lossless(doc)
+    assert outline(doc) == [(1, "一", "深刻领会重大意义"), (2, "一", "确保粮食安全")]
+    assert doc.section("一").heading.text == "一、\n深刻领会重大意义"  # type: ignore[union-attr]
+
+
+def test_meta_line_with_print_controls_and_sources_followed_by_dates() -> None:
+    doc = doc_of("标题文字\n发布时间：2023年5月12日 09:30 来源：省大数据局 作者：陈七 【字号：大 中 小】【打印】【关闭】\n正文。\n")
+    assert doc.meta == doc.meta.__class__("2023-05-12", "09:30", "省大数据局", "陈七")
+    for line, source in [("来源：学习时报　2022年7月1日", "学习时报"), ("来源：农民日报  2023-02-20", "农民日报")]:
+        assert doc_of(f"标题\n{line}\n正文。\n").meta.source == source
+
+
+def test_repeated_number_is_not_a_heading_and_leads_are_consistent() -> None:
+    doc = doc_of("标题\n\n一、总体情况\n正文。\n一、二季度全市经济增长较快，三季度有所回落。\n二、存在问题\n"
+                 "一是紧盯重要节点。在元旦、春节等重要节点，开展明察暗访。\n二是聚焦突出问题。集中整治形式主义，为基层减负。\n"
+                 "推动我国制造业转型升级。要坚持把发展经济的着力点放在实体经济上。\n")
+    assert [s.label for s in doc.walk()] == ["一", "二"]
+    assert [p.lead for p in doc.section("二").paragraphs] == ["一是紧盯重要节点。", "二是聚焦突出问题。", "推动我国制造业转型升级。"]
+
+
+def test_table_of_contents_is_not_a_second_section_tree() -> None:
+    doc = doc_of("某某省数据条例\n（2022年9月29日某某省人大常委会第三十七次会议通过）\n目录\n第一章 总则\n第二章 数据资源\n"
+                 "第一节 公共数据\n第三章 附则\n第一章 总则\n第一条 为了规范数据处理活动，制定本条例。\n第二章 数据资源\n"
+                 "第一节 公共数据\n第二条 公共数据应当共享。\n第三章 附则\n第三条 本条例自公布之日起施行。\n")
+    assert_lossless(doc)
+    assert doc.meta.date == "2022-09-29"
+    assert [s.label for s in doc.walk() if s.level] == ["第一章", "第二章", "第一节", "第三章"]
+
+
+def test_newspaper_header_commentator_editor_and_bare_speaker() -> None:
+    doc = doc_of("《 人民日报 》（ 2023年03月08日 第 01 版）\n奋力谱写新篇章\n本报评论员\n奋斗创造历史。新征程上，我们要团结奋斗。\n"
+                 "【纠错】 【责任编辑：王五】\n")
+    assert (doc.title, doc.meta.date, doc.meta.source, doc.byline) == ("奋力谱写新篇章", "2023-03-08", "人民日报", "本报评论员")
+    assert doc.boilerplate[-1].text == "【纠错】 【责任编辑：王五】"
+    speech = doc_of("在全市经济工作会议上的讲话\n（2024年1月5日）\n王某某\n同志们：\n这次会议的主要任务是总结工作。\n")
+    assert speech.meta.author == "王某某" and speech.paragraphs[0].text == "同志们："

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import (
     PREAMBLE_KEY,
@@ -37,7 +38,7 @@ from .zh import cn_to_int, simplified_shadow
 LEAD_MAX_CHARS = 30
 """A paragraph's first sentence is its lead when it is at most this long and more text follows."""
 
-_WS = " \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+_WS = " \t\u3000\xa0\u2002\u2003\u2009"  # whitespace only (str.isspace): zero-width marks are content
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _CN = "一二三四五六七八九十百零〇"
 _END_PUNCT = "。！？!?；;…"
@@ -48,8 +49,8 @@ _SENT_RE = re.compile(rf"[^{_END_PUNCT}\r\n]*(?:[{_END_PUNCT}]+[{_CLOSERS}]*|\r\
 _BOILERPLATE: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
     ("banner", re.compile(r"^欢迎(您)?(访问|进入|光临|来到).{0,40}(网站|网|平台|门户)|网址\s*[:：]|^(https?://|www\.)\S+$")),
     ("breadcrumb", re.compile(r"^(您的|你的|您现在的|你现在的|当前|所在)?(位置|位址)\s*[:：]|^首页\s*[>＞»›/]")),
-    ("controls", re.compile(r"字号\s*[:：]?\s*[【\[]?\s*(大|中|小)|【\s*(打印|关闭|关闭窗口|收藏|大|中|小|返回顶部)\s*】|^(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|【\s*$)|^分享到")),
-    ("editor", re.compile(r"^[（(\[【]?\s*(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审)\s*[:：]")),
+    ("controls", re.compile(r"字号\s*[:：]?\s*[【\[]?\s*(大|中|小)|【\s*(打印|关闭|关闭窗口|收藏|大|中|小|返回顶部|纠错)\s*】|^(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|【\s*$)|^分享到")),
+    ("editor", re.compile(r"^[（(\[【]?\s*(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审)\s*[:：]|^.{0,20}[（(\[【]\s*(责任编辑|责编)\s*[:：].{0,30}$")),
     ("footer", re.compile(r"版权所有|copyright|©|ICP\s*(备|证)|公网安备|网站维护|技术支持\s*[:：]|^主办\s*[:：]|主办单位\s*[:：]|承办\s*[:：]|^上一篇|^下一篇|^相关(阅读|新闻|链接)\s*[:：]?$|^扫一扫|^(联系我们|网站地图|关于我们)", re.I)),
 )
 
@@ -60,10 +61,21 @@ _META_KEYS = (
 _META_KEY_RE = re.compile(rf"({_META_KEYS})\s*[:：]\s*")
 _DATE_RE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
 _CN_DATE_RE = re.compile(rf"([{_CN}]{{4}})年([{_CN}]{{1,3}})月([{_CN}]{{1,3}})日")
+_PAPER_RE = re.compile(r"^《\s*([^》]{2,20}?)\s*》\s*[（(][^）)]*\d{4}[^）)]*[）)]$")
+_VALUE_END_RE = re.compile(r"\s{2,}|\u3000|【|\[|\||｜|丨")
 _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?:[:：]([0-5]\d))?(?!\d)")
-_BYLINE_RE = re.compile(r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报记者|记者|通讯员|特约评论员|评论员)")
+_BYLINE_RE = re.compile(
+    r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报(特约)?(记者|评论员|通讯员)"
+    r"|记者|通讯员|特约评论员|评论员)"
+)
+_NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_DATE_ONLY_RE = re.compile(rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日)$")
+_CONTROLS_RE = re.compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~)")
-_DATELINE_RE = re.compile(rf"^[（(]\s*(\d{{4}}\s*年.*日|[{_CN}]{{4}}年.*日)\s*[）)]$|^\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日$")
+_DATELINE_RE = re.compile(
+    rf"^[（(]\s*(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日)[^（()）]{{0,60}}[）)]$"
+    r"|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
+)
 _SPEAKER_RE = re.compile(r"^[\u4e00-\u9fff、·，,（）()]{2,40}\s+[\u4e00-\u9fff·]{2,5}$")
 
 # --- headings ----------------------------------------------------------------------------------
@@ -76,8 +88,8 @@ _STYLE_ORDER = ("part", "chapter", "jie", "cn", "pcn", "ar", "par")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie"}
 _HEADING_TITLE_MAX = 80
 _NOT_LEAD_RE = re.compile(
-    r"^(近年来|近年|今年|去年|明年|现在|目前|当前|他们|他|她|这|此|同时|其中|此外|另外|总之|因此|但是|但|而且|据|截至"
-    r"|一是|一方面|首先)|我"
+    r"^(近年来|近年|今年|去年|明年|现在|目前|当前|我们|我|他们|他|她|这|此|同时|其中|此外|另外|总之|因此|但是|但|而且|据|截至"
+    r"|一方面|首先|其次|最后)"
     r"|\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件)"
 )
 
@@ -175,6 +187,8 @@ def _boilerplate_kind(line: str) -> BoilerplateKind | None:
         return "breadcrumb"  # 首页 > 新闻 > 要闻
     for kind, pattern in _BOILERPLATE:
         if pattern.search(line):
+            if kind in ("controls", "editor") and _is_meta_line(_CONTROLS_RE.sub("", line)):
+                return None  # 发布时间：… 来源：… 【打印】【关闭】 is the meta line
             if kind == "footer" and len(line) > 160 and line.endswith("。"):
                 continue  # a long sentence that merely mentions copyright
             if kind == "breadcrumb" and ("。" in line or len(line) > 120):
@@ -204,6 +218,8 @@ def _mark_footer(lines: list[_Line], kinds: list[BoilerplateKind | None]) -> Non
 def _is_meta_line(s: str) -> bool:
     if len(s) > 120 or s.endswith("。"):
         return False
+    if _PAPER_RE.match(s):
+        return True
     keys = _META_KEY_RE.findall(s)
     if keys and (len(keys) >= 2 or _DATE_RE.search(s) or keys[0] in ("来源", "稿源", "出处")):
         return True
@@ -213,49 +229,46 @@ def _is_meta_line(s: str) -> bool:
 def _title_block(
     lines: list[_Line], kinds: list[BoilerplateKind | None], out: list[TitleLine]
 ) -> tuple[int, str | None, Meta, str | None]:
-    """Find title, meta and byline at the top. Returns the index where the body starts."""
+    """Find title, meta and byline at the top. Returns the index where the body starts.
+
+    The title is the first line (after any info line placed above it, such as a newspaper's
+    《人民日报》（2023年03月08日 第 01 版）). What follows it belongs to the title block only while it
+    is a subtitle, dateline, speaker, meta or byline line; an unmarked short line counts as a
+    subtitle only when a meta line comes right after it. A date deep in the body never does.
+    """
     idx = [i for i, k in enumerate(kinds) if k is None]
-    if not idx:
-        return len(lines), None, Meta(), None
-    window = idx[:12]
-    meta_i = next((i for i in window if _is_meta_line(lines[i].shadow)), None)
-    first = idx[0]
-    title_i: int | None = None
-    if meta_i is not None:
-        before = [i for i in window if i < meta_i]
-        title_i = before[0] if before else None
-        for i in before[1:]:  # lines between title and meta: subtitles and the like
-            out.append(_title_line(lines[i], _title_kind(lines[i].shadow) or "subtitle"))
-    else:
-        cand = lines[first]
-        if _looks_like_title(cand.shadow) and len(idx) > 1:
-            title_i = first
-    if title_i is not None:
-        # Anything before the title that survived the boilerplate patterns is page furniture too.
-        for i in range(0, title_i):
-            if kinds[i] is None:
-                kinds[i] = "other"
-        out.append(_title_line(lines[title_i], "title"))
     meta = Meta()
     byline: str | None = None
-    pos = (meta_i if meta_i is not None else title_i if title_i is not None else first - 1) + 1
-    if meta_i is None and title_i is None:
-        pos = first
-    if meta_i is not None:
-        out.append(_title_line(lines[meta_i], "meta"))
-        meta = _parse_meta(lines[meta_i].text, lines[meta_i].shadow, meta)
-    # Consume subtitles, datelines, speakers, more meta and bylines that follow.
-    while pos < len(lines):
-        if kinds[pos] is not None:
-            pos += 1
-            continue
-        ln = lines[pos]
+    k = 0
+    while k < min(len(idx), 2) and _is_meta_line(lines[idx[k]].shadow):
+        out.append(_title_line(lines[idx[k]], "meta"))
+        meta = _parse_meta(lines[idx[k]].text, lines[idx[k]].shadow, meta)
+        k += 1
+    title_i: int | None = None
+    prev_kind: str | None = None
+    if k + 1 < len(idx) and _looks_like_title(lines[idx[k]].shadow):
+        title_i = idx[k]
+        out.append(_title_line(lines[title_i], "title"))
+        k += 1
+    while k < len(idx):
+        ln = lines[idx[k]]
         kind = _title_kind(ln.shadow)
-        if kind is None and _is_meta_line(ln.shadow) and title_i is not None:
+        if kind is None and _is_meta_line(ln.shadow):
             kind = "meta"
-        if kind is None or (title_i is None and kind != "byline"):
+        if kind is None and prev_kind in ("dateline", "subtitle") and _NAME_RE.match(ln.shadow):
+            kind = "speaker"  # a bare name under the dateline: 王某某
+        if (
+            kind is None
+            and title_i is not None
+            and _looks_like_title(ln.shadow)
+            and len(ln.text) <= 40
+            and any(_is_meta_line(lines[j].shadow) for j in idx[k + 1 : k + 3])
+        ):
+            kind = "subtitle"
+        if kind is None or (title_i is None and kind not in ("byline", "meta")):
             break
         out.append(_title_line(ln, kind))
+        prev_kind = kind
         if kind == "meta":
             meta = _parse_meta(ln.text, ln.shadow, meta)
         elif kind == "byline":
@@ -265,7 +278,8 @@ def _title_block(
             meta = Meta(meta.date, meta.time, meta.source, name)
         elif kind in ("dateline", "subtitle") and meta.date is None:
             meta = Meta(_find_date(ln.shadow), meta.time, meta.source, meta.author)
-        pos += 1
+        k += 1
+    pos = idx[k] if k < len(idx) else len(lines)
     title = lines[title_i].text if title_i is not None else None
     return pos, title, meta, byline
 
@@ -319,8 +333,7 @@ def _parse_meta(text: str, shadow: str, meta: Meta) -> Meta:
     keys = list(_META_KEY_RE.finditer(shadow))
     for j, m in enumerate(keys):
         end = keys[j + 1].start() if j + 1 < len(keys) else len(shadow)
-        value = text[m.end() : end].strip(_WS + "|｜丨/")
-        fields.setdefault(m.group(1), value)
+        fields.setdefault(m.group(1), _meta_value(text[m.end() : end]))
     date = meta.date or _find_date(shadow)
     tm = meta.time
     if tm is None:
@@ -329,8 +342,20 @@ def _parse_meta(text: str, shadow: str, meta: Meta) -> Meta:
         if t:
             tm = f"{int(t.group(1)):02d}:{t.group(2)}" + (f":{t.group(3)}" if t.group(3) else "")
     src = meta.source or next((fields[k] for k in ("来源", "稿源", "出处") if fields.get(k)), None)
+    if src is None and (paper := _PAPER_RE.match(shadow)):
+        src = text[paper.start(1) : paper.end(1)]
     author = meta.author or (fields.get("作者") or None)
     return Meta(date, tm, src or None, author)
+
+
+def _meta_value(raw: str) -> str:
+    """A meta field's value, stopped at print controls, wide gaps, a date or a time:
+    ``学习时报　2022年7月1日`` → ``学习时报``."""
+    value = _VALUE_END_RE.split(raw.strip(_WS), maxsplit=1)[0]
+    cut = [m.start() for m in (_DATE_RE.search(value), _TIME_RE.search(value)) if m and m.start() > 0]
+    if cut:
+        value = value[: min(cut)]
+    return value.strip(_WS + "|｜丨/")
 
 
 def _parse_byline(text: str, shadow: str, meta: Meta) -> tuple[str, Meta]:
@@ -351,6 +376,8 @@ def _late_meta(title_block: list[TitleLine], meta: Meta, byline: str | None) -> 
         if t.kind == "byline" and byline is None:
             shadow = simplified_shadow(t.text)
             byline, meta = _parse_byline(t.text, shadow, meta)
+        elif t.kind == "dateline" and meta.date is None:
+            meta = Meta(_find_date(simplified_shadow(t.text)), meta.time, meta.source, meta.author)
     return meta, byline
 
 
@@ -426,8 +453,12 @@ def _levels(styles: set[str]) -> dict[str, int]:
 
 
 # --- tree ------------------------------------------------------------------------------------
-def _candidates(lines: list[_Line], kinds: list[BoilerplateKind | None], body_from: int) -> dict[int, _HeadingMatch]:
-    cands: dict[int, _HeadingMatch] = {}
+def _candidates(
+    lines: list[_Line], kinds: list[BoilerplateKind | None], body_from: int
+) -> dict[int, tuple[_HeadingMatch, int | None]]:
+    """Lines that may be headings, with the index of the next line when the marker stands alone
+    (``一、`` on one line, its title on the next)."""
+    cands: dict[int, tuple[_HeadingMatch, int | None]] = {}
     for i in range(body_from, len(lines)):
         if kinds[i] is not None:
             continue
@@ -437,12 +468,43 @@ def _candidates(lines: list[_Line], kinds: list[BoilerplateKind | None], body_fr
             continue
         title_end = _split_first_sentence(s, hm.marker_end)
         title = s[hm.marker_end : title_end].rstrip(_END_PUNCT + "：:")
-        if not title.strip() or len(title) > _HEADING_TITLE_MAX:
-            continue
         if hm.style == "ar" and re.match(r"\d{0,2}\s*[年月日%％]", s[hm.marker_end - 1 :]):
             continue
-        cands[i] = hm
+        if not title.strip():
+            j = i + 1
+            if (
+                title_end == len(s)
+                and j < len(lines)
+                and kinds[j] is None
+                and _heading_match(lines[j].shadow) is None
+                and len(lines[j].text) <= 50
+                and sum(lines[j].shadow.count(c) for c in _END_PUNCT) <= 1
+            ):
+                cands[i] = (hm, j)
+            continue
+        if len(title) > _HEADING_TITLE_MAX:
+            continue
+        cands[i] = (hm, None)
+    _drop_table_of_contents(lines, kinds, cands)
     return cands
+
+
+def _drop_table_of_contents(
+    lines: list[_Line], kinds: list[BoilerplateKind | None], cands: dict[int, Any]
+) -> None:
+    """Headings listed under 目录 are a table of contents, not sections."""
+    for i, ln in enumerate(lines):
+        if kinds[i] is None and re.sub(r"\s+", "", ln.shadow) in ("目录", "目次"):
+            listed: set[tuple[str, int]] = set()
+            j = i + 1
+            while j < len(lines) and (kinds[j] is not None or j in cands):
+                if j in cands:
+                    key = (cands[j][0].style, cands[j][0].number)
+                    if key in listed:  # the contents are over: the real 第一章 starts here
+                        break
+                    listed.add(key)
+                    del cands[j]
+                j += 1
 
 
 def _build_tree(
@@ -455,7 +517,9 @@ def _build_tree(
 ) -> _Node:
     text = source.text
     cands = _candidates(lines, kinds, body_from)
-    levels = _levels({hm.style for hm in cands.values()})
+    levels = _levels({hm.style for hm, _ in cands.values()})
+    consumed: set[int] = set()  # title lines of headings whose marker stands alone
+    last_body = max((i for i in range(body_from, len(lines)) if kinds[i] is None), default=-1)
     root = _Node(0, None, None, None, None, None)
     preamble = _Node(0, None, None, None, None, None)
     root.children.append(preamble)
@@ -476,40 +540,58 @@ def _build_tree(
         if kinds[i] is not None:
             flush()
             continue
+        if i in consumed:
+            continue
         ln = lines[i]
-        hm = cands.get(i)
-        if hm is not None:
+        cand = cands.get(i)
+        if cand is not None:
+            hm, title_line = cand
             level = levels[hm.style]
             depth = len(stack)
             while depth > 1 and stack[depth - 1].level >= level:
                 depth -= 1
             parent = stack[depth - 1]
             last = parent.last_child_number.get(hm.style)
+            # In sequence: the next number under this parent, or a first child that starts at
+            # one or continues the document-wide numbering. 一、二季度… after 一、 is no heading.
             ok = (
-                hm.number == 1
-                or (last is not None and hm.number == last + 1)
+                hm.number == last + 1
+                if last is not None
+                else hm.number == 1
                 or seen_styles.get(hm.style) == hm.number - 1
-                or hm.style not in seen_styles
+                # an excerpt may open at 三、; a list item like (2) or 3. may not
+                or (hm.style not in seen_styles and hm.style not in ("ar", "par"))
             )
             if ok:
                 flush()
                 del stack[depth:]
                 parent.last_child_number[hm.style] = hm.number
                 seen_styles[hm.style] = hm.number
-                title_end = _split_first_sentence(ln.shadow, hm.marker_end)
-                heading = Heading(ln.start, ln.start + title_end, ln.text[:title_end])
-                title = ln.text[hm.marker_end : title_end].rstrip(_END_PUNCT + "：:" + _WS)
+                if title_line is not None:  # 一、 alone, its title on the next line
+                    nxt = lines[title_line]
+                    consumed.add(title_line)
+                    heading = Heading(ln.start, nxt.end, text[ln.start : nxt.end])
+                    title = nxt.text.rstrip(_END_PUNCT + "：:" + _WS)
+                    rest = ""
+                else:
+                    title_end = _split_first_sentence(ln.shadow, hm.marker_end)
+                    heading = Heading(ln.start, ln.start + title_end, ln.text[:title_end])
+                    title = ln.text[hm.marker_end : title_end].rstrip(_END_PUNCT + "：:" + _WS)
+                    rest = ln.text[title_end:]
                 node = _Node(level, hm.label, title, hm.style, hm.number, heading)
                 parent.children.append(node)
                 stack.append(node)
-                rest = ln.text[title_end:]
                 stripped = rest.lstrip(_WS)
                 if stripped:
                     para.append((ln.start + len(ln.text) - len(stripped), ln.end))
                 continue
-        # Body line: is it a late byline / source note?
+        # Body line: is it a late byline / source note, or the closing date of a notice?
         kind = _title_kind(ln.shadow)
-        if kind == "byline" and (ln.shadow.startswith(("（", "(")) or i == len(lines) - 1 or len(ln.text) < 40) and (i - body_from > 2 or not para):
+        if i == last_body and _DATE_ONLY_RE.match(ln.shadow):
+            flush()
+            title_block.append(_title_line(ln, "dateline"))
+            continue
+        if kind == "byline" and (ln.shadow.startswith(("（", "(")) or i == len(lines) - 1 or len(ln.text) < 40):
             flush()
             title_block.append(_title_line(ln, "byline"))
             continue
