@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
+# Token authentication stays on (the URL with the token is printed); root needs --allow-root.
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks \
-	  --LabApp.default_url=/lab/tree/00-index.ipynb
+	  --LabApp.default_url=/lab/tree/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks notebooks
