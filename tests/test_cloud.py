@@ -57,8 +57,9 @@ def test_the_font_cache_does_not_change_the_picture() -> None:
     font = find_cjk_font()
     cached = make_wordcloud(FREQS, font=font)
     ordered = dict(sorted(FREQS.items(), key=lambda tw: (-tw[1], tw[0])))
-    plain = WordCloud(
-        font_path=str(font.path), width=800, height=400, random_state=0, background_color="white"
+    plain = WordCloud(  # the same layout canvas (800×400 laid out at 640×320, drawn at 1.25×)
+        font_path=str(font.path), width=640, height=320, scale=1.25, random_state=0,
+        background_color="white",
     ).generate_from_frequencies(ordered)
     assert np.array_equal(cached.to_array(), plain.to_array())
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["make_wordcloud", "plot_wordcloud"]
 
+_LAYOUT_SCALE = 1.25
 _NO_TERMS = "没有可绘制的词 / no terms to draw: loosen the filters"
 
 
@@ -128,10 +129,18 @@ def make_wordcloud(
     """
     weights = _frequencies(freqs)
     font = font or find_cjk_font()
+    # Lay out on a canvas 1.25× smaller and draw at full size (wordcloud's ``scale``): the layout
+    # search grows with canvas area, so this saves about a third of the time, and every word
+    # still fits. Only where the output size comes out exact; a mask fixes its own canvas.
+    scale = _LAYOUT_SCALE
+    small_w, small_h = round(width / scale), round(height / scale)
+    if mask is not None or int(small_w * scale) != width or int(small_h * scale) != height:
+        scale, small_w, small_h = 1.0, width, height
     cloud = _CachedFontWordCloud(
         font_path=_FontFile(str(font.single_face_path()), font),
-        width=width,
-        height=height,
+        width=small_w,
+        height=small_h,
+        scale=scale,
         mask=mask,
         colormap=colormap,
         random_state=random_state,
