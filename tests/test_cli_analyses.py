@@ -49,3 +49,9 @@ def test_formulations(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "formulations", SEED, "--format", "json")
     texts = {r["text"] for r in json.loads(out)}
     assert code == 0 and {"四个意识", "两个维护"} <= texts
+
+
+def test_negative_numbers_are_refused_by_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as err:
+        main(["terms", SEED, "--top", "-1"])
+    assert err.value.code == 2 and "must be 1 or more" in capsys.readouterr().err

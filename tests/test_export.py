@@ -163,7 +163,7 @@ def test_failed_table_write_leaves_nothing(out: Path, monkeypatch: pytest.Monkey
 
     export(_table(), "kept", formats=["csv"], folder=out)
     monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
-    with pytest.raises(RuntimeError, match="boom"):
+    with pytest.raises(ExportError, match="boom"):  # any writer failure becomes one clear line
         export(_table(), "词频", folder=out)
     assert _listing(out) == ["kept.csv", "kept.json"]
 
@@ -286,3 +286,17 @@ def test_folder_is_created_and_cwd_untouched(tmp_path: Path) -> None:
     nested = tmp_path / "a" / "报告"
     assert export(_table(), "t", formats=["csv"], folder=nested)[0].parent == nested.resolve()
     assert os.getcwd() == cwd
+
+
+def test_bad_folder_and_name_type_are_one_line_errors(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    blocker = out / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(ExportError, match="export folder"):
+        export(_table(), "t", folder=blocker / "sub")
+    with pytest.raises(ExportError, match="string"):
+        export(_table(), None, folder=out)  # type: ignore[arg-type]
+    bad = pd.DataFrame({"term": ["控制\x01字符"], "count": [1]})
+    with pytest.raises(ExportError):
+        export(bad, "bad", formats=["xlsx"], folder=out)
+    assert not any(p.name.startswith("bad") or p.name.startswith(".") for p in out.iterdir())

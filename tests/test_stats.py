@@ -604,3 +604,16 @@ def test_keywords_on_a_table_without_body() -> None:
     assert keywords(titles_only).empty
     with pytest.raises(ValueError, match="unknown method"):
         keywords(titles_only, method="lda")  # type: ignore[arg-type]
+
+
+def test_unknown_pos_prefix_and_traditional_collocations() -> None:
+    import studykit as sk
+    from studykit.errors import QueryError
+
+    doc = sk.parse_document(sk.read_source("標題\n\n政協黨組要加強領導。政協黨組書記要負總責，政協黨組成員要各負其責。\n"))
+    table = sk.tokenize(doc)
+    with pytest.raises(QueryError, match="noun"):
+        sk.term_frequencies(table, pos="noun")
+    assert not sk.term_frequencies(table, pos=["n", "v"]).empty
+    got = sk.collocations(table, "政协党组", min_count=1)
+    assert not got.empty

@@ -6,7 +6,6 @@ Each prints a table for people (``--format table``), CSV or JSON.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 import pandas as pd
@@ -23,7 +22,7 @@ def _render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         return str(frame.to_csv(index=False))
     if fmt == "json":
-        return json.dumps(json.loads(frame.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=2)
+        return str(frame.to_json(orient="records", force_ascii=False, indent=2))
     if frame.empty:
         return "（没有结果 / no results）"
     with pd.option_context("display.max_rows", 500, "display.max_colwidth", 60, "display.width", 160,
@@ -53,14 +52,22 @@ def _compare(args: argparse.Namespace) -> str:
 
     table = tokenize(_document(args))
     reference: str | list[str] = "rest" if args.reference == "rest" else args.reference.split(",")
-    frame = keyness(table, args.target.split(","), reference, measure=args.measure, min_count=args.min_count)
-    return _render(frame.head(args.top) if args.top else frame, args.format)
+    frame = keyness(table, args.target.split(","), reference, measure=args.measure,
+                    min_count=args.min_count, top=args.top)
+    return _render(frame, args.format)
 
 
 def _formulations(args: argparse.Namespace) -> str:
     from .formulations import formulations
 
     return _render(formulations(_document(args)).to_frame(), args.format)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,13 +79,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = sub.add_parser("terms", help="term frequencies")
     common(p)
     p.add_argument("--by", choices=("document", "section"), default="document")
-    p.add_argument("--top", type=int, default=20)
+    p.add_argument("--top", type=_positive, default=20)
     p.set_defaults(func=_terms)
 
     p = sub.add_parser("kwic", help="every context of a word, phrase or pattern")
     common(p)
     p.add_argument("query")
-    p.add_argument("--window", type=int, default=20)
+    p.add_argument("--window", type=_positive, default=20)
     p.add_argument("--regex", action="store_true")
     p.set_defaults(func=_kwic)
 
@@ -87,8 +94,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--target", required=True, help="section label(s), e.g. 三 or 一,二")
     p.add_argument("--reference", default="rest", help="rest, or section label(s)")
     p.add_argument("--measure", choices=("g2", "log_ratio", "log_odds"), default="g2")
-    p.add_argument("--min-count", type=int, default=3)
-    p.add_argument("--top", type=int, default=30)
+    p.add_argument("--min-count", type=_positive, default=3)
+    p.add_argument("--top", type=_positive, default=30)
     p.set_defaults(func=_compare)
 
     p = sub.add_parser("formulations", help="numbered formulations, quotes and parallel constructions")

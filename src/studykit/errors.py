@@ -11,6 +11,10 @@ from __future__ import annotations
 class StudykitError(Exception):
     """Base class: a problem with the user's input, explained in one line."""
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a traceback: the one line that says what to do."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class SourceError(StudykitError):
     """The file or text cannot be read as a Chinese document."""

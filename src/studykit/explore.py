@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import re
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -120,6 +121,11 @@ class _Explorer:
         self.status.add_class("sk-status")
         self.widget: widgets.Box = widgets.VBox()
 
+    @property
+    def figure(self) -> Figure:
+        """The explorer's one matplotlib figure, redrawn in place."""
+        return self.chart.figure
+
     # --- display -------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -177,7 +183,8 @@ class _Explorer:
         obj = self._export_object(fmt)
         if isinstance(obj, pd.DataFrame) and obj.empty:
             raise StudykitError("没有可导出的结果 / nothing to export: change the filters first")
-        name = f"{(self.document.title or self.document.source.name)[:20]}-{self.name}"
+        base = (self.document.title or self.document.source.name).strip("<>")[:20]
+        name = re.sub(r'[/\\<>:"|?*\s]+', "_", f"{base}-{self.name}").strip("._") or self.name
         self.last_export = export(obj, name, formats=(fmt,), folder=self.folder, meta=self._export_meta())
         shown = ", ".join(str(p) for p in self.last_export if p.suffix != ".json")
         self.status.value = f"已导出 / exported: <code>{html.escape(shown)}</code>"
@@ -370,7 +377,8 @@ class CompareExplorer(_Explorer):
         self.on_pick = on_pick
         opts = _section_options(document, with_all=False)
         titled = [o for o in opts if o[1] != PREAMBLE_KEY] or opts
-        self.target = widgets.SelectMultiple(options=opts, value=(titled[0][1],), description="目标章节",
+        first = (titled[0][1],) if titled else ()
+        self.target = widgets.SelectMultiple(options=opts, value=first, description="目标章节",
                                              rows=min(len(opts), 6))
         self.target.add_class("sk-target")
         self.reference_mode = widgets.ToggleButtons(options=[("其余章节", "rest"), ("指定章节", "chosen")],
@@ -410,7 +418,6 @@ class CompareExplorer(_Explorer):
         if not target or not reference:
             self.result = self.result.iloc[0:0]
             self.table_view.value = ""
-            self._drawn = ""
             self.chart.axes().set_axis_off()
             self.chart.show()
             if not target:
@@ -429,7 +436,8 @@ class CompareExplorer(_Explorer):
             plot_keyness(self.result, ax=ax, font=self.font, target="、".join(target), reference=ref_name,
                          title=f"关键性 · {dict(MEASURES_REV)[self.measure.value]}")
         shown = pd.concat([self.result["term"].head(15), self.result["term"].tail(15)])
-        self.chart.show(layout=("keyness", min(len(self.result), 30), int(shown.str.len().max() or 0)))
+        longest = int(shown.str.len().max()) if len(shown) else 0
+        self.chart.show(layout=("keyness", min(len(self.result), 30), longest))
 
     def update_similarity(self) -> None:
         self.similarity = section_similarity(self.table)

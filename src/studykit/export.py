@@ -89,9 +89,16 @@ def export(
     kind = _kind(obj)
     wanted = _formats(kind, formats)
     writers = {fmt: _writer(obj, dpi) for fmt in wanted}
+    if not isinstance(name, str):
+        raise ExportError(f"文件名必须是文字 / the name must be a string, not {type(name).__name__}")
     stem = _check_name(name)
     base = Path(folder).resolve()
-    base.mkdir(parents=True, exist_ok=True)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(
+            f"无法创建导出文件夹 / cannot create the export folder {base} ({exc}): choose another folder"
+        ) from exc
     suffixes = [*wanted, "json"]
     stem = stem if overwrite else _free_stem(base, stem, suffixes)
     targets = [_inside(base, f"{stem}.{s}") for s in suffixes]
@@ -115,12 +122,38 @@ def export(
                 writers[fmt](part, fmt)
             parts[-1].write_text(text, encoding="utf-8")
             for part, target in zip(parts, targets, strict=True):
-                os.replace(part, target)
+                _publish(part, target, overwrite=overwrite)
+    except ExportError:
+        raise
     except OSError as exc:
         raise ExportError(
             f"导出失败 / export to {base} failed ({exc}): check the folder is writable and has space"
         ) from exc
+    except Exception as exc:  # a writer refused the content (e.g. control characters in XLSX cells)
+        raise ExportError(f"导出失败 / export failed: {exc}") from exc
     return targets
+
+
+def _publish(part: Path, target: Path, *, overwrite: bool) -> None:
+    """Move a finished temporary file into place; without ``overwrite`` this fails rather than
+    replace a file that appeared since the free name was chosen (a hard link never clobbers)."""
+    if overwrite:
+        os.replace(part, target)
+        return
+    try:
+        os.link(part, target)
+    except FileExistsError as exc:
+        raise ExportError(
+            f"文件已存在 / {target.name} appeared while exporting: export again for a new name"
+        ) from exc
+    except OSError:  # no hard links on this file system: fall back to an exclusive rename check
+        if target.exists():
+            raise ExportError(
+                f"文件已存在 / {target.name} appeared while exporting: export again for a new name"
+            ) from None
+        os.replace(part, target)
+        return
+    part.unlink()
 
 
 def _kind(obj: object) -> Kind:

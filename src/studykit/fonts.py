@@ -31,6 +31,7 @@ from matplotlib.typing import RcKeyType
 from PIL import ImageFont
 
 from studykit.errors import FontError
+from studykit.segment import default_cache_dir
 
 __all__ = ["FontChoice", "cache_dir", "clear_font_cache", "find_cjk_font", "font_rc"]
 
@@ -143,13 +144,8 @@ class FontChoice:
         return target
 
 
-def cache_dir() -> Path:
-    """studykit's cache folder: ``$STUDYKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/studykit``,
-    else ``~/.cache/studykit``. Not created until something is written there."""
-    if env := os.environ.get("STUDYKIT_CACHE_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "studykit"
+cache_dir = default_cache_dir
+"""studykit's cache folder (shared with the segmenter's dictionary cache)."""
 
 
 def find_cjk_font(*, prefer: str | None = None) -> FontChoice:

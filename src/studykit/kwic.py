@@ -412,9 +412,9 @@ def kwic(
     >>> kwic(doc, r"哪里有.{1,6}哪里就有", regex=True).to_frame()     # doctest: +SKIP
     """
     if window < 0:
-        raise ValueError(f"window must be 0 or more, not {window}")
+        raise QueryError(f"window must be 0 or more, not {window}")
     if unit not in ("char", "token"):
-        raise ValueError(f"unknown unit {unit!r}: choose 'char' or 'token'")
+        raise QueryError(f"unknown unit {unit!r}: choose 'char' or 'token'")
     pattern = _compile(query, regex=regex)
     if unit == "token":
         table = source if isinstance(source, pd.DataFrame) else _tokenize(source)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from typing import Any
 
 from .model import (
@@ -155,7 +156,7 @@ def parse_document(source: Source | str | bytes) -> Document:
     )
 
 
-def load(path_or_text: str | bytes, *, encoding: str | None = None) -> Document:
+def load(path_or_text: str | bytes | PathLike[str], *, encoding: str | None = None) -> Document:
     """Read and parse in one step: ``doc = sk.load("seeds/000_….txt")``."""
     from .read import read_source
 

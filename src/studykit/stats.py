@@ -43,6 +43,7 @@ import pandas as pd
 from .errors import QueryError, StudykitError
 from .model import Document
 from .tokens import resolve_sections
+from .zh import simplified_shadow
 
 if TYPE_CHECKING:
     from .segment import JiebaSegmenter
@@ -119,7 +120,7 @@ def _empty(columns: Mapping[str, str]) -> pd.DataFrame:
 def _check_table(table: pd.DataFrame, extra: Iterable[str] = ()) -> None:
     missing = [c for c in (*_REQUIRED, *extra) if c not in table.columns]
     if missing:
-        raise ValueError(
+        raise QueryError(
             f"not a token table: column {missing[0]!r} is missing; "
             "make one with studykit.tokens.tokenize(document)"
         )
@@ -160,8 +161,14 @@ def _kept(
         keep &= ~table["is_filler"].to_numpy(dtype=bool)
     prefixes = _prefixes(pos)
     if prefixes:
+        unknown = [p for p in prefixes if not any(tag.startswith(p) for tag in JIEBA_TAGS)]
+        if unknown:
+            raise QueryError(
+                f"未知词性「{unknown[0]}」 / unknown POS tag {unknown[0]!r}: use jieba tag prefixes such as "
+                "n (名词), v (动词), vn, j, a, d"
+            )
         if "pos" not in table.columns:
-            raise ValueError("the table has no 'pos' column: tokenize with POS tags to use pos=")
+            raise QueryError("the table has no 'pos' column: tokenize with POS tags to use pos=")
         pcodes, tags = _codes(table["pos"])
         ok = np.array([isinstance(t, str) and t.startswith(prefixes) for t in tags], dtype=bool)
         keep &= ok[pcodes] if len(tags) else np.zeros(len(table), dtype=bool)
@@ -213,9 +220,15 @@ def _sort(frame: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataF
     return frame.sort_values(by, ascending=ascending, kind="mergesort").reset_index(drop=True)
 
 
+JIEBA_TAGS = frozenset(
+    ["a", "ad", "ag", "al", "an", "b", "bl", "c", "cc", "d", "df", "dg", "e", "eng", "f", "g", "h", "i", "j", "k", "l", "m", "mg", "mq", "n", "ng", "nl", "nr", "nr1", "nr2", "nrf", "nrfg", "nrj", "nrt", "ns", "nsf", "nt", "nz", "o", "p", "pba", "pbei", "q", "qt", "qv", "r", "rg", "rr", "rz", "rzs", "rzt", "rzv", "ry", "rys", "ryt", "ryv", "s", "t", "tg", "u", "ud", "udeng", "ude1", "ude2", "ude3", "udh", "ug", "uguo", "uj", "ul", "ule", "ulian", "uls", "usuo", "uv", "uyy", "uz", "uzhe", "uzhi", "v", "vd", "vf", "vg", "vi", "vl", "vn", "vq", "vshi", "vx", "vyou", "w", "x", "y", "yg", "z", "zg"]
+)
+"""POS tags of jieba (ICTCLAS-style); a ``pos=`` prefix must start at least one of them."""
+
+
 def _literal(name: str, value: object, allowed: tuple[object, ...]) -> None:
     if value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}: use one of {', '.join(map(repr, allowed))}")
+        raise QueryError(f"unknown {name} {value!r}: use one of {', '.join(map(repr, allowed))}")
 
 
 def _xlogx_ratio(observed: FloatArray, expected: FloatArray) -> FloatArray:
@@ -275,7 +288,7 @@ def term_frequencies(
     """
     _literal("by", by, (None, "section", "subsection", "paragraph"))
     if top is not None and top < 0:
-        raise ValueError(f"top must be a positive number or None, not {top}")
+        raise QueryError(f"top must be a positive number or None, not {top}")
     group_col = _GROUP_COLUMN[by] if by is not None else None
     columns = dict(_TF_COLUMNS)
     if by is not None:
@@ -418,7 +431,7 @@ def ngrams(
     0  履职工作  (履职, 工作)      5      3
     """
     if not 2 <= n <= 4:
-        raise ValueError(f"n must be 2, 3 or 4, not {n}: use repeated_phrases for longer sequences")
+        raise QueryError(f"n must be 2, 3 or 4, not {n}: use repeated_phrases for longer sequences")
     _literal("within", within, ("sentence", "paragraph"))
     if len(table) == 0:
         return _empty(_NGRAM_COLUMNS)
@@ -492,7 +505,7 @@ def repeated_phrases(
     0  党建与履职  (党建, 与, 履职)  3      5      2
     """
     if not 2 <= min_n <= max_n:
-        raise ValueError(f"need 2 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
+        raise QueryError(f"need 2 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
     _literal("within", within, ("sentence", "paragraph"))
     if len(table) == 0:
         return _empty(_PHRASE_COLUMNS)
@@ -817,17 +830,20 @@ def _find_term(
 ) -> tuple[IntArray, IntArray]:
     """Start and end (exclusive) of every occurrence of ``term``: a whole token, or a run of
     adjacent tokens of the same unit whose concatenation is ``term`` (政协党建 = 政协 + 党建)."""
-    whole = np.array([u == term for u in uniques], dtype=bool)
+    # Compare simplified forms, so 政协党组 finds 政協黨組 in a traditional document.
+    term = simplified_shadow(term)
+    simple = simplified_shadow("\n".join(map(str, uniques))).split("\n") if len(uniques) else []
+    whole = np.array([u == term for u in simple], dtype=bool)
     starts = np.flatnonzero(whole[codes]) if len(uniques) else np.zeros(0, dtype=np.int64)
     ends = starts + 1
-    prefix = np.array([len(u) < len(term) and term.startswith(u) for u in uniques], dtype=bool)
+    prefix = np.array([len(u) < len(term) and term.startswith(u) for u in simple], dtype=bool)
     multi_s: list[int] = []
     multi_e: list[int] = []
     for i in np.flatnonzero(prefix[codes]) if len(uniques) else ():
-        text, j = str(tokens[i]), int(i)
+        text, j = simple[codes[i]], int(i)
         while len(text) < len(term) and j + 1 < run_end[i] and positions[j + 1] == positions[j] + 1:
             j += 1
-            text += str(tokens[j])
+            text += simple[codes[j]]
         if text == term and (not multi_e or i >= multi_e[-1]):
             multi_s.append(int(i))
             multi_e.append(j + 1)
@@ -893,7 +909,7 @@ def collocations(
     if not term or not term.strip():
         raise QueryError("没有检索词 / empty term: give a word such as 政协")
     if window < 1:
-        raise ValueError(f"window must be at least 1, not {window}")
+        raise QueryError(f"window must be at least 1, not {window}")
     term = term.strip()
     if len(table) == 0:
         return _empty(_COLLOCATION_COLUMNS)

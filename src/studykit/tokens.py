@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import SectionNotFoundError
+from .errors import QueryError, SectionNotFoundError
 from .model import PREAMBLE_KEY, Document, section_not_found_message
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def select(
     if parts is not None:
         bad = [p for p in parts if p not in PARTS]
         if bad:
-            raise ValueError(f"unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
+            raise QueryError(f"unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
         mask &= table["part"].isin(list(parts))
     out = table[mask]
     out.attrs = dict(table.attrs)
