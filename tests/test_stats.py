@@ -589,13 +589,17 @@ def test_seed_keywords_from_document() -> None:
     assert "政协" in set(out["term"])
 
 
-def test_keywords_need_a_jieba_backend(small: pd.DataFrame) -> None:
+def test_keywords_work_with_the_rjieba_backend_through_a_jieba_twin(small: pd.DataFrame) -> None:
     pytest.importorskip("studykit.segment")
     pytest.importorskip("rjieba")
+    import jieba
+
     from studykit.segment import JiebaSegmenter
 
-    with pytest.raises(StudykitError, match="jieba"):
-        keywords(small, segmenter=JiebaSegmenter(backend="rjieba"))
+    seg = JiebaSegmenter(backend="rjieba")
+    got = keywords(small, segmenter=seg)
+    assert list(got.columns) == ["term", "weight"] and not got.empty
+    assert seg.jieba_tokenizer() is not jieba.dt
 
 
 def test_keywords_on_a_table_without_body() -> None:

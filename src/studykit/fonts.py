@@ -50,7 +50,7 @@ PREFERRED_FAMILIES: tuple[str, ...] = (
     "Noto Sans SC",
 )
 
-# Frequent Hanzi, the vocabulary of the seed article and full-width punctuation. A font that
+# Frequent Hanzi, common political vocabulary and full-width punctuation. A font that
 # lacks any of these is not a Chinese font for our purposes.
 _REQUIRED_CHARS = (
     "的一是不了在人有我他这个们中来上大为和国地到以说时要就出也得里后自会家可下而过天去能对小多"

@@ -374,7 +374,7 @@ class _JiebaEngine:
         Dictionary words get the tag jieba.posseg gives them; a word the dictionary lacks (found
         by the HMM) is tagged by posseg on its own and remembered. This keeps segmentation
         identical to :meth:`cut` and runs near ``lcut`` speed, where ``posseg.lcut`` over the
-        whole text is 5–8× slower. ``exact_tag`` is the full posseg path.
+        whole text is 5–8× slower.
         """
         pos = self._posseg()
         table: dict[str, str] = pos.word_tag_tab
@@ -397,9 +397,6 @@ class _JiebaEngine:
             self._oov[word] = tag
         return tag
 
-    def exact_tag(self, text: str) -> tuple[list[str], list[str]]:
-        pairs = self._posseg().lcut(text)
-        return [p.word for p in pairs], [p.flag for p in pairs]
 
 
 @cache
@@ -521,6 +518,7 @@ class JiebaSegmenter:
         if words is not None:
             self._entries.extend(_entries_from_words(words))
         self._engine: _Engine | None = None
+        self._jieba_twin: _JiebaEngine | None = None  # for jieba.analyse under the rjieba backend
         self._lock = threading.Lock()
         self._shadow = _ShadowTable()
         self._kinds = _KindTable()
@@ -554,6 +552,31 @@ class JiebaSegmenter:
                     new.add(entry)
                 self._engine = new
             return self._engine
+
+    def jieba_tokenizer(self) -> Any:
+        """The private ``jieba.Tokenizer`` with this segmenter's dictionary, for jieba's own tools
+        (``jieba.analyse``). With the rjieba backend a jieba twin is built once with the same
+        entries; jieba's global default tokenizer is never used."""
+        engine = self._ensure()
+        if isinstance(engine, _JiebaEngine):
+            return engine._tok
+        with self._lock:
+            if self._jieba_twin is None:
+                twin = _JiebaEngine(self.cache_dir)
+                for entry in self._entries:
+                    twin.add(entry)
+                self._jieba_twin = twin
+            return self._jieba_twin._tok
+
+    def jieba_pos_tokenizer(self) -> Any:
+        """A ``jieba.posseg.POSTokenizer`` over :meth:`jieba_tokenizer`."""
+        engine = self._ensure()
+        jieba_engine = engine if isinstance(engine, _JiebaEngine) else None
+        if jieba_engine is None:
+            self.jieba_tokenizer()
+            jieba_engine = self._jieba_twin
+        assert jieba_engine is not None
+        return jieba_engine._posseg()
 
     def add_words(self, words: Iterable[str] | str | PathLike[str]) -> None:
         """Add words: a list (``["智慧政协", "同心书屋 5 nz"]``) or a user-dictionary file path.

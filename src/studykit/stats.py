@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import QueryError, StudykitError
+from .errors import QueryError
 from .model import Document
 from .tokens import resolve_sections
 from .zh import simplified_shadow
@@ -1063,30 +1063,8 @@ def _body_text(source: pd.DataFrame | Document) -> str:
 
 
 def _jieba_tokenizers(segmenter: JiebaSegmenter) -> tuple[Any, Any]:
-    """The segmenter's private ``jieba.Tokenizer`` and a ``POSTokenizer`` on top of it.
-
-    Uses ``segmenter.jieba_tokenizer()`` / ``segmenter.jieba_pos_tokenizer()`` when the
-    segmenter offers them; otherwise reads the jieba engine it has loaded.
-    """
-    import jieba.posseg
-
-    get_tok = getattr(segmenter, "jieba_tokenizer", None)
-    get_pos = getattr(segmenter, "jieba_pos_tokenizer", None)
-    tok: Any = get_tok() if callable(get_tok) else None
-    postok: Any = get_pos() if callable(get_pos) else None
-    if tok is None:
-        ensure = getattr(segmenter, "_ensure", None)
-        engine = ensure() if callable(ensure) else None
-        tok = getattr(engine, "_tok", None)
-        postok = postok or getattr(engine, "_pos", None)
-    if tok is None or not isinstance(tok, jieba.Tokenizer):
-        raise StudykitError(
-            "关键词提取需要 jieba 分词器 / keywords need a jieba tokenizer: pass "
-            "segmenter=JiebaSegmenter(backend='jieba') (rjieba has no keyword extraction)"
-        )
-    if postok is None or getattr(postok, "tokenizer", None) is not tok:
-        postok = jieba.posseg.POSTokenizer(tok)
-    return tok, postok
+    """The segmenter's private ``jieba.Tokenizer`` and a ``POSTokenizer`` on top of it."""
+    return segmenter.jieba_tokenizer(), segmenter.jieba_pos_tokenizer()
 
 
 def keywords(
