@@ -433,11 +433,11 @@ class CompareExplorer(_Explorer):
             self._say("没有达到最少次数的词 / no term reaches the minimum count: lower it", kind="warn")
         else:
             ref_name = "其余章节" if reference == "rest" else "、".join(reference)
-            plot_keyness(self.result, ax=ax, font=self.font, target="、".join(target), reference=ref_name,
+            plot_keyness(self.result, ax=ax, font=self.font, n=12, target="、".join(target), reference=ref_name,
                          title=f"关键性 · {dict(MEASURES_REV)[self.measure.value]}")
-        shown = pd.concat([self.result["term"].head(15), self.result["term"].tail(15)])
+        shown = pd.concat([self.result["term"].head(12), self.result["term"].tail(12)])
         longest = int(shown.str.len().max()) if len(shown) else 0
-        self.chart.show(layout=("keyness", min(len(self.result), 30), longest))
+        self.chart.show(layout=("keyness", min(len(self.result), 24), longest))
 
     def update_similarity(self) -> None:
         self.similarity = section_similarity(self.table)
@@ -447,7 +447,8 @@ class CompareExplorer(_Explorer):
         self.similarity_chart.show()
 
     def update_heatmap(self) -> None:
-        self.heatmap_data = term_frequencies(self.table, by="section")
+        if self.heatmap_data.empty:  # depends only on the table: count once
+            self.heatmap_data = term_frequencies(self.table, by="section")
         plot_term_heatmap(self.heatmap_data, ax=self.heatmap_chart.axes(fresh=True), font=self.font,
                           terms=self.heat_terms.value, title="章节 × 高频词")
         self.heatmap_chart.show()

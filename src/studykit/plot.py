@@ -480,6 +480,9 @@ def _remove_old_colorbar(ax: Axes) -> None:
     old.mappable.colorbar = None
 
 
+_MAX_ANNOTATED_CELLS = 400
+
+
 def _heatmap(
     ax: Axes,
     values: npt.NDArray[np.float64],
@@ -496,7 +499,7 @@ def _heatmap(
     norm = Normalize(vmin=vmin, vmax=vmax)
     image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
     ax.grid(False)
-    if values.size:
+    if values.size and values.size <= _MAX_ANNOTATED_CELLS:  # beyond that, numbers are unreadable
         norm.autoscale_None(values)
         colors = colormaps[cmap](norm(values))
         luminance = colors[..., :3] @ np.array([0.299, 0.587, 0.114])
