@@ -447,11 +447,14 @@ class CompareExplorer(_Explorer):
         self.similarity_chart.show()
 
     def update_heatmap(self) -> None:
-        if self.heatmap_data.empty:  # depends only on the table: count once
-            self.heatmap_data = term_frequencies(self.table, by="section")
-        plot_term_heatmap(self.heatmap_data, ax=self.heatmap_chart.axes(fresh=True), font=self.font,
-                          terms=self.heat_terms.value, title="章节 × 高频词")
-        self.heatmap_chart.show()
+        if self.heatmap_data.empty:  # depends only on the table: count once, sections only
+            body = select(self.table, parts=("heading", "lead", "body"))
+            self.heatmap_data = term_frequencies(body, by="section")
+        ax = self.heatmap_chart.axes()  # cleared, laid-out position kept; the colorbar goes with it
+        plot_term_heatmap(self.heatmap_data, ax=ax, font=self.font, terms=self.heat_terms.value,
+                          title="章节 × 高频词")
+        rows = self.heatmap_data["section"].nunique() if not self.heatmap_data.empty else 0
+        self.heatmap_chart.show(layout=("heatmap", rows, self.heat_terms.value > 15))
 
     def _pick(self) -> None:
         term = self.picker.value

@@ -160,9 +160,12 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 
 
 def _section_name(path: str, label: str | None = None) -> str:
-    """``导语`` for the preamble, else the section's label (or its path)."""
-    if path == PREAMBLE or (not path and label in (None, "", PREAMBLE)):
+    """``导语`` for the preamble, ``标题`` for the title's own group (path ``""``), else the
+    section's label (or its path)."""
+    if path == PREAMBLE or (not path and label == PREAMBLE):
         return PREAMBLE_NAME
+    if not path and not label:
+        return "标题"
     return label or path
 
 
