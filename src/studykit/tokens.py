@@ -97,23 +97,26 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     part = spread(2)
     part[start_arr < spread(7, np.int64)] = "lead"
     sentence = np.searchsorted(np.asarray(sentence_starts, dtype=np.int64), start_arr, side="right") - 1
+    vocab = set(cols.text)
+    stop = {w for w in vocab if segmenter.is_stopword(w)}
+    filler = {w for w in vocab if segmenter.is_filler(w)}
+    n = len(tok)
+    # All columns at once, in their final order: no later insertions, reorders or copies.
     table = pd.DataFrame({
-        "token": pd.Series(tok, dtype=str),
-        "pos": pd.Series(take(cols.pos), dtype=str),
+        "token": pd.Series(tok, dtype=str, copy=False),
+        "pos": pd.Series(take(cols.pos), dtype=str, copy=False),
         "start": start_arr,
         "end": cols.end[keep],
-        "part": pd.Series(part, dtype=str),
-        "sentence": sentence.astype(np.int64),
+        "part": pd.Series(part, dtype=str, copy=False),
+        "sentence": sentence.astype(np.int64, copy=False),
         "paragraph": spread(3, np.int64),
-        "section": pd.Series(spread(4), dtype=str),
-        "top": pd.Series(spread(5), dtype=str),
-        "section_title": pd.Series(spread(6), dtype=str),
-    })
-    vocab = set(cols.text)
-    table["is_stopword"] = table["token"].isin({w for w in vocab if segmenter.is_stopword(w)})
-    table["is_filler"] = table["token"].isin({w for w in vocab if segmenter.is_filler(w)})
-    table["kind"] = pd.Series(kind_all[keep], dtype=str)
-    table = table[list(COLUMNS)]
+        "section": pd.Series(spread(4), dtype=str, copy=False),
+        "top": pd.Series(spread(5), dtype=str, copy=False),
+        "section_title": pd.Series(spread(6), dtype=str, copy=False),
+        "is_stopword": np.fromiter(map(stop.__contains__, tok), dtype=bool, count=n),
+        "is_filler": np.fromiter(map(filler.__contains__, tok), dtype=bool, count=n),
+        "kind": pd.Series(kind_all[keep], dtype=str, copy=False),
+    }, copy=False)
     first_token = np.searchsorted(span_of, np.arange(len(spans) + 1), side="left")
     for info in sections:
         info["token_start"] = int(first_token[info.pop("span")])
