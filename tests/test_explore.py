@@ -510,7 +510,7 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
     pd.testing.assert_frame_equal(ex.result, items.reset_index(drop=True))
     assert len(ex.picker.options) == len(ex.result)
     ax = ax0(ex)
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["一", "二", "三", "四"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["导语", "一", "二", "三", "四"]
     figure = ex.chart.figure
     for kind in ("numbered", "quote", "parallel", "four_char_list", "*"):
         ex.kind.value = kind
@@ -519,6 +519,10 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
         pd.testing.assert_frame_equal(ex.result, expected.reset_index(drop=True))
         assert len(ex.picker.options) == len(ex.result)
         assert ex.chart.figure is figure and len(figure.axes) == 1
+        # The chart follows the kind: its bars add up to the occurrences of that kind.
+        bars = sum(p.get_height() for p in ax0(ex).patches)
+        wanted = ("numbered", "parallel") if kind == "*" else (kind,)
+        assert bars == expected[expected["kind"].isin(wanted)]["count"].sum()
     ex.min_count.value = 2
     pd.testing.assert_frame_equal(ex.result, items[items["count"] >= 2].reset_index(drop=True))
     assert ex.chart.figure is figure and len(figure.axes) == 1

@@ -309,6 +309,7 @@ class TermExplorer(_Explorer):
         except StudykitError:
             self.result = term_frequencies(self.table.iloc[0:0])
             self.table_view.value = ""
+            self.picker.options = [("（选一个词看上下文）", "")]
             self._drawn = ""
             self.chart.axes().set_axis_off()
             self.chart.show()
@@ -682,8 +683,16 @@ class FormulationExplorer(_Explorer):
         ]
         if self.result.empty:
             self._say("没有符合条件的提法 / nothing matches: choose another type or a lower count", kind="warn")
-        ax = self.chart.axes(fresh=True)
-        plot_formulations(self.locations, ax=ax, font=self.font, title="各章节的数字提法与排比")
+        # The chart follows the filters: the chosen kind (or numbered + parallel) and only the
+        # formulations that pass the minimum count.
+        shown = set(zip(self.result["kind"], self.result["text"], strict=True))
+        keep = [(k, t) in shown for k, t in zip(self.locations["kind"], self.locations["text"], strict=True)]
+        kinds = ("numbered", "parallel") if self.kind.value == ALL else (self.kind.value,)
+        names = dict((v, k) for k, v in self.KINDS)
+        title = "各章节的" + "与".join(names[k] for k in kinds)
+        sections = [s.path for s in self.document.sections]
+        plot_formulations(self.locations[keep], ax=self.chart.axes(fresh=True), font=self.font, kinds=kinds,
+                          sections=sections, title=title)
         self.chart.show()
         self.show_contexts()
 
