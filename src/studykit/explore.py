@@ -395,6 +395,7 @@ class CompareExplorer(_Explorer):
         self.similarity_chart = _Chart(5.5, 4.5)
         self.heatmap_chart = _Chart(8, 4.5)
         self.similarity: pd.DataFrame = pd.DataFrame()
+        self._keyness_drawn = False  # the chart holds a keyness chart that can be updated in place
         self.heatmap_data: pd.DataFrame = pd.DataFrame()
         self._observe([self.target, self.reference_mode, self.reference, self.measure, self.min_count], self.update)
         self._observe([self.heat_terms], self.update_heatmap)
@@ -419,6 +420,7 @@ class CompareExplorer(_Explorer):
         if not target or not reference:
             self.result = self.result.iloc[0:0]
             self.table_view.value = ""
+            self._keyness_drawn = False
             self.chart.axes().set_axis_off()
             self.chart.show()
             if not target:
@@ -428,7 +430,8 @@ class CompareExplorer(_Explorer):
                               min_count=self.min_count.value)
         self.table_view.value = _table_html(self.result, floats=3)
         self.picker.options = [("（选一个词看上下文）", ""), *((t, t) for t in self.result["term"].head(40))]
-        ax = self.chart.axes()
+        ax = self.chart.axes(keep=self._keyness_drawn and not self.result.empty)  # in place when it can
+        self._keyness_drawn = not self.result.empty
         if self.result.empty:
             ax.set_axis_off()
             self._say("没有达到最少次数的词 / no term reaches the minimum count: lower it", kind="warn")

@@ -397,29 +397,50 @@ def plot_top_terms(
     return ax
 
 
-_TOP_TERMS = "_studykit_top_terms"  # container label; the leading _ keeps it out of legends
+_TOP_TERMS = "_studykit_top_terms"  # container labels; the leading _ keeps them out of legends
+_KEYNESS = "_studykit_keyness"
+
+
+def _bars_of(ax: Axes, label: str) -> Any:
+    return next((c for c in ax.containers if c.get_label() == label), None)
 
 
 def _top_terms_bars(ax: Axes) -> Any:
-    return next((c for c in ax.containers if c.get_label() == _TOP_TERMS), None)
+    return _bars_of(ax, _TOP_TERMS)
+
+
+def _update_hbars(
+    ax: Axes, label: str, terms: list[str], widths: Any, texts: list[str], fonts: _Fonts,
+    colors: list[str] | None = None,
+) -> bool:
+    """Redraw an existing horizontal bar chart of the same length in place: bar widths (and
+    colours), tick labels and value labels, with no artists rebuilt. False when it cannot."""
+    bars = _bars_of(ax, label)
+    labels = [t for t in ax.texts if t.get_gid() == _VALUE_GID]
+    if bars is None or len(bars) != len(terms) or len(labels) != len(terms) or not terms:
+        return False
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    right = offset_copy(ax.transData, fig=fig, x=2, units="points")
+    left = offset_copy(ax.transData, fig=fig, x=-2, units="points")
+    for k, (rect, value_label, w, text) in enumerate(zip(bars, labels, widths, texts, strict=True)):
+        rect.set_width(float(w))
+        if colors is not None:
+            rect.set_facecolor(colors[k])
+        value_label.set_x(float(w))
+        value_label.set_text(text)
+        value_label.set_transform(right if w >= 0 else left)
+        value_label.set_horizontalalignment("left" if w >= 0 else "right")
+    ax.yaxis.set_ticks(np.arange(len(terms)), terms, fontproperties=fonts.tick)
+    return True
 
 
 def _update_top_terms(
     ax: Axes, terms: list[str], widths: Any, value: str, title: str, fonts: _Fonts
 ) -> bool:
-    """Redraw an existing top-terms chart of the same length in place: new bar widths, tick
-    labels, value labels and title, with no artists rebuilt. Returns False when it cannot."""
-    bars = _top_terms_bars(ax)
-    labels = [t for t in ax.texts if t.get_gid() == _VALUE_GID]
-    if bars is None or len(bars) != len(terms) or len(labels) != len(terms) or not terms:
+    """Update an existing top-terms chart of the same length in place (see ``_update_hbars``)."""
+    if not _update_hbars(ax, _TOP_TERMS, terms, widths, [_fmt(float(w)) for w in widths], fonts):
         return False
-    for rect, label, w in zip(bars, labels, widths, strict=True):
-        rect.set_width(float(w))
-        label.set_x(float(w))
-        label.set_text(_fmt(float(w)))
-    for tick, term in zip(ax.get_yticklabels(), terms, strict=False):
-        tick.set_text(term)
-    ax.yaxis.set_ticks(np.arange(len(terms)), terms, fontproperties=fonts.tick)
     ax.set_xlim(0, float(max(widths)) * 1.12 if len(widths) and max(widths) > 0 else 1)
     ax.set_xlabel(VALUE_NAMES[value], fontproperties=fonts.label)
     _set_title(ax, title, fonts)
@@ -666,25 +687,32 @@ def plot_keyness(
     y = np.arange(len(shown))
     widths = shown["_signed"].to_numpy()
     colors = [_TARGET_COLOR if w > 0 else _REFERENCE_COLOR for w in widths]
-    ax.barh(y, widths, color=colors, height=0.7)
-    ax.set_yticks(y, shown["term"].tolist(), fontproperties=fonts.tick)
-    ax.set_ylim(max(len(shown), 1) - 0.5, -0.5)
-    ax.axvline(0, color="0.3", linewidth=0.8)
     counts = zip(shown["target_count"], shown["reference_count"], strict=True)
-    _value_labels(
-        ax, widths, y, [f"{_fmt(float(tc))} : {_fmt(float(rc))}" for tc, rc in counts], fonts
-    )
+    texts = [f"{_fmt(float(tc))} : {_fmt(float(rc))}" for tc, rc in counts]
     reach = float(np.abs(widths).max()) if len(widths) else 1.0
-    ax.set_xlim(-1.35 * reach if (widths < 0).any() else 0, 1.35 * reach if (widths > 0).any() else 0)
+    title = title if title is not None else f"关键词：{target} 对 {reference}"
+    legend = ax.get_legend()
+    if legend is not None and _update_hbars(ax, _KEYNESS, shown["term"].tolist(), widths, texts, fonts, colors):
+        for text, name in zip(legend.get_texts(), (target, reference), strict=False):
+            text.set_text(name)
+    else:
+        if _bars_of(ax, _KEYNESS) is not None:  # a chart of another length: start afresh
+            ax.clear()
+        ax.barh(y, widths, color=colors, height=0.7, label=_KEYNESS)
+        ax.set_yticks(y, shown["term"].tolist(), fontproperties=fonts.tick)
+        ax.set_ylim(max(len(shown), 1) - 0.5, -0.5)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        _value_labels(ax, widths, y, texts, fonts)
+        ax.legend(
+            handles=[Patch(color=_TARGET_COLOR, label=target), Patch(color=_REFERENCE_COLOR, label=reference)],
+            prop=fonts.note, loc="lower right", frameon=False,
+        )
+        ax.spines[["top", "right"]].set_visible(False)
+        if shown.empty:
+            _note(ax, NOT_FOUND, fonts)
+    ax.set_xlim(-1.35 * reach if (widths < 0).any() else 0, 1.35 * reach if (widths > 0).any() or not len(widths) else 0)
     ax.set_xlabel(f"关键性（→ {target}　← {reference}）", fontproperties=fonts.label)
-    ax.legend(
-        handles=[Patch(color=_TARGET_COLOR, label=target), Patch(color=_REFERENCE_COLOR, label=reference)],
-        prop=fonts.note, loc="lower right", frameon=False,
-    )
-    ax.spines[["top", "right"]].set_visible(False)
-    if shown.empty:
-        _note(ax, NOT_FOUND, fonts)
-    _set_title(ax, title if title is not None else f"关键词：{target} 对 {reference}", fonts)
+    _set_title(ax, title, fonts)
     return ax
 
 
