@@ -457,8 +457,14 @@ class CompareExplorer(_Explorer):
         ax = self.heatmap_chart.axes()  # cleared, laid-out position kept; the colorbar goes with it
         plot_term_heatmap(self.heatmap_data, ax=ax, font=self.font, terms=self.heat_terms.value,
                           title="章节 × 高频词")
-        rows = self.heatmap_data["section"].nunique() if not self.heatmap_data.empty else 0
-        self.heatmap_chart.show(layout=("heatmap", rows, self.heat_terms.value > 15))
+        data = self.heatmap_data
+        if data.empty:
+            self.heatmap_chart.show()
+            return
+        # What shapes the layout: the number of rows and the longest (rotated) term label.
+        totals = data.groupby("term")["count"].sum().sort_values(ascending=False)
+        longest = max((len(str(t)) for t in totals.index[: self.heat_terms.value]), default=0)
+        self.heatmap_chart.show(layout=("heatmap", data["section"].nunique(), longest))
 
     def _pick(self) -> None:
         term = self.picker.value
