@@ -11,8 +11,8 @@ Rules every function follows (and ``tests/test_plot.py`` checks):
 * The CJK font is resolved once (``font or find_cjk_font()``) and passed to every text artist
   as ``fontproperties``: titles, axis labels, category tick labels, annotations, legends,
   colorbar labels and captions. Numeric tick labels keep matplotlib's default font.
-* Nothing global changes: no ``plt.show``, ``plt.style.use``, ``matplotlib.use`` or ``savefig``,
-  and ``matplotlib.rcParams`` is never assigned. pyplot is imported only to create a figure
+* Nothing global changes: nothing is shown, saved or styled globally, the backend is never
+  switched, and ``matplotlib.rcParams`` is never assigned. pyplot is imported only to create a figure
   when no ``ax`` is given.
 * No per-call ``tight_layout``. A new figure uses the constrained layout engine; a figure you
   pass keeps its engine, and gets constrained layout only when it has none.

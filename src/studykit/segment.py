@@ -319,6 +319,24 @@ def _writable_dir(path: Path) -> bool:
     return os.access(path, os.W_OK | os.X_OK)
 
 
+def _tag_words(
+    words: list[str], table: dict[str, str], oov: dict[str, str], tag_alone: Callable[[str], str]
+) -> tuple[list[str], list[str]]:
+    """Tag ``words`` from a word-tag table; words it lacks are tagged once each by
+    ``tag_alone`` (Han words) or by their characters, and remembered in ``oov``."""
+
+    def tag_of_unknown(word: str) -> str:
+        tag = oov.get(word)
+        if tag is None:
+            tag = oov[word] = tag_alone(word) if _HAN_CHAR.search(word) else _non_han_tag(word)
+        return tag
+
+    get = table.get
+    # Tag each distinct word once, then map: no Python code runs per token.
+    tag_of = {w: get(w) or tag_of_unknown(w) for w in set(words)}
+    return words, list(map(tag_of.__getitem__, words))
+
+
 def _non_han_tag(word: str) -> str:
     """jieba.posseg's tags for words without Han characters: numbers m, letters eng, else x."""
     if any(c.isdigit() for c in word):
@@ -380,23 +398,11 @@ class _JiebaEngine:
         table: dict[str, str] = pos.word_tag_tab
         if self._tok.user_word_tag_tab:  # words added after the tag table was built
             pos.makesure_userdict_loaded()
-        words = self._tok.lcut(text)
-        get, oov = table.get, self._oov_tag
-        # Tag each distinct word once, then map: no Python code runs per token.
-        tag_of = {w: get(w) or oov(w) for w in set(words)}
-        return words, list(map(tag_of.__getitem__, words))
+        return _tag_words(self._tok.lcut(text), table, self._oov, self._tag_alone)
 
-    def _oov_tag(self, word: str) -> str:
-        tag = self._oov.get(word)
-        if tag is None:
-            if _HAN_CHAR.search(word):
-                pairs = self._posseg().lcut(word)
-                tag = pairs[-1].flag if pairs else "x"  # the head of a compound comes last
-            else:
-                tag = _non_han_tag(word)
-            self._oov[word] = tag
-        return tag
-
+    def _tag_alone(self, word: str) -> str:
+        pairs = self._posseg().lcut(word)
+        return str(pairs[-1].flag) if pairs else "x"  # the head of a compound comes last
 
 
 @cache
@@ -443,22 +449,12 @@ class _RjiebaEngine:
         """
         if self._table is None:
             self._table = {**_jieba_tag_table(), **self._user_tags}
-        words = self._r.cut(text)
-        get, oov = self._table.get, self._oov_tag
-        tag_of = {w: get(w) or oov(w) for w in set(words)}
-        return words, list(map(tag_of.__getitem__, words))
+        return _tag_words(self._r.cut(text), self._table, self._oov, self._tag_alone)
 
-    def _oov_tag(self, word: str) -> str:
-        tag = self._oov.get(word)
-        if tag is None:
-            if _HAN_CHAR.search(word):
-                pairs = self._r.tag(word)
-                # rjieba tags a user word added without a tag as "", where jieba.posseg says "x".
-                tag = (pairs[-1][1] if pairs else "") or "x"
-            else:
-                tag = _non_han_tag(word)
-            self._oov[word] = tag
-        return tag
+    def _tag_alone(self, word: str) -> str:
+        pairs = self._r.tag(word)
+        # rjieba tags a user word added without a tag as "", where jieba.posseg says "x".
+        return str(pairs[-1][1] if pairs else "") or "x"
 
 
 def _rjieba_available() -> bool:
