@@ -265,14 +265,9 @@ def formulations(
     ('四个意识', '四个自信', '两个维护', '三个作用', '“246”工程', '一岗双责', '“7+4”活动')
     """
     wanted = _check_kinds(kinds)
-    regions: list[_Region] = []
-    paragraph_no = 0
-    for sec in document.walk():
-        if sec.heading is not None:
-            regions.append(_Region(sec.heading.start, sec.heading.end, sec.path, -1))
-        for par in sec.paragraphs:
-            regions.append(_Region(par.start, par.end, sec.path, paragraph_no))
-            paragraph_no += 1
+    regions = [
+        _Region(u.start, u.end, u.section, u.paragraph) for u in document.units() if u.kind != "title"
+    ]
     found = _Found(simplified_shadow(document.text), regions)
     # One pass of each pattern over the whole text; matches outside headings and paragraphs
     # (boilerplate, title block, meta) are dropped by the region lookup.

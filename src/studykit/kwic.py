@@ -206,22 +206,10 @@ def _units_from_document(doc: Document) -> _Units:
         paragraphs.append(paragraph)
         parts.append(part)
 
-    # The same numbering as tokens.tokenize: title lines, then per section its heading and the
-    # sentences of each paragraph.
-    for line in doc.title_block:
-        if line.kind in ("title", "subtitle"):
-            unit(line.start, line.end, "", "", -1, "title")
-            sent_starts.append(line.start)
-    paragraph_no = 0
-    for sec in doc.walk():
-        title = sec.title or ("导语" if sec.level == 0 else "")
-        if sec.heading is not None:
-            unit(sec.heading.start, sec.heading.end, sec.path, title, -1, "heading")
-            sent_starts.append(sec.heading.start)
-        for para in sec.paragraphs:
-            unit(para.start, para.end, sec.path, title, paragraph_no, "paragraph")
-            sent_starts.extend(s.start for s in para.sentences)
-            paragraph_no += 1
+    # The same numbering as tokens.tokenize: both read Document.units().
+    for u in doc.units():
+        unit(u.start, u.end, u.section, u.section_title, u.paragraph, u.kind)
+        sent_starts.extend(u.sentence_starts)
     known = [(sec.path, sec.label) for sec in doc.walk()]
     return _Units(
         doc.text, starts, ends, sections, titles, paragraphs, parts,

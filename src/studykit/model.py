@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .errors import SectionNotFoundError
 
@@ -165,6 +165,21 @@ class Section:
         return _html_outline([self])
 
 
+class Unit(NamedTuple):
+    """A stretch of the document that analyses read, in reading order: a title line, a section
+    heading or a paragraph. Token tables, KWIC and formulations all number paragraphs and
+    sentences from these, so their numbers agree."""
+
+    start: int
+    end: int
+    kind: Literal["title", "heading", "paragraph"]
+    section: str  # section path; "" for title lines
+    section_title: str  # the section's title, 导语 for the preamble, "" for title lines
+    paragraph: int  # global paragraph number, -1 for title lines and headings
+    sentence_starts: tuple[int, ...]  # where each sentence begins (a title line or heading is one)
+    lead_end: int  # where the paragraph's lead ends, -1 when it has none
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A parsed document: title block, boilerplate and the section tree, all with offsets."""
@@ -190,6 +205,23 @@ class Document:
         """Every section, depth first, in document order."""
         for sec in self.sections:
             yield from sec.walk()
+
+    def units(self) -> Iterator[Unit]:
+        """Title and subtitle lines, then each section's heading and paragraphs, in order."""
+        for line in self.title_block:
+            if line.kind in ("title", "subtitle"):
+                yield Unit(line.start, line.end, "title", "", "", -1, (line.start,), -1)
+        number = 0
+        for sec in self.walk():
+            title = sec.title or ("导语" if sec.level == 0 else "")
+            if sec.heading is not None:
+                h = sec.heading
+                yield Unit(h.start, h.end, "heading", sec.path, title, -1, (h.start,), -1)
+            for p in sec.paragraphs:
+                lead_end = p.start + len(p.lead) if p.lead else -1
+                starts = tuple(snt.start for snt in p.sentences)
+                yield Unit(p.start, p.end, "paragraph", sec.path, title, number, starts, lead_end)
+                number += 1
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:

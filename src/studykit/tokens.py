@@ -46,29 +46,22 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         segmenter = JiebaSegmenter()
     text = document.text
     # Sentence numbers come from the sentence start offsets, so nothing runs per token in Python.
-    spans: list[tuple[int, int, str, int, str, str, str, int]] = []  # start, end, part, para, sec, top, title, lead_end
-    sentence_starts: list[int] = []
-    for line in document.title_block:
-        if line.kind in ("title", "subtitle"):
-            spans.append((line.start, line.end, "title", -1, "", "", "", -1))
-            sentence_starts.append(line.start)
-    sections: list[dict[str, Any]] = []
-    paragraph_no = 0
-    for sec in document.walk():
-        top = sec.path.split("/")[0]
-        title = sec.title or ("导语" if sec.level == 0 else "")
-        sections.append(
-            {"path": sec.path, "top": top, "label": sec.label, "title": title, "level": sec.level,
-             "start": sec.start, "end": sec.end, "span": len(spans)}
-        )
-        if sec.heading is not None:
-            spans.append((sec.heading.start, sec.heading.end, "heading", -1, sec.path, top, title, -1))
-            sentence_starts.append(sec.heading.start)
-        for para in sec.paragraphs:
-            lead_end = para.start + len(para.lead) if para.lead else -1
-            spans.append((para.start, para.end, "body", paragraph_no, sec.path, top, title, lead_end))
-            sentence_starts += [snt.start for snt in para.sentences]
-            paragraph_no += 1
+    units = list(document.units())
+    spans = [
+        (u.start, u.end, "body" if u.kind == "paragraph" else u.kind, u.paragraph, u.section,
+         u.section.split("/")[0], u.section_title, u.lead_end)
+        for u in units
+    ]
+    sentence_starts = [s for u in units for s in u.sentence_starts]
+    first_unit: dict[str, int] = {}
+    for i, u in enumerate(units):
+        first_unit.setdefault(u.section, i)
+    sections: list[dict[str, Any]] = [
+        {"path": sec.path, "top": sec.path.split("/")[0], "label": sec.label,
+         "title": sec.title or ("导语" if sec.level == 0 else ""), "level": sec.level,
+         "start": sec.start, "end": sec.end, "span": first_unit.get(sec.path, len(units))}
+        for sec in document.walk()
+    ]
 
     # One segmenter call over the whole text: jieba never joins across line ends or
     # punctuation, so every token lies inside one line; tokens outside the spans (boilerplate,
