@@ -31,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import QueryError, SectionNotFoundError
-from .model import PREAMBLE_KEY, Document, section_not_found_message
+from .errors import QueryError
+from .model import PREAMBLE_KEY, Document, resolve_section_paths
 from .zh import simplified_shadow
 
 __all__ = [
@@ -280,31 +280,9 @@ def _check_table(table: pd.DataFrame) -> None:
         )
 
 
-def _resolve_sections(
-    labels: str | Iterable[str], known: list[tuple[str, str | None]]
-) -> set[str]:
-    """Section paths for the given labels; a top-level label includes its subsections."""
-    wanted = [labels] if isinstance(labels, str) else list(labels)
-    paths = [p for p, _ in known]
-    out: set[str] = set()
-    for raw in wanted:
-        label = str(raw).strip().strip("、.．")
-        if label in ("导语", "preamble"):
-            label = PREAMBLE_KEY
-        hits = [p for p in paths if p == label or p.startswith(label + "/")]
-        if not hits:  # the written label of a section, such as 第一部分
-            for path, written in known:
-                if written == label:
-                    hits += [p for p in paths if p == path or p.startswith(path + "/")]
-        if not hits:
-            raise SectionNotFoundError(section_not_found_message(str(raw), paths))
-        out.update(hits)
-    return out
-
-
 def _keep(units: _Units, sections: str | Sequence[str] | None, include_title: bool) -> list[int]:
     if sections is not None:
-        chosen = _resolve_sections(sections, units.known_sections)
+        chosen = set(resolve_section_paths(sections, units.known_sections))
         return [i for i, s in enumerate(units.sections) if s in chosen and units.parts[i] != "title"]
     return [i for i, p in enumerate(units.parts) if include_title or p != "title"]
 

@@ -10,7 +10,7 @@ element.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -279,6 +279,29 @@ class Document:
         parts.append(_html_outline(self.sections))
         parts.append("</div>")
         return "".join(parts)
+
+
+def resolve_section_paths(
+    labels: str | Iterable[str], known: Sequence[tuple[str, str | None]]
+) -> list[str]:
+    """Section paths for user labels (``三``, ``三、``, ``一/二``, ``导语``, or a written label such
+    as ``第一部分``), in document order; a label covers its subsections. ``known`` lists every
+    ``(path, written label)``. Unknown labels raise :class:`SectionNotFoundError`."""
+    wanted = [labels] if isinstance(labels, str) else list(labels)
+    paths = [p for p, _ in known]
+    chosen: set[str] = set()
+    for raw in wanted:
+        label = str(raw).strip().strip("、.．")
+        if label in ("导语", "preamble"):
+            label = PREAMBLE_KEY
+        roots = [label] if label in paths or any(p.startswith(label + "/") for p in paths) else [
+            path for path, written in known if written == label
+        ]
+        hits = {p for p in paths for r in roots if p == r or p.startswith(r + "/")}
+        if not hits:
+            raise SectionNotFoundError(section_not_found_message(str(raw), paths))
+        chosen |= hits
+    return [p for p in paths if p in chosen]
 
 
 def section_not_found_message(label: str, labels: tuple[str, ...] | list[str]) -> str:

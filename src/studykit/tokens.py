@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import QueryError, SectionNotFoundError
-from .model import PREAMBLE_KEY, Document, section_not_found_message
+from .errors import QueryError
+from .model import Document, resolve_section_paths
 
 if TYPE_CHECKING:
     from .segment import JiebaSegmenter
@@ -143,18 +143,10 @@ def resolve_sections(table: pd.DataFrame, labels: str | Iterable[str]) -> list[s
 
     Returns the matching section paths. Unknown labels raise :class:`SectionNotFoundError`.
     """
-    wanted = [labels] if isinstance(labels, str) else list(labels)
-    known = section_labels(table)
-    out: list[str] = []
-    for raw in wanted:
-        label = str(raw).strip().strip("、.．")
-        if label in ("导语", "preamble"):
-            label = PREAMBLE_KEY
-        hits = [p for p in known if p == label or p.startswith(label + "/")]
-        if not hits:
-            raise SectionNotFoundError(section_not_found_message(str(raw), known))
-        out += [h for h in hits if h not in out]
-    return out
+    known = [(str(s["path"]), s.get("label")) for s in table.attrs.get("sections", [])]
+    if not known:
+        known = [(p, None) for p in section_labels(table)]
+    return resolve_section_paths(labels, known)
 
 
 def select(
