@@ -156,11 +156,21 @@ def parse_document(source: Source | str | bytes) -> Document:
     )
 
 
-def load(path_or_text: str | bytes | PathLike[str], *, encoding: str | None = None) -> Document:
-    """Read and parse in one step: ``doc = sk.load("seeds/000_….txt")``."""
-    from .read import read_source
+def load(
+    path_or_text: str | bytes | PathLike[str],
+    *,
+    encoding: str | None = None,
+    max_bytes: int | None = None,
+) -> Document:
+    """Read and parse in one step: ``doc = sk.load("seeds/000_….txt")``.
 
-    return parse_document(read_source(path_or_text, encoding=encoding))
+    ``encoding`` overrides the detected one; ``max_bytes`` raises the size limit of
+    :func:`studykit.read_source` (50 MB).
+    """
+    from .read import DEFAULT_MAX_BYTES, read_source
+
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    return parse_document(read_source(path_or_text, encoding=encoding, max_bytes=limit))
 
 
 # --- lines -----------------------------------------------------------------------------------
