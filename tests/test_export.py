@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pypdf
@@ -300,3 +303,26 @@ def test_bad_folder_and_name_type_are_one_line_errors(out: Path) -> None:
     with pytest.raises(ExportError):
         export(bad, "bad", formats=["xlsx"], folder=out)
     assert not any(p.name.startswith("bad") or p.name.startswith(".") for p in out.iterdir())
+
+
+@pytest.mark.skipif(shutil.which("mutool") is None, reason="MuPDF's mutool is not installed (.ci/run installs it)")
+def test_pdf_renders_chinese_in_mupdf(out: Path, tmp_path: Path) -> None:
+    """MuPDF is the viewer that drops Type 42 CFF fonts: render the page with it and look.
+
+    The same chart is exported with and without its Chinese title; in MuPDF's rendering the
+    title must add real ink (with Type 42 it adds none: the glyphs are silently skipped)."""
+    with_title = _chart()
+    without = _chart()
+    without.axes[0].set_title("")
+    inks: list[int] = []
+    for fig, name in ((with_title, "titled"), (without, "untitled")):
+        pdf = export(fig, name, formats=["pdf"], folder=out)[0]
+        png = tmp_path / f"{name}.png"
+        subprocess.run(["mutool", "draw", "-q", "-r", "100", "-o", str(png), str(pdf)], check=True)
+        with Image.open(png) as image:
+            inks.append(int((np.asarray(image.convert("L")) < 128).sum()))
+    # The pages differ in height (tight bounding boxes), so compare the amount of ink.
+    assert inks[0] - inks[1] > 300, "MuPDF drew no title glyphs"
+    text = subprocess.run(["mutool", "draw", "-q", "-F", "txt", str(out / "titled.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    assert TITLE in text.replace("\n", "").replace(" ", "")
