@@ -15,7 +15,6 @@ enumerations and lines opening with a year do not.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
@@ -660,7 +659,7 @@ def _freeze(root: _Node, text: str) -> tuple[Section, ...]:
         if node.level == 0:
             path = PREAMBLE_KEY
         else:
-            own = _short_label(node)
+            own = node.label or "?"
             path = f"{parent_path}/{own}" if parent_path else own
             base, k = path, 2
             while path in used:
@@ -689,9 +688,4 @@ def _freeze(root: _Node, text: str) -> tuple[Section, ...]:
     return tuple(build(c, "") for c in root.children)
 
 
-def _short_label(node: _Node) -> str:
-    label = node.label or "?"
-    return label
-
-
-__all__: Sequence[str] = ("LEAD_MAX_CHARS", "load", "parse_document")
+__all__ = ["LEAD_MAX_CHARS", "load", "parse_document"]
