@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from .cli_analyses import add_commands as add_analysis_commands
 from .errors import StudykitError
-
-Command = Callable[[argparse.Namespace], str]
-_COMMANDS: dict[str, Command] = {}
 
 
 def _outline(args: argparse.Namespace) -> str:
@@ -40,16 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
     p.add_argument("--format", choices=("json", "text", "markdown"), default="text")
     p.set_defaults(func=_outline)
-    _add_analysis_commands(sub)
+    add_analysis_commands(sub)
     return parser
-
-
-def _add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    try:
-        from .cli_analyses import add_commands
-    except ImportError:  # the analysis layer is optional for the outline command
-        return
-    add_commands(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
