@@ -356,3 +356,19 @@ def test_newspaper_header_commentator_editor_and_bare_speaker() -> None:
     assert doc.boilerplate[-1].text == "【纠错】 【责任编辑：王五】"
     speech = doc_of("在全市经济工作会议上的讲话\n（2024年1月5日）\n王某某\n同志们：\n这次会议的主要任务是总结工作。\n")
     assert speech.meta.author == "王某某" and speech.paragraphs[0].text == "同志们："
+
+
+def test_speaker_before_the_dateline_spaced_names_and_a_lone_title() -> None:
+    doc = doc_of("在全省安全生产工作会议上的讲话\n张　明\n（2023年2月10日）\n\n同志们：\n今天召开会议，部署工作。\n")
+    assert [t.kind for t in doc.title_block] == ["title", "speaker", "dateline"]
+    assert (doc.meta.author, doc.meta.date) == ("张明", "2023-02-10")
+    lone = doc_of("关于召开2024年度工作会议的通知\n")
+    assert lone.title == "关于召开2024年度工作会议的通知" and lone.paragraphs == ()
+    assert_lossless(lone)
+
+
+def test_wide_gaps_and_html_lines_are_never_joined_as_hard_wraps() -> None:
+    text = "标题\n\n聚焦主责主业推动提质增效　奋力开创纪检监察工作新局面\n今年以来，县纪委监委坚持稳中求进，推动工作落实。\n"
+    assert len(doc_of(text).paragraphs) == 2
+    html = parse_document(Source("标题\n\n这是一个很长的没有标点的网页段落在这里结束了对吧\n下一行是另一段。", "<t>", "utf-8", "html"))
+    assert len(html.paragraphs) == 2

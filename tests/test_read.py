@@ -487,3 +487,33 @@ def test_reading_10_mb_detects_encoding(tmp_path: Path, codec: str) -> None:
     src = read_source(path)
     assert src.encoding == ("utf-8" if codec == "utf-8" else "gb18030")
     assert len(src.text) == len(text.decode(codec))
+
+
+# --- found by red-teaming: broken bytes, page furniture made of links, <title> suffixes ----------
+def test_a_few_broken_bytes_get_a_precise_message_and_can_be_read(tmp_path: Path) -> None:
+    body = "推动政协党建与履职工作深度融合。坚持党的领导，加强理论武装，凝聚思想共识。" * 5
+    for codec in ("gb18030", "utf-8"):
+        raw = body.encode(codec)
+        data = raw[:42] + b"\xff" + raw[42:]  # a stray byte between two characters
+        path = write(tmp_path, data, name=f"broken-{codec}.txt")
+        with pytest.raises(DecodeError) as err:
+            read_source(path)
+        assert_one_line_bilingual(err.value, path.name, codec, "0xff", 'errors="replace"')
+        src = read_source(path, errors="replace")
+        assert src.encoding == codec and src.text.count("\ufffd") == 1
+        assert src.text.replace("\ufffd", "") == body
+
+
+def test_link_lists_are_dropped_and_title_suffixes_trimmed() -> None:
+    page = (
+        "<html><head><title>两会｜代表委员热议新质生产力_新华网</title></head><body>"
+        "<div class='top'><a href='/'>首页</a> <a href='/a'>要闻</a> <a href='/b'>时评</a></div>"
+        "<div class='article'><p>2024-03-06 来源：新华网</p><p>代表委员们认为，要因地制宜发展新质生产力。</p></div>"
+        "</body></html>"
+    )
+    text = read_source(page).text
+    assert text.startswith("两会｜代表委员热议新质生产力\n\n2024-03-06")
+    assert "首页" not in text
+    dup = ("<html><head><title>我市召开推进会_某某市人民政府</title></head><body>"
+           "<div class='title'>我市召开推进会</div><p>会议强调，要持续优化营商环境。</p></body></html>")
+    assert read_source(dup).text.count("我市召开推进会") == 1

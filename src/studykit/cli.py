@@ -20,7 +20,7 @@ def _outline(args: argparse.Namespace) -> str:
     from .parse import parse_document
     from .read import read_source
 
-    doc = parse_document(read_source(args.path, encoding=args.encoding))
+    doc = parse_document(read_source(args.path, encoding=args.encoding, errors=args.errors))
     if args.format == "json":
         return json.dumps(outline_dict(doc), ensure_ascii=False, indent=2)
     if args.format == "markdown":
@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
     p.add_argument("--format", choices=("json", "text", "markdown"), default="text")
+    p.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                   help="replace: read a file with a few broken bytes, marking them with U+FFFD")
     p.set_defaults(func=_outline)
     add_analysis_commands(sub)
     return parser

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any
+from typing import Any, Literal
 
 from .model import (
     PREAMBLE_KEY,
@@ -68,7 +68,7 @@ _BYLINE_RE = re.compile(
     r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报(特约)?(记者|评论员|通讯员)"
     r"|记者|通讯员|特约评论员|评论员)"
 )
-_NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_NAME_RE = re.compile(r"^(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff][ \u3000]{1,3}[\u4e00-\u9fff])$")
 _DATE_ONLY_RE = re.compile(rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日)$")
 _CONTROLS_RE = re.compile(r"【[^】]{0,12}】|\[[^\]]{0,12}\]")
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~)")
@@ -160,16 +160,19 @@ def load(
     *,
     encoding: str | None = None,
     max_bytes: int | None = None,
+    errors: Literal["strict", "replace"] = "strict",
 ) -> Document:
     """Read and parse in one step: ``doc = sk.load("seeds/000_….txt")``.
 
     ``encoding`` overrides the detected one; ``max_bytes`` raises the size limit of
-    :func:`studykit.read_source` (50 MB).
+    :func:`studykit.read_source` (50 MB); ``errors="replace"`` reads a file with broken bytes.
     """
     from .read import DEFAULT_MAX_BYTES, read_source
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    return parse_document(read_source(path_or_text, encoding=encoding, max_bytes=limit))
+    return parse_document(
+        read_source(path_or_text, encoding=encoding, max_bytes=limit, errors=errors)
+    )
 
 
 # --- lines -----------------------------------------------------------------------------------
@@ -256,7 +259,7 @@ def _title_block(
         k += 1
     title_i: int | None = None
     prev_kind: str | None = None
-    if k + 1 < len(idx) and _looks_like_title(lines[idx[k]].shadow):
+    if (k + 1 < len(idx) or len(idx) == 1) and k < len(idx) and _looks_like_title(lines[idx[k]].shadow):
         title_i = idx[k]
         out.append(_title_line(lines[title_i], "title"))
         k += 1
@@ -265,8 +268,11 @@ def _title_block(
         kind = _title_kind(ln.shadow)
         if kind is None and _is_meta_line(ln.shadow):
             kind = "meta"
-        if kind is None and prev_kind in ("dateline", "subtitle") and _NAME_RE.match(ln.shadow):
-            kind = "speaker"  # a bare name under the dateline: 王某某
+        if kind is None and _NAME_RE.match(ln.shadow) and (
+            prev_kind in ("dateline", "subtitle")
+            or (k + 1 < len(idx) and _title_kind(lines[idx[k + 1]].shadow) == "dateline")
+        ):
+            kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明
         if (
             kind is None
             and title_i is not None
@@ -284,7 +290,9 @@ def _title_block(
         elif kind == "byline":
             byline, meta = _parse_byline(ln.text, ln.shadow, meta)
         elif kind == "speaker" and meta.author is None:
-            name = re.split(r"[\s\u3000]+", ln.text.strip())[-1]
+            parts = re.split(r"[\s\u3000]+", ln.text.strip())
+            # 张　明 is one name spaced out; 国务院总理　李强 ends with the name.
+            name = "".join(parts[-2:]) if len(parts) >= 2 and len(parts[-1]) == 1 else parts[-1]
             meta = Meta(meta.date, meta.time, meta.source, name)
         elif kind in ("dateline", "subtitle") and meta.date is None:
             meta = Meta(_find_date(ln.shadow), meta.time, meta.source, meta.author)
@@ -605,7 +613,7 @@ def _build_tree(
             flush()
             title_block.append(_title_line(ln, "byline"))
             continue
-        if para and _continues(lines[i - 1], ln, text):
+        if para and source.format == "text" and _continues(lines[i - 1], ln, text):
             para.append((ln.start, ln.end))
         else:
             flush()
@@ -620,6 +628,8 @@ def _continues(prev: _Line, ln: _Line, text: str) -> bool:
     """A hard-wrapped paragraph: the previous line is long, ends mid-sentence and nothing separates them."""
     if prev.text.endswith(tuple(_END_PUNCT + _CLOSERS + "：:")) or len(prev.text) < 20:
         return False
+    if "\u3000" in prev.text or prev.shadow.startswith("附件"):
+        return False  # 标题　副题 laid out with wide gaps, or an attachment note: a line of its own
     between = text[prev.end : ln.start]
     return between.count("\n") + between.count("\r") - between.count("\r\n") <= 1 and not ln.indent
 

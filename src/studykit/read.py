@@ -86,6 +86,7 @@ def read_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     format: ReadFormat = "auto",
     name: str | None = None,
+    errors: Literal["strict", "replace"] = "strict",
 ) -> Source:
     """Read a document into a :class:`Source`: decoded text plus where it came from.
 
@@ -93,6 +94,9 @@ def read_source(
     (``bytes``), or the document itself as a ``str`` (pasted text, named ``<text>``). A
     one-line ``str`` ending in ``.txt``/``.html``/``.md`` that names no file is taken for a
     mistyped path and raises :class:`SourceNotFoundError` instead of being read as text.
+
+    ``errors="replace"`` reads a file with a few broken bytes anyway, each shown as U+FFFD (by
+    default such a file is refused with the offset of the first bad byte).
 
     ``encoding`` overrides detection for paths and bytes; ``format="auto"`` treats ``.html``/
     ``.htm`` files and text that sniffs as HTML as web pages. Every failure is a one-line
@@ -105,13 +109,15 @@ def read_source(
         raise ValueError(f"format must be 'auto', 'text' or 'html', not {format!r}")
     if max_bytes <= 0:
         raise ValueError(f"max_bytes must be positive, not {max_bytes!r}")
+    if errors not in ("strict", "replace"):
+        raise ValueError(f"errors must be 'strict' or 'replace', not {errors!r}")
 
     path: Path | None = None
     html_hint = format == "html"
     if isinstance(src, bytes | bytearray):
         what = name or "<bytes>"
         _check_size(len(src), max_bytes, what)
-        text, enc = _decode(bytes(src), what, encoding, meta=format != "text")
+        text, enc = _decode(bytes(src), what, encoding, meta=format != "text", errors=errors)
     elif isinstance(src, str) and not _names_file(src):
         what = name or "<text>"
         if len(src) * 4 > max_bytes:  # only pay for encoding when the limit is within reach
@@ -122,7 +128,7 @@ def read_source(
         what = str(path)
         html_hint = html_hint or (format == "auto" and path.suffix.lower() in _HTML_SUFFIXES)
         data = _read_bytes(path, what, max_bytes)
-        text, enc = _decode(data, what, encoding, meta=format != "text")
+        text, enc = _decode(data, what, encoding, meta=format != "text", errors=errors)
 
     _check_text(text, what)
     label = name or (path.name if path is not None else what)
@@ -205,12 +211,14 @@ def _binary(what: str) -> BinarySourceError:
 # --- decoding -----------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, what: str, encoding: str | None, *, meta: bool) -> tuple[str, str]:
+def _decode(
+    data: bytes, what: str, encoding: str | None, *, meta: bool, errors: str = "strict"
+) -> tuple[str, str]:
     """Decode ``data`` and name the codec used: override, BOM, UTF-8, meta, GB18030, detector."""
     if not data:
         raise _empty(what)
     if encoding is not None:
-        return _decode_override(data, what, encoding)
+        return _decode_override(data, what, encoding, errors)
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _try_decode(data, codec)
@@ -252,17 +260,40 @@ def _decode(data: bytes, what: str, encoding: str | None, *, meta: bool) -> tupl
         if shares[best] == 0 and detected in options:
             best = detected
         return options[best], best
-    if len(_CONTROL.findall(data[:_TEXT_SAMPLE].decode("latin-1"))) > _MAX_CONTROL_SHARE * min(
+    # Text with a few broken bytes (a stray byte, a file cut mid-character): say where they are
+    # and how to read it anyway, rather than calling it binary or of unknown encoding.
+    for codec in ("utf-8", "gb18030"):
+        lenient = data.decode(codec, errors="replace").removeprefix("\ufeff")
+        bad = lenient.count("\ufffd")
+        if 0 < bad <= max(8, len(lenient) // 200) and _reads_as_chinese(lenient.replace("\ufffd", "")):
+            if errors == "replace":
+                return lenient, codec
+            raise DecodeError(_broken_bytes(what, data, codec, bad))
+    if len(_CONTROL.findall(data[:_TEXT_SAMPLE].decode("utf-8", "replace"))) > _MAX_CONTROL_SHARE * min(
         len(data), _TEXT_SAMPLE
     ):
         raise _binary(what)
+    if errors == "replace":
+        return data.decode("gb18030", errors="replace"), "gb18030"
     raise DecodeError(
         f"无法识别文件编码：{what} / cannot tell the encoding of {what}: pass the encoding it was "
-        'saved in, e.g. encoding="gb18030" or encoding="utf-8"'
+        'saved in, e.g. encoding="gb18030" or encoding="utf-8", or errors="replace" to read what decodes'
     )
 
 
-def _decode_override(data: bytes, what: str, encoding: str) -> tuple[str, str]:
+def _broken_bytes(what: str, data: bytes, codec: str, bad: int) -> str:
+    try:
+        data.decode(codec)
+        where = ""
+    except UnicodeDecodeError as exc:
+        where = f", the first 0x{data[exc.start]:02x} at byte {exc.start}"
+    return (
+        f"文件里有损坏的字节：{what} / {what} reads as {codec} except {bad} broken byte(s){where}: "
+        'pass errors="replace" to read it with � in their place, or repair the file'
+    )
+
+
+def _decode_override(data: bytes, what: str, encoding: str, errors: str = "strict") -> tuple[str, str]:
     try:
         codec = _canonical(encoding)
     except LookupError:
@@ -271,12 +302,14 @@ def _decode_override(data: bytes, what: str, encoding: str) -> tuple[str, str]:
             'to detect it, or use encoding="gb18030" or encoding="utf-8"'
         ) from None
     try:
-        return data.decode(codec).removeprefix("\ufeff"), codec
+        return data.decode(codec, errors=errors).removeprefix("\ufeff"), codec
     except UnicodeDecodeError as exc:
         where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
         raise DecodeError(
             f"无法用 {codec} 解码：{what} / {what} does not decode as {codec} ({where}): omit "
-            'encoding= to detect it, or try encoding="gb18030" or encoding="utf-8"'
+            "encoding= to detect it"
+            + ('' if codec == "gb18030" else ', try encoding="gb18030"')
+            + ', or pass errors="replace" to read it with � for the bad bytes'
         ) from None
     except LookupError:
         raise DecodeError(
@@ -418,7 +451,22 @@ _SOURCE_WRAP = re.compile(f"(?<=[{_CJK}])[ \t\f]*[\r\n][ \t\r\n\f]*(?=[{_CJK}])"
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 _AROUND_BR = re.compile(r"[^\S\n]*\x00[^\S\n]*")
 _DTD_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
-_TITLE_SUFFIX = re.compile(r"\s*(?:_|｜|\||\s[-–—]\s).*$", re.S)  # 标题_栏目_网站
+_TITLE_PARTS = re.compile(r"\s*(?:_|｜|\||\s[-–—]\s)\s*")
+
+
+def _page_title(raw: str) -> str:
+    """A ``<title>`` without its trailing column and site names: 标题_栏目_网站 → 标题, while
+    两会｜代表委员热议新质生产力_新华网 keeps its column prefix. Short trailing parts go while at
+    least six characters of title remain."""
+    text = " ".join(raw.split())
+    seps = list(_TITLE_PARTS.finditer(text))
+    end = len(text)
+    for sep in reversed(seps):
+        tail = text[sep.end() : end]
+        if len(tail) > 8 or sep.start() < 6:
+            break
+        end = sep.start()
+    return text[:end].strip()
 
 
 def _extract_html(text: str, what: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -448,9 +496,12 @@ def _extract_html(text: str, what: str) -> tuple[str, tuple[tuple[int, int], ...
         body = root
     _strip_furniture(body)
 
+    _drop_link_lists(body)
     blocks = _Blocks()
-    if body.find(".//h1") is None and page_title.strip():
-        blocks.add(_TITLE_SUFFIX.sub("", page_title.strip()) or page_title)
+    title_text = _page_title(page_title)
+    first_text = next((t.strip() for t in body.itertext() if t.strip()), "")
+    if body.find(".//h1") is None and title_text and title_text not in first_text:
+        blocks.add(title_text)  # the <title> only when the page shows no headline of its own
         blocks.flush()
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -511,6 +562,20 @@ def _strip_furniture(body: Any) -> None:
             h1.tail = None
             el.addprevious(h1)
         el.drop_tree()
+
+
+def _drop_link_lists(body: Any) -> None:
+    """Drop blocks made only of two or more links (menus, column lists) outside the article."""
+    for el in list(body.iter("div", "p", "ul", "ol", "table", "tr", "td", "span")):
+        if el.getparent() is None or el.find(".//h1") is not None:
+            continue
+        links = el.findall(".//a")
+        if len(links) < 2:
+            continue
+        linked = sum(len(a.text_content().strip()) for a in links)
+        own = len(re.sub(r"[\s|｜/>»·]+", "", el.text_content()))
+        if own and linked >= own * 0.9 and own <= 80:
+            el.drop_tree()
 
 
 def _text_len(el: Any) -> int:
