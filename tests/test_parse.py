@@ -372,3 +372,16 @@ def test_wide_gaps_and_html_lines_are_never_joined_as_hard_wraps() -> None:
     assert len(doc_of(text).paragraphs) == 2
     html = parse_document(Source("标题\n\n这是一个很长的没有标点的网页段落在这里结束了对吧\n下一行是另一段。", "<t>", "utf-8", "html"))
     assert len(html.paragraphs) == 2
+
+
+def test_unnumbered_html_headings_become_sections() -> None:
+    from studykit.read import read_source
+
+    page = ("<html><body><h1>奋力谱写新篇章</h1><p>2024-05-20 来源：光明日报</p><p>开篇。</p>"
+            "<h2>坚持创新驱动</h2><p>创新是第一动力。要加快科技自立自强。</p><h2>坚持协调发展</h2>"
+            "<p>协调是内在要求。</p><h3>推动城乡融合</h3><p>加快城乡一体化。</p></body></html>")
+    doc = parse_document(read_source(page))
+    assert_lossless(doc)
+    assert outline(doc) == [(0, None, None), (1, None, "坚持创新驱动"), (1, None, "坚持协调发展"), (2, None, "推动城乡融合")]
+    assert doc.labels == ("0", "1", "2", "2/1")
+    assert doc.paragraphs[1].lead == "创新是第一动力。"

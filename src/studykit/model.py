@@ -41,6 +41,8 @@ class Source:
     format: SourceFormat = "text"
     path: Path | None = None
     lead_spans: tuple[tuple[int, int], ...] = ()
+    heading_spans: tuple[tuple[int, int, int], ...] = ()
+    """``(start, end, level)`` of blocks the reader knows are headings (HTML ``<h2>`` → 1 …)."""
 
     def __repr__(self) -> str:
         return (

@@ -467,21 +467,30 @@ def _levels(styles: set[str]) -> dict[str, int]:
     levels: dict[str, int] = {s: i + 1 for i, s in enumerate(di)}
     levels.update({"cn": k + 1, "pcn": k + 2, "ar": k + 3})
     levels["par"] = k + 4 if "ar" in styles else k + 3
+    levels.update({"h1": 1, "h2": 2, "h3": 3})  # unnumbered HTML headings: <h2> → 1, <h3> → 2 …
     return levels
 
 
 # --- tree ------------------------------------------------------------------------------------
 def _candidates(
-    lines: list[_Line], kinds: list[BoilerplateKind | None], body_from: int
+    lines: list[_Line],
+    kinds: list[BoilerplateKind | None],
+    body_from: int,
+    marked: dict[tuple[int, int], int] | None = None,
 ) -> dict[int, tuple[_HeadingMatch, int | None]]:
     """Lines that may be headings, with the index of the next line when the marker stands alone
-    (``一、`` on one line, its title on the next)."""
+    (``一、`` on one line, its title on the next). ``marked`` maps ``(start, end)`` of lines the
+    reader knows are headings (HTML ``<h2>``…) to their level; unnumbered ones count too."""
     cands: dict[int, tuple[_HeadingMatch, int | None]] = {}
     for i in range(body_from, len(lines)):
         if kinds[i] is not None:
             continue
         s = lines[i].shadow
         hm = _heading_match(s)
+        level = (marked or {}).get((lines[i].start, lines[i].end))
+        if hm is None and level is not None and len(s) <= _HEADING_TITLE_MAX:
+            cands[i] = (_HeadingMatch(f"h{level}", 0, "", 0), None)
+            continue
         if hm is None or _next_marker_present(s, hm):
             continue
         title_end = _split_first_sentence(s, hm.marker_end)
@@ -534,7 +543,8 @@ def _build_tree(
     title_block: list[TitleLine],
 ) -> _Node:
     text = source.text
-    cands = _candidates(lines, kinds, body_from)
+    marked = {(a, b): lvl for a, b, lvl in source.heading_spans}
+    cands = _candidates(lines, kinds, body_from, marked)
     levels = _levels({hm.style for hm, _ in cands.values()})
     consumed: set[int] = set()  # title lines of headings whose marker stands alone
     last_body = max((i for i in range(body_from, len(lines)) if kinds[i] is None), default=-1)
@@ -570,6 +580,8 @@ def _build_tree(
                 depth -= 1
             parent = stack[depth - 1]
             last = parent.last_child_number.get(hm.style)
+            if hm.number == 0:  # an unnumbered heading: it simply comes next
+                hm = _HeadingMatch(hm.style, (last or 0) + 1, "", 0)
             # In sequence: the next number under this parent, or a first child that starts at
             # one or continues the document-wide numbering. 一、二季度… after 一、 is no heading.
             ok = (
@@ -596,7 +608,7 @@ def _build_tree(
                     heading = Heading(ln.start, ln.start + title_end, ln.text[:title_end])
                     title = ln.text[hm.marker_end : title_end].rstrip(_END_PUNCT + "：:" + _WS)
                     rest = ln.text[title_end:]
-                node = _Node(level, hm.label, title, hm.style, hm.number, heading)
+                node = _Node(level, hm.label or None, title, hm.style, hm.number, heading)
                 parent.children.append(node)
                 stack.append(node)
                 stripped = rest.lstrip(_WS)
@@ -669,7 +681,7 @@ def _freeze(root: _Node, text: str) -> tuple[Section, ...]:
         if node.level == 0:
             path = PREAMBLE_KEY
         else:
-            own = node.label or "?"
+            own = node.label or str(node.number or "?")  # unnumbered headings go by position
             path = f"{parent_path}/{own}" if parent_path else own
             base, k = path, 2
             while path in used:

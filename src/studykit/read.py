@@ -135,8 +135,11 @@ def read_source(
     is_html = format != "text" and (html_hint or (format == "auto" and _sniff_html(text)))
     if not is_html:
         return Source(text=text, name=label, encoding=enc, format="text", path=path)
-    body, leads = _extract_html(text, what)
-    return Source(text=body, name=label, encoding=enc, format="html", path=path, lead_spans=leads)
+    body, leads, headings = _extract_html(text, what)
+    return Source(
+        text=body, name=label, encoding=enc, format="html", path=path, lead_spans=leads,
+        heading_spans=headings,
+    )
 
 
 # --- input --------------------------------------------------------------------------------------
@@ -444,6 +447,7 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _LEAD_TAGS = frozenset({"strong", "b"})
+_HEADING_LEVELS = {"h2": 1, "h3": 2, "h4": 3}  # <h1> is the page's title
 _LEAD_BLOCKS = frozenset({"p", "div"})
 _BR, _LEAD_OPEN, _LEAD_CLOSE = "\x00", "\x01", "\x02"
 _NO_SENTINELS = str.maketrans("", "", _BR + _LEAD_OPEN + _LEAD_CLOSE)
@@ -469,7 +473,9 @@ def _page_title(raw: str) -> str:
     return text[:end].strip()
 
 
-def _extract_html(text: str, what: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _extract_html(
+    text: str, what: str
+) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
     """Article text of a page, one block per paragraph, with the spans of ``<strong>`` leads."""
     import lxml.html
     from lxml import etree
@@ -588,6 +594,8 @@ class _Blocks:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.leads: list[tuple[int, int] | None] = []
+        self.levels: list[int] = []  # heading level of each block (<h2> → 1 …), 0 for others
+        self._level = 0
         self._buf: list[str] = []
         self._lead_allowed = False
         self._lead_depth = 0
@@ -596,6 +604,7 @@ class _Blocks:
     def start_block(self, tag: str) -> None:
         self.flush()
         self._lead_allowed = tag in _LEAD_BLOCKS
+        self._level = _HEADING_LEVELS.get(tag, 0)
 
     def add(self, piece: str) -> None:
         if piece != _BR:
@@ -623,19 +632,24 @@ class _Blocks:
     def flush(self) -> None:
         raw = "".join(self._buf)
         self._buf, self._lead_allowed, self._lead_depth, self._has_text = [], False, 0, False
+        level, self._level = self._level, 0
         text, lead = _clean_block(raw)
         if text:
             self.texts.append(text)
             self.leads.append(lead)
+            self.levels.append(level if "\n" not in text else 0)
 
-    def join(self) -> tuple[str, tuple[tuple[int, int], ...]]:
+    def join(self) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
         spans: list[tuple[int, int]] = []
+        headings: list[tuple[int, int, int]] = []
         pos = 0
-        for text, lead in zip(self.texts, self.leads, strict=True):
+        for text, lead, level in zip(self.texts, self.leads, self.levels, strict=True):
             if lead is not None:
                 spans.append((pos + lead[0], pos + lead[1]))
+            if level:
+                headings.append((pos, pos + len(text), level))
             pos += len(text) + 2
-        return "\n\n".join(self.texts), tuple(spans)
+        return "\n\n".join(self.texts), tuple(spans), tuple(headings)
 
 
 def _clean_block(raw: str) -> tuple[str, tuple[int, int] | None]:
