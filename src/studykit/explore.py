@@ -231,7 +231,32 @@ def _table_html(frame: pd.DataFrame, *, max_rows: int = 60, floats: int = 2) -> 
 
 
 # --- terms -----------------------------------------------------------------------------------
-class TermExplorer(_Explorer):
+class _PickingExplorer(_Explorer):
+    """An explorer over a token table whose term picker can open a term elsewhere (the KWIC tab)."""
+
+    def __init__(
+        self,
+        document: Document,
+        *,
+        table: pd.DataFrame | None = None,
+        segmenter: JiebaSegmenter | None = None,
+        folder: str | Path = "exports",
+        font: FontChoice | None = None,
+        on_pick: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(document, folder=folder, font=font)
+        self.table = table if table is not None else tokenize(document, segmenter)
+        self.on_pick = on_pick
+        self.picker = widgets.Dropdown(options=[("（选一个词看上下文）", "")], value="", description="上下文")
+        self.picker.observe(self._guard(self._pick), names="value")
+
+    def _pick(self) -> None:
+        term = self.picker.value
+        if term and self.on_pick is not None:
+            self.on_pick(term)
+
+
+class TermExplorer(_PickingExplorer):
     """Which terms dominate the document, or the sections you pick: bars or a word cloud.
 
     >>> ex = TermExplorer(sk.load("seeds/000_1776dd67e002c30c.txt"))   # doctest: +SKIP
@@ -252,9 +277,8 @@ class TermExplorer(_Explorer):
         font: FontChoice | None = None,
         on_pick: Callable[[str], None] | None = None,
     ) -> None:
-        super().__init__(document, folder=folder, font=font)
-        self.table = table if table is not None else tokenize(document, segmenter)
-        self.on_pick = on_pick
+        super().__init__(document, table=table, segmenter=segmenter, folder=folder, font=font,
+                         on_pick=on_pick)
         opts = _section_options(document, with_all=True)
         self.sections = widgets.SelectMultiple(options=opts, value=(ALL,), description="章节", rows=min(len(opts), 7))
         self.sections.add_class("sk-sections")
@@ -270,8 +294,6 @@ class TermExplorer(_Explorer):
         self.headings = widgets.Checkbox(value=True, description="计入标题和小标题", indent=False)
         self.view = widgets.ToggleButtons(options=[("条形图", "bar"), ("词云", "cloud")], value="bar", description="视图")
         self.view.add_class("sk-view")
-        self.picker = widgets.Dropdown(options=[("（选一个词看上下文）", "")], value="", description="上下文")
-        self.picker.observe(self._guard(self._pick), names="value")
         self.table_view = widgets.HTML()
         self.chart = _Chart()
         self.clouds: OrderedDict[Hashable, Any] = OrderedDict()
@@ -345,11 +367,6 @@ class TermExplorer(_Explorer):
         longest = int(self.result["term"].str.len().max()) if not self.result.empty else 0
         self.chart.show(layout=(self._drawn, longest))
 
-    def _pick(self) -> None:
-        term = self.picker.value
-        if term and self.on_pick is not None:
-            self.on_pick(term)
-
     def _export_object(self, fmt: str) -> Any:
         if fmt in ("csv", "xlsx"):
             return self.result
@@ -362,7 +379,7 @@ class TermExplorer(_Explorer):
 
 
 # --- compare ---------------------------------------------------------------------------------
-class CompareExplorer(_Explorer):
+class CompareExplorer(_PickingExplorer):
     """Compare sections: keyness of a target against a reference, similarity, and a heatmap."""
 
     css = "sk-compare-explorer"
@@ -378,9 +395,8 @@ class CompareExplorer(_Explorer):
         font: FontChoice | None = None,
         on_pick: Callable[[str], None] | None = None,
     ) -> None:
-        super().__init__(document, folder=folder, font=font)
-        self.table = table if table is not None else tokenize(document, segmenter)
-        self.on_pick = on_pick
+        super().__init__(document, table=table, segmenter=segmenter, folder=folder, font=font,
+                         on_pick=on_pick)
         opts = _section_options(document, with_all=False)
         titled = [o for o in opts if o[1] != PREAMBLE_KEY] or opts
         first = (titled[0][1],) if titled else ()
@@ -393,8 +409,6 @@ class CompareExplorer(_Explorer):
         self.measure = widgets.Dropdown(options=MEASURES, value="g2", description="统计量")
         self.min_count = widgets.IntSlider(value=3, min=1, max=20, description="最少次数")
         self.heat_terms = widgets.IntSlider(value=12, min=5, max=30, description="热力图词数")
-        self.picker = widgets.Dropdown(options=[("（选一个词看上下文）", "")], value="", description="上下文")
-        self.picker.observe(self._guard(self._pick), names="value")
         self.table_view = widgets.HTML()
         self.chart = _Chart(7.5, 5)
         self.similarity_chart = _Chart(5.5, 4.5)
@@ -470,11 +484,6 @@ class CompareExplorer(_Explorer):
         totals = data.groupby("term")["count"].sum().sort_values(ascending=False)
         longest = max((len(str(t)) for t in totals.index[: self.heat_terms.value]), default=0)
         self.heatmap_chart.show(layout=("heatmap", data["section"].nunique(), longest))
-
-    def _pick(self) -> None:
-        term = self.picker.value
-        if term and self.on_pick is not None:
-            self.on_pick(term)
 
     def _export_meta(self) -> dict[str, Any]:
         return {**super()._export_meta(), "target": list(self.target.value), "reference": self.reference_mode.value
