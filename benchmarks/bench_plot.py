@@ -30,8 +30,8 @@ _COMMON = (
 def _seed_terms(n: int) -> dict[str, int]:
     """The seed's n most frequent content terms (jieba via studykit), or synthetic ones."""
     try:
-        from studykit.parse import load
-        from studykit.tokens import tokenize
+        from studykit.document.parse import load
+        from studykit.text.tokens import tokenize
 
         table = tokenize(load(str(SEED)))
         keep = table[(table["kind"] == "han") & ~table["is_stopword"]]
@@ -48,9 +48,9 @@ def _seed_terms(n: int) -> dict[str, int]:
 
 
 def bench_plot() -> list[Row]:
-    from studykit.cloud import make_wordcloud
-    from studykit.fonts import find_cjk_font
-    from studykit.plot import plot_top_terms
+    from studykit.draw.charts import plot_top_terms
+    from studykit.draw.cloud import make_wordcloud
+    from studykit.draw.fonts import find_cjk_font
 
     font = find_cjk_font()
     terms = _seed_terms(200)

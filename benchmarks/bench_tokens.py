@@ -18,7 +18,7 @@ def _raw_jieba_seconds(text: str) -> float:
 
     import jieba
 
-    from studykit.segment import default_cache_dir
+    from studykit.text.segment import default_cache_dir
 
     logging.getLogger("jieba").setLevel(logging.WARNING)  # this benchmark process only
     tok = jieba.Tokenizer()  # private: the global default stays untouched
@@ -32,10 +32,10 @@ def _raw_jieba_seconds(text: str) -> float:
 
 
 def bench_tokenize() -> list[Row]:
-    from studykit.parse import parse_document
-    from studykit.read import read_source
-    from studykit.segment import JiebaSegmenter
-    from studykit.tokens import tokenize
+    from studykit.document.parse import parse_document
+    from studykit.document.read import read_source
+    from studykit.text.segment import JiebaSegmenter
+    from studykit.text.tokens import tokenize
 
     text = big_document(CORPUS_BYTES)
     doc = parse_document(read_source(text.encode()))

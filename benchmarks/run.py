@@ -56,8 +56,8 @@ def big_document(target_bytes: int) -> str:
 
 
 def bench_parse() -> list[Row]:
-    import studykit.parse as parse
-    from studykit.read import read_source
+    import studykit.document.parse as parse
+    from studykit.document.read import read_source
 
     rows: list[Row] = []
     seed_bytes = SEED.read_bytes()

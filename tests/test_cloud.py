@@ -17,9 +17,9 @@ import wordcloud.wordcloud
 from matplotlib.figure import Figure
 from wordcloud import WordCloud
 
-from studykit.cloud import make_wordcloud, plot_wordcloud
+from studykit.draw.cloud import make_wordcloud, plot_wordcloud
+from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
-from studykit.fonts import FontChoice, find_cjk_font
 
 FREQS = {
     "政协": 30,

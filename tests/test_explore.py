@@ -30,16 +30,16 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 import studykit
-from studykit.fonts import FontChoice, find_cjk_font
-from studykit.formulations import formulations
-from studykit.kwic import kwic
-from studykit.model import Document
-from studykit.parse import load
-from studykit.stats import keyness, term_frequencies
-from studykit.tokens import select, tokenize
+from studykit.analysis.concordance import kwic
+from studykit.analysis.frequency import term_frequencies
+from studykit.analysis.keyness import keyness
+from studykit.analysis.patterns import formulations
+from studykit.document.model import Document
+from studykit.document.parse import load
+from studykit.draw.fonts import FontChoice, find_cjk_font
+from studykit.text.tokens import select, tokenize
 
-# ``studykit.explore`` is also the name of the dashboard function, so fetch the module itself.
-E = importlib.import_module("studykit.explore")
+E = studykit  # the explorers through the flat public API
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BOM = b"\xef\xbb\xbf"
@@ -308,7 +308,7 @@ def test_compare_explorer(make: Callable[..., Any], table: pd.DataFrame) -> None
         names = "".join(t.get_text() for t in legend.get_texts())
         assert "、".join(target) in names
         assert ("其余章节" if reference == "rest" else "、".join(reference)) in names
-        assert dict(E.MEASURES_REV)[measure] in ax.get_title()
+        assert dict(importlib.import_module("studykit.explorers.base").MEASURES_REV)[measure] in ax.get_title()
         assert [v for _, v in ex.picker.options][1:] == expected["term"].head(40).tolist()
         assert watch.changed() is redrawn
         columns[:] = expected.columns
@@ -658,6 +658,11 @@ def test_export_of_empty_result(make: Callable[..., Any], tmp_path: Path) -> Non
 
 
 # --- errors inside callbacks ------------------------------------------------------------------------
+MODULE_OF = {
+    "terms": "studykit.explorers.terms", "compare": "studykit.explorers.compare",
+    "kwic": "studykit.explorers.concordance", "structure": "studykit.explorers.structure",
+    "formulations": "studykit.explorers.patterns",
+}
 ERROR_CASES: list[tuple[str, str, str, Any]] = [
     ("terms", "term_frequencies", "top_n", 10),
     ("compare", "keyness", "min_count", 4),
@@ -678,7 +683,7 @@ def test_callback_errors_are_shown_and_logged(
     def boom(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("爆炸了 boom-42")
 
-    monkeypatch.setattr(E, target, boom)
+    monkeypatch.setattr(importlib.import_module(MODULE_OF[kind]), target, boom)
     with caplog.at_level(logging.ERROR, logger="studykit"):
         getattr(ex, control).value = value  # must not raise
     assert "爆炸了 boom-42" in ex.messages.value
@@ -700,7 +705,7 @@ def test_export_error_is_shown(make: Callable[..., Any], monkeypatch: pytest.Mon
     def fail(*_args: Any, **_kwargs: Any) -> Any:
         raise OSError("磁盘满了 disk full")
 
-    monkeypatch.setattr(E, "export", fail)
+    monkeypatch.setattr(importlib.import_module("studykit.explorers.base"), "export", fail)
     with caplog.at_level(logging.ERROR, logger="studykit"):
         ex.export_button.click()
     assert "磁盘满了 disk full" in ex.messages.value
@@ -724,8 +729,7 @@ def baseline() -> tuple[dict[str, Any], tuple[Any, ...]]:
 def dash(
     baseline: Any, doc: Document, font: FontChoice, tmp_path_factory: pytest.TempPathFactory
 ) -> Any:
-    # Tokenizes again, with a fresh JiebaSegmenter (studykit's own jieba tokenizer). ``E.explore`` is
-    # ``sk.explore``; the attribute ``studykit.explore`` is the module here, as this file imported it.
+    # Tokenizes again, with a fresh JiebaSegmenter (studykit's own jieba tokenizer).
     return E.explore(doc, folder=tmp_path_factory.mktemp("dash"), font=font)
 
 

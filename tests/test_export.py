@@ -25,10 +25,10 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import studykit
-from studykit.cloud import make_wordcloud
+from studykit.draw.cloud import make_wordcloud
+from studykit.draw.export import export
+from studykit.draw.fonts import find_cjk_font
 from studykit.errors import ExportError
-from studykit.export import export
-from studykit.fonts import find_cjk_font
 
 TITLE = "推动政协党建与履职工作深度融合"
 LABELS = ["政协", "党建", "履职", "四个意识"]

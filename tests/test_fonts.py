@@ -17,9 +17,9 @@ from fontTools.ttLib import TTCollection, TTFont
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from studykit import fonts
+from studykit.draw import fonts
+from studykit.draw.fonts import FontChoice, find_cjk_font, font_rc
 from studykit.errors import FontError
-from studykit.fonts import FontChoice, find_cjk_font, font_rc
 
 TITLES = ("推动政协党建与履职工作深度融合", "四个意识两个维护")
 DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from studykit.errors import QueryError
-from studykit.formulations import (
+from studykit.analysis.patterns import (
     KINDS,
     Formulation,
     FormulationResult,
     Location,
     formulations,
 )
-from studykit.model import Document, Source
-from studykit.parse import parse_document
+from studykit.document.model import Document, Source
+from studykit.document.parse import parse_document
+from studykit.errors import QueryError
 from studykit.zh import simplified_shadow
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt"

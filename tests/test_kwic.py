@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from studykit.errors import QueryError, SectionNotFoundError
-from studykit.kwic import (
+from studykit.analysis.concordance import (
     DISPERSION_COLUMNS,
     DISPERSION_SECTION_COLUMNS,
     KWIC_COLUMNS,
@@ -20,8 +19,9 @@ from studykit.kwic import (
     kwic,
     to_frame,
 )
-from studykit.model import Document, Source
-from studykit.parse import parse_document
+from studykit.document.model import Document, Source
+from studykit.document.parse import parse_document
+from studykit.errors import QueryError, SectionNotFoundError
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt"
 
@@ -61,8 +61,8 @@ def small() -> Document:
 
 @pytest.fixture(scope="module")
 def seed_table(seed: Document) -> pd.DataFrame:
-    pytest.importorskip("studykit.segment")
-    from studykit.tokens import tokenize
+    pytest.importorskip("studykit.text.segment")
+    from studykit.text.tokens import tokenize
 
     return tokenize(seed)
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from studykit.document.model import Document, Source
+from studykit.document.parse import parse_document
 from studykit.errors import SectionNotFoundError, StudykitError
-from studykit.model import Document, Source
-from studykit.parse import parse_document
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt"
 
@@ -375,7 +375,7 @@ def test_wide_gaps_and_html_lines_are_never_joined_as_hard_wraps() -> None:
 
 
 def test_unnumbered_html_headings_become_sections() -> None:
-    from studykit.read import read_source
+    from studykit.document.read import read_source
 
     page = ("<html><body><h1>奋力谱写新篇章</h1><p>2024-05-20 来源：光明日报</p><p>开篇。</p>"
             "<h2>坚持创新驱动</h2><p>创新是第一动力。要加快科技自立自强。</p><h2>坚持协调发展</h2>"

@@ -24,9 +24,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from studykit import plot as sp
+from studykit.draw import charts as sp
+from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
-from studykit.fonts import FontChoice, find_cjk_font
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_1776dd67e002c30c.txt"
@@ -653,15 +653,15 @@ def test_the_font_is_resolved_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def seed() -> tuple[Any, pd.DataFrame]:
-    from studykit.parse import load
-    from studykit.tokens import tokenize
+    from studykit.document.parse import load
+    from studykit.text.tokens import tokenize
 
     doc = load(str(SEED))
     return doc, tokenize(doc)
 
 
 def test_seed_dispersion(seed: tuple[Any, pd.DataFrame]) -> None:
-    kwic = pytest.importorskip("studykit.kwic")
+    kwic = pytest.importorskip("studykit.analysis.concordance")
     _, table = seed
     hits = kwic.dispersion(table, ["政协", "党建", "履职", "不存在的词"])
     sections = kwic.dispersion_sections(table)
@@ -676,7 +676,7 @@ def test_seed_dispersion(seed: tuple[Any, pd.DataFrame]) -> None:
 
 
 def test_seed_section_lengths(seed: tuple[Any, pd.DataFrame]) -> None:
-    tokens = pytest.importorskip("studykit.tokens")
+    tokens = pytest.importorskip("studykit.text.tokens")
     if not hasattr(tokens, "section_lengths"):
         pytest.skip("tokens.section_lengths not written yet")
     doc, table = seed
@@ -687,7 +687,7 @@ def test_seed_section_lengths(seed: tuple[Any, pd.DataFrame]) -> None:
 
 
 def test_seed_frequencies(seed: tuple[Any, pd.DataFrame]) -> None:
-    stats = pytest.importorskip("studykit.stats")
+    stats = pytest.importorskip("studykit")
     _, table = seed
     freqs = stats.term_frequencies(table)
     ax = sp.plot_top_terms(freqs, n=10)
@@ -699,7 +699,7 @@ def test_seed_frequencies(seed: tuple[Any, pd.DataFrame]) -> None:
 
 
 def test_seed_similarity_and_cooccurrence(seed: tuple[Any, pd.DataFrame]) -> None:
-    stats = pytest.importorskip("studykit.stats")
+    stats = pytest.importorskip("studykit")
     _, table = seed
     render(sp.plot_similarity(stats.section_similarity(table)))
     pairs = stats.cooccurrence(table)
@@ -708,7 +708,7 @@ def test_seed_similarity_and_cooccurrence(seed: tuple[Any, pd.DataFrame]) -> Non
 
 
 def test_seed_formulations(seed: tuple[Any, pd.DataFrame]) -> None:
-    formulations = pytest.importorskip("studykit.formulations")
+    formulations = pytest.importorskip("studykit.analysis.patterns")
     doc, _ = seed
     locations = formulations.formulations(doc).locations_frame()
     ax = sp.plot_formulations(locations)
@@ -719,7 +719,7 @@ def test_seed_formulations(seed: tuple[Any, pd.DataFrame]) -> None:
 
 
 def test_seed_keyness(seed: tuple[Any, pd.DataFrame]) -> None:
-    stats = pytest.importorskip("studykit.stats")
+    stats = pytest.importorskip("studykit")
     _, table = seed
     key = stats.keyness(table, "一", "rest", min_count=1)
     ax = sp.plot_keyness(key, n=5, target="第一部分", reference="其余部分")

@@ -1,4 +1,4 @@
-"""Tests for studykit.read: decoding, offsets kept verbatim, HTML extraction, hostile input."""
+"""Tests for studykit.document.read: decoding, offsets kept verbatim, HTML extraction, hostile input."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from studykit.document.model import Source
+from studykit.document.read import DEFAULT_MAX_BYTES, read_source
 from studykit.errors import (
     BinarySourceError,
     DecodeError,
@@ -16,8 +18,6 @@ from studykit.errors import (
     SourceTooLargeError,
     StudykitError,
 )
-from studykit.model import Source
-from studykit.read import DEFAULT_MAX_BYTES, read_source
 
 DATA = Path(__file__).parent / "data" / "read"
 

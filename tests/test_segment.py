@@ -1,4 +1,4 @@
-"""Tests for studykit.segment: dictionary, offsets, backends, stopwords and global state."""
+"""Tests for studykit.text.segment: dictionary, offsets, backends, stopwords and global state."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studykit.errors import SourceNotFoundError
-from studykit.segment import (
+from studykit.text.segment import (
     NEVER_STOPWORDS,
     JiebaSegmenter,
     Token,
@@ -111,7 +111,7 @@ def seed_text() -> str:
 
 
 def test_importing_segment_does_not_import_jieba() -> None:
-    code = "import sys, studykit.segment; print('jieba' in sys.modules, 'rjieba' in sys.modules)"
+    code = "import sys, studykit.text.segment; print('jieba' in sys.modules, 'rjieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -127,7 +127,7 @@ def test_import_and_first_use_quiet_under_warnings_as_errors(tmp_path: Path) -> 
     # A fresh pycache prefix makes Python compile jieba from source, so its invalid escape
     # sequences warn; -W error turns any warning that escapes studykit into a failure.
     code = (
-        "import studykit.segment as s; from pathlib import Path; "
+        "import studykit.text.segment as s; from pathlib import Path; "
         f"g = s.JiebaSegmenter(cache_dir=Path({str(tmp_path / 'c')!r})); "
         "print(g.cut('推动政协党建')); print(g.tag('党建')[0][1])"
     )

@@ -1,4 +1,4 @@
-"""Tests for studykit.stats: exact arithmetic on hand-made token tables, then the seed document."""
+"""Tests for studykit.analysis (frequency, keyness, similarity, association): exact arithmetic on hand-made token tables, then the seed document."""
 
 from __future__ import annotations
 
@@ -14,18 +14,12 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
+from studykit.analysis.association import collocations, cooccurrence
+from studykit.analysis.frequency import keywords, ngrams, repeated_phrases, term_frequencies
+from studykit.analysis.keyness import keyness
+from studykit.analysis.similarity import section_similarity
 from studykit.errors import QueryError, SectionNotFoundError, StudykitError
-from studykit.stats import (
-    collocations,
-    cooccurrence,
-    keyness,
-    keywords,
-    ngrams,
-    repeated_phrases,
-    section_similarity,
-    term_frequencies,
-)
-from studykit.tokens import COLUMNS, select
+from studykit.text.tokens import COLUMNS, select
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_1776dd67e002c30c.txt"
@@ -488,7 +482,8 @@ def test_cooccurrence_counts_units() -> None:
 
 def test_stats_imports_no_drawing_stack() -> None:
     code = (
-        "import sys, studykit.stats; "
+        "import sys, studykit.analysis.frequency, studykit.analysis.keyness, "
+        "studykit.analysis.similarity, studykit.analysis.association; "
         "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'jieba') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -512,10 +507,10 @@ def test_input_is_not_modified(small: pd.DataFrame) -> None:
 
 @pytest.fixture(scope="module")
 def seed() -> pd.DataFrame:
-    pytest.importorskip("studykit.segment")
-    pytest.importorskip("studykit.read")
-    from studykit.parse import load
-    from studykit.tokens import tokenize
+    pytest.importorskip("studykit.text.segment")
+    pytest.importorskip("studykit.document.read")
+    from studykit.document.parse import load
+    from studykit.text.tokens import tokenize
 
     return tokenize(load(str(SEED)))
 
@@ -580,9 +575,9 @@ def test_seed_keywords_leave_jieba_alone(seed: pd.DataFrame) -> None:
 
 
 def test_seed_keywords_from_document() -> None:
-    pytest.importorskip("studykit.segment")
-    from studykit.parse import load
-    from studykit.segment import JiebaSegmenter
+    pytest.importorskip("studykit.text.segment")
+    from studykit.document.parse import load
+    from studykit.text.segment import JiebaSegmenter
 
     seg = JiebaSegmenter()
     out = keywords(load(str(SEED)), top=5, segmenter=seg)
@@ -590,11 +585,11 @@ def test_seed_keywords_from_document() -> None:
 
 
 def test_keywords_work_with_the_rjieba_backend_through_a_jieba_twin(small: pd.DataFrame) -> None:
-    pytest.importorskip("studykit.segment")
+    pytest.importorskip("studykit.text.segment")
     pytest.importorskip("rjieba")
     import jieba
 
-    from studykit.segment import JiebaSegmenter
+    from studykit.text.segment import JiebaSegmenter
 
     seg = JiebaSegmenter(backend="rjieba")
     got = keywords(small, segmenter=seg)

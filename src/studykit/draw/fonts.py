@@ -31,7 +31,7 @@ from matplotlib.typing import RcKeyType
 from PIL import ImageFont
 
 from studykit.errors import FontError
-from studykit.segment import default_cache_dir
+from studykit.text.segment import default_cache_dir
 
 __all__ = ["FontChoice", "cache_dir", "clear_font_cache", "find_cjk_font", "font_rc"]
 

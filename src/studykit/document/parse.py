@@ -1,4 +1,4 @@
-"""Parse decoded text into a :class:`~studykit.model.Document`.
+"""Parse decoded text into a :class:`~studykit.document.model.Document`.
 
 The parser works line by line on the decoded text. Every non-blank line ends up in exactly one
 place: boilerplate (banners, breadcrumbs, print controls, editor lines, footers), the title block
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any, Literal
 
+from studykit.zh import cn_to_int, simplified_shadow
+
 from .model import (
     PREAMBLE_KEY,
     Boilerplate,
@@ -33,7 +35,6 @@ from .model import (
     TitleBlockKind,
     TitleLine,
 )
-from .zh import cn_to_int, simplified_shadow
 
 LEAD_MAX_CHARS = 30
 """A paragraph's first sentence is its lead when it is at most this long and more text follows."""

@@ -115,7 +115,7 @@ _DICT_LINE = re.compile(r"^(.+?)(?: ([0-9]+))?(?: ([a-z]+))?$")  # jieba's own u
 
 
 def _data_lines(name: str) -> list[str]:
-    text = resources.files("studykit").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("studykit.text").joinpath("data", name).read_text(encoding="utf-8")
     return _content_lines(text.splitlines())
 
 

@@ -41,8 +41,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
+from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
-from studykit.fonts import FontChoice, find_cjk_font
 from studykit.zh import cn_to_int
 
 if TYPE_CHECKING:
@@ -965,7 +965,7 @@ def plot_section_clouds(
 ) -> npt.NDArray[np.object_]:
     """One word cloud per section, as small multiples; returns the Axes in section order.
 
-    Clouds are built with :func:`studykit.cloud.make_wordcloud` from the ``count`` column of
+    Clouds are built with :func:`studykit.draw.cloud.make_wordcloud` from the ``count`` column of
     ``term_frequencies(table, by="section")``. Panel titles are the section labels with their
     titles (from ``titles``, a path → title mapping, or the table's ``attrs["sections"]``).
     ``fig`` (a Figure or SubFigure) is cleared and reused; by default a new figure is made.
@@ -973,7 +973,7 @@ def plot_section_clouds(
 
     >>> axes = plot_section_clouds(term_frequencies(table, by="section"), ncols=2)  # doctest: +SKIP
     """
-    from studykit.cloud import make_wordcloud, plot_wordcloud
+    from studykit.draw.cloud import make_wordcloud, plot_wordcloud
 
     fonts = _fonts(font)
     choice = font or find_cjk_font()

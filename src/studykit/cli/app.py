@@ -11,14 +11,14 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .cli_analyses import add_commands as add_analysis_commands
-from .errors import StudykitError
+from studykit.cli.analyses import add_commands as add_analysis_commands
+from studykit.errors import StudykitError
 
 
 def _outline(args: argparse.Namespace) -> str:
-    from .outline import outline_dict, outline_markdown, outline_text
-    from .parse import parse_document
-    from .read import read_source
+    from studykit.document.outline import outline_dict, outline_markdown, outline_text
+    from studykit.document.parse import parse_document
+    from studykit.document.read import read_source
 
     doc = parse_document(read_source(args.path, encoding=args.encoding, errors=args.errors))
     if args.format == "json":

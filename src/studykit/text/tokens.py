@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import QueryError
-from .model import Document, resolve_section_paths
+from studykit.document.model import Document, resolve_section_paths
+from studykit.errors import QueryError
 
 if TYPE_CHECKING:
     from .segment import JiebaSegmenter

@@ -12,8 +12,8 @@ import pandas as pd
 
 
 def _document(args: argparse.Namespace) -> Any:
-    from .parse import parse_document
-    from .read import read_source
+    from studykit.document.parse import parse_document
+    from studykit.document.read import read_source
 
     return parse_document(read_source(args.path, encoding=args.encoding))
 
@@ -31,8 +31,8 @@ def _render(frame: pd.DataFrame, fmt: str) -> str:
 
 
 def _terms(args: argparse.Namespace) -> str:
-    from .stats import term_frequencies
-    from .tokens import tokenize
+    from studykit.analysis.frequency import term_frequencies
+    from studykit.text.tokens import tokenize
 
     table = tokenize(_document(args))
     frame = term_frequencies(table, by="section" if args.by == "section" else None, top=args.top)
@@ -40,15 +40,15 @@ def _terms(args: argparse.Namespace) -> str:
 
 
 def _kwic(args: argparse.Namespace) -> str:
-    from .kwic import kwic
+    from studykit.analysis.concordance import kwic
 
     frame = kwic(_document(args), args.query, window=args.window, regex=args.regex).to_frame()
     return _render(frame, args.format)
 
 
 def _compare(args: argparse.Namespace) -> str:
-    from .stats import keyness
-    from .tokens import tokenize
+    from studykit.analysis.keyness import keyness
+    from studykit.text.tokens import tokenize
 
     table = tokenize(_document(args))
     reference: str | list[str] = "rest" if args.reference == "rest" else args.reference.split(",")
@@ -58,7 +58,7 @@ def _compare(args: argparse.Namespace) -> str:
 
 
 def _formulations(args: argparse.Namespace) -> str:
-    from .formulations import formulations
+    from studykit.analysis.patterns import formulations
 
     return _render(formulations(_document(args)).to_frame(), args.format)
 

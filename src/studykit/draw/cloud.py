@@ -19,8 +19,8 @@ import wordcloud.wordcloud as _wc
 from PIL import ImageFont
 from wordcloud import WordCloud
 
+from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
-from studykit.fonts import FontChoice, find_cjk_font
 
 if TYPE_CHECKING:
     import numpy as np

@@ -31,9 +31,9 @@ from typing import Literal, NamedTuple, get_args
 
 import pandas as pd
 
-from .errors import QueryError
-from .model import Document
-from .zh import HAN, simplified_shadow
+from studykit.document.model import Document
+from studykit.errors import QueryError
+from studykit.zh import HAN, simplified_shadow
 
 FormulationKind = Literal["numbered", "quote", "parallel", "four_char_list"]
 KINDS: tuple[FormulationKind, ...] = get_args(FormulationKind)
@@ -609,8 +609,3 @@ def _trim_last(texts: list[str]) -> int:
 
 
 # --- four-character lists --------------------------------------------------------------------
-
-
-from ._callable import make_callable  # noqa: E402
-
-make_callable(__name__)

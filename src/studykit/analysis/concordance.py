@@ -31,9 +31,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import QueryError
-from .model import PREAMBLE_KEY, Document, resolve_section_paths
-from .zh import simplified_shadow
+from studykit.document.model import PREAMBLE_KEY, Document, resolve_section_paths
+from studykit.errors import QueryError
+from studykit.zh import simplified_shadow
 
 __all__ = [
     "DISPERSION_COLUMNS",
@@ -276,7 +276,7 @@ def _check_table(table: pd.DataFrame) -> None:
     if missing:
         raise TypeError(
             f"not a token table (missing columns {', '.join(missing)}): pass a Document or "
-            "the table from studykit.tokens.tokenize"
+            "the table from studykit.text.tokens.tokenize"
         )
 
 
@@ -357,8 +357,8 @@ def kwic(
 ) -> KwicResult:
     """Every occurrence of ``query`` with ``window`` characters (or tokens) of context each side.
 
-    ``source`` is a :class:`~studykit.model.Document` or a token table from
-    :func:`studykit.tokens.tokenize` (offsets, paragraph and sentence numbers are the same for
+    ``source`` is a :class:`~studykit.document.model.Document` or a token table from
+    :func:`studykit.text.tokens.tokenize` (offsets, paragraph and sentence numbers are the same for
     both). Paragraphs and headings are searched, the title only with ``include_title=True``,
     boilerplate, meta and byline never. Hits come in document order.
 
@@ -366,7 +366,7 @@ def kwic(
     phrase is found however the segmenter split it. ``unit="token"`` matches whole tokens, or runs
     of consecutive tokens that together spell the query (with ``regex=True``: single tokens that
     the pattern matches in full), and ``window`` counts tokens. A Document in token mode is
-    segmented with the default :class:`~studykit.segment.JiebaSegmenter`; pass the table to
+    segmented with the default :class:`~studykit.text.segment.JiebaSegmenter`; pass the table to
     choose the segmenter. Context never leaves the hit's paragraph or heading.
 
     ``sections`` keeps only those sections (``"三"``, ``["一", "二"]``, ``"一/二"``; a top-level
@@ -400,7 +400,7 @@ def kwic(
 
 
 def _tokenize(doc: Document) -> pd.DataFrame:
-    from .tokens import tokenize
+    from studykit.text.tokens import tokenize
 
     return tokenize(doc)
 
@@ -549,8 +549,3 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[c] = frame[c].astype(object)
     return frame
-
-
-from ._callable import make_callable  # noqa: E402
-
-make_callable(__name__)

@@ -1,4 +1,4 @@
-"""Read a document from a path, raw bytes or pasted text into a :class:`~studykit.model.Source`.
+"""Read a document from a path, raw bytes or pasted text into a :class:`~studykit.document.model.Source`.
 
 Offsets
 -------
@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import (
+from studykit.errors import (
     BinarySourceError,
     DecodeError,
     EmptySourceError,
@@ -39,8 +39,9 @@ from .errors import (
     SourceNotFoundError,
     SourceTooLargeError,
 )
+from studykit.zh import HAN
+
 from .model import Source
-from .zh import HAN
 
 __all__ = ["DEFAULT_MAX_BYTES", "ReadFormat", "read_source"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from .errors import SectionNotFoundError
+from studykit.errors import SectionNotFoundError
 
 SourceFormat = Literal["text", "html"]
 BoilerplateKind = Literal[
