@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-
 def require_chromium() -> None:
     """Skip the calling test module where chromium is absent, unless ``REQUIRE_E2E`` is set."""
     if CHROMIUM is None:
