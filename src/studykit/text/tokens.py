@@ -133,7 +133,8 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
 
 
 def _index(values: Any) -> pd.Index:
-    return pd.Index(np.asarray(values, dtype=object), dtype=object)
+    out: pd.Index = pd.Index(np.asarray(values, dtype=object), dtype=object)
+    return out
 
 
 def _categorical(values: Any) -> pd.Categorical:
