@@ -7,7 +7,7 @@ A flat public face over modules with one idea each::
     table = sk.tokenize(doc)
     sk.term_frequencies(table, top=20)
 
-The modules sit in one folder per layer (document, text, analysis, draw, explorers, cli); no
+The modules sit in one folder per layer (document, text, analysis, corpus, draw, explorers, cli); no
 module shares its name with a public function. Names load lazily on first use, so ``import studykit`` is quick and changes nothing: not jieba's
 default tokenizer, not matplotlib's rcParams, not the working directory, not any cache.
 """
@@ -37,6 +37,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "analysis.association": ("collocations", "cooccurrence"),
     "analysis.concordance": ("kwic", "dispersion", "dispersion_sections"),
     "analysis.patterns": ("formulations",),
+    "corpus.collection": ("load_corpus", "Corpus"),
+    "corpus.analyses": ("trend", "first_appearance", "document_similarity", "key_terms", "CorpusKwicResult"),
+    "corpus.sections": ("align_sections",),
+    "corpus.versions": ("compare_versions", "VersionDiff"),
     "draw.fonts": ("find_cjk_font", "font_rc", "FontChoice"),
     "draw.cloud": ("make_wordcloud", "plot_wordcloud"),
     "draw.charts": (

@@ -377,6 +377,9 @@ def kwic(
     KwicHit(left='政协党组要', match='党建', right='引领…', section='三', …)
     >>> kwic(doc, r"哪里有.{1,6}哪里就有", regex=True).to_frame()     # doctest: +SKIP
     """
+    if hasattr(source, "_studykit_corpus"):  # a Corpus: hits labelled with their document (studykit.corpus)
+        return getattr(source, "kwic")(query, window=window, sections=sections, regex=regex, unit=unit,  # type: ignore[no-any-return]  # noqa: B009
+                                       include_title=include_title)
     if window < 0:
         raise QueryError(f"window must be 0 or more, not {window}")
     if unit not in ("char", "token"):

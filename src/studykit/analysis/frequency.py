@@ -93,6 +93,9 @@ def term_frequencies(
     1       一  人民政协      7  31.2      3
     ...
     """
+    if hasattr(table, "_studykit_corpus"):  # a Corpus: counts across its documents (studykit.corpus)
+        return cast(pd.DataFrame, getattr(table, "term_frequencies")(  # noqa: B009
+            by=by, top=top, min_len=min_len, pos=pos, stopwords=stopwords, filler=filler, kinds=kinds))
     _literal("by", by, (None, "section", "subsection", "paragraph"))
     if top is not None and top < 0:
         raise QueryError(f"top must be a positive number or None, not {top}")

@@ -137,6 +137,9 @@ def keyness(
     statistic         13.381
     >>> keyness(table, ["一", "二"], "四", measure="log_ratio")   # doctest: +SKIP
     """
+    if hasattr(table, "_studykit_corpus"):  # a Corpus: documents against documents (studykit.corpus)
+        return cast(pd.DataFrame, getattr(table, "keyness")(  # noqa: B009
+            target, reference, measure=measure, min_count=min_count, stopwords=stopwords, filler=filler, pos=pos, kinds=kinds, top=top))
     _literal("measure", measure, ("g2", "log_ratio", "log_odds"))
     columns = dict(_KEYNESS_COLUMNS)
     if measure == "g2":
