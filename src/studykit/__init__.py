@@ -48,6 +48,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "plot_similarity", "plot_dispersion", "plot_cooccurrence", "plot_formulations",
         "plot_section_clouds", "plot_section_top_terms", "short_title", "section_caption",
     ),
+    "draw.corpus_charts": (
+        "plot_trend", "plot_trends", "plot_doc_term_heatmap", "plot_key_terms", "plot_first_appearance",
+        "plot_document_map", "plot_version_summary",
+    ),
     "draw.export": ("export",),
     "explorers.structure": ("StructureExplorer",),
     "explorers.terms": ("TermExplorer",),
@@ -55,6 +59,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "explorers.concordance": ("KwicExplorer",),
     "explorers.patterns": ("FormulationExplorer",),
     "explorers.dashboard": ("explore", "Dashboard"),
+    "explorers.corpus": ("CorpusExplorer",),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
