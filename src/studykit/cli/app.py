@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from studykit.cli.analyses import add_commands as add_analysis_commands
+from studykit.cli.corpus import add_commands as add_corpus_commands
 from studykit.errors import StudykitError
 
 
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replace: read a file with a few broken bytes, marking them with U+FFFD")
     p.set_defaults(func=_outline)
     add_analysis_commands(sub)
+    add_corpus_commands(sub)
     return parser
 
 

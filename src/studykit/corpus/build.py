@@ -177,6 +177,11 @@ def run(
     progress: Callable[[int], None] | None,
 ) -> list[Outcome]:
     """Build ``jobs`` where ``scheduler`` says; ``progress(n)`` is called as files finish."""
+    if isinstance(scheduler, str) and "://" not in scheduler and scheduler not in LOCAL_SCHEDULERS:
+        raise QueryError(
+            f"未知的调度器 / unknown scheduler {scheduler!r}: use 'processes', 'threads', 'sync' "
+            "or a Dask scheduler address such as tcp://127.0.0.1:8786"
+        )
     if not jobs:
         return []
     n_workers = workers or cpu_count()
@@ -184,11 +189,6 @@ def run(
     if scheduler is None:
         parallel = n_workers > 1 and len(jobs) > 1 and total > PARALLEL_FROM_BYTES
         scheduler = "processes" if parallel else "sync"
-    if isinstance(scheduler, str) and "://" not in scheduler and scheduler not in LOCAL_SCHEDULERS:
-        raise QueryError(
-            f"未知的调度器 / unknown scheduler {scheduler!r}: use 'processes', 'threads', 'sync' "
-            "or a Dask scheduler address such as tcp://127.0.0.1:8786"
-        )
     root = str(store.root)
     parts = chunks(jobs, n_workers if scheduler != "sync" else 1)
     args = (segmenter, encoding, errors, root)
@@ -239,7 +239,7 @@ def _run_distributed(
     own = isinstance(scheduler, str)
     if own:
         try:
-            client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+            client = Client(scheduler, timeout="5s", set_as_default=False)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise StudykitError(
                 f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {scheduler}: "

@@ -346,7 +346,7 @@ class Corpus:
         return self.docs[col].map(lambda x: str(x).strip() in wanted).to_numpy(dtype=bool)
 
     def _example(self) -> str:
-        for field in self.fields:
+        for field in sorted(self.fields, key=lambda f: f == "date"):
             if self.docs[field].notna().any():
                 return f"{field}={self.docs[field].dropna().iloc[0]}"
         return self.ids[0] if self.ids else "a document id"
