@@ -61,7 +61,7 @@ def test_trend_lines_follow_the_data(corpus: sk.Corpus) -> None:
     font = sk.find_cjk_font()
     assert Path(ax.title.get_fontproperties().get_file()).name == font.path.name
     assert dict(matplotlib.rcParams) == before
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     assert sk.plot_trend(trend, ax=given, value="count", terms=["新质生产力"]) is given
     assert given.lines[0].get_ydata().tolist() == [0, 0, 0, 0, 0, 2]
 
