@@ -165,7 +165,9 @@ else:
     sk.plot_trend(sk.trend(national, ["高质量发展", "供给侧结构性改革", "脱贫攻坚"]), title="国务院政府工作报告中的提法（每千词）")
 
 # %%
+province_terms = None
 if shared is not None:
     provinces = sk.load_corpus(shared / "provincial-2026", metadata=shared / "provincial-2026" / "metadata.csv")
     key = sk.key_terms(provinces, by="province", top=5, min_count=5)
-    display(key.groupby("province")["term"].apply(" ".join).to_frame("特色词"))
+    province_terms = key.groupby("province")["term"].apply(" ".join).to_frame("特色词")
+province_terms
