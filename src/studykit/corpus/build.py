@@ -230,6 +230,18 @@ def _run_local(
     return [o for chunk in results for o in chunk]
 
 
+def _reachable(address: str) -> None:
+    """Fail at once when a ``tcp://host:port`` scheduler refuses the connection (distributed
+    itself retries until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    if parts.scheme in ("tcp", "tls") and parts.hostname and parts.port:
+        with socket.create_connection((parts.hostname, parts.port), timeout=5):
+            pass
+
+
 def _run_distributed(
     parts: list[list[Job]], args: tuple[Any, ...], scheduler: Any,
     progress: Callable[[int], None] | None,
@@ -239,7 +251,8 @@ def _run_distributed(
     own = isinstance(scheduler, str)
     if own:
         try:
-            client = Client(scheduler, timeout="5s", set_as_default=False)  # type: ignore[no-untyped-call]
+            _reachable(scheduler)
+            client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise StudykitError(
                 f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {scheduler}: "

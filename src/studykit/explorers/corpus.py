@@ -106,6 +106,7 @@ class CorpusExplorer(_Explorer):
         self.chart = _Chart(8.5, 4.8)
         self.details = widgets.HTML()
         self.details.add_class("sk-details")
+        self.details_box = widgets.Accordion([self.details], titles=("表格与差异 / table and diff",))
         self.kwic_view = widgets.HTML()
         self.kwic_view.add_class("sk-corpus-kwic")
         self._fill_targets()
@@ -121,9 +122,9 @@ class CorpusExplorer(_Explorer):
             widgets.HBox([self.old, self.new]),
             self.chart.box,
             self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], "png"),
-            self.details,
             widgets.HBox([self.picker, self.window]),
             self.kwic_view,
+            self.details_box,
         ])
         self._call(self.update)
 
@@ -242,6 +243,7 @@ class CorpusExplorer(_Explorer):
         self.result = self.diff.to_frame(changes_only=True)
         plot_version_summary(self.diff.summary(), ax=ax, font=self.font, title=f"{old} → {new} 的修改")
         self.details.value = self.diff.to_html(context=1, page=False)
+        self.details_box.selected_index = 0  # the side-by-side diff is this view's main content
         self._pick_from([])
 
     # --- KWIC across the corpus ----------------------------------------------------------------
