@@ -40,8 +40,8 @@ from .store import STORE_FORMAT, Store, content_hash
 LOCAL_SCHEDULERS = ("sync", "threads", "processes")
 CHUNK_BYTES = 8_000_000
 """About this much text per task, and at least four tasks per worker, so work spreads evenly."""
-PARALLEL_FROM_BYTES = 2_000_000
-"""Below this much text to build, local processes cost more to start than they save."""
+PARALLEL_FROM_BYTES = 8_000_000
+"""Below this much text to build, starting local processes (a few seconds) costs more than it saves."""
 
 UNIT_COLUMNS = ("kind", "section", "top", "section_title", "paragraph", "start", "end", "text", "shadow")
 
@@ -70,15 +70,17 @@ def units_frame(doc: Any) -> pd.DataFrame:
     text and its simplified shadow (``None`` where it equals the text), for character-level
     counts and KWIC prefiltering out of core."""
     rows = []
+    full = doc.text
+    whole = simplified_shadow(full)  # one character for one, so a unit's shadow is a slice of it
     for u in doc.units():
-        text = doc.text[u.start : u.end]
-        shadow = simplified_shadow(text)
+        text = full[u.start : u.end]
+        shadow = text if whole is full else whole[u.start : u.end]
         rows.append((u.kind, u.section, u.section.split("/")[0], u.section_title, u.paragraph, u.start, u.end,
                      text, None if shadow == text else shadow))
     frame = pd.DataFrame(rows, columns=list(UNIT_COLUMNS))
     for col in ("kind", "section", "top", "section_title"):
         frame[col] = frame[col].astype("category")
-    frame["shadow"] = frame["shadow"].astype(object)
+    frame["shadow"] = frame["shadow"].astype("string")  # a string column even when every value is missing
     return frame.astype({"paragraph": "int64", "start": "int64", "end": "int64"})
 
 

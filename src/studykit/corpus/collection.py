@@ -247,8 +247,7 @@ class Corpus:
                 mask = m2 if mask is None else pc.and_(mask, m2)
             if mask is not None:
                 t = t.filter(mask)
-            t = t.select(wanted)
-            tables.append(t)
+            tables.append(_wide_dictionaries(t.select(wanted)))
         if not tables:
             empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in ["doc", *wanted, *self.fields]})
             return empty
@@ -485,6 +484,18 @@ class Corpus:
 
         return corpus_kwic(self, query, window=window, sections=sections, regex=regex, unit=unit,
                            include_title=include_title, limit=limit)
+
+
+def _wide_dictionaries(table: Any) -> Any:
+    """Dictionary columns with 32-bit indices, so the documents' dictionaries can be unified."""
+    import pyarrow as pa
+
+    fields = [
+        pa.field(f.name, pa.dictionary(pa.int32(), f.type.value_type)) if pa.types.is_dictionary(f.type) else f
+        for f in table.schema
+    ]
+    schema = pa.schema(fields, metadata=table.schema.metadata)
+    return table if schema.equals(table.schema) else table.cast(schema)
 
 
 def _allowed_tops(sections: pd.DataFrame | None) -> dict[str, set[str]] | None:

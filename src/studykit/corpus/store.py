@@ -105,10 +105,27 @@ class Store:
         for frame, target in ((tokens, self.tokens_path(key)), (units, self.units_path(key))):
             plain = frame.copy(deep=False)
             plain.attrs = {}
-            table = pa.Table.from_pandas(plain, preserve_index=False)
+            table = _no_null_types(pa.Table.from_pandas(plain, preserve_index=False))
             _replace_atomically(target, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
         text = json.dumps(record, ensure_ascii=False)
         _replace_atomically(self.record_path(key), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _no_null_types(table: Any) -> Any:
+    """Columns that pyarrow typed ``null`` (an empty document, a column of missing values) become
+    strings, so every entry has the same schema and DuckDB reads them together."""
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_null(t):
+            t = pa.large_string()
+        elif pa.types.is_dictionary(t) and pa.types.is_null(t.value_type):
+            t = pa.dictionary(pa.int32(), pa.large_string())
+        fields.append(pa.field(f.name, t))
+    schema = pa.schema(fields, metadata=table.schema.metadata)
+    return table if schema.equals(table.schema) else table.cast(schema)
 
 
 def _replace_atomically(target: Path, write: Any) -> None:
