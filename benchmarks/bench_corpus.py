@@ -75,6 +75,10 @@ def write_corpus(folder: Path, docs: int, total_mb: float, seed: int = 2024) -> 
     return size / 1e6
 
 
+def _f(value: object) -> float:
+    return float(value)  # type: ignore[arg-type]
+
+
 def _run(code: str, timeout: float = 3600) -> dict[str, object]:
     """Run ``code`` in a fresh Python; it prints one JSON line last."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -182,38 +186,38 @@ def bench_corpus() -> list[Row]:
         raw = {b: _run(_RAW.format(folder=str(folder), n=n_raw if b == "rjieba" else max(1, n_raw // 4), backend=b))
                for b in ("rjieba", "jieba")}
         for b, r in raw.items():
-            rows.append({"group": "corpus", "name": f"baseline: bare {b} cut, one process ({float(r['mb']):.1f} MB)",  # type: ignore[arg-type]
-                         "median_ms": round(float(r["seconds"]) * 1000, 1),  # type: ignore[arg-type]
-                         "mb_per_s": round(float(r["mb"]) / float(r["seconds"]), 2), "target": ""})  # type: ignore[arg-type]
+            rows.append({"group": "corpus", "name": f"baseline: bare {b} cut, one process ({_f(r['mb']):.1f} MB)",
+                         "median_ms": round(_f(r["seconds"]) * 1000, 1),
+                         "mb_per_s": round(_f(r["mb"]) / _f(r["seconds"]), 2), "target": ""})
 
         # The full build with rjieba on 2 cores.
         full = _run(_BUILD.format(folder=str(folder), cache=str(base / "cache-full"), backend="rjieba", workers=2,
                                   scheduler="processes"))
-        seconds = float(full["seconds"])  # type: ignore[arg-type]
+        seconds = _f(full["seconds"])
         per_core = mb / seconds / 2
-        raw_r = float(raw["rjieba"]["mb"]) / float(raw["rjieba"]["seconds"])  # type: ignore[arg-type]
-        rows.append({"group": "corpus", "name": f"build {mb:.0f} MB, rjieba, 2 processes ({int(full['tokens']):,} tokens)",  # type: ignore[call-overload]
+        raw_r = _f(raw["rjieba"]["mb"]) / _f(raw["rjieba"]["seconds"])
+        rows.append({"group": "corpus", "name": f"build {mb:.0f} MB, rjieba, 2 processes ({int(_f(full['tokens'])):,} tokens)",
                      "median_ms": round(seconds * 1000), "mb_per_s": round(mb / seconds, 2),
                      "value": round(per_core, 2), "unit": "MB/s per core", "target": "report"})
         rows.append({"group": "corpus", "name": "build per core / bare rjieba cut", "value": round(per_core / raw_r, 2),
                      "unit": "× (read+parse+tag+tables+Parquet vs cut alone)", "target": "report"})
         rows.append({"group": "corpus", "name": "peak RSS of the build: main process / largest worker",
-                     "value": f"{float(full['peak_mb']):.0f} / {float(full['child_peak_mb']):.0f}",  # type: ignore[arg-type]
+                     "value": f"{_f(full['peak_mb']):.0f} / {_f(full['child_peak_mb']):.0f}",
                      "unit": "MB", "target": "report"})
 
         # Cached reopen and out-of-core queries.
         again = _run(_REOPEN.format(folder=str(folder), cache=str(base / "cache-full"), backend="rjieba", terms=TERMS))
-        reopen = float(again["reopen"])  # type: ignore[arg-type]
+        reopen = _f(again["reopen"])
         rows.append({"group": "corpus", "name": f"reopen {DOCS} cached documents (hash {mb:.0f} MB, read records)",
                      "median_ms": round(reopen * 1000, 1), "target": ""})
         ratio = seconds / reopen
         rows.append({"group": "corpus", "name": "build time / cached reopen time", "value": round(ratio, 1), "unit": "×",
                      "target": "≥ 20×", "ok": ratio >= 20})
-        rows.append({"group": "corpus", "name": f"DuckDB: term frequencies by year, top 20 ({int(again['groups'])} years)",  # type: ignore[call-overload]
-                     "median_ms": round(float(again["terms_by_year"]) * 1000, 1), "target": "report"})  # type: ignore[arg-type]
+        rows.append({"group": "corpus", "name": f"DuckDB: term frequencies by year, top 20 ({int(_f(again['groups']))} years)",
+                     "median_ms": round(_f(again["terms_by_year"]) * 1000, 1), "target": "report"})
         rows.append({"group": "corpus", "name": f"DuckDB: trend of {len(TERMS)} terms by year (character level)",
-                     "median_ms": round(float(again["trend_by_year"]) * 1000, 1), "target": "report"})  # type: ignore[arg-type]
-        rows.append({"group": "corpus", "name": "peak RSS: reopen + queries", "value": round(float(again["peak_mb"])),  # type: ignore[arg-type]
+                     "median_ms": round(_f(again["trend_by_year"]) * 1000, 1), "target": "report"})
+        rows.append({"group": "corpus", "name": "peak RSS: reopen + queries", "value": round(_f(again["peak_mb"])),
                      "unit": "MB", "target": "report"})
 
         # The 2-core speed-up and jieba, on subsets.
@@ -222,7 +226,7 @@ def bench_corpus() -> list[Row]:
         one = _run(_BUILD.format(folder=str(sub), cache=str(base / "cache-1"), backend="rjieba", workers=1, scheduler="sync"))
         two = _run(_BUILD.format(folder=str(sub), cache=str(base / "cache-2"), backend="rjieba", workers=2,
                                  scheduler="processes"))
-        s1, s2 = float(one["seconds"]), float(two["seconds"])  # type: ignore[arg-type]
+        s1, s2 = _f(one["seconds"]), _f(two["seconds"])
         rows.append({"group": "corpus", "name": f"build {sub_mb:.0f} MB rjieba: 1 process (in-process)", "median_ms": round(s1 * 1000),
                      "mb_per_s": round(sub_mb / s1, 2), "target": ""})
         rows.append({"group": "corpus", "name": f"build {sub_mb:.0f} MB rjieba: 2 processes", "median_ms": round(s2 * 1000),
@@ -233,8 +237,8 @@ def bench_corpus() -> list[Row]:
         j_mb = _subset(folder, jsub, SUBSET_JIEBA_MB)
         jb = _run(_BUILD.format(folder=str(jsub), cache=str(base / "cache-j"), backend="jieba", workers=2,
                                 scheduler="processes"))
-        sj = float(jb["seconds"])  # type: ignore[arg-type]
-        raw_j = float(raw["jieba"]["mb"]) / float(raw["jieba"]["seconds"])  # type: ignore[arg-type]
+        sj = _f(jb["seconds"])
+        raw_j = _f(raw["jieba"]["mb"]) / _f(raw["jieba"]["seconds"])
         rows.append({"group": "corpus", "name": f"build {j_mb:.0f} MB, jieba, 2 processes", "median_ms": round(sj * 1000),
                      "mb_per_s": round(j_mb / sj, 2), "value": round(j_mb / sj / 2, 2), "unit": "MB/s per core",
                      "target": "report"})
@@ -243,11 +247,11 @@ def bench_corpus() -> list[Row]:
 
         # Memory of the token table.
         mem = _run(_TOKENS.format(folder=str(jsub), cache=str(base / "cache-j"), backend="jieba"))
-        bpt = float(mem["bytes_per_token"])  # type: ignore[arg-type]
-        rows.append({"group": "corpus", "name": f"corpus.tokens() of {j_mb:.0f} MB ({int(mem['tokens']):,} tokens): bytes per token",  # type: ignore[call-overload]
+        bpt = _f(mem["bytes_per_token"])
+        rows.append({"group": "corpus", "name": f"corpus.tokens() of {j_mb:.0f} MB ({int(_f(mem['tokens'])):,} tokens): bytes per token",
                      "value": round(bpt, 1), "unit": "bytes/token", "target": "≤ 150", "ok": bpt <= 150})
         rows.append({"group": "corpus", "name": "corpus.tokens(): time / resident after / peak",
-                     "value": f"{float(mem['seconds']):.1f} s / {float(mem['rss_mb']):.0f} MB / {float(mem['peak_mb']):.0f} MB",  # type: ignore[arg-type]
+                     "value": f"{_f(mem['seconds']):.1f} s / {_f(mem['rss_mb']):.0f} MB / {_f(mem['peak_mb']):.0f} MB",
                      "unit": "", "target": "report"})
     finally:
         shutil.rmtree(base, ignore_errors=True)
