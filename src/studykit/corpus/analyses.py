@@ -247,13 +247,17 @@ def corpus_keyness(
     return out
 
 
-def _keyness_frame(counts: pd.DataFrame, c: int, d: int, prior_total: int, measure: str) -> pd.DataFrame:
+def _keyness_frame(
+    counts: pd.DataFrame, c: int, d: int, prior_total: int, measure: str, *, p_values: bool = True
+) -> pd.DataFrame:
+    """Keyness columns from counts ``a``, ``b`` and prior ``p`` per term; ``p_values=False``
+    leaves ``p_value`` NaN (fill it with :func:`_fill_p_values` for the rows kept)."""
     a_int = counts["a"].to_numpy(dtype=np.int64)
     b_int = counts["b"].to_numpy(dtype=np.int64)
     a = a_int.astype(np.float64)
     b = b_int.astype(np.float64)
     stats = _keyness_stats(a, b, float(c), float(d), counts["p"].to_numpy(dtype=np.float64), float(prior_total))
-    p_value = _p_values(a_int, b_int, c, d, stats["g2"])
+    p_value = _p_values(a_int, b_int, c, d, stats["g2"]) if p_values else np.full(len(a), np.nan)
     by_measure = {"g2": stats["signed_g2"], "log_ratio": stats["effect"], "log_odds": stats["z"]}
     return pd.DataFrame({
         "term": counts["term"].astype(str).to_numpy(),
@@ -266,6 +270,16 @@ def _keyness_frame(counts: pd.DataFrame, c: int, d: int, prior_total: int, measu
         "p_value": p_value,
         "g2": stats["g2"],
     })
+
+
+def _fill_p_values(frame: pd.DataFrame, c: int, d: int) -> pd.DataFrame:
+    """The p-values of the rows kept (Fisher's exact test per row is the costly part)."""
+    if len(frame):
+        frame = frame.copy()
+        frame["p_value"] = _p_values(frame["target_count"].to_numpy(dtype=np.int64),
+                                     frame["reference_count"].to_numpy(dtype=np.int64), c, d,
+                                     frame["g2"].to_numpy(dtype=np.float64))
+    return frame
 
 
 def key_terms(
@@ -314,9 +328,10 @@ def key_terms(
         d = big_n - c
         if c == 0 or d == 0:
             continue
-        frame = _keyness_frame(part.reset_index(drop=True), c, d, big_n, measure)
+        frame = _keyness_frame(part.reset_index(drop=True), c, d, big_n, measure, p_values=False)
         frame = frame[frame["statistic"] > 0]
         frame = frame.sort_values(["statistic", "term"], ascending=[False, True], kind="mergesort").head(top)
+        frame = _fill_p_values(frame, c, d)
         frame.insert(0, "_gid", int(str(gid)))
         frames.append(frame)
     cols = [*KEYNESS_COLUMNS, *(["g2"] if measure == "g2" else [])]
