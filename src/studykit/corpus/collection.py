@@ -519,7 +519,7 @@ def _group_key(value: Any) -> tuple[int, Any]:
 
 
 def _unknown_doc(doc: str, ids: Sequence[str], fields: Sequence[str] = ()) -> str:
-    shown = " ".join(list(ids)[:8]) + (" …" if len(ids) > 8 else "")
+    shown = " ".join(list(ids)[:8]) + (" …" if len(ids) > 8 else "") if ids else "(the corpus has no documents)"
     extra = f", or FIELD=VALUE with a field among {' '.join(fields)}" if fields else ", or FIELD=VALUE"
     return f"没有找到文档「{doc}」 / no document {doc}: choose one of {shown}{extra}"
 
