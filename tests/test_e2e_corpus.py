@@ -1,11 +1,15 @@
-"""Real JupyterLab in headless Chromium: the corpus notebook's explorer switches view and opens a
-term's KWIC across the corpus. Server, browser and page helpers come from ``e2e_lab.py``."""
+"""Real JupyterLab in headless Chromium: the corpus explorer switches view and opens a term's KWIC
+across the corpus. Server, browser and page helpers come from ``e2e_lab.py``. The notebook here is
+the explorer cell of ``07-corpus`` alone (the whole notebook runs in ``test_notebooks``), so the
+browser test stays short."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from e2e_lab import (
     Lab,
@@ -25,12 +29,20 @@ require_chromium()
 __all__ = ["browser", "lab", "project"]  # fixtures used by the test below
 
 EXPLORER = ".sk-corpus-explorer"
+CELL = """import studykit as sk
+
+corpus = sk.load_corpus("data/青川市", metadata="data/青川市/metadata.csv")
+ex = sk.CorpusExplorer(corpus, terms=["高质量发展", "脱贫攻坚", "新质生产力"])
+ex"""
 
 
-def test_corpus_explorer_in_chromium(browser: Any, lab: Lab) -> None:
+def test_corpus_explorer_in_chromium(browser: Any, lab: Lab, project: Path) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, project / "notebooks" / "corpus-explorer.ipynb")
     page = browser.new_page()
     try:
-        open_notebook(page, lab, "07-corpus.ipynb")
+        open_notebook(page, lab, "corpus-explorer.ipynb")
         run_all(page)
         css = f"{EXPLORER} .sk-chart"
         first = chart_src(page, css)
@@ -64,7 +76,7 @@ def test_corpus_explorer_in_chromium(browser: Any, lab: Lab) -> None:
         rows = page.locator(".sk-corpus-kwic tbody tr").count()
         assert rows == int(kernel(page, "print(len(ex.kwic))").strip())
     except Exception:
-        page.screenshot(path=str(lab.base / "07-corpus-failure.png"), full_page=True)
+        page.screenshot(path=str(lab.base / "corpus-explorer-failure.png"), full_page=True)
         print(f"screenshot and server log saved in {lab.base}")
         raise
     finally:
