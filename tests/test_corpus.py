@@ -12,6 +12,7 @@ import pytest
 
 import studykit as sk
 from studykit.corpus.store import Store
+from studykit.text.tokens import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "notebooks" / "data" / "青川市"
@@ -128,7 +129,7 @@ def test_cache_false_uses_a_private_folder() -> None:
 
 
 def test_tokens_are_the_per_document_tables_with_doc_and_fields(corpus: sk.Corpus, tokens: pd.DataFrame) -> None:
-    assert list(tokens.columns) == ["doc", *sk.tokenize.__globals__["COLUMNS"], *corpus.fields]
+    assert list(tokens.columns) == ["doc", *COLUMNS, *corpus.fields]
     assert len(tokens) == corpus.n_tokens and list(tokens.index) == list(range(len(tokens)))
     seg = sk.JiebaSegmenter(backend=corpus_backend())
     one = sk.tokenize(sk.load(SAMPLE / "2022.txt"), seg)

@@ -58,6 +58,22 @@ def test_views_compute_and_redraw_one_figure(explorer: sk.CorpusExplorer) -> Non
     assert ex.figure is figure and ex.messages.value == ""
 
 
+def test_choosing_documents_narrows_every_view(explorer: sk.CorpusExplorer) -> None:
+    ex = explorer
+    ex.view.value = "trend"
+    ex.terms.value = "高质量发展"
+    ex.documents.value = ("2019", "2020", "2021")
+    assert ex.result["year"].tolist() == [2019, 2020, 2021]
+    ex.view.value = "keyness"
+    assert [v for _, v in ex.target.options] == ["year=2019", "year=2020", "year=2021"]
+    assert ex.result.attrs["reference"] == ["2019", "2020"]
+    ex.documents.value = ()
+    assert "no document chosen" in ex.messages.value
+    ex.documents.value = tuple(ex.corpus.ids)
+    assert ex.messages.value == "" and len(ex.result.attrs["reference"]) == 5
+    ex.view.value = "trend"
+
+
 def test_errors_show_in_place(explorer: sk.CorpusExplorer) -> None:
     ex = explorer
     ex.view.value = "versions"

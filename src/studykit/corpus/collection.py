@@ -630,7 +630,9 @@ def load_corpus(
             problems.append((doc, str(path), f"构建结果不在缓存中 / the entry was not written to {root}: "
                              "on a cluster, pass cache= a folder every worker can reach"))
             continue
-        rec = records.setdefault(key, store.read_record(key))
+        if key not in records:
+            records[key] = store.read_record(key)
+        rec = records[key]
         meta = rec.get("meta") or {}
         rows.append({"doc": doc, "title": rec.get("title"), "date": meta.get("date"),
                      "source": meta.get("source"), "author": meta.get("author"),

@@ -48,7 +48,7 @@ class CorpusExplorer(_Explorer):
     terms), ``keyness`` (``ex.target`` against the rest), ``first`` (first appearance of
     formulations and ``ex.terms``), ``similarity`` (a map of the documents), ``versions`` (what
     changed from ``ex.old`` to ``ex.new``). ``ex.by`` groups documents (``doc`` or a field such as
-    ``year``). Picking a term in ``ex.picker`` shows its KWIC across the corpus (``ex.kwic``);
+    ``year``) and ``ex.documents`` narrows every view to some documents. Picking a term in ``ex.picker`` shows its KWIC across the corpus (``ex.kwic``);
     ``ex.result`` is the current view's table and ``ex.figure`` its one figure, redrawn in place.
 
     >>> ex = sk.CorpusExplorer(corpus, terms=["高质量发展", "脱贫攻坚"])    # doctest: +SKIP
@@ -80,7 +80,8 @@ class CorpusExplorer(_Explorer):
         self.widget: widgets.Box = widgets.VBox()
         self.diff: VersionDiff | None = None
         self.kwic: pd.DataFrame = pd.DataFrame()
-        self._freqs: dict[str, pd.DataFrame] = {}
+        self._freqs: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}
+        self._chosen: tuple[tuple[str, ...], Corpus] | None = None
 
         fields = [f for f in corpus.fields if f != "date"]
         by_options = [("文档", "doc"), *((f, f) for f in fields)]
@@ -98,6 +99,9 @@ class CorpusExplorer(_Explorer):
         self.measure = widgets.Dropdown(options=MEASURES, value="g2", description="统计量")
         self.top_n = widgets.IntSlider(value=12, min=5, max=30, description="词数")
         ids = corpus.ids
+        self.documents = widgets.SelectMultiple(options=ids, value=tuple(ids), description="文档",
+                                                rows=min(len(ids), 6) or 1)
+        self.documents.add_class("sk-documents")
         self.old = widgets.Dropdown(options=ids, value=ids[-2] if len(ids) > 1 else (ids[0] if ids else None), description="旧版")
         self.new = widgets.Dropdown(options=ids, value=ids[-1] if ids else None, description="新版")
         self.picker = widgets.Dropdown(options=[("（选一个词看上下文）", "")], value="", description="上下文")
@@ -111,13 +115,14 @@ class CorpusExplorer(_Explorer):
         self.kwic_view.add_class("sk-corpus-kwic")
         self._fill_targets()
         self._observe([self.view, self.terms, self.target, self.measure, self.top_n, self.old, self.new], self.update)
-        self._observe([self.by], self._regroup)
+        self._observe([self.by, self.documents], self._regroup)
         self._observe([self.picker, self.window], self.update_kwic)
         self._finish([
             widgets.HTML(f"<b>语料库</b> · {html.escape(corpus.name)}：{len(corpus)} 篇文档，"
                          "看提法的消长、各文档的特色词、首次出现、相似度和版本差异；选一个词看它在全部文档中的上下文"),
             self.view,
             widgets.HBox([self.by, self.terms]),
+            self.documents,
             widgets.HBox([self.target, self.measure, self.top_n]),
             widgets.HBox([self.old, self.new]),
             self.chart.box,
@@ -129,6 +134,19 @@ class CorpusExplorer(_Explorer):
         self._call(self.update)
 
     # --- helpers -------------------------------------------------------------------------------
+    @property
+    def chosen(self) -> Corpus:
+        """The corpus narrowed to the documents chosen in ``ex.documents``."""
+        picked = list(self.documents.value)
+        if not picked:
+            raise StudykitError("未选择任何文档 / no document chosen: choose at least one")
+        if len(picked) == len(self.corpus):
+            return self.corpus
+        key = tuple(picked)
+        if self._chosen is None or self._chosen[0] != key:
+            self._chosen = (key, self.corpus.select(docs=picked))
+        return self._chosen[1]
+
     def _default_terms(self) -> list[str]:
         freqs = corpus_term_frequencies(self.corpus, top=4, min_len=2)
         return freqs["term"].astype(str).tolist()
@@ -138,7 +156,9 @@ class CorpusExplorer(_Explorer):
 
     def _fill_targets(self) -> None:
         by = self.by.value
-        _values, order = self.corpus.groups(by)
+        picked = self.documents.value
+        source = self.corpus.select(docs=list(picked)) if picked and len(picked) < len(self.corpus) else self.corpus
+        _values, order = source.groups(by)
         options = [(str(g), str(g) if by == "doc" else f"{by}={g}") for g in order]
         current = self.target.value
         self.target.options = options
@@ -153,6 +173,7 @@ class CorpusExplorer(_Explorer):
         view = self.view.value
         visible = {
             self.by: view in ("trend", "heatmap", "keyness", "first", "similarity"),
+            self.documents: view != "versions",
             self.terms: view in ("trend", "first"),
             self.target: view == "keyness",
             self.measure: view == "keyness",
@@ -189,15 +210,16 @@ class CorpusExplorer(_Explorer):
         terms = self._term_list()
         if not terms:
             raise StudykitError(NO_TERMS)
-        self.result = trend_of(self.corpus, terms, by=self.by.value)
+        self.result = trend_of(self.chosen, terms, by=self.by.value)
         plot_trend(self.result, ax=ax, font=self.font, title="提法的变化趋势（每千词）")
         self._pick_from(terms)
         self.details.value = _table_html(self.result, floats=2)
 
     def _freqs_by(self, by: str) -> pd.DataFrame:
-        if by not in self._freqs:  # depends only on the grouping: count once
-            self._freqs[by] = corpus_term_frequencies(self.corpus, by=by, min_len=2)
-        return self._freqs[by]
+        key = (by, tuple(self.documents.value))
+        if key not in self._freqs:  # depends only on the grouping and the documents: count once
+            self._freqs[key] = corpus_term_frequencies(self.chosen, by=by, min_len=2)
+        return self._freqs[key]
 
     def _draw_heatmap(self, ax: Any) -> None:
         freqs = self._freqs_by(self.by.value)
@@ -210,7 +232,7 @@ class CorpusExplorer(_Explorer):
         target = self.target.value
         if not target:
             raise StudykitError("未选择目标 / no target: choose a document or group")
-        self.result = corpus_keyness(self.corpus, target, measure=self.measure.value)
+        self.result = corpus_keyness(self.chosen, target, measure=self.measure.value)
         if self.result.empty:
             ax.set_axis_off()
             self._say("没有达到最少次数的词 / no term reaches the minimum count", kind="warn")
@@ -223,12 +245,12 @@ class CorpusExplorer(_Explorer):
 
     def _draw_first(self, ax: Any) -> None:
         terms = self._term_list()
-        self.result = first_appearance_of(self.corpus, by=self.by.value, terms=terms or None)
+        self.result = first_appearance_of(self.chosen, by=self.by.value, terms=terms or None)
         plot_first_appearance(self.result, ax=ax, font=self.font, n=20, title="提法首次出现与扩散")
         self._pick_from(list(dict.fromkeys(self.result["term"].astype(str)))[:40])
 
     def _draw_similarity(self, ax: Any) -> None:
-        sim = document_similarity(self.corpus, by=self.by.value)
+        sim = document_similarity(self.chosen, by=self.by.value)
         self.result = sim.reset_index()
         plot_document_map(sim, ax=ax, font=self.font, title="文档相似度地图（TF-IDF 余弦）")
         self._pick_from([])
@@ -253,7 +275,7 @@ class CorpusExplorer(_Explorer):
             self.kwic = pd.DataFrame()
             self.kwic_view.value = ""
             return
-        hits = corpus_kwic(self.corpus, term, window=self.window.value)
+        hits = corpus_kwic(self.chosen, term, window=self.window.value)
         self.kwic = hits.to_frame()
         self.kwic_view.value = hits._repr_html_()
 
@@ -271,4 +293,5 @@ class CorpusExplorer(_Explorer):
     def _export_meta(self) -> dict[str, Any]:
         return {"corpus": self.corpus.name, "documents": len(self.corpus), "explorer": type(self).__name__,
                 "view": self.view.value, "by": self.by.value, "terms": self._term_list(),
+                "chosen": list(self.documents.value),
                 "target": self.target.value, "old": self.old.value, "new": self.new.value}
