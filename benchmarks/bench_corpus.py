@@ -86,7 +86,8 @@ def _run(code: str, timeout: float = 3600) -> dict[str, object]:
                          timeout=timeout, cwd=str(ROOT))
     if out.returncode != 0:
         raise RuntimeError(f"benchmark step failed:\n{out.stderr[-3000:]}")
-    data: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    last = [line for line in out.stdout.splitlines() if line.startswith("{")][-1]
+    data: dict[str, object] = json.loads(last)
     return data
 
 

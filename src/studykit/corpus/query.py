@@ -80,6 +80,7 @@ class Database:
         import duckdb
 
         con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")  # it would print into notebooks and CLI output
         if self.threads:
             con.execute(f"SET threads = {int(self.threads)}")
         con.register("_files", self.files[["doc", "tokens_path", "units_path"]])
