@@ -260,6 +260,10 @@ def bench_corpus() -> list[Row]:
         bpt = _f(mem["bytes_per_token"])
         rows.append({"group": "corpus", "name": f"corpus.tokens() of {j_mb:.0f} MB ({int(_f(mem['tokens'])):,} tokens): bytes per token",
                      "value": round(bpt, 1), "unit": "bytes/token", "target": "≤ 150", "ok": bpt <= 150})
+        grown = (_f(mem["rss_mb"]) - _f(mem["base_mb"])) * 1024 * 1024 / _f(mem["tokens"])
+        rows.append({"group": "corpus", "name": "corpus.tokens(): resident memory grown per token",
+                     "value": round(grown, 1), "unit": "bytes/token (RSS after − RSS before)", "target": "≤ 150",
+                     "ok": grown <= 150})
         rows.append({"group": "corpus", "name": "corpus.tokens(): time / resident after / peak",
                      "value": f"{_f(mem['seconds']):.1f} s / {_f(mem['rss_mb']):.0f} MB / {_f(mem['peak_mb']):.0f} MB",
                      "unit": "", "target": "report"})
