@@ -27,7 +27,10 @@ SEED = ROOT / "seeds" / "000_1776dd67e002c30c.txt"
 STOP = {"的", "和", "与", "了"}
 FILLER = {"切实", "进一步"}
 PUNCT = set("，。、,:：；“”")
-COLLOCATION_COLUMNS = ("collocate", "count", "collocate_count", "pmi", "g2")
+COLLOCATION_COLUMNS = (
+    "collocate", "count", "collocate_count", "expected", "association", "pmi", "g2", "log_dice",
+    "delta_p", "delta_p_reverse",
+)
 
 
 def _kind(token: str) -> str:
@@ -121,7 +124,7 @@ def small() -> pd.DataFrame:
 
 def test_counts_rates_and_range(small: pd.DataFrame) -> None:
     tf = term_frequencies(small)
-    assert list(tf.columns) == ["term", "count", "rate", "range"]
+    assert list(tf.columns) == ["term", "count", "rate", "range", "dp", "juilland_d"]
     got = {t: (c, r) for t, c, r in records(tf, "term", "count", "range")}
     # 政协: title + 一 + 一/一 + 二 = 4, in top-level sections 一 and 二 (the title is no section).
     assert got["政协"] == (4, 2)
@@ -169,7 +172,7 @@ def test_groups_add_up_to_the_whole(small: pd.DataFrame, by: Any) -> None:
     whole = term_frequencies(small).set_index("term")["count"]
     grouped = term_frequencies(small, by=by)
     assert grouped.columns[0] == by
-    assert list(grouped.columns[1:]) == ["term", "count", "rate", "range"]
+    assert list(grouped.columns[1:]) == ["term", "count", "rate", "range", "dp", "juilland_d"]
     summed = grouped.groupby("term")["count"].sum()
     pd.testing.assert_series_equal(summed.sort_index(), whole.sort_index(), check_names=False)
 
@@ -199,7 +202,9 @@ def test_selected_table(small: pd.DataFrame) -> None:
     grouped = term_frequencies(small, by="section")
     expected = grouped[grouped["section"] == "一"].drop(columns="section").reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        one.drop(columns="range"), expected.drop(columns="range"), check_dtype=False
+        one.drop(columns=["range", "dp", "juilland_d"]),
+        expected.drop(columns=["range", "dp", "juilland_d"]),
+        check_dtype=False,
     )
 
 
@@ -217,15 +222,16 @@ def test_bad_options(small: pd.DataFrame) -> None:
 def test_empty_input_keeps_columns(small: pd.DataFrame) -> None:
     empty = small.iloc[0:0]
     empty.attrs = dict(small.attrs)
-    assert list(term_frequencies(empty).columns) == ["term", "count", "rate", "range"]
+    assert list(term_frequencies(empty).columns) == ["term", "count", "rate", "range", "dp", "juilland_d"]
     assert list(term_frequencies(empty, by="section").columns) == [
-        "section", "term", "count", "rate", "range",
+        "section", "term", "count", "rate", "range", "dp", "juilland_d",
     ]
     assert list(ngrams(empty).columns) == ["ngram", "tokens", "count", "range"]
     assert list(repeated_phrases(empty).columns) == ["phrase", "tokens", "n", "count", "range"]
     assert list(keyness(empty, "一").columns) == [
         "term", "target_count", "reference_count", "target_rate", "reference_rate",
-        "statistic", "effect", "p_value", "g2",
+        "statistic", "effect", "log_ratio_low", "log_ratio_high", "conservative_log_ratio",
+        "p_value", "test", "p_adjusted", "significant", "g2",
     ]
     assert "g2" not in keyness(empty, "一", measure="log_odds").columns
     assert list(collocations(empty, "政协").columns) == list(COLLOCATION_COLUMNS)
@@ -258,7 +264,7 @@ def test_ngrams_boundaries() -> None:
     assert "工作的" in set(ngrams(table, 2, min_count=1, stopwords=False)["ngram"])
     assert "工作的建设" in set(ngrams(table, 3, min_count=1)["ngram"])  # inner stopword kept
     assert ngrams(table, 2)["ngram"].tolist() == ["政协党建", "履职工作"]  # min_count=2
-    with pytest.raises(ValueError, match="n must be"):
+    with pytest.raises(ValueError, match=r"n=5.*repeated_phrases"):
         ngrams(table, 5)
 
 
@@ -319,7 +325,8 @@ def test_keyness_by_hand(two_sections: pd.DataFrame) -> None:
 
 
 def test_log_odds_by_hand(two_sections: pd.DataFrame) -> None:
-    k = keyness(two_sections, "一", "二", measure="log_odds", min_count=1).set_index("term")
+    k = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior="document")
+    k = k.set_index("term")
     # Prior = whole-table counts: α(甲) = 4, α0 = 10. With a = 3, b = 1, c = 4, d = 6:
     # δ = ln((3+4)/(4+10−3−4)) − ln((1+4)/(6+10−1−4)) = ln(7/7) − ln(5/11)
     # σ² = 1/(3+4) + 1/(1+4)
@@ -534,7 +541,7 @@ def test_seed_keyness_and_similarity(seed: pd.DataFrame) -> None:
     three = keyness(seed, "三")
     assert three["term"].iloc[0] == "带头"  # 6 in 三, none elsewhere
     assert (three["statistic"].diff().dropna() <= 0).all()
-    flipped = keyness(seed, "三", measure="log_odds")
+    flipped = keyness(seed, "三", measure="log_odds")  # add-one prior: 6 against 0 still leads
     assert flipped["term"].head(3).tolist()[0] == "带头"
     one = keyness(seed, "一", measure="log_ratio").set_index("term")
     assert one.loc["人民政协", "effect"] > 1  # section 一 is about 人民政协 and 党的领导

@@ -20,6 +20,7 @@ from studykit.errors import QueryError
 if TYPE_CHECKING:
     from studykit.text.segment import JiebaSegmenter
 
+from ._options import Count, Names, checked
 from ._table import (
     _GROUP_COLUMN,
     _KEYWORD_COLUMNS,
@@ -36,6 +37,7 @@ from ._table import (
     _check_table,
     _codes,
     _counted,
+    _dispersions,
     _empty,
     _kept,
     _literal,
@@ -50,6 +52,7 @@ from ._table import (
 # Frequencies
 
 
+@checked(top=Count(none=True), min_len=Count(minimum=1), pos=Names(), kinds=Names(none=False))
 def term_frequencies(
     table: pd.DataFrame,
     *,
@@ -73,7 +76,22 @@ def term_frequencies(
     (a relative frequency per 1,000 tokens; Biber, Conrad & Reppen 1998, *Corpus Linguistics*,
     ch. 9, on normalised frequencies); ``range`` = the number of top-level sections of the whole
     table the term occurs in (a simple dispersion measure; Gries 2008, "Dispersions and adjusted
-    frequencies in corpora", *IJCL* 13(4)). Rows are sorted by count (descending), then term.
+    frequencies in corpora", *IJCL* 13(4)). Range saturates quickly (a report's frequent terms
+    are in every section), so two graded dispersion measures over the same top-level sections
+    (the parts; title tokens belong to none) follow, with s_i = part i's share of the counted
+    tokens and v_i = the share of the term's occurrences that fall in part i:
+
+    - ``dp``: Gries' deviation of proportions, DP = ½ Σ|v_i − s_i|, normalised by 1 − min s_i
+      (Gries 2008; Lijffijt & Gries 2012, "Correction to Stefan Th. Gries' 'Dispersions and
+      adjusted frequencies in corpora'", *IJCL* 17(1)): 0 = spread exactly like the text,
+      1 = all in the smallest part. Lower is more even.
+    - ``juilland_d``: Juilland's D = 1 − V/√(n−1), V the coefficient of variation (population
+      SD / mean) of the term's relative frequencies f_i/size_i over the n parts (Juilland &
+      Chang-Rodríguez 1964; Gries 2008): 1 = perfectly even, 0 = all in one part. Higher is
+      more even.
+
+    Both are NaN when the table has fewer than two parts or the term occurs only in the title.
+    Rows are sorted by count (descending), then term.
 
     With ``by``, the result is long: the group column comes first, named after ``by``:
     ``section`` (the top-level path, column ``top``), ``subsection`` (the full path, column
@@ -94,8 +112,6 @@ def term_frequencies(
     ...
     """
     _literal("by", by, (None, "section", "subsection", "paragraph"))
-    if top is not None and top < 0:
-        raise QueryError(f"top must be a positive number or None, not {top}")
     group_col = _GROUP_COLUMN[by] if by is not None else None
     columns = dict(_TF_COLUMNS)
     if by is not None:
@@ -111,7 +127,9 @@ def term_frequencies(
         codes=codes, uniques=uniques,
     )
     n_terms = len(uniques)
-    ranges = _range(codes[keep], _sections_of(table)[keep], n_terms)
+    sections = _sections_of(table)
+    ranges = _range(codes[keep], sections[keep], n_terms)
+    dp, juilland = _dispersions(codes[keep], sections[keep], sections[counted], n_terms)
 
     if by is None or group_col is None:
         counts = np.bincount(codes[keep], minlength=n_terms)
@@ -123,6 +141,8 @@ def term_frequencies(
                 "count": counts[present].astype(np.int64),
                 "rate": counts[present] / denom * 1000.0,
                 "range": ranges[present],
+                "dp": dp[present],
+                "juilland_d": juilland[present],
             }
         )
         out = _sort(out, ["count", "term"], [False, True])
@@ -141,6 +161,8 @@ def term_frequencies(
             "count": counts.astype(np.int64),
             "rate": counts / np.maximum(sizes[g], 1) * 1000.0,
             "range": ranges[t],
+            "dp": dp[t],
+            "juilland_d": juilland[t],
         }
     )
     out[by] = out[by].astype("int64" if by == "paragraph" else "str")
@@ -211,6 +233,10 @@ def _gram_frame(
     return pd.DataFrame({"tokens": grams, "count": counts[wanted], "range": ranges[wanted]})
 
 
+@checked(
+    n=Count(minimum=2, maximum=4, hint="use repeated_phrases for longer sequences"),
+    min_count=Count(minimum=1),
+)
 def ngrams(
     table: pd.DataFrame,
     n: int = 2,
@@ -283,6 +309,7 @@ def _edge_ok(table: pd.DataFrame, codes: IntArray, n: int) -> BoolArray:
     return ok & ok_end
 
 
+@checked(min_n=Count(minimum=2), max_n=Count(minimum=2), min_count=Count(minimum=1))
 def repeated_phrases(
     table: pd.DataFrame,
     *,
@@ -394,6 +421,7 @@ def _jieba_tokenizers(segmenter: JiebaSegmenter) -> tuple[Any, Any]:
     return segmenter.jieba_tokenizer(), segmenter.jieba_pos_tokenizer()
 
 
+@checked(top=Count(none=True), pos=Names())
 def keywords(
     source: pd.DataFrame | Document,
     *,

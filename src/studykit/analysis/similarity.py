@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._options import Names, checked
 from ._table import (
     DEFAULT_KINDS,
     Level,
@@ -21,6 +22,7 @@ from ._table import (
 # Similarity
 
 
+@checked(kinds=Names(none=False))
 def section_similarity(
     table: pd.DataFrame,
     *,
