@@ -137,6 +137,8 @@ _QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*�
 _PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
 _ORDINAL = re.compile(rf"^(?:第?[{_NUM}百]+是|第[{_NUM}百]+[，,、：:]?|其[{_NUM}][，,、]?|[（(][{_NUM}]+[）)])")
 _ORDINAL_MARK = "\ue001"
+# Characters too common to make a frame on their own (a member may still start with one: 在…上…).
+_NO_FRAME = frozenset("的了和与及或等之也是，,、；;：:“”「」『』（）() \t\u3000" + "0123456789.%")
 
 
 class Location(NamedTuple):
@@ -322,28 +324,26 @@ def formulations(
         for start, end in sorted(numbered):
             found.add("numbered", start, end)
     if "quote" in wanted:
+        ends_at: dict[int, list[int]] = {}  # numbered spans by start: a quote is looked up, not scanned
+        for a, b in numbered:
+            ends_at.setdefault(a, []).append(b)
         for qs, qe in quotes:
-            if qe - qs >= 2 and not any(_inside(qs, qe, n) for n in _around(numbered, qs, qe)):
+            # The quote is numbered when a numbered span is its content (两重) or holds it with
+            # its marks (“246”工程).
+            covered = any(b >= qe for a in (qs, qs - 1) for b in ends_at.get(a, ()))
+            if qe - qs >= 2 and not covered:
                 found.add("quote", qs, qe)
     parallel: list[tuple[int, int]] = []
     if wanted & {"parallel", "four_char_list"}:
-        parallel = _find_parallel(found, quotes, add="parallel" in wanted)
+        parallel = sorted(_find_parallel(found, quotes, add="parallel" in wanted))
     if "four_char_list" in wanted:
         for m in _FOUR_CHAR_LIST_RE.finditer(shadow):
             members = m.group().count("、") + 1
             start = m.start() - 4
-            if members >= 3 and not any(a < m.end() and start < b for a, b in parallel):
+            k = bisect_right(parallel, (m.end(), -1)) - 1  # the last run starting before the end
+            if members >= 3 and not (k >= 0 and parallel[k][1] > start):
                 found.add("four_char_list", start, m.end(), members=members)
     return FormulationResult(found.items(min_count), document.text)
-
-
-def _around(spans: set[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    return [s for s in spans if s[0] <= end and s[1] >= start]
-
-
-def _inside(qs: int, qe: int, span: tuple[int, int]) -> bool:
-    """The quote's content lies within (or is) a numbered span (“246”工程 holds 246)."""
-    return span[0] <= qs and qe <= span[1] or (qs - 1 <= span[0] and span[1] <= qe + 1)
 
 
 class _Region(NamedTuple):
@@ -448,9 +448,11 @@ def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[in
         if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe) and not _numeral_word(shadow[qs:qe])
     )
     spans: set[tuple[int, int]] = set()
+    labelled: dict[int, int] = {}  # start → end of known and quoted labels
     for start, end in _find_labels(shadow, labels):
         if start == 0 or shadow[start - 1] not in _NUM_BEFORE:  # 十四个意识 is no label
             spans.add((start, end))
+            labelled[start] = end
     for m in _NUMERIC_LABEL_RE.finditer(shadow):
         if m.group(2):
             spans.add((m.start(), m.end()))
@@ -463,9 +465,8 @@ def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[in
         after = m.start(group) + end
         if end and (group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after])
                     or shadow[after] in _FUNCTION):  # 十四个意识形态: 意识 is part of 意识形态
-            span = (m.start(), after)
-            if not any(a <= span[0] and span[1] <= b for a, b in spans):
-                spans.add(span)
+            if labelled.get(m.start(), -1) < after:  # 四个意识 is found as a label already
+                spans.add((m.start(), after))
     return spans
 
 
@@ -531,15 +532,19 @@ class _Cut(NamedTuple):
     """A level of members: the separators between members and those that close their parent."""
 
     name: str
-    seps: str
-    closes: str
+    sep_re: re.Pattern[str]
+    close_re: re.Pattern[str]
     max_member: int
 
 
+def _cut(name: str, seps: str, closes: str, max_member: int) -> _Cut:
+    return _Cut(name, re.compile(f"[{seps}]"), re.compile(f"[{closes}\\r\\n]"), max_member)
+
+
 _LEVELS = (
-    _Cut("item", "、", "，,；;。！？!?：:", PARALLEL_MAX_MEMBER),
-    _Cut("clause", "，,", "；;。！？!?：:", PARALLEL_MAX_MEMBER),
-    _Cut("part", "；;", "。！？!?", 60),
+    _cut("item", "、", "，,；;。！？!?：:", PARALLEL_MAX_MEMBER),
+    _cut("clause", "，,", "；;。！？!?：:", PARALLEL_MAX_MEMBER),
+    _cut("part", "；;", "。！？!?", 60),
 )
 
 
@@ -552,12 +557,13 @@ def _parents(
 ) -> Iterator[tuple[int, int]]:
     """Stretches of the region between separators that close members of this level."""
     start = region.start
-    for i in range(region.start, region.end):
-        ch = shadow[i]
-        if (ch in level.closes or ch in "\r\n") and not _in_quote(i, inner):
-            if i > start:
-                yield start, i
-            start = i + 1
+    for m in level.close_re.finditer(shadow, region.start, region.end):
+        i = m.start()
+        if inner and _in_quote(i, inner):
+            continue
+        if i > start:
+            yield start, i
+        start = i + 1
     if region.end > start:
         yield start, region.end
 
@@ -566,17 +572,18 @@ def _split_members(
     shadow: str, parent: tuple[int, int], level: _Cut, inner: list[tuple[int, int]]
 ) -> list[_Member]:
     out: list[_Member] = []
+    cuts = [m.start() for m in level.sep_re.finditer(shadow, parent[0], parent[1])
+            if not (inner and _in_quote(m.start(), inner))]
     start = parent[0]
-    for i in range(parent[0], parent[1] + 1):
-        if i == parent[1] or (shadow[i] in level.seps and not _in_quote(i, inner)):
-            a, b = start, i
-            while a < b and shadow[a] in _WS:
-                a += 1
-            while b > a and shadow[b - 1] in _WS:
-                b -= 1
-            if b > a:
-                out.append(_Member(a, b))
-            start = i + 1
+    for i in [*cuts, parent[1]]:
+        a, b = start, i
+        while a < b and shadow[a] in _WS:
+            a += 1
+        while b > a and shadow[b - 1] in _WS:
+            b -= 1
+        if b > a:
+            out.append(_Member(a, b))
+        start = i + 1
     return out
 
 
@@ -588,6 +595,9 @@ def _runs(
         return
     i = 0
     while i <= len(members) - 3:
+        if not _may_share(shadow, members[i + 1], members[i + 2]):
+            i += 1  # the second and third members share nothing: no run starts here
+            continue
         best: tuple[list[_Member], str] | None = None
         for j in range(i + 3, min(len(members), i + 16) + 1):
             judged = _judge(shadow, members[i:j], level)
@@ -604,6 +614,17 @@ def _runs(
                 continue
         yield best
         i += len(best[0]) if best[0][-1].end == members[i + len(best[0]) - 1].end else 1
+
+
+def _may_share(shadow: str, a: _Member, b: _Member) -> bool:
+    """A cheap necessary condition for a frame: two members have a Han character, a quotation
+    mark or an ordinal opening in common, or are both three characters long."""
+    if a.end - a.start == 3 == b.end - b.start:
+        return True
+    sa, sb = shadow[a.start : a.end], shadow[b.start : b.end]
+    if sa[0] == sb[0] or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
+        return True
+    return not (set(sa) - _NO_FRAME).isdisjoint(set(sb) - _NO_FRAME)
 
 
 def _score(pattern: str) -> int:
@@ -628,8 +649,12 @@ def _judge(
     last_options = _last_options(texts[-1], texts[:-1])
     best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
     typical = _mode([len(t) for t in texts[1:-1]] or [len(texts[1])])
+    seen: set[tuple[str, str]] = set()
     for cut0, first in first_options:
         for cut1, last in last_options:
+            if (first, last) in seen:
+                continue
+            seen.add((first, last))
             group = [first, *middle, last]
             pattern = _frame(group, level)
             if pattern is None:
@@ -691,10 +716,10 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
             if pos > 0:
                 options.append((pos, first[pos:]))
                 break
-    lengths = sorted({len(t) for t in others})
-    for size in lengths:  # 全面推进|产业振兴, 即|政治意识: the length of a sibling
-        if 0 < size < len(first):
-            options.append((len(first) - size, first[len(first) - size :]))
+    if len(first) > min(len(t) for t in others):
+        for size in sorted({len(t) for t in others}):  # 全面推进|产业振兴: a sibling's length
+            if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
+                options.append((len(first) - size, first[len(first) - size :]))
     return options
 
 
