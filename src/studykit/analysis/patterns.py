@@ -29,9 +29,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
-import pandas as pd
-
 import numpy as np
+import pandas as pd
 
 from studykit.document.model import Document
 from studykit.errors import QueryError
@@ -463,10 +462,10 @@ def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[in
         end = _label_end(head)
         group = 1 if m.group(1) else 2
         after = m.start(group) + end
-        if end and (group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after])
-                    or shadow[after] in _FUNCTION):  # 十四个意识形态: 意识 is part of 意识形态
-            if labelled.get(m.start(), -1) < after:  # 四个意识 is found as a label already
-                spans.add((m.start(), after))
+        whole = group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after]) or (
+            shadow[after] in _FUNCTION)  # 十四个意识形态: 意识 is part of 意识形态
+        if end and whole and labelled.get(m.start(), -1) < after:  # 四个意识 is a label already
+            spans.add((m.start(), after))
     return spans
 
 
@@ -521,10 +520,10 @@ def _find_parallel(
             if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
                 kept.append(span)
         for span in sorted(kept):
-            members, pattern = candidates[span]
+            count, pattern = candidates[span]
             spans.append(span)
             if add:
-                found.add("parallel", span[0], span[1], pattern=pattern, members=members)
+                found.add("parallel", span[0], span[1], pattern=pattern, members=count)
     return spans
 
 
@@ -667,11 +666,10 @@ def _judge(
     if best is None:
         return None
     _, _, neg0, kept, pattern = best
-    cut0 = -neg0
-    out = [members[0]._replace(start=members[0].start + _raw_offset(shadow, members[0], cut0))]
+    head, tail = members[0], members[-1]
+    out = [head._replace(start=head.start + _raw_offset(shadow, head, -neg0))]
     out += members[1:-1]
-    last = members[-1]
-    out.append(last._replace(end=last.start + _raw_offset(shadow, last, kept)))
+    out.append(tail._replace(end=tail.start + _raw_offset(shadow, tail, kept)))
     if sum(1 for m in out if _DIGIT.search(shadow, m.start, m.end)) >= 2:
         return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
     lengths = [m.end - m.start for m in out]
