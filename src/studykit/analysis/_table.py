@@ -167,12 +167,21 @@ def _dispersions(
     many sections there are. A term with no occurrence in a section part gets NaN; with fewer
     than two parts both measures are NaN.
     """
-    nan = np.full(n_terms, np.nan)
     sizes_all = counted_sections[counted_sections >= 0]
     if len(sizes_all) == 0:
+        nan = np.full(n_terms, np.nan)
         return nan, nan.copy()
-    n_parts = int(sizes_all.max()) + 1
-    sizes = np.bincount(sizes_all, minlength=n_parts).astype(np.float64)
+    sizes = np.bincount(sizes_all, minlength=int(sizes_all.max()) + 1).astype(np.float64)
+    return _dispersion_by_parts(term_codes, section_codes, sizes, n_terms)
+
+
+def _dispersion_by_parts(
+    term_codes: IntArray, part_codes: IntArray, sizes: FloatArray, n_terms: int
+) -> tuple[FloatArray, FloatArray]:
+    """DP (normalised) and Juilland's D from occurrences (term, part) and the parts' sizes."""
+    nan = np.full(n_terms, np.nan)
+    section_codes = part_codes
+    n_parts = len(sizes)
     present = sizes > 0
     k = int(present.sum())
     if k < 2:

@@ -38,14 +38,17 @@ from studykit.text.reading import ReadingView, read, reading_view
 from studykit.zh import simplified_shadow
 
 from ._options import Count, Real, Text, _Flag, checked, text_problem
+from ._table import _dispersion_by_parts
 
 __all__ = [
     "DISPERSION_COLUMNS",
+    "DISPERSION_MEASURE_COLUMNS",
     "DISPERSION_SECTION_COLUMNS",
     "KWIC_COLUMNS",
     "KwicHit",
     "KwicResult",
     "dispersion",
+    "dispersion_measures",
     "dispersion_sections",
     "kwic",
     "to_frame",
@@ -653,6 +656,47 @@ def dispersion(
     frame.attrs["terms"] = wanted
     frame.attrs["n_tokens"] = len(table)
     return frame
+
+
+DISPERSION_MEASURE_COLUMNS = ("term", "count", "dp", "juilland_d")
+
+
+def dispersion_measures(hits: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """Gries' DP (normalised) and Juilland's D of each term of :func:`dispersion`'s hits over the
+    sections of :func:`dispersion_sections` (parts sized by their tokens), as in
+    :func:`studykit.term_frequencies`: ``dp`` 0 = spread like the text, 1 = all in the smallest
+    part; ``juilland_d`` 1 = perfectly even. Hits outside every section (the title) are left
+    out. Rows follow ``hits.attrs["terms"]`` (or first appearance); a term without hits gets
+    count 0 and NaN. Sort by ``dp`` to order a dispersion plot from even to concentrated.
+
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> hits = dispersion(table, ["政协", "党建", "带头"])
+    >>> dispersion_measures(hits, dispersion_sections(table)).round(3)
+      term  count     dp  juilland_d
+    0   政协     51  0.086       0.816
+    1   党建     21  0.345       0.493
+    2   带头      6  0.776       0.000
+    """
+    terms = [str(t) for t in (hits.attrs.get("terms") or pd.unique(hits["term"].astype(str)))]
+    lo = sections["token_start"].to_numpy(dtype=np.int64)
+    hi = sections["token_end"].to_numpy(dtype=np.int64)
+    sizes = (hi - lo).astype(np.float64)
+    pos = hits["token_index"].to_numpy(dtype=np.int64)
+    part = np.searchsorted(lo, pos, side="right") - 1
+    inside = (part >= 0) & (pos < hi[np.maximum(part, 0)]) if len(lo) else np.zeros(len(pos), bool)
+    index = {t: i for i, t in enumerate(terms)}
+    codes = np.array([index.get(str(t), -1) for t in hits["term"]], dtype=np.int64)
+    inside &= codes >= 0
+    counts = np.bincount(codes[inside], minlength=len(terms)) if len(terms) else np.zeros(0, np.int64)
+    if len(sizes):
+        dp, d = _dispersion_by_parts(codes[inside], part[inside], sizes, len(terms))
+    else:
+        dp = d = np.full(len(terms), np.nan)
+    return pd.DataFrame({
+        "term": pd.Series(terms, dtype=object), "count": counts.astype(np.int64), "dp": dp,
+        "juilland_d": d,
+    })
 
 
 def dispersion_sections(table: pd.DataFrame) -> pd.DataFrame:
