@@ -498,9 +498,9 @@ def kwic(
     >>> doc = load("seeds/000_1776dd67e002c30c.txt")
     >>> hits = kwic(doc, "党建", window=6, sections="三")
     >>> len(hits), hits[0].left, hits[0].match, hits[0].right
-    (2, '实和完善“', '党建', '+履职”工作')
+    (8, '三、促进政协', '党建', '与履职工作共')
     >>> [h.right[:2] for h in kwic(doc, "党建", window=4, sort="right")][:3]
-    ['+履', '、业', '、业']
+    ['、抓', '。', '与履']
     >>> len(kwic(doc, r"哪里有.{1,6}哪里就有", regex=True))
     3
     """
@@ -674,9 +674,9 @@ def dispersion_measures(hits: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFr
     >>> hits = dispersion(table, ["政协", "党建", "带头"])
     >>> dispersion_measures(hits, dispersion_sections(table)).round(3)
       term  count     dp  juilland_d
-    0   政协     51  0.086       0.816
-    1   党建     21  0.345       0.493
-    2   带头      6  0.776       0.000
+    0   政协     62  0.117       0.795
+    1   党建     21  0.399       0.338
+    2   带头      6  0.690       0.000
     """
     terms = [str(t) for t in (hits.attrs.get("terms") or pd.unique(hits["term"].astype(str)))]
     lo = sections["token_start"].to_numpy(dtype=np.int64)

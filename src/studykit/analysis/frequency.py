@@ -100,16 +100,21 @@ def term_frequencies(
     ``by="paragraph"``, title and heading tokens the group ``-1``, so the groups' counts add up
     to the whole table's; leave them out with ``select(table, parts=("body", "lead"))``.
 
-    >>> term_frequencies(table, top=2)                 # doctest: +SKIP
-      term  count  rate  range
-    0   工作     37  30.2      5
-    1   政协     33  26.9      4
-    >>> body = select(table, parts=("body", "lead"))               # doctest: +SKIP
-    >>> term_frequencies(body, by="section", top=1)                # doctest: +SKIP
-      section  term  count  rate  range
-    0       0    重要      3  65.2      3
-    1       一  人民政协      7  31.2      3
-    ...
+    >>> from studykit import load, select, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> term_frequencies(table, top=3).round(3)
+      term  count    rate  range     dp  juilland_d
+    0   工作     37  30.478      5  0.129       0.874
+    1   政协     33  27.183      4  0.111       0.724
+    2   履职     23  18.946      4  0.276       0.538
+    >>> body = select(table, parts=("body", "lead"))
+    >>> term_frequencies(body, by="section", top=1)[["section", "term", "count", "dp"]].round(3)
+      section  term  count     dp
+    0       0    重要      3  0.467
+    1       一  人民政协      6  0.583
+    2       二    工作      7  0.147
+    3       三    政协     11  0.090
+    4       四    工作     13  0.147
     """
     _literal("by", by, (None, "section", "subsection", "paragraph"))
     group_col = _GROUP_COLUMN[by] if by is not None else None
@@ -259,9 +264,12 @@ def ngrams(
     "lexical bundles" method of Biber, Johansson, Leech, Conrad & Finegan 1999, *Longman Grammar
     of Spoken and Written English*, ch. 13.
 
-    >>> ngrams(table, 2).head(1)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> ngrams(table, 2).head(2)
       ngram    tokens  count  range
     0  履职工作  (履职, 工作)      5      3
+    1  政协工作  (政协, 工作)      5      3
     """
     if not 2 <= n <= 4:
         raise QueryError(f"n must be 2, 3 or 4, not {n}: use repeated_phrases for longer sequences")
@@ -334,9 +342,12 @@ def repeated_phrases(
     Columns: ``phrase`` (tokens joined without spaces), ``tokens``, ``n`` (number of tokens),
     ``count``, ``range``. Sorted by count (descending), then n (descending), then phrase.
 
-    >>> repeated_phrases(table).head(1)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> repeated_phrases(table).head(2)
       phrase       tokens  n  count  range
     0  党建与履职  (党建, 与, 履职)  3      5      2
+    1   履职工作     (履职, 工作)  2      5      3
     """
     if not 2 <= min_n <= max_n:
         raise QueryError(f"need 2 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
@@ -456,7 +467,9 @@ def keywords(
 
     Columns: ``term``, ``weight``; sorted by weight (descending), then term.
 
-    >>> keywords(table, method="textrank", top=2)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> keywords(table, method="textrank", top=2).round(3)
       term  weight
     0   工作   1.000
     1   政协   0.914

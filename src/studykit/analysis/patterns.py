@@ -301,7 +301,7 @@ def formulations(
     >>> result.texts("numbered")
     ('四个意识', '四个自信', '两个维护', '三个作用', '“246”工程', '一岗双责', '“7+4”活动')
     >>> [f.pattern for f in result if f.kind == "parallel"][:3]
-    ['…到哪里', '…阵地', '一切重要…']
+    ['…的重要…', '…“…”', '…到哪里']
     """
     wanted = _check_kinds(kinds)
     units = [u for u in document.units() if u.kind != "title"]

@@ -96,10 +96,10 @@ def suggest_terms(
     >>> from studykit import load, tokenize
     >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
     >>> suggest_terms(table, top=3)[["term", "count", "quoted", "cohesion"]]
-      term  count  quoted  cohesion
-    0  党建+履职      3       3       1.0
-    1   不掉线      1       1       1.0
-    2   书香政协      1       1       1.0
+           term  count  quoted  cohesion
+    0     南宁市政协      4       0       1.0
+    1   书记引航担使命      2       1       1.0
+    2  党支部标准化建设      2       1       1.0
     """
     table = _table_of(source)
     if len(table) == 0:
