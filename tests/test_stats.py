@@ -854,3 +854,46 @@ def test_collocations_rank_by_a_signed_score() -> None:
     by_dice = collocations(table, "丙", window=1, min_count=1, sort="log_dice")
     assert list(by_dice["log_dice"]) == sorted(by_dice["log_dice"], reverse=True)
     assert len(collocations(table, "丙", window=1, min_count=1, top=2)) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# suggest_terms
+
+
+def test_suggest_terms_finds_split_labels_and_cohesive_phrases() -> None:
+    from studykit.analysis.vocabulary import suggest_terms
+    from studykit.document.model import Source
+    from studykit.document.parse import parse_document
+    from studykit.text.tokens import tokenize
+
+    doc = parse_document(Source(
+        "测试标题\n\n一、总体要求\n\n推动“科创飞地”，坚持科创飞地，深化科创飞地。"
+        "实施“1+10+N”政策体系，完善“1+10+N”政策体系。\n\n"
+        "二、主要任务\n\n大力推进科创飞地，坚持推进改革，推进创新，推进开放，推进发展。\n",
+        "<t>", "utf-8",
+    ))
+    table = tokenize(doc)
+    assert "科创飞地" not in set(table["token"])  # the segmenter splits it
+    got = suggest_terms(table, top=None).set_index("term")
+    assert got.loc["科创飞地", "count"] == 4 and got.loc["科创飞地", "quoted"] == 1
+    assert got.loc["科创飞地", "cohesion"] == pytest.approx(1.0)
+    assert "1+10+N" in got.index and got.loc["1+10+N", "quoted"] == 2
+    assert got.index[0] == "科创飞地"  # the most evidence ranks first
+    assert not any(t.startswith("推进") for t in got.index)  # a plain verb opens no term
+    assert list(got.columns) == ["count", "quoted", "tokens", "cohesion", "score"]
+    # A corpus: anything with .tokens(); documents are never joined.
+
+    class Corpus:
+        def tokens(self) -> pd.DataFrame:
+            return pd.concat([table.assign(doc="a"), table.assign(doc="b")], ignore_index=True)
+
+    both = suggest_terms(Corpus(), top=None).set_index("term")
+    assert both.loc["科创飞地", "count"] == 8
+    with pytest.raises(QueryError, match="tokens"):
+        suggest_terms(object())
+    assert suggest_terms(table.iloc[0:0]).empty
+    # Accepting a proposal: the term is whole afterwards.
+    from studykit.text.segment import JiebaSegmenter
+
+    again = tokenize(doc, JiebaSegmenter(user_words=list(got.index[:1])))
+    assert (again["token"] == "科创飞地").sum() == 4

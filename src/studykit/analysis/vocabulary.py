@@ -142,8 +142,9 @@ def suggest_terms(
 
     quoted = _quoted_labels(tokens, kind, link, max_chars)
     rows = []
-    for gram, count in (phrases + quoted).items():
+    for gram in phrases.keys() | quoted.keys():
         q = quoted.get(gram, 0)
+        count = max(phrases.get(gram, 0), q)  # a quoted run is also counted as a phrase
         if q == 0 and count < min_count:
             continue
         rarest = min(piece_count.get(p, 0) for p in gram if p in piece_count) if any(
@@ -182,7 +183,7 @@ def _quoted_labels(
                 and all(kind[k] in ("han", "number", "latin") or tokens[k] in _LABEL_CHARS
                         for k in inside)
                 and all(link[k] for k in range(i + 1, j - 1))
-                and any(kind[k] == "han" for k in inside)
+                and any(kind[k] == "han" or tokens[k] in _LABEL_CHARS for k in inside)
                 and sum(len(tokens[k]) for k in inside) <= max_chars
             ):
                 out[tuple(tokens[k] for k in inside)] += 1
