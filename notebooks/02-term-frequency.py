@@ -50,7 +50,7 @@ sk.term_frequencies(table, by="section", top=5)
 sk.suggest_terms(table, top=8)
 
 # %%
-table = sk.tokenize(doc, sk.JiebaSegmenter(user_words=["同心书屋", "南宁市政协"]))
+mine = sk.tokenize(doc, sk.JiebaSegmenter(user_words=["同心书屋", "南宁市政协"]))
 
 # %% [markdown]
 # ## 词频探索器

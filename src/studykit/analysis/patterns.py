@@ -616,14 +616,23 @@ def _runs(
 
 
 def _may_share(shadow: str, a: _Member, b: _Member) -> bool:
-    """A cheap necessary condition for a frame: two members have a Han character, a quotation
-    mark or an ordinal opening in common, or are both three characters long."""
-    if a.end - a.start == 3 == b.end - b.start:
-        return True
+    """A cheap necessary condition for a frame, on the second and third members of a run (the
+    first may still lose a lead-in): they open or close alike, the tail of one recurs in the
+    other (the last member may run on), both hold a quoted label, both are three characters
+    long, or they share a character at the same place counted from the start or the end (an
+    infix frame)."""
     sa, sb = shadow[a.start : a.end], shadow[b.start : b.end]
-    if sa[0] == sb[0] or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
+    if sa[0] == sb[0] or sa[-1] in sb or (len(sa) == 3 == len(sb)):
         return True
-    return not (set(sa) - _NO_FRAME).isdisjoint(set(sb) - _NO_FRAME)
+    if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
+        return True
+    for x, y in zip(sa, sb, strict=False):
+        if x == y and x not in _NO_FRAME:
+            return True
+    for x, y in zip(reversed(sa), reversed(sb), strict=False):
+        if x == y and x not in _NO_FRAME:
+            return True
+    return False
 
 
 def _score(pattern: str) -> int:

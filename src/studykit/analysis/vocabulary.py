@@ -96,10 +96,10 @@ def suggest_terms(
     >>> from studykit import load, tokenize
     >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
     >>> suggest_terms(table, top=3)[["term", "count", "quoted", "cohesion"]]
-           term  count  quoted  cohesion
-    0     南宁市政协      4       0       1.0
-    1   书记引航担使命      2       1       1.0
-    2  党支部标准化建设      2       1       1.0
+        term  count  quoted  cohesion
+    0  南宁市政协      4       0       1.0
+    1   深度融合      3       0       1.0
+    2   主张转化      2       0       1.0
     """
     table = _table_of(source)
     if len(table) == 0:
