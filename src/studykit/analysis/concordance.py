@@ -329,6 +329,8 @@ class _Matcher:
                 re.compile(query)  # the documented syntax is Python's re; refuse what re refuses
             self.pattern = rx.compile(source, rx.VERSION0)
             self.ahead = rx.compile(f"(?=({source}))", rx.VERSION0)
+            # A literal query cannot backtrack: the standard library finds it faster.
+            self.literal = None if regex or overlapping else re.compile(re.escape(simplified_shadow(query)))
         except (re.error, rx.error) as exc:
             raise QueryError(
                 f"无效的正则表达式「{query}」 / invalid regular expression {query}: {exc}"
@@ -347,6 +349,10 @@ class _Matcher:
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Non-empty match spans in ``text``."""
+        if self.literal is not None:
+            for m in self.literal.finditer(text):
+                yield m.span()
+            return
         try:
             for m in self.pattern.finditer(text, overlapped=self.overlapping, timeout=self._left()):
                 if m.end() > m.start():  # a pattern such as 党* also matches nothing: no hit
@@ -379,11 +385,15 @@ def _compile(
     return _Matcher(query, regex=regex, overlapping=overlapping, timeout=timeout)
 
 
+_NO_CUTS = np.zeros(0, dtype=np.int64)
+
+
 def _unit_view(shadow: str, units: _Units, u: int) -> tuple[int, ReadingView]:
     base, end = units.starts[u], units.ends[u]
     piece = shadow[base:end]
-    spans = [(0, len(piece))] if units.parts[u] == "paragraph" else []
-    return base, reading_view(piece, spans)
+    if units.parts[u] != "paragraph" or ("\n" not in piece and "\r" not in piece):
+        return base, ReadingView(piece, _NO_CUTS, _NO_CUTS)  # nothing to read through
+    return base, reading_view(piece, [(0, len(piece))])
 
 
 def _char_hits(

@@ -504,10 +504,11 @@ def _find_parallel(
         hi = bisect_right(quote_starts, region.end)
         inner = quote_spans[lo:hi]
         candidates: dict[tuple[int, int], tuple[int, str]] = {}
+        memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
         for level in _LEVELS:
             for parent in _parents(shadow, region, level, inner):
                 members = _split_members(shadow, parent, level, inner)
-                for run, pattern in _runs(shadow, members, level):
+                for run, pattern in _runs(shadow, members, level, memo):
                     span = (run[0].start, run[-1].end)
                     old = candidates.get(span)
                     if old is None or len(run) > old[0]:
@@ -587,7 +588,7 @@ def _split_members(
 
 
 def _runs(
-    shadow: str, members: list[_Member], level: _Cut
+    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
 ) -> Iterator[tuple[list[_Member], str]]:
     """Maximal runs of ≥3 consecutive members that share a frame, leftmost first."""
     if len(members) < 3:
@@ -599,7 +600,7 @@ def _runs(
             continue
         best: tuple[list[_Member], str] | None = None
         for j in range(i + 3, min(len(members), i + 16) + 1):
-            judged = _judge(shadow, members[i:j], level)
+            judged = _judge(shadow, members[i:j], level, memo)
             if judged is None or (best is not None and _score(judged[1]) < _score(best[1])):
                 break  # the run stopped growing, or grew only by weakening its frame
             best = judged
@@ -607,7 +608,7 @@ def _runs(
             i += 1
             continue
         if len(best[0]) >= 4:  # a first member that fits the frame worse is a lead-in clause
-            rest = _judge(shadow, members[i + 1 : i + len(best[0])], level)
+            rest = _judge(shadow, members[i + 1 : i + len(best[0])], level, memo)
             if rest is not None and _score(rest[1]) > _score(best[1]):
                 i += 1
                 continue
@@ -622,16 +623,18 @@ def _may_share(shadow: str, a: _Member, b: _Member) -> bool:
     long, or they share a character at the same place counted from the start or the end (an
     infix frame)."""
     sa, sb = shadow[a.start : a.end], shadow[b.start : b.end]
-    if sa[0] == sb[0] or sa[-1] in sb or (len(sa) == 3 == len(sb)):
+    if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
         return True
     if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
         return True
-    for x, y in zip(sa, sb, strict=False):
-        if x == y and x not in _NO_FRAME:
-            return True
-    for x, y in zip(reversed(sa), reversed(sb), strict=False):
-        if x == y and x not in _NO_FRAME:
-            return True
+    # An infix at the same place: two characters, or one in members of at most eight.
+    need = 1 if min(len(sa), len(sb)) <= 8 else 2
+    for pairs in (zip(sa, sb, strict=False), zip(reversed(sa), reversed(sb), strict=False)):
+        run = 0
+        for p, q in pairs:
+            run = run + 1 if p == q and p not in _NO_FRAME else 0
+            if run >= need:
+                return True
     return False
 
 
@@ -648,7 +651,7 @@ def _norm(text: str) -> str:
 
 
 def _judge(
-    shadow: str, members: list[_Member], level: _Cut
+    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
 ) -> tuple[list[_Member], str] | None:
     """The members (the first and last trimmed) and their frame, or None."""
     texts = [_norm(shadow[m.start : m.end]) for m in members]
@@ -664,7 +667,10 @@ def _judge(
                 continue
             seen.add((first, last))
             group = [first, *middle, last]
-            pattern = _frame(group, level)
+            seen_key = tuple(group)
+            if seen_key not in memo:
+                memo[seen_key] = _frame(group)
+            pattern = memo[seen_key]
             if pattern is None:
                 continue
             # Cut the last member only when that shows more of the frame (ties keep it whole);
@@ -760,7 +766,7 @@ def _leading(s: str) -> str:
     return m.group() if m else ""
 
 
-def _frame(members: list[str], level: _Cut) -> str | None:
+def _frame(members: list[str]) -> str | None:
     """The shared pattern of parallel members (``一同…``, ``在…上…``, ``…阵地``), or None."""
     prefix = _leading(_common_prefix(members))
     suffix = _leading(_common_prefix([m[::-1] for m in members]))[::-1]
