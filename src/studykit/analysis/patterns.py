@@ -507,6 +507,8 @@ def _find_parallel(
         memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
         for level in _LEVELS:
             for parent in _parents(shadow, region, level, inner):
+                if len(level.sep_re.findall(shadow, parent[0], parent[1])) < 2:
+                    continue  # fewer than three members
                 members = _split_members(shadow, parent, level, inner)
                 for run, pattern in _runs(shadow, members, level, memo):
                     span = (run[0].start, run[-1].end)
@@ -723,13 +725,13 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
     """Ways to cut a lead-in off the first member: (characters cut, member)."""
     options = [(0, first)]
     prefix = _leading(_common_prefix(others))
-    if prefix:  # 坚决纠治|乱收费: start at the shared prefix
+    if prefix and not first.startswith(prefix):  # 坚决纠治|乱收费: start at the shared prefix
         for size in range(len(prefix), 0, -1):
             pos = first.rfind(prefix[:size])
             if pos > 0:
                 options.append((pos, first[pos:]))
                 break
-    if len(first) > min(len(t) for t in others):
+    if len(first) > max(len(t) for t in others):
         for size in sorted({len(t) for t in others}):  # 全面推进|产业振兴: a sibling's length
             if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
                 options.append((len(first) - size, first[len(first) - size :]))
