@@ -554,13 +554,14 @@ def test_newer_terms_stay_whole(
 
 
 def test_user_words_as_a_list_or_a_file(tmp_path: Path, cache: Path) -> None:
+    pytest.importorskip("rjieba")  # the same entries reach either backend; rjieba loads in 0.1 s
     sentence = "推动数实融合和投资于人"
-    assert "数实融合" not in JiebaSegmenter(cache_dir=cache, domain=False).cut(sentence)
+    assert "数实融合" not in JiebaSegmenter(backend="rjieba", domain=False).cut(sentence)
     listed = JiebaSegmenter(cache_dir=cache, user_words=["数实融合", "投资于人 500 l"])
     assert listed.cut(sentence) == ["推动", "数实融合", "和", "投资于人"]
     path = tmp_path / "words.txt"
     path.write_text("# 我的词\n数实融合\n投资于人 500 l\n", encoding="utf-8")
-    assert JiebaSegmenter(cache_dir=cache, user_words=path).cut(sentence) == listed.cut(sentence)
-    assert JiebaSegmenter(cache_dir=cache, user_words=str(path)).cut(sentence) == listed.cut(sentence)
+    assert JiebaSegmenter(backend="rjieba", user_words=path).cut(sentence) == listed.cut(sentence)
+    assert JiebaSegmenter(backend="rjieba", user_words=str(path)).cut(sentence) == listed.cut(sentence)
     with pytest.raises(SourceNotFoundError, match="no dictionary file"):
         JiebaSegmenter(cache_dir=cache, user_words=tmp_path / "missing.txt")
