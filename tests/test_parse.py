@@ -34,6 +34,8 @@ def assert_lossless(doc: Document) -> None:
         assert text[b.start : b.end] == b.text
     for t in doc.title_block:
         assert text[t.start : t.end] == t.text
+    for c in doc.closing:
+        assert text[c.start : c.end] == c.text
     for sec in doc.walk():
         if sec.heading:
             assert text[sec.heading.start : sec.heading.end] == sec.heading.text
@@ -312,7 +314,10 @@ def test_a_closing_date_does_not_pull_the_body_into_the_title_block() -> None:
     doc = doc_of("关于做好工作的通知\n各单位：\n现就有关事项通知如下：\n一、提高思想认识\n正文。\n"
                  "会议时间：2024年3月1日上午9:00\n某某市人民政府办公室\n2024年1月20日\n")
     assert_lossless(doc)
-    assert [t.kind for t in doc.title_block] == ["title", "dateline"]
+    assert [t.kind for t in doc.title_block] == ["title"]
+    # The issuing body and its date close the notice: not paragraphs of the last section.
+    assert [(c.kind, c.text) for c in doc.closing] == [("signature", "某某市人民政府办公室"), ("date", "2024年1月20日")]
+    assert [p.text for p in doc.section("一").paragraphs] == ["正文。", "会议时间：2024年3月1日上午9:00"]
     assert doc.meta.date == "2024-01-20" and doc.meta.time is None
     assert [s.label for s in doc.walk()] == [None, "一"]
     assert doc.sections[0].paragraphs[0].text == "各单位："
