@@ -11,7 +11,8 @@ WS = " \t\u3000\xa0\u2002\u2003\u2009"
 CN = "一二三四五六七八九十百零〇"
 END_PUNCT = "。！？!?；;…"
 CLOSERS = "”’」』）)》\"'】"
-SENT_RE = re.compile(rf"[^{END_PUNCT}\r\n\u2028\u2029]*(?:[{END_PUNCT}]+[{CLOSERS}]*|\r\n|[\r\n\u2028\u2029]|$)")
+SENT_RE = re.compile(rf"[^{END_PUNCT}]*(?:[{END_PUNCT}]+[{CLOSERS}]*|$)")
+"""A sentence runs to its end punctuation; a line broken inside a sentence does not end it."""
 FIRST_SENTENCE_END = re.compile(rf"[{END_PUNCT}：:]+[{CLOSERS}]*")
 URL_RE = re.compile(r"(?:https?|ftp)://[^\s，。；、）)」》]*|www\.[A-Za-z0-9-]+\.[^\s，。；、）)」》]*", re.I)
 

@@ -41,6 +41,8 @@ _CUE = re.compile(
     r"|各位代表|同志们|[（(][一二三四五六七八九十\d]{1,3}[）)])"
 )
 _CLAUSE_END = tuple("，,、；;：:")
+_JOINER = re.compile(r"^(又|也|并|而|还|就|才|都|既|更|尤其|特别)")
+_CONTINUATION = "，,。；;：:、！!？?）)】」』”’"
 
 
 def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
@@ -65,13 +67,17 @@ def continues(prev: Line, ln: Line, para_text: str, *, sentence_mode: bool, fmt:
     """Whether ``ln`` continues the paragraph whose last line is ``prev``."""
     if ln.gap != 1 or fmt == "html":
         return False
+    if ln.shadow[:1] in _CONTINUATION:
+        return True  # ；“成果…” or 。 cannot open a paragraph: the line was broken before it
     if para_text.count("“") > para_text.count("”") and len(para_text) < 2000:
         return True  # a quotation still open: the line was broken inside it
     if sentence_mode:
         tail = prev.shadow.rstrip(WS + CLOSERS)
         if not tail.endswith(tuple(END_PUNCT)):
             return True
-        return not _CUE.match(ln.shadow) and not is_standalone_lead(ln.shadow)
+        return not _CUE.match(ln.shadow) and not (
+            is_standalone_lead(ln.shadow) and not _NOT_LEAD_RE.search(ln.shadow) and not _JOINER.match(ln.shadow)
+        )
     if fmt != "text" or ln.indent:
         return False
     if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < 20:
@@ -117,7 +123,7 @@ def make_paragraph(
     lead: str | None = None
     if lead_end is not None and start < lead_end < end:
         lead = text[start:lead_end]
-    elif len(sentences) >= 2:
+    elif len(sentences) >= 2 and article is None:  # an article's first sentence is no lead
         first = sentences[0]
         if (
             first.start == start
