@@ -513,6 +513,9 @@ def _extract_html(
     body = root.find("body")
     if body is None:
         body = root
+    from .govcn import prepare_govcn  # gov.cn info tables and split titles: document/govcn.py
+
+    prepare_govcn(body)
     _strip_furniture(body)
 
     _drop_link_lists(body)

@@ -81,11 +81,16 @@ def plan_headings(
     *,
     marked: dict[tuple[int, int], int] | None = None,
     fmt: str = "text",
+    after_closing: set[int] | None = None,
 ) -> Plan:
-    """Decide headings, items and articles for the body lines (indices into ``lines``)."""
+    """Decide headings, items and articles for the body lines (indices into ``lines``).
+
+    ``after_closing`` holds body lines that directly follow a closing block: a title there
+    opens an attachment (the plan a notice 印发s).
+    """
     marked = marked or {}
     plan = Plan()
-    parts = _split_parts(lines, body, plan)
+    parts = _split_parts(lines, body, plan, after_closing or set())
     toc = _table_of_contents(lines, body)
     for part_head, members in parts:
         base_level = 1 if part_head is not None else 0
@@ -106,9 +111,10 @@ def part_starts(lines: list[Line], body: Sequence[int]) -> list[int]:
 
 
 def _split_parts(
-    lines: list[Line], body: Sequence[int], plan: Plan
+    lines: list[Line], body: Sequence[int], plan: Plan, after_closing: set[int]
 ) -> list[tuple[int | None, list[int]]]:
-    """Cut the body into parts at 附件 / 名词解释 lines and at restarted second titles."""
+    """Cut the body into parts at 附件 / 名词解释 lines, at restarted second titles and at a
+    title after a closing block."""
     parts: list[tuple[int | None, list[int]]] = [(None, [])]
     seen_max: dict[str, int] = {}
     k = 0
@@ -116,6 +122,8 @@ def _split_parts(
         i = body[k]
         s = lines[i].shadow
         head = _part_head(lines, body, k, seen_max)
+        if head is None and i in after_closing and _titleish(s.strip(WS)) and len(s) <= 60:
+            head = (None, lines[i].text.strip(WS), None)
         if head is not None:
             label, title, title_line = head
             cand = Candidate(i, "attach", 0, label, title, len(lines[i].text), False, title_line,

@@ -231,20 +231,19 @@ def _choose_title(
             ):
                 return i
     best, best_score = None, 0.99
-    seen_body = False
-    zone = idx[:ZONE]
-    for rank, i in enumerate(zone):
+    rank = -1
+    for pos, i in enumerate(idx[:ZONE]):
         s = lines[i].shadow
-        if seen_body:
-            break
+        if is_meta_line(s) or _DOC_NUMBER.match(s):
+            continue  # meta above the title does not push it down
+        rank += 1
         if rank > 0 and (_is_body(s) or match_marker(s) is not None):
-            seen_body = True  # a title comes before the text and the headings it heads
+            break  # a title comes before the text and the headings it heads
+        if not looks_like_title(s) or title_kind(s) is not None:
             continue
-        if not looks_like_title(s) or is_meta_line(s) or title_kind(s) is not None:
-            continue
-        nxt = _next_kind(lines, idx, rank)
-        if nxt is None and not (len(idx) == 1 or rank + 1 >= len(idx)):
-            nxt_line = lines[idx[rank + 1]].shadow
+        nxt = _next_kind(lines, idx, pos)
+        if nxt is None and pos + 1 < len(idx):
+            nxt_line = lines[idx[pos + 1]].shadow
             if not _is_body(nxt_line) and looks_like_title(nxt_line) and len(nxt_line) > 40:
                 continue
         score = (3.0 if rank == 0 else 2.0) - 0.35 * rank
@@ -264,7 +263,7 @@ def _choose_title(
             score -= 0.5
         if declared.get("title") and re.sub(r"\s", "", declared["title"]) == re.sub(r"\s", "", s):
             score += 5.0
-        if rank + 1 >= len(idx) and len(idx) > 1:
+        if pos + 1 >= len(idx) and len(idx) > 1:
             score -= 2.0  # the last line of a page is not its title
         if score > best_score:
             best, best_score = i, score
@@ -272,17 +271,21 @@ def _choose_title(
 
 
 def _is_body(s: str) -> bool:
-    """A line that reads as running text: long and ending a sentence, or a salutation."""
-    return (len(s) >= 60 and s.endswith(tuple(END_PUNCT + "”"))) or bool(
-        re.match(r"^(各位代表|同志们|各位委员|女士们|朋友们)[、，,：:！!]", s)
-    )
+    """A line that reads as running text: a sentence, a salutation, an addressee list."""
+    if len(s) >= 60 and s.endswith(tuple(END_PUNCT + "”")):
+        return True
+    if len(s) >= 25 and s.endswith(("。", "！", "？")) and not _CAPTION.search(s):
+        return True
+    if re.match(r"^(各位代表|同志们|各位委员|女士们|朋友们)[、，,：:！!]", s):
+        return True
+    return len(s) >= 6 and s.endswith(("：", ":")) and bool(re.search(r"[，、,]", s))  # 各市、县人民政府：
 
 
 def _next_kind(lines: list[Line], idx: list[int], rank: int) -> str | None:
     if rank + 1 >= len(idx):
         return None
     s = lines[idx[rank + 1]].shadow
-    if is_meta_line(s):
+    if is_meta_line(s) or _DOC_NUMBER.match(s):
         return "meta"
     kind = title_kind(s)
     if kind is None and _NAME_RE.match(s) and rank + 2 < len(idx):
