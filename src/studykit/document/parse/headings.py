@@ -29,9 +29,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .common import END_PUNCT, WS, first_sentence_end
+from .common import END_PUNCT, URL_RE, WS, first_sentence_end
 from .lines import Line
-from .markers import STYLE_RANK, Marker, item_label, match_marker, next_marker_present
+from .markers import ITEM_ONLY, STYLE_RANK, Marker, item_label, match_marker, next_marker_present
 
 HEADING_TITLE_MAX = 80
 _ATTACH = re.compile(
@@ -257,6 +257,9 @@ def _numbered_candidate(
     item = item_label(ln.text, m)
     if m.style == "article":
         return Candidate(i, "article", m.number, m.label, "", m.end, True, None, -9.0, 99.0, item=item)
+    if m.style in ITEM_ONLY:
+        return Candidate(i, m.style, m.number, m.label, "", m.end, True, None, -9.0,
+                         float(STYLE_RANK[m.style]), item=item)
     title_end = first_sentence_end(s, m.end)
     title = ln.text[m.end : title_end].strip(WS).rstrip(END_PUNCT + "：:" + WS)
     rest = bool(s[title_end:].strip(WS))
@@ -280,7 +283,7 @@ def _numbered_candidate(
 
 def _heading_likeness(after_marker: str, title: str, rest: bool, end: str) -> float:
     """How much a numbered line reads as a heading on its own (positive) or as an item."""
-    n = len(title)
+    n = len(URL_RE.sub("网址", title))  # a URL reads as one word
     if n > HEADING_TITLE_MAX:
         return -3.0
     whole = after_marker.strip(WS)
@@ -557,8 +560,8 @@ def _run_score(
     if sum(1 for e in ends if _BAD_END.search(e)) >= max(1, n // 2):
         score -= 2.0  # items ending in ；，的: clauses of one sentence
     entries = sum(1 for c in items if c.rest and lines[c.i].shadow[c.title_end - 1 : c.title_end] in "：:")
-    if entries >= max(1, n // 2):
-        score -= 2.5
+    if entries >= 2 and entries >= 0.6 * n:
+        score -= 2.5  # term：definition, term：definition — a glossary
     if appendix:
         score -= 3.0
     if run.restart:

@@ -198,6 +198,15 @@ def _build(
             flush()
             item = plan.items[i]
             para.append(i)
+            nxt = body[k + 1] if k + 1 < len(body) else None
+            if (
+                nxt is not None
+                and ln.shadow.rstrip(WS).endswith(("：", ":"))
+                and nxt not in plan.headings and nxt not in plan.items and nxt not in plan.articles
+                and lines[nxt].gap == 1
+            ):
+                para.append(nxt)  # ［3］五互一共： and its definition on the next line
+                plan.consumed.add(nxt)
             continue
         # Late bylines and source notes (（作者系…）, （来源：…）) join the title block.
         kind = titleblock.title_kind(ln.shadow)
