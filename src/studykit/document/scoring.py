@@ -252,7 +252,9 @@ def _check_snippets(doc: Document, snippets: Iterable[dict[str, Any]]) -> list[s
     elements = _elements(doc) if snippets else []
     for snip in snippets:
         text = str(snip["text"])
-        where = doc.text.find(text)
+        where = -1
+        for _ in range(int(snip.get("nth", 1))):
+            where = doc.text.find(text, where + 1)
         label = f"snippet {text[:12]!r}"
         if where < 0:
             fails.append(f"{label} not in the text")

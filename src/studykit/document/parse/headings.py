@@ -419,15 +419,22 @@ def _plan_runs(
         parents = _parents(group, accepted)
         through = _straight_through(group, parents)
         first_style = not any(a.style == c.style for a in accepted for c in group[:1])
+        listed = through
         for run in _runs(group, parents, first_style=first_style):
             score = _run_score(run, lines, members, pos, accepted, appendix=appendix,
                                through=through)
             if score > 0:
                 chosen += run.items
             elif len(run.items) >= 2 or run.items[0].h < 1:
+                listed = True
                 for c in run.items:
                     if c.title_line is None:
                         plan.items[c.i] = c.item
+        if listed:  # the style numbers a list here: its lines outside any run are items too
+            taken = {c.i for c in chosen}
+            for c in group:
+                if c.i not in taken and c.title_line is None and c.item:
+                    plan.items.setdefault(c.i, c.item)
         for c in chosen:
             plan.headings[c.i] = c
             if c.title_line is not None:
@@ -442,7 +449,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     first_cn = min((c.i for c in cands if c.style in ("cn", "part", "chapter") or c.marked), default=None)
     found: list[Candidate] = []
     total = sum(lines[i].end - lines[i].start for i in members)
-    if total < 2000:
+    if total < 400:
         return []
     for k, i in enumerate(members):
         if i in numbered or (first_cn is not None and i > first_cn):
@@ -450,17 +457,16 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         s = lines[i].shadow.strip(WS)
         if not (4 <= len(s) <= 30) or re.search(r"[。！？!?；;，,：:、（(）)]", s) or s.endswith(tuple(END_PUNCT)):
             continue
-        if s.isdigit() or re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s):
+        if s.isdigit() or re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s) or s.startswith(("图", "表", "注", "附")):
             continue
         follow = 0
+        opens_numbered = False
         for j in members[k + 1 : k + 4]:
             if j in numbered:
+                opens_numbered = True  # its numbered children follow: （一）…
                 break
             follow += lines[j].end - lines[j].start
-        nxt = members[k + 1] if k + 1 < len(members) else None
-        if nxt is None:
-            continue
-        if follow < 60 and nxt not in numbered:
+        if k + 1 >= len(members) or (follow < 60 and not opens_numbered):
             continue
         found.append(Candidate(i, "plain", len(found) + 1, None, lines[i].text.strip(WS),
                                len(lines[i].text), False, None, 3.0, 3.0))
@@ -469,7 +475,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     # Each needs a stretch of text before the next one.
     for a, b in itertools.pairwise(found):
         chars = sum(lines[j].end - lines[j].start for j in members if a.i < j < b.i)
-        if chars < 300:
+        if chars < 120:
             return []
     return found
 

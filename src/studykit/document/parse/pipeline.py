@@ -246,7 +246,7 @@ def _build(
             and is_standalone_lead(ln.shadow)
             and len(lines[nxt].text) > len(ln.text)
             and not is_standalone_lead(lines[nxt].shadow)
-            and not lines[nxt].shadow.startswith(("——", "―"))
+            and not lines[nxt].shadow.startswith(("——", "―", "各位代表", "同志们", "各位委员"))
         ):
             lead_end = ln.end
             para.append(nxt)
