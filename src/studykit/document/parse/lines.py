@@ -36,6 +36,10 @@ _SALUTATION = re.compile(
 _POINT = re.compile(
     rf"[{END_PUNCT}][{CLOSERS}]*(?=[{WS}]*(?:[{CN}]{{1,3}}、|[（(][{CN}]{{1,3}}[）)]|第[{CN}]{{1,3}}[，、,]|第[{CN}]{{1,3}}部分))"
 )
+_AGENCY = re.compile(
+    r"^(?:新华社|中新社|中新网|人民网|央视网|本报|记者)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(]记者[^）)]{1,30}[）)])?"
+)
+"""A news agency dateline opening a paragraph: 新华社北京11月15日电（记者 某某）."""
 _SPEECH_HEAD = re.compile(
     r"^(?P<title>[^。！？\n]{4,80}?(?:讲话|报告|致辞|发言|演讲|讲稿))"
     r"(?P<date>[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^）)]{0,30}[）)])"
@@ -96,7 +100,7 @@ def split_lines(
             first = False
         if brk:
             gap += 2 if brk in _PARA_BREAKS else 1
-    return _cut_long(out, text, shadow), used
+    return _cut_datelines(_cut_long(out, text, shadow), text, shadow), used
 
 
 def _content(text: str, a: int, b: int) -> tuple[int, int]:
@@ -141,6 +145,22 @@ def _append(out: list[Line], line: Line, text: str, shadow: str) -> None:
         line = Line(prev.start, line.end, text[prev.start : line.end],
                     shadow[prev.start : line.end], prev.indent, prev.gap)
     out.append(line)
+
+
+def _cut_datelines(lines: list[Line], text: str, shadow: str) -> list[Line]:
+    """Cut a news agency dateline off the paragraph it opens."""
+    out: list[Line] = []
+    for ln in lines:
+        m = _AGENCY.match(ln.shadow) if "日" in ln.shadow[:24] else None
+        if m is None or m.end() >= len(ln.text):
+            out.append(ln)
+            continue
+        a, b = _content(text, ln.start + m.end(), ln.end)
+        out.append(Line(ln.start, ln.start + m.end(), text[ln.start : ln.start + m.end()],
+                        shadow[ln.start : ln.start + m.end()], ln.indent, ln.gap))
+        if a < b:
+            out.append(Line(a, b, text[a:b], shadow[a:b], False, 0))
+    return out
 
 
 def _cut_long(lines: list[Line], text: str, shadow: str) -> list[Line]:

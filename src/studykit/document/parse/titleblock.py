@@ -71,6 +71,8 @@ _PUBLISH_WORDS = re.compile(r"公布|发布|印发")
 _CAPTION = re.compile(r"(记者|摄影|通讯员|供图).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,5}\s*号$")
 _PARENS_ONLY = re.compile(r"^[（(].*[）)]$")
+_TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
+_CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
 
 
 @dataclass(slots=True)
@@ -135,8 +137,8 @@ def title_kind(s: str) -> TitleBlockKind | None:
     """Kind of a title-block line other than the title and meta, or None."""
     if match_marker(s) is not None:
         return None
-    if _BYLINE_RE.match(s) and len(s) <= 100:
-        return "byline"
+    if _BYLINE_RE.match(s) and len(s) <= 100 and not re.search(r"[。！？]", s) and s.count("，") <= 1:
+        return "byline"  # 本报记者 某某, （作者系…）: not a sentence that opens with 记者
     if _SUBTITLE_RE.match(s) and len(s) <= 100 and not s.endswith("。"):
         return "subtitle"
     if _DATELINE_RE.match(s) or (
@@ -179,18 +181,23 @@ def decide(
     pos = 0
     if title_at is not None:
         # Lines above the title: meta lines stay meta, anything else is page furniture.
-        while idx[pos] != title_at:
+        while pos < len(idx) and idx[pos] < title_at:
             i = idx[pos]
-            step = _take_meta(text, lines, idx, pos, block)
+            step = _take_meta(text, lines, idx, pos, block, stop=title_at)
             if step:
                 pos += step
                 continue
             block.furniture[i] = "caption" if _CAPTION.search(lines[i].shadow) else "navigation"
             pos += 1
-        ln = lines[title_at]
-        block.entries.append(TitleLine(ln.start, ln.end, ln.text, "title"))
-        block.consumed.add(title_at)
-        block.title = declared.get("title") or _strip_column(ln.text)
+        first = _wrapped_title_start(lines, idx, pos)
+        if first != pos:  # a title wrapped over two lines: the line above belongs to it
+            block.furniture.pop(idx[first], None)
+            block.entries = [e for e in block.entries if e.start < lines[idx[first]].start]
+        a, b = lines[idx[first]], lines[title_at]
+        block.entries.append(TitleLine(a.start, b.end, text[a.start : b.end], "title"))
+        block.consumed.update(idx[first : pos + 1])
+        joined = "".join(lines[j].text.strip(WS) for j in idx[first : pos + 1])
+        block.title = declared.get("title") or _strip_column(joined)
         pos += 1
     else:
         # No title: meta and byline lines at the very top still form the block.
@@ -198,6 +205,25 @@ def decide(
     pos = _extend(text, lines, idx, pos, block, has_title=title_at is not None)
     block.body_from = idx[pos] if pos < len(idx) else _after(kinds, idx, len(lines))
     return block
+
+
+def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
+    """The position of the first line of a title wrapped over two lines that ends at ``pos``:
+    the line above reads as the start of a title, not as one of its own."""
+    if pos == 0 or idx[pos - 1] != idx[pos] - 1:
+        return pos
+    above, here = lines[idx[pos - 1]].shadow, lines[idx[pos]].shadow
+    if (
+        lines[idx[pos]].gap == 1
+        and looks_like_title(above)
+        and not is_meta_line(above)
+        and title_kind(above) is None
+        and not _TITLE_END_WORD.search(above)
+        and len(above) + len(here) <= 90
+        and (len(above) >= 12 or _CONTINUES_TITLE.match(here))
+    ):
+        return pos - 1
+    return pos
 
 
 def _after(kinds: list[BoilerplateKind | None], idx: list[int], n: int) -> int:
@@ -232,8 +258,13 @@ def _choose_title(
                 return i
     best, best_score = None, 0.99
     rank = -1
+    after_key = False
     for pos, i in enumerate(idx[:ZONE]):
         s = lines[i].shadow
+        if after_key and (pos == 0 or idx[pos - 1] == i - 1):
+            after_key = False
+            continue  # the value of a key on the line above (索 引 号： / 11300000-…)
+        after_key = bool(_KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and not _value_of(s)))
         if is_meta_line(s) or _DOC_NUMBER.match(s):
             continue  # meta above the title does not push it down
         rank += 1
@@ -301,7 +332,9 @@ def _strip_column(title: str) -> str:
     return title[m.end() :].strip(WS) if m and len(title) - m.end() >= 4 else title
 
 
-def _take_meta(text: str, lines: list[Line], idx: list[int], pos: int, block: TitleBlock) -> int:
+def _take_meta(
+    text: str, lines: list[Line], idx: list[int], pos: int, block: TitleBlock, *, stop: int = -1
+) -> int:
     """If the line at ``idx[pos]`` opens a meta entry, record it and return how many lines of
     ``idx`` it used (a key alone on its line takes its value from the next line); else 0."""
     i = idx[pos]
@@ -311,7 +344,7 @@ def _take_meta(text: str, lines: list[Line], idx: list[int], pos: int, block: Ti
     used = 1
     end_line = i
     key_only = _KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and _value_of(s) == "")
-    if key_only and pos + 1 < len(idx) and idx[pos + 1] == i + 1:
+    if key_only and pos + 1 < len(idx) and idx[pos + 1] == i + 1 and i + 1 != stop:
         nxt = lines[i + 1].shadow
         if len(nxt) <= 80 and not _KEY_ONLY.match(nxt) and not is_meta_key_line(nxt) and not _is_body(nxt):
             used, end_line = 2, i + 1
