@@ -23,6 +23,8 @@ from .common import CLOSERS, CN, END_PUNCT, WS
 
 LONG_LINE = 2000
 """Lines longer than this (characters) are cut at salutations and numbered points."""
+SHORT_TEXT_LINE = 500
+"""In a text of at most three lines, lines longer than this are cut the same way."""
 
 _BREAKS = "\r\n\u2028\u2029\x0b\x0c\x85"
 _PHYSICAL = re.compile(rf"[^{_BREAKS}]*(?:\r\n|[{_BREAKS}]|$)")
@@ -164,11 +166,13 @@ def _cut_datelines(lines: list[Line], text: str, shadow: str) -> list[Line]:
 
 
 def _cut_long(lines: list[Line], text: str, shadow: str) -> list[Line]:
-    if all(ln.end - ln.start <= LONG_LINE for ln in lines):
+    # A document of a line or three has lost its line breaks even when it is short.
+    limit = LONG_LINE if len(lines) > 3 else SHORT_TEXT_LINE
+    if all(ln.end - ln.start <= limit for ln in lines):
         return lines
     out: list[Line] = []
     for ln in lines:
-        if ln.end - ln.start <= LONG_LINE:
+        if ln.end - ln.start <= limit:
             out.append(ln)
             continue
         cuts = _cut_points(ln.shadow)

@@ -63,8 +63,11 @@ def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
     return single >= 0.8 * len(body) and blanks <= 0.1 * len(body)
 
 
-def continues(prev: Line, ln: Line, para_text: str, *, sentence_mode: bool, fmt: str) -> bool:
-    """Whether ``ln`` continues the paragraph whose last line is ``prev``."""
+def continues(
+    prev: Line, ln: Line, para_text: str, *, sentence_mode: bool, fmt: str, nxt: Line | None = None
+) -> bool:
+    """Whether ``ln`` continues the paragraph whose last line is ``prev`` (``nxt`` is the line
+    after ``ln``, if any)."""
     if ln.gap != 1 or fmt == "html":
         return False
     if ln.shadow[:1] in _CONTINUATION:
@@ -73,11 +76,19 @@ def continues(prev: Line, ln: Line, para_text: str, *, sentence_mode: bool, fmt:
         return True  # a quotation still open: the line was broken inside it
     if sentence_mode:
         tail = prev.shadow.rstrip(WS + CLOSERS)
+        if _CUE.match(ln.shadow) and not tail.endswith(("，", ",", "、")):
+            return False  # ——, 第一，, 一是 open a point, also after a colon
         if not tail.endswith(tuple(END_PUNCT)):
-            return True
-        return not _CUE.match(ln.shadow) and not (
-            is_standalone_lead(ln.shadow) and not _NOT_LEAD_RE.search(ln.shadow) and not _JOINER.match(ln.shadow)
-        )
+            return True  # a clause: the sentence goes on
+        return not (
+            is_standalone_lead(ln.shadow)
+            and not _NOT_LEAD_RE.search(ln.shadow)
+            and not _JOINER.match(ln.shadow)
+            and nxt is not None
+            and nxt.gap == 1
+            and len(nxt.text) >= 1.5 * len(ln.text)
+            and not _CUE.match(nxt.shadow)
+        )  # a short point stated before the longer text that explains it
     if fmt != "text" or ln.indent:
         return False
     if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < 20:

@@ -229,8 +229,10 @@ def _build(
             title_block.append(TitleLine(ln.start, ln.end, ln.text, "dateline"))
             facts.own_date = facts.own_date or find_date(ln.shadow)
             continue
-        if para and continues(lines[para[-1]], ln, text[_para_start(para, start_override, lines) : lines[para[-1]].end],
-                              sentence_mode=sentence_mode, fmt=source.format):
+        nxt_line = lines[body[k + 1]] if k + 1 < len(body) else None
+        para_text = text[_para_start(para, start_override, lines) : lines[para[-1]].end] if para else ""
+        if para and continues(lines[para[-1]], ln, para_text, sentence_mode=sentence_mode,
+                              fmt=source.format, nxt=nxt_line):
             para.append(i)
             continue
         flush()

@@ -523,7 +523,7 @@ def _meta_value(raw: str) -> str:
     cut = [m.start() for m in (DATE_RE.search(value), TIME_RE.search(value)) if m and m.start() > 0]
     if cut:
         value = value[: min(cut)]
-    return value.strip(WS + "|｜丨/")
+    return value.strip(WS + "|｜丨/*_")
 
 
 def parse_byline(text: str, shadow: str) -> tuple[str, str | None]:
