@@ -107,7 +107,10 @@ def mark_footer(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
     furniture, short, or repeats an earlier line."""
     n = len(lines)
     lo = max(0, n - 40)
-    seen = {ln.shadow[:12] for ln in lines[:lo] if len(ln.shadow) >= 12}
+    first_seen: dict[str, int] = {}
+    for k, ln in enumerate(lines):
+        if len(ln.shadow) >= 12:
+            first_seen.setdefault(ln.shadow[:12], k)
     first = None
     for i in range(n - 1, lo - 1, -1):
         ln = lines[i]
@@ -117,7 +120,7 @@ def mark_footer(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
             continue
         if kinds[i] is None and (len(ln.text) <= 40 and not ln.text.endswith(("。", "！", "？"))):
             continue
-        if kinds[i] is None and _repeats(ln.shadow, seen):
+        if kinds[i] is None and _repeats(ln.shadow, first_seen, i):
             continue
         if kinds[i] is None and (len(ln.text) > 60 or ln.text.endswith(("。", "！", "？"))):
             break
@@ -135,7 +138,7 @@ def mark_footer(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
             kinds[i] = "footer"
 
 
-def _repeats(s: str, seen: set[str]) -> bool:
-    """Whether ``s`` repeats the opening of an earlier line (possibly after a short prefix such
-    as a salutation), as share widgets do with the title and the first sentence."""
-    return any(s[j : j + 12] in seen for j in range(0, min(8, len(s) - 11)))
+def _repeats(s: str, first_seen: dict[str, int], i: int) -> bool:
+    """Whether ``s`` (line ``i``) repeats the opening of an earlier line, possibly after a short
+    prefix such as a salutation, as share widgets do with the title and the first sentence."""
+    return any(first_seen.get(s[j : j + 12], i) < i for j in range(0, min(8, len(s) - 11)))
