@@ -293,17 +293,24 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
 # --- properties ----------------------------------------------------------------------------------
 HEADINGISH = st.sampled_from(
     ["一、总体要求", "（二）主要任务", "(3)措施", "1.加强领导。正文", "第一部分 概况", "二是完善", "2023年，",
-     "版权所有 ©", "您的位置：首页 > 新闻", "时间：2020-01-01 来源：本站", "作者：张三", "——副标题", "", "　", "\r"]
+     "版权所有 ©", "您的位置：首页 > 新闻", "时间：2020-01-01 来源：本站", "作者：张三", "——副标题", "", "　", "\r",
+     "附件1", "附件：", "名词解释", "下载", "【字号：", "】", "来源：", "索 引 号：", "（此件公开发布）",
+     "某某市人民政府", "2024年1月2日", "第三条 内容。", "第一章 总则", "“引号开始", "（", "三）改革", "\u2029",
+     "［1］术语：", "①事项", "各位代表：", "新华社北京1月2日电 正文", "国办发〔2024〕5号", "## 标题", "<!-- x -->"]
 )
 TEXTISH = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(HEADINGISH, TEXTISH), max_size=25), st.sampled_from(["\n", "\r\n", "\r", "\n\n"]))
-def test_parser_is_lossless_on_anything(parts: list[str], nl: str) -> None:
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(HEADINGISH, TEXTISH), max_size=25),
+    st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\u2028"]),
+    st.sampled_from(["text", "html", "markdown"]),
+)
+def test_parser_is_lossless_on_anything(parts: list[str], nl: str, fmt: str) -> None:
     text = nl.join(parts)
     try:
-        doc = doc_of(text)
+        doc = parse_document(Source(text, "<test>", "utf-8", fmt))  # type: ignore[arg-type]
     except StudykitError:
         return
     assert_lossless(doc)

@@ -151,7 +151,7 @@ def _part_head(
     """``(label, title, title line)`` when the line at ``body[k]`` opens a part."""
     i = body[k]
     s = lines[i].shadow.strip(WS)
-    nxt = body[k + 1] if k + 1 < len(body) else None
+    nxt = body[k + 1] if k + 1 < len(body) and body[k + 1] == i + 1 else None
     if m := _ATTACH.match(s):
         title = (m.group("title") or "").strip(WS)
         if title and (title.endswith(tuple(END_PUNCT)) or len(title) > 60 or re.match(r"\d{1,2}\s*[.．、]", title)):

@@ -200,7 +200,7 @@ def _build(
             para.append(i)
             nxt = body[k + 1] if k + 1 < len(body) else None
             if (
-                nxt is not None
+                nxt == i + 1
                 and ln.shadow.rstrip(WS).endswith(("：", ":"))
                 and nxt not in plan.headings and nxt not in plan.items and nxt not in plan.articles
                 and lines[nxt].gap == 1
@@ -231,8 +231,9 @@ def _build(
             continue
         nxt_line = lines[body[k + 1]] if k + 1 < len(body) else None
         para_text = text[_para_start(para, start_override, lines) : lines[para[-1]].end] if para else ""
-        if para and continues(lines[para[-1]], ln, para_text, sentence_mode=sentence_mode,
-                              fmt=source.format, nxt=nxt_line):
+        if para and para[-1] == i - 1 and continues(
+            lines[para[-1]], ln, para_text, sentence_mode=sentence_mode, fmt=source.format, nxt=nxt_line
+        ):  # only neighbours join: furniture or a closing line between them ends the paragraph
             para.append(i)
             continue
         flush()
@@ -240,7 +241,7 @@ def _build(
         nxt = body[k + 1] if k + 1 < len(body) else None
         if (
             source.format != "html"
-            and nxt is not None
+            and nxt == i + 1
             and nxt not in plan.headings
             and nxt not in plan.items
             and nxt not in plan.articles

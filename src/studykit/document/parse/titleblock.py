@@ -190,6 +190,8 @@ def decide(
             block.furniture[i] = "caption" if _CAPTION.search(lines[i].shadow) else "navigation"
             pos += 1
         first = _wrapped_title_start(lines, idx, pos)
+        if first != pos and idx[first] in block.consumed:
+            first = pos  # the line above is a meta value, not the start of the title
         if first != pos:  # a title wrapped over two lines: the line above belongs to it
             block.furniture.pop(idx[first], None)
             block.entries = [e for e in block.entries if e.start < lines[idx[first]].start]
