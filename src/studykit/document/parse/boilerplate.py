@@ -63,6 +63,8 @@ def line_kind(line: str) -> BoilerplateKind | None:
         return None
     if len(line) <= 120 and sum(line.count(c) for c in ">＞»›") >= 2 and "。" not in line:
         return "breadcrumb"  # 首页 > 新闻 > 要闻
+    if _is_menu(line):
+        return "navigation"  # 青禾政务网 | 首页 | 政务公开 | 办事服务
     for kind, pattern in _PATTERNS:
         if pattern.search(line):
             if kind in ("controls", "editor") and _META_LIKE.search(_strip_controls(line)) and (
@@ -75,6 +77,16 @@ def line_kind(line: str) -> BoilerplateKind | None:
                 continue
             return kind
     return None
+
+
+def _is_menu(line: str) -> bool:
+    """A site name and menu items separated by bars: three or more short items, no sentence."""
+    items = [x.strip() for x in re.split(r"[|｜丨]", line)]
+    return (
+        len(items) >= 3
+        and all(0 < len(x) <= 10 for x in items)
+        and not re.search(r"[。，！？；：]", line)
+    )
 
 
 def _strip_controls(line: str) -> str:

@@ -26,6 +26,7 @@ from studykit.document.model import Paragraph, Sentence
 
 from .common import CLOSERS, END_PUNCT, SENT_RE, WS
 from .lines import Line
+from .markers import match_marker
 
 LEAD_MAX_CHARS = 30
 """A paragraph's first sentence is its lead when it is at most this long and more text follows."""
@@ -46,21 +47,33 @@ _CONTINUATION = "，,。；;：:、！!？?）)】」』”’"
 
 
 def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
-    """Whether the text puts one sentence (or clause) on each line, paragraph breaks lost."""
-    if len(body) < 30:
+    """Whether the text puts one sentence (or clause) on each line, paragraph breaks lost.
+
+    The tell is lines that end inside a sentence (on ，、；) although nothing else wraps them:
+    at least one line in twenty, while nearly all lines hold at most one sentence.
+    """
+    if len(body) < 8:
         return False
     lengths = [lines[i].end - lines[i].start for i in body]
     if statistics.median(lengths) > 90:
         return False
-    single = 0
+    single = clauses = 0
     for i in body:
         s = lines[i].shadow.rstrip(WS + CLOSERS)
+        if match_marker(s) is not None:
+            single += 1  # a numbered item ending in ； is a list, not a broken sentence
+            continue
         inner = sum(s.count(c) for c in "。！？!?")
-        ends = s.endswith(tuple(END_PUNCT) + _CLAUSE_END)
-        if ends and inner <= 1:
+        if s.endswith(tuple(END_PUNCT) + _CLAUSE_END) and inner <= 1:
             single += 1
+        if s.endswith(("，", ",", "、", "；", ";")):
+            clauses += 1
     blanks = sum(1 for i in body if lines[i].gap >= 2)
-    return single >= 0.8 * len(body) and blanks <= 0.1 * len(body)
+    return (
+        single >= 0.75 * len(body)
+        and clauses >= max(2, 0.05 * len(body))
+        and blanks <= 0.1 * len(body)
+    )
 
 
 def continues(

@@ -71,6 +71,10 @@ _PUBLISH_WORDS = re.compile(r"公布|发布|印发")
 _CAPTION = re.compile(r"(记者|摄影|通讯员|供图).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,5}\s*号$")
 _PARENS_ONLY = re.compile(r"^[（(].*[）)]$")
+_ORG_RE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,24}(人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会|联合会)$"
+)
+"""An issuing body on its own line: 东川省统计局."""
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
 
@@ -221,6 +225,7 @@ def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
         and not is_meta_line(above)
         and title_kind(above) is None
         and not _TITLE_END_WORD.search(above)
+        and not re.search(r"[|｜丨]", above)
         and len(above) + len(here) <= 90
         and (len(above) >= 12 or _CONTINUES_TITLE.match(here))
     ):
@@ -286,8 +291,8 @@ def _choose_title(
             score += 1.5
         if len(s) <= 2:
             score -= 0.5
-        if _NAME_RE.match(s) and rank > 0:
-            score -= 3.0  # a name on its own is the speaker, not the title
+        if (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank > 0:
+            score -= 3.0  # a name or an agency on its own is the speaker or author, not the title
         if len(s) > 50:
             score -= 1.5
         if _PARENS_ONLY.match(s):
@@ -321,10 +326,10 @@ def _next_kind(lines: list[Line], idx: list[int], rank: int) -> str | None:
     if is_meta_line(s) or _DOC_NUMBER.match(s):
         return "meta"
     kind = title_kind(s)
-    if kind is None and _NAME_RE.match(s) and rank + 2 < len(idx):
+    if kind is None and (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank + 2 < len(idx):
         after = lines[idx[rank + 2]].shadow
-        if title_kind(after) in ("dateline", "subtitle"):
-            return "speaker"
+        if title_kind(after) in ("dateline", "subtitle") or is_meta_line(after):
+            return "speaker"  # a name or an issuing body between the title and its date
     return kind
 
 
@@ -397,6 +402,8 @@ def _extend(
         kind = title_kind(s)
         if kind is None and prev == "subtitle" and len(s) <= 40 and _SUB_CONT_RE.search(s) and not _is_body(s):
             kind = "subtitle"  # ——在…会议 + 上的报告: a subtitle wrapped onto a second line
+        if kind is None and _ORG_RE.match(s) and prev == "title" and _next_is(lines, idx, pos, ("dateline", "meta")):
+            kind = "speaker"  # 东川省统计局 between the title and its date: the issuing body
         if kind is None and _NAME_RE.match(s) and (
             (prev in ("dateline", "subtitle", "title")
             and _next_is(lines, idx, pos, ("dateline", "subtitle")))
