@@ -62,7 +62,36 @@ def bench_outline(*, show_table: bool = True) -> list[Row]:
     ]
 
 
-BENCHES = {"outline": bench_outline}
+_SHAPES = {
+    "many parts and sections": lambda n: "标题\n" + "".join(
+        f"第{k}部分 小标题\n一、要求\n正文内容。\n二、任务\n正文。\n" for k in range(1, n)),
+    "numbered runs restarting": lambda n: "标题\n一、总体\n" + "1.条目一\n2.条目二\n正文。\n" * n,
+    "one sentence a line, one paragraph": lambda n: "标题\n一、要求\n" + "这是一个分句，\n继续的内容。\n" * n,
+    "closing blocks": lambda n: "通知\n" + "1.附件甲\n某某市人民政府\n2024年1月2日\n" * n,
+    "open quotations": lambda n: "标题\n" + "“引号开始的一行文字没有结束\n" * n,
+    "a list numbered straight through": lambda n: "标题\n一、要求\n主要有：\n" + "".join(
+        f"（{k}）事项内容；\n" for k in range(1, n)),
+}
+
+
+def bench_parse_shapes() -> list[Row]:
+    """Parse time of shapes that stress the heading and paragraph decisions, at two sizes:
+    linear means the time ratio stays within 1.5× the size ratio (10×)."""
+    from studykit.document.model import Source
+    from studykit.document.parse import parse_document
+
+    rows: list[Row] = []
+    for name, make in _SHAPES.items():
+        small, big = make(2000), make(20000)
+        ms_small = median_ms(lambda t=small: parse_document(Source(t, "<s>", "utf-8")), repeat=3)
+        ms_big = median_ms(lambda t=big: parse_document(Source(t, "<s>", "utf-8")), repeat=3)
+        ratio = ms_big / ms_small
+        rows.append({"group": "outline", "name": f"parse scaling: {name} (×10 size)",
+                     "value": round(ratio, 1), "unit": "× time", "target": "≤ 15×", "ok": ratio <= 15})
+    return rows
+
+
+BENCHES = {"outline": bench_outline, "parse-shapes": bench_parse_shapes}
 
 if __name__ == "__main__":
     from run import _print

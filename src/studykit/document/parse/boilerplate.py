@@ -27,9 +27,9 @@ _PATTERNS: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
         r"^[（(\[【]?\s*(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审)\s*[:：]"
         r"|^.{0,20}[（(\[【]\s*(责任编辑|责编)\s*[:：].{0,30}$")),
     ("footer", re.compile(
-        r"版权所有|copyright|©|ICP\s*(备|证)|公网安备|网站维护|技术支持\s*[:：]|^主办\s*[:：]|主办单位\s*[:：]"
+        r"版权所有|(?i:copyright)|©|ICP\s*(备|证)|公网安备|网站维护|技术支持\s*[:：]|^主办\s*[:：]|主办单位\s*[:：]"
         r"|承办\s*[:：]|^上一篇|^下一篇|^相关(阅读|新闻|链接|报道|文档|附件|稿件)\s*[:：>》]*$|^扫一扫"
-        r"|^(联系我们|网站地图|关于我们)", re.I)),
+        r"|^(联系我们|网站地图|关于我们)")),
     ("caption", re.compile(r"^.{0,140}(记者|摄影|通讯员|供图|图/).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")),
 )
 _STRONG = re.compile(
@@ -37,6 +37,7 @@ _STRONG = re.compile(
     r"|打印本页|关闭|关闭窗口|返回顶部|纠错|首页|阅读量\s*[:：]?|浏览量\s*[:：]?|点击量\s*[:：]?|访问量\s*[:：]?"
     r"|相关(文档|报道|附件|链接|新闻|阅读)\s*[:：>》]*|》》.{0,12}《《|[>＞»›]|[【\[]|[】\]]|[0-9a-f]{16,40}[:：]?)$"
 )
+_SENTENCE_FURNITURE = ("版权", "©", "opyright", "ICP", "公网安备", "网站维护", "技术支持", "主办", "承办", "摄")
 _WEAK = re.compile(r"^(大|中|小|[|｜丨/×]|[【\[]?(大|中|小)[】\]]?)$")
 _META_LIKE = re.compile(r"(发布|发表|更新)?(时间|日期)|来源|稿源|作者|浏览|点击|阅读")
 _FOOTER_KINDS = ("footer", "editor", "controls", "breadcrumb")
@@ -61,6 +62,8 @@ def line_kind(line: str) -> BoilerplateKind | None:
     """Furniture kind of one line by its own words (see the module docstring)."""
     if len(line) > 300:
         return None
+    if len(line) > 60 and line.endswith(("。", "！", "？")) and not any(w in line for w in _SENTENCE_FURNITURE):
+        return None  # a sentence of running text: only a copyright or ICP note could make it furniture
     if len(line) <= 120 and sum(line.count(c) for c in ">＞»›") >= 2 and "。" not in line:
         return "breadcrumb"  # 首页 > 新闻 > 要闻
     if _is_menu(line):
@@ -81,6 +84,8 @@ def line_kind(line: str) -> BoilerplateKind | None:
 
 def _is_menu(line: str) -> bool:
     """A site name and menu items separated by bars: three or more short items, no sentence."""
+    if "|" not in line and "｜" not in line and "丨" not in line:
+        return False
     items = [x.strip() for x in re.split(r"[|｜丨]", line)]
     return (
         len(items) >= 3

@@ -58,7 +58,9 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             j -= 1
         # The attachment list right above the signature: 附件：1.…  2.…
         top = j
-        while top >= 0 and (_LIST_ITEM.match(lines[body[top]].shadow) or _ATTACH_LIST.match(lines[body[top]].shadow)):
+        while top >= 0 and j - top < 30 and (
+            _LIST_ITEM.match(lines[body[top]].shadow) or _ATTACH_LIST.match(lines[body[top]].shadow)
+        ):
             top -= 1
         if top < j and any(_ATTACH_LIST.match(lines[body[x]].shadow) for x in range(top + 1, j + 1)):
             first = next(x for x in range(top + 1, j + 1) if _ATTACH_LIST.match(lines[body[x]].shadow))

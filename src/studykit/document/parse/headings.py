@@ -137,7 +137,7 @@ def _split_parts(
             seen_max = {}
             k += 1
             continue
-        m = match_marker(s)
+        m = lines[i].marker()
         if m is not None:
             seen_max[m.style] = max(seen_max.get(m.style, 0), m.number)
         parts[-1][1].append(i)
@@ -167,7 +167,7 @@ def _part_head(
     # A second title whose numbering restarts: an attached regulation or plan.
     if seen_max and _titleish(s) and _DOC_TITLE_WORDS.search(s) and len(s) <= 50:
         for nxt_k in range(k + 1, min(k + 4, len(body))):
-            mk = match_marker(lines[body[nxt_k]].shadow)
+            mk = lines[body[nxt_k]].marker()
             if mk is not None:
                 if mk.number == 1 and seen_max.get(mk.style, 0) >= 2:
                     return None, lines[i].text.strip(WS), None
@@ -191,7 +191,7 @@ def _table_of_contents(lines: list[Line], body: Sequence[int]) -> set[int]:
         if _TOC.match(lines[i].shadow.strip(WS)):
             listed: set[tuple[str, int]] = set()
             for j in body[k + 1 :]:
-                m = match_marker(lines[j].shadow)
+                m = lines[j].marker()
                 if m is None or m.style == "article":
                     break
                 if (m.style, m.number) in listed:
@@ -215,9 +215,8 @@ def _candidates(
         if i in toc:
             continue
         ln = lines[i]
-        s = ln.shadow
         level = marked.get((ln.start, ln.end))
-        m = match_marker(s)
+        m = ln.marker()
         if level is not None:
             c = _marked_candidate(ln, i, m, level)
             if c is not None:
@@ -270,7 +269,7 @@ def _numbered_candidate(
             title_end == len(s)
             and nxt is not None
             and nxt == i + 1
-            and match_marker(lines[nxt].shadow) is None
+            and lines[nxt].marker() is None
             and len(lines[nxt].text) <= 50
             and sum(lines[nxt].shadow.count(c) for c in END_PUNCT) <= 1
         ):
@@ -420,8 +419,10 @@ def _plan_runs(
         through = _straight_through(group, parents)
         first_style = not any(a.style == c.style for a in accepted for c in group[:1])
         listed = through
+        by_id = {a.i: a for a in accepted}
+        used = {a.rank for a in accepted}
         for run in _runs(group, parents, first_style=first_style):
-            score = _run_score(run, lines, members, pos, accepted, appendix=appendix,
+            score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
                                through=through)
             if score > 0:
                 chosen += run.items
@@ -531,6 +532,8 @@ def _runs(group: list[Candidate], parents: list[int], *, first_style: bool) -> l
             new = _Run([c], parent, restart=bool(here))
             runs.append(new)
             here.append(new)
+            if len(here) > 4:
+                del here[0]  # only recent runs stay open: linear even under endless restarts
     return runs
 
 
@@ -539,11 +542,14 @@ def _run_score(
     lines: list[Line],
     members: list[int],
     pos: dict[int, int],
-    accepted: list[Candidate],
+    by_id: dict[int, Candidate],
+    used: set[float],
     *,
     appendix: bool,
     through: bool,
 ) -> float:
+    """Score a run as headings (above zero) or as a list; ``by_id`` holds the headings
+    accepted so far by line index, ``used`` their ranks."""
     items = run.items
     n = len(items)
     score = sum(c.h for c in items) / n + _STYLE_PRIOR.get(items[0].style, 0.0)
@@ -552,8 +558,7 @@ def _run_score(
     dense = n >= 2 and all(b == 0 for b in between)
     runin = sum(1 for c in items if c.rest) >= n / 2
     before = members[ks[0] - 1] if ks[0] > 0 else None
-    colon = before is not None and before not in {a.i for a in accepted} and lines[before].shadow.rstrip(
-        WS).endswith(("：", ":"))
+    colon = before is not None and before not in by_id and lines[before].shadow.rstrip(WS).endswith(("：", ":"))
     if n >= 2 and all(b >= 1 for b in between):
         score += 1.0 if sum(between) / len(between) < 3 else 1.5
     if colon and dense:
@@ -577,8 +582,7 @@ def _run_score(
     if n == 1 and items[0].style in ("ar", "par"):
         score -= 1.0
     # A level skipped: 1. directly under 一、 while （一） is in use elsewhere.
-    parent = next((a for a in accepted if a.i == run.parent), None)
-    used = {a.rank for a in accepted}
+    parent = by_id.get(run.parent)
     prank = parent.rank if parent is not None else -1.0
     if any(prank < r < items[0].rank and r != 3.0 for r in used):
         score -= 2.0

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .common import CLOSERS, CN, END_PUNCT, WS
+from .markers import Marker, match_marker
 
 LONG_LINE = 2000
 """Lines longer than this (characters) are cut at salutations and numbered points."""
@@ -63,10 +64,17 @@ class Line:
     shadow: str
     indent: bool
     gap: int
+    _marker: Marker | bool | None = field(default=False, repr=False, compare=False)
 
     @property
     def blank_before(self) -> bool:
         return self.gap != 1
+
+    def marker(self) -> Marker | None:
+        """The numbering marker that opens the line (computed once)."""
+        if self._marker is False:
+            self._marker = match_marker(self.shadow)
+        return self._marker if isinstance(self._marker, Marker) else None
 
 
 def split_lines(

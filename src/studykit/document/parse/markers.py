@@ -1,7 +1,7 @@
 """Numbering markers at the start of a line: 第一部分, 第一章, 第一节, 第一条, 一、, （一）, 1., （1）.
 
 A marker says how a line is numbered, not whether it is a heading: that is decided in
-:mod:`.headings` from the whole document. Numbers are bounded (at most five numerals or three
+:mod:`.headings` from the whole document. Numbers are bounded (at most five numerals or four
 digits), so a marker of thousands of digits is text, never a crash.
 """
 
@@ -14,7 +14,7 @@ from studykit.zh import cn_to_int
 
 from .common import CN, int_to_cn
 
-_DI_RE = re.compile(rf"^第\s*([{CN}]{{1,5}}|\d{{1,3}})\s*(部分|篇|编|章|节|条)\s*[、:：，,.．]?\s*")
+_DI_RE = re.compile(rf"^第\s*([{CN}]{{1,5}}|\d{{1,4}})\s*(部分|篇|编|章|节|条)\s*[、:：，,.．]?\s*")
 _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．\d]))\s*")
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
 _AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")

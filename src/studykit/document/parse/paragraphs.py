@@ -26,7 +26,6 @@ from studykit.document.model import Paragraph, Sentence
 
 from .common import CLOSERS, END_PUNCT, SENT_RE, WS
 from .lines import Line
-from .markers import match_marker
 
 LEAD_MAX_CHARS = 30
 """A paragraph's first sentence is its lead when it is at most this long and more text follows."""
@@ -60,7 +59,7 @@ def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
     single = clauses = 0
     for i in body:
         s = lines[i].shadow.rstrip(WS + CLOSERS)
-        if match_marker(s) is not None:
+        if lines[i].marker() is not None:
             single += 1  # a numbered item ending in ； is a list, not a broken sentence
             continue
         inner = sum(s.count(c) for c in "。！？!?")
@@ -76,16 +75,21 @@ def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
     )
 
 
+def open_quotes(s: str) -> int:
+    """How many “ quotations ``s`` opens and leaves open (negative when it closes more)."""
+    return s.count("“") - s.count("”")
+
+
 def continues(
-    prev: Line, ln: Line, para_text: str, *, sentence_mode: bool, fmt: str, nxt: Line | None = None
+    prev: Line, ln: Line, quotes: int, *, sentence_mode: bool, fmt: str, nxt: Line | None = None
 ) -> bool:
-    """Whether ``ln`` continues the paragraph whose last line is ``prev`` (``nxt`` is the line
-    after ``ln``, if any)."""
+    """Whether ``ln`` continues the paragraph whose last line is ``prev``; ``quotes`` is the
+    number of quotations the paragraph leaves open so far, ``nxt`` the line after ``ln``."""
     if ln.gap != 1 or fmt == "html":
         return False
     if ln.shadow[:1] in _CONTINUATION:
         return True  # ；“成果…” or 。 cannot open a paragraph: the line was broken before it
-    if para_text.count("“") > para_text.count("”") and len(para_text) < 2000:
+    if quotes > 0 and len(prev.text) < 400:
         return True  # a quotation still open: the line was broken inside it
     if sentence_mode:
         tail = prev.shadow.rstrip(WS + CLOSERS)

@@ -25,7 +25,13 @@ from .closing import find_closing
 from .common import DATE_ONLY_RE, END_PUNCT, WS, find_date
 from .headings import Candidate, Plan, part_starts, plan_headings
 from .lines import Line, split_lines
-from .paragraphs import continues, is_standalone_lead, make_paragraph, sentence_per_line
+from .paragraphs import (
+    continues,
+    is_standalone_lead,
+    make_paragraph,
+    open_quotes,
+    sentence_per_line,
+)
 
 _LATE_SOURCE = re.compile(r"^[（(]\s*(来源|稿源|信息来源|文章来源)\s*[:：]\s*([^）)]{1,40})[）)]$|^(来源|稿源)\s*[:：]\s*(\S{1,30})$")
 
@@ -149,13 +155,14 @@ def _build(
 
     # The pending paragraph: its line indices, lead end, article and item.
     para: list[int] = []
+    quotes = 0  # quotations the pending paragraph leaves open
     start_override: int | None = None
     lead_end: int | None = None
     article: str | None = None
     item: str | None = None
 
     def flush() -> None:
-        nonlocal start_override, lead_end, item
+        nonlocal start_override, lead_end, item, quotes
         if para:
             s = start_override if start_override is not None else lines[para[0]].start
             e = lines[para[-1]].end
@@ -165,6 +172,7 @@ def _build(
                 make_paragraph(text, shadow, s, e, lead_end=forced, article=article, item=item)
             )
         para.clear()
+        quotes = 0
         start_override = None
         lead_end = None
         item = None
@@ -187,17 +195,20 @@ def _build(
                 stripped = rest.lstrip(WS)
                 if stripped:
                     para.append(i)
+                    quotes = open_quotes(stripped)
                     start_override = ln.end - len(stripped)
             continue
         if i in plan.articles:
             flush()
             article = plan.articles[i]
             para.append(i)
+            quotes = open_quotes(ln.text)
             continue
         if i in plan.items:
             flush()
             item = plan.items[i]
             para.append(i)
+            quotes = open_quotes(ln.text)
             nxt = body[k + 1] if k + 1 < len(body) else None
             if (
                 nxt == i + 1
@@ -209,7 +220,7 @@ def _build(
                 plan.consumed.add(nxt)
             continue
         # Late bylines and source notes (（作者系…）, （来源：…）) join the title block.
-        kind = titleblock.title_kind(ln.shadow)
+        kind = titleblock.title_kind(ln.shadow) if titleblock.may_be_byline(ln.shadow) else None
         if kind == "byline" and (
             ln.shadow.startswith(("（", "(")) or i == len(lines) - 1 or len(ln.text) < 40
         ):
@@ -230,14 +241,15 @@ def _build(
             facts.own_date = facts.own_date or find_date(ln.shadow)
             continue
         nxt_line = lines[body[k + 1]] if k + 1 < len(body) else None
-        para_text = text[_para_start(para, start_override, lines) : lines[para[-1]].end] if para else ""
         if para and para[-1] == i - 1 and continues(
-            lines[para[-1]], ln, para_text, sentence_mode=sentence_mode, fmt=source.format, nxt=nxt_line
+            lines[para[-1]], ln, quotes, sentence_mode=sentence_mode, fmt=source.format, nxt=nxt_line
         ):  # only neighbours join: furniture or a closing line between them ends the paragraph
             para.append(i)
+            quotes += open_quotes(ln.text)
             continue
         flush()
         para.append(i)
+        quotes = open_quotes(ln.text)
         nxt = body[k + 1] if k + 1 < len(body) else None
         if (
             source.format != "html"
@@ -260,10 +272,6 @@ def _build(
     return root
 
 
-def _para_start(para: list[int], start_override: int | None, lines: list[Line]) -> int:
-    return start_override if start_override is not None else lines[para[0]].start
-
-
 def _heading_node(text: str, lines: list[Line], cand: Candidate, level: int) -> _Node:
     ln = lines[cand.i]
     if cand.title_line is not None:
@@ -280,6 +288,7 @@ def _heading_node(text: str, lines: list[Line], cand: Candidate, level: int) -> 
 
 def _freeze(root: _Node) -> tuple[Section, ...]:
     used: set[str] = set()
+    suffix: dict[str, int] = {}  # next -k to try for a repeated path: linear however many repeat
 
     def build(node: _Node, parent_path: str, position: int) -> Section:
         if node.level == 0:
@@ -287,10 +296,12 @@ def _freeze(root: _Node) -> tuple[Section, ...]:
         else:
             own = node.label or str(position)  # unnumbered headings go by position
             path = f"{parent_path}/{own}" if parent_path else own
-            base, k = path, 2
+            base = path
+            k = suffix.get(base, 2)
             while path in used:
                 path = f"{base}-{k}"
                 k += 1
+            suffix[base] = k
         used.add(path)
         children: list[Section] = []
         unnumbered = 0

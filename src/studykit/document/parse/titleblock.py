@@ -137,6 +137,11 @@ def _is_spaced_key(s: str) -> bool:
     return m is not None and _META_KEY_RE.match(re.sub(r"[ \u3000\xa0]", "", s[: m.end()])) is not None
 
 
+def may_be_byline(s: str) -> bool:
+    """A cheap test before :func:`title_kind` for lines deep in the body."""
+    return _BYLINE_RE.match(s) is not None
+
+
 def title_kind(s: str) -> TitleBlockKind | None:
     """Kind of a title-block line other than the title and meta, or None."""
     if match_marker(s) is not None:
