@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lossless import assert_lossless
 
 from studykit.document.model import Document, Source
 from studykit.document.parse import parse_document
@@ -17,33 +18,6 @@ SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt
 
 def doc_of(text: str) -> Document:
     return parse_document(Source(text, "<test>", "utf-8"))
-
-
-def assert_lossless(doc: Document) -> None:
-    text = doc.text
-    covered = [False] * len(text)
-    last_end = -1
-    for _kind, s, e in doc.elements():
-        assert s >= last_end, "elements overlap"
-        last_end = e
-        for i in range(s, e):
-            covered[i] = True
-    for i, ch in enumerate(text):
-        assert covered[i] or ch.isspace(), f"character {ch!r} at {i} belongs to no element"
-    for b in doc.boilerplate:
-        assert text[b.start : b.end] == b.text
-    for t in doc.title_block:
-        assert text[t.start : t.end] == t.text
-    for c in doc.closing:
-        assert text[c.start : c.end] == c.text
-    for sec in doc.walk():
-        if sec.heading:
-            assert text[sec.heading.start : sec.heading.end] == sec.heading.text
-        for p in sec.paragraphs:
-            assert text[p.start : p.end] == p.text
-            for snt in p.sentences:
-                assert text[snt.start : snt.end] == snt.text
-                assert p.start <= snt.start < snt.end <= p.end
 
 
 def outline(doc: Document) -> list[tuple[int, str | None, str | None]]:

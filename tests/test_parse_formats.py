@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lossless import assert_lossless
 
 from studykit.analysis.concordance import kwic
 from studykit.document.model import Document
@@ -17,27 +18,6 @@ from studykit.errors import SectionNotFoundError, StudykitError
 from studykit.text.tokens import select, tokenize
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-
-
-def assert_lossless(doc: Document) -> None:
-    text = doc.text
-    last = -1
-    covered = [False] * len(text)
-    for _kind, s, e in doc.elements():
-        assert s >= last, "elements overlap"
-        last = e
-        for i in range(s, e):
-            covered[i] = True
-    assert all(c or ch.isspace() for c, ch in zip(covered, text, strict=True))
-    for sec in doc.walk():
-        for p in sec.paragraphs:
-            assert text[p.start : p.end] == p.text
-    for b in doc.boilerplate:
-        assert text[b.start : b.end] == b.text
-    for t in doc.title_block:
-        assert text[t.start : t.end] == t.text
-    for c in doc.closing:
-        assert text[c.start : c.end] == c.text
 
 
 # --- laws -----------------------------------------------------------------------------------------

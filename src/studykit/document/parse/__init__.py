@@ -16,7 +16,8 @@ One module per concern, in the order they run:
 * :mod:`.markers` and :mod:`.headings` — numbering markers, parts, laws and articles, and the
   scored decision between headings and list items;
 * :mod:`.paragraphs` — paragraphs, sentences and leads;
-* :mod:`.pipeline` — the steps in order and the section tree.
+* :mod:`.tree` — the section tree built from the decisions;
+* :mod:`.pipeline` — the steps in order.
 """
 
 from __future__ import annotations

@@ -401,10 +401,13 @@ def _plan_runs(
     pos = {i: k for k, i in enumerate(members)}
     accepted: list[Candidate] = []  # in document order, across styles decided so far
     plains = _plain_candidates(lines, members, cands)
-    styles = sorted({c.rank for c in cands if c.style != "article"} | ({3.0} if plains else set()))
+    styles = sorted({c.rank for c in cands if c.style != "article" and c.style not in ITEM_ONLY}
+                    | ({3.0} if plains else set()))
     by_rank: dict[float, list[Candidate]] = {}
     for c in cands:
-        if c.style != "article":
+        if c.style in ITEM_ONLY:
+            plan.items[c.i] = c.item  # ①, ［1］, - : list items, whatever else is around
+        elif c.style != "article":
             by_rank.setdefault(c.rank, []).append(c)
     if plains:
         by_rank.setdefault(3.0, []).extend(plains)

@@ -21,15 +21,17 @@ _AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
 _PAR_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")
 _BRK_RE = re.compile(r"^[［\[【〔]\s*(\d{1,3})\s*[］\]】〕]\s*")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
 STYLE_RANK = {
     "part": 0, "chapter": 1, "jie": 2, "plain": 3, "cn": 4, "pcn": 5, "ar": 6, "par": 7,
-    "circ": 8, "brk": 9,
+    "circ": 8, "brk": 9, "bullet": 10,
 }
 """Nesting order of heading styles: a style nests under any style of lower rank. ``circ``
-(①) and ``brk`` (［1］, notes and glossary entries) only ever mark list items."""
-ITEM_ONLY = frozenset({"circ", "brk"})
+(①), ``brk`` (［1］, notes and glossary entries) and ``bullet`` (``- ``, ``•``) only ever
+mark list items."""
+ITEM_ONLY = frozenset({"circ", "brk", "bullet"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ def match_marker(s: str) -> Marker | None:
         return Marker("circ", _CIRCLED.index(s[0]) + 1, s[0], 1)
     if m := _BRK_RE.match(s):
         return Marker("brk", int(m.group(1)), m.group(1), m.end())
+    if m := _BULLET_RE.match(s):
+        return Marker("bullet", 0, s[0], m.end())
     for style, rx in (("pcn", _PCN_RE), ("par", _PAR_RE), ("cn", _CN_RE), ("ar", _AR_RE)):
         if m := rx.match(s):
             n = cn_to_int(m.group(1))
