@@ -80,7 +80,6 @@ def plan_headings(
     body: Sequence[int],
     *,
     marked: dict[tuple[int, int], int] | None = None,
-    fmt: str = "text",
     after_closing: set[int] | None = None,
 ) -> Plan:
     """Decide headings, items and articles for the body lines (indices into ``lines``).
@@ -94,7 +93,7 @@ def plan_headings(
     toc = _table_of_contents(lines, body)
     for part_head, members in parts:
         base_level = 1 if part_head is not None else 0
-        cands = _candidates(lines, members, marked, fmt, toc)
+        cands = _candidates(lines, members, marked, toc)
         articles = _articles(lines, members, cands)
         if articles:
             _plan_law(lines, members, cands, articles, plan)
@@ -206,7 +205,6 @@ def _candidates(
     lines: list[Line],
     members: list[int],
     marked: dict[tuple[int, int], int],
-    fmt: str,
     toc: set[int],
 ) -> list[Candidate]:
     out: list[Candidate] = []
@@ -332,6 +330,9 @@ def _plan_law(
     articles: dict[int, str],
     plan: Plan,
 ) -> None:
+    """A law: chapters and sections in sequence are headings, articles are units, numbered
+    lines are list items, and a short title alone between articles is a chapter whose marker
+    the source lost."""
     plan.articles.update(articles)
     chapters = [c for c in cands if c.style in ("part", "chapter", "jie") or c.marked]
     _accept_in_sequence(chapters, plan)
@@ -398,6 +399,8 @@ class _Run:
 def _plan_runs(
     lines: list[Line], members: list[int], cands: list[Candidate], plan: Plan, *, appendix: bool
 ) -> None:
+    """Any other part: styles from the outermost in; runs under each parent decided so far
+    become headings or lists (see :func:`_run_score`)."""
     pos = {i: k for k, i in enumerate(members)}
     accepted: list[Candidate] = []  # in document order, across styles decided so far
     plains = _plain_candidates(lines, members, cands)
@@ -420,7 +423,7 @@ def _plan_runs(
         group = [c for c in group if c.style != "plain" and c.marked is None]
         parents = _parents(group, accepted)
         through = _straight_through(group, parents)
-        first_style = not any(a.style == c.style for a in accepted for c in group[:1])
+        first_style = bool(group) and all(a.style != group[0].style for a in accepted)
         listed = through
         by_id = {a.i: a for a in accepted}
         used = {a.rank for a in accepted}

@@ -66,10 +66,6 @@ class Line:
     gap: int
     _marker: Marker | bool | None = field(default=False, repr=False, compare=False)
 
-    @property
-    def blank_before(self) -> bool:
-        return self.gap != 1
-
     def marker(self) -> Marker | None:
         """The numbering marker that opens the line (computed once)."""
         if self._marker is False:

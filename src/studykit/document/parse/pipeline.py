@@ -57,7 +57,7 @@ def parse_document(source: Source | str | bytes) -> Document:
     after_closing = {body[k + 1] for k in range(len(body) - 1) if body[k] in closing and body[k + 1] not in closing}
     body = [i for i in body if i not in closing]
     marked = {(a, b): lvl for a, b, lvl in source.heading_spans}
-    plan = plan_headings(lines, body, marked=marked, fmt=source.format, after_closing=after_closing)
+    plan = plan_headings(lines, body, marked=marked, after_closing=after_closing)
 
     facts = block.facts
     root = TreeBuilder(source, shadow, lines, body, plan, title_block, facts).build()

@@ -93,10 +93,9 @@ class MetaFacts:
     published: str | None = None
 
     def to_meta(self) -> Meta:
+        """The document's own date wins ``date``; the page date is ``published`` beside it."""
         date = self.own_date or self.page_date
         published = self.published or (self.page_date if self.own_date else None)
-        if published == date and not self.published:
-            published = self.page_date if self.own_date else None
         return Meta(date, self.time, self.source, self.author, published, self.doc_number)
 
 
@@ -214,7 +213,7 @@ def decide(
         # No title: meta and byline lines at the very top still form the block.
         block.title = declared.get("title")
     pos = _extend(text, lines, idx, pos, block, has_title=title_at is not None)
-    block.body_from = idx[pos] if pos < len(idx) else _after(kinds, idx, len(lines))
+    block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
     return block
 
 
@@ -238,7 +237,7 @@ def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
     return pos
 
 
-def _after(kinds: list[BoilerplateKind | None], idx: list[int], n: int) -> int:
+def _after(idx: list[int], n: int) -> int:
     """Where the body starts when the zone is used up: after the last zone line."""
     if len(idx) >= ZONE * 2:
         return idx[-1] + 1
