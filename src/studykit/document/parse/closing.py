@@ -25,6 +25,8 @@ _ORG_END = re.compile(
     r"|学校|大学|学院|法院|检察院|小组|总队|支队|队|所|站|社|协会|联合会|分会|工作组|指挥部|领导小组)$"
 )
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
+"""Right under the date, any short note in brackets: （本文有删减）, （完）."""
 _ATTACH_LIST = re.compile(r"^附\s*件\s*[:：]|^附\s*件\s*\d{0,2}\s*[:：]?\s*\S.{0,60}$")
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
 _DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
@@ -69,7 +71,7 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
         x = k + 1
         while x < len(body):
             t = lines[body[x]].shadow.strip(WS)
-            if _NOTE.match(t):
+            if _NOTE.match(t) or (x == k + 1 and _PAREN_NOTE.match(t)):
                 out[body[x]] = "note"
             elif _DISTRIBUTION.search(t):
                 out[body[x]] = "distribution"

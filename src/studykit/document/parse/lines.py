@@ -40,7 +40,8 @@ _POINT = re.compile(
     rf"[{END_PUNCT}][{CLOSERS}]*(?=[{WS}]*(?:[{CN}]{{1,3}}、|[（(][{CN}]{{1,3}}[）)]|第[{CN}]{{1,3}}[，、,]|第[{CN}]{{1,3}}部分))"
 )
 _AGENCY = re.compile(
-    r"^(?:新华社|中新社|中新网|人民网|央视网|本报|记者)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(]记者[^）)]{1,30}[）)])?"
+    r"^(?:(?:新华社|中新社|中新网|人民网|央视网|本报|记者)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|本网讯)"
+    r"(?:[（(]记者[^）)]{1,30}[）)])?"
 )
 """A news agency dateline opening a paragraph: 新华社北京11月15日电（记者 某某）."""
 _SPEECH_HEAD = re.compile(
@@ -157,7 +158,7 @@ def _cut_datelines(lines: list[Line], text: str, shadow: str) -> list[Line]:
     """Cut a news agency dateline off the paragraph it opens."""
     out: list[Line] = []
     for ln in lines:
-        m = _AGENCY.match(ln.shadow) if "日" in ln.shadow[:24] else None
+        m = _AGENCY.match(ln.shadow) if ("日" in ln.shadow[:24] or "讯" in ln.shadow[:4]) else None
         if m is None or m.end() >= len(ln.text):
             out.append(ln)
             continue

@@ -54,10 +54,16 @@ _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
     rf"|^{_DATE}$"
     rf"|^{_DATE}\s*(在|于).{{2,60}}(上|会议|大会)([ \u3000]+[^，。；：:]{{2,24}})?$"
-    r"|^(新华社|中新社|中新网|人民网|央视网|本报)\S{0,10}?\d{1,2}月\d{1,2}日(电|讯)(?:[（(]记者[^）)]{1,30}[）)])?$"
+    r"|^(?:(?:新华社|中新社|中新网|人民网|央视网|本报)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|本网讯)"
+    r"(?:[（(]记者[^）)]{1,30}[）)])?$"
 )
 _MEETING_DATE_RE = re.compile(rf"^[^。！？]{{2,40}}[，,、\s]+{_DATE}$")
-_SPEAKER_RE = re.compile(rf"^[\u4e00-\u9fff、·，,（）()]{{2,40}}[ \u3000]+(?P<name>{_NAME})$")
+_ROLE = r"(?:长|主席|总理|书记|主任|委员|组长|专员|教授|研究员|司令员|政委|理事|代表|负责人|发言人)"
+_SPEAKER_RE = re.compile(
+    rf"^[\u4e00-\u9fff、·，,（）()]{{0,40}}{_ROLE}[ \u3000]+"
+    r"(?P<name>[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff]){1,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10})$"
+)
+"""A role and a name: 国务院总理　李强, 上海市市长 龚 正, 自治区主席 艾尔肯·吐尼亚孜."""
 _SUB_CONT_RE = re.compile(r"(上|上的讲话|上的报告|上的发言|上的致辞|讲话|报告|致辞|发言)[）)]?$")
 _TITLE_WORDS = re.compile(
     r"报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞|发言"
@@ -77,6 +83,8 @@ _ORG_RE = re.compile(
 """An issuing body on its own line: 东川省统计局."""
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
+_SLOGAN = re.compile(r"^[\u4e00-\u9fff“”]{2,12}[ \u3000]+[\u4e00-\u9fff“”]{2,12}$")
+"""Two phrases set apart by a wide space: the first line of a two-line report title."""
 
 
 @dataclass(slots=True)
@@ -206,7 +214,7 @@ def decide(
         a, b = lines[idx[first]], lines[title_at]
         block.entries.append(TitleLine(a.start, b.end, text[a.start : b.end], "title"))
         block.consumed.update(idx[first : pos + 1])
-        joined = "".join(lines[j].text.strip(WS) for j in idx[first : pos + 1])
+        joined = join_title([lines[j].text.strip(WS) for j in idx[first : pos + 1]])
         block.title = declared.get("title") or _strip_column(joined)
         pos += 1
     else:
@@ -231,10 +239,19 @@ def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
         and not _TITLE_END_WORD.search(above)
         and not re.search(r"[|｜丨]", above)
         and len(above) + len(here) <= 90
-        and (len(above) >= 12 or _CONTINUES_TITLE.match(here))
+        and (len(above) >= 12 or _CONTINUES_TITLE.match(here) or _SLOGAN.match(above))
     ):
         return pos - 1
     return pos
+
+
+def join_title(parts: list[str]) -> str:
+    """The lines of a wrapped title as one string: a slogan pair (高举旗帜　砥砺奋进) keeps a
+    space before the next line, a title broken mid-phrase is joined directly."""
+    out = parts[0]
+    for part in parts[1:]:
+        out += (" " if _SLOGAN.match(out) else "") + part
+    return out
 
 
 def _after(idx: list[int], n: int) -> int:

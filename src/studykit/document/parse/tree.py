@@ -82,6 +82,7 @@ class TreeBuilder:
         )
         self.pending = _Pending()
         self.article: str | None = None
+        self.late_meta = self._trailing_meta()
 
     def build(self) -> Node:
         body, plan = self.body, self.plan
@@ -121,11 +122,25 @@ class TreeBuilder:
             if rest:  # 1.围绕产业转型开展专题协商。今年以来… : the text after the heading
                 self.pending = _Pending([i], start=ln.end - len(rest), quotes=open_quotes(rest))
 
+    def _trailing_meta(self) -> set[int]:
+        """来源：… / 时间：… lines that end the text (news items put their meta at the bottom)."""
+        found: set[int] = set()
+        for i in reversed(self.body):
+            s = self.lines[i].shadow
+            if len(s) > 40 or not titleblock.is_meta_key_line(s) or not titleblock.is_meta_line(s):
+                break
+            found.add(i)
+        return found if len(found) < len(self.body) else set()
+
     def _late_title_line(self, i: int, last: int) -> bool:
-        """Bylines and source notes in the body (（作者系…）, （来源：…）) and a closing date that
-        ends the text join the title block."""
+        """Bylines and source notes in the body (（作者系…）, （来源：…）), meta lines that end the
+        text and a closing date that ends it join the title block."""
         ln = self.lines[i]
         s = ln.shadow
+        if i in self.late_meta:
+            self._late(ln, "meta")
+            titleblock.parse_meta(s, self.facts, text=ln.text)
+            return True
         if titleblock.may_be_byline(s) and titleblock.title_kind(s) == "byline" and (
             s.startswith(("（", "(")) or i == len(self.lines) - 1 or len(ln.text) < 40
         ):
