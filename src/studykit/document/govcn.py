@@ -40,7 +40,7 @@ def prepare_govcn(body: Any) -> bool:
         if len(pairs) >= 3 and table.getparent() is not None:
             _replace_with_pairs(table, pairs)
             found = True
-    _join_centred_title(body)
+    _join_centred_title(body, headline=found)
     return found
 
 
@@ -98,10 +98,11 @@ def _all_bold(el: Any) -> bool:
     return not own and not rest and bool(_SPACES.sub("", bold))
 
 
-def _join_centred_title(body: Any) -> None:
-    """Join the first run of 2–3 centred, bold paragraphs into one title paragraph, and make
-    it the page's headline (``<h1>``) when the page has none, so that the ``<title>`` element
-    (often with site names the page did not trim) is not used instead."""
+def _join_centred_title(body: Any, *, headline: bool) -> None:
+    """Join the first run of 2–3 centred, bold paragraphs into one title paragraph. When it
+    was split, or the page has an info table (``headline``), it becomes the page's headline
+    (``<h1>``) if the page has none, so that the ``<title>`` element (often with site names the
+    page did not trim) is not used instead."""
     for p in body.iter("p"):
         if not (_is_centred(p) and _all_bold(p)):
             continue
@@ -111,15 +112,16 @@ def _join_centred_title(body: Any) -> None:
             group.append(sib)
             sib = sib.getnext()
         texts = [_SPACES.sub("", g.text_content()) for g in group]
-        if len(group) >= 2 and sum(len(t) for t in texts) <= 90 and not any(
+        joined = len(group) >= 2 and sum(len(t) for t in texts) <= 90 and not any(
             _TITLE_END.search(t) for t in texts[:-1]
-        ):
+        )
+        if joined:
             for g in group[1:]:
                 p.tail = (p.tail or "") + (g.tail or "")
                 g.getparent().remove(g)
             for child in list(p):
                 p.remove(child)
             p.text = "".join(texts)
-        if body.find(".//h1") is None and len(texts[0]) >= 4:
+        if (joined or headline) and body.find(".//h1") is None and len(texts[0]) >= 4:
             p.tag = "h1"
         return  # only the first centred bold run can be the title
