@@ -204,7 +204,7 @@ def _as_sections(tokens: pd.DataFrame) -> pd.DataFrame:
 
 def test_term_frequencies_by_document_match_each_document(corpus: sk.Corpus, tokens: pd.DataFrame) -> None:
     by_doc = sk.term_frequencies(corpus, by="doc")
-    assert list(by_doc.columns) == ["doc", "term", "count", "rate", "documents", "dp"]
+    assert list(by_doc.columns) == ["doc", "term", "count", "rate", "documents", "dp", "juilland_d"]
     for doc in ("2019", "2024"):
         single = sk.term_frequencies(tokens[tokens["doc"] == doc].reset_index(drop=True))
         mine = by_doc[by_doc["doc"] == doc].reset_index(drop=True)
@@ -217,23 +217,31 @@ def test_term_frequencies_by_document_match_each_document(corpus: sk.Corpus, tok
     assert top.groupby("year").size().tolist() == [3] * 6 and top["year"].dtype == np.int64
 
 
-def test_document_frequency_and_dp(corpus: sk.Corpus, tokens: pd.DataFrame) -> None:
+def test_document_frequency_and_dispersion_match_documents_as_parts(corpus: sk.Corpus, tokens: pd.DataFrame) -> None:
     freqs = sk.term_frequencies(corpus).set_index("term")
-    counted = tokens[tokens["kind"].isin(["han", "latin"])]
-    shares = counted.groupby("doc", observed=True).size() / len(counted)
-    for term in ("脱贫攻坚", "工作", "新质生产力"):
-        per_doc = counted[counted["token"] == term].groupby("doc", observed=True).size()
-        v = (per_doc / per_doc.sum()).reindex(shares.index, fill_value=0.0)
-        assert freqs.loc[term, "documents"] == int((per_doc > 0).sum())
-        assert freqs.loc[term, "dp"] == pytest.approx(0.5 * (v - shares).abs().sum())
+    single = sk.term_frequencies(_as_sections(tokens)).set_index("term")
+    assert freqs.index.tolist() == single.index.tolist()
+    assert freqs["documents"].tolist() == single["range"].tolist()
+    np.testing.assert_allclose(freqs["dp"], single["dp"], atol=1e-12)
+    np.testing.assert_allclose(freqs["juilland_d"], single["juilland_d"], atol=1e-12)
     assert freqs.loc["新质生产力", "dp"] > freqs.loc["工作", "dp"]
+    assert freqs.loc["新质生产力", "juilland_d"] < freqs.loc["工作", "juilland_d"]
+    one = sk.term_frequencies(corpus.select(docs=["2019"]))
+    assert one["dp"].isna().all() and one["juilland_d"].isna().all()
 
 
-@pytest.mark.parametrize("measure", ["g2", "log_ratio", "log_odds"])
-def test_keyness_equals_the_single_table_keyness(corpus: sk.Corpus, tokens: pd.DataFrame, measure: str) -> None:
-    mine = sk.keyness(corpus, target="2024", measure=measure)
-    single = sk.keyness(_as_sections(tokens), "2024", measure=measure)
+@pytest.mark.parametrize(
+    ("measure", "options"),
+    [("g2", {}), ("log_ratio", {}), ("log_odds", {}), ("log_odds", {"prior": "document"}),
+     ("log_odds", {"prior": 0.5}), ("conservative_log_ratio", {"correction": "holm"}),
+     ("g2", {"williams": True, "test": "fisher"})],
+)
+def test_keyness_equals_the_single_table_keyness(corpus: sk.Corpus, tokens: pd.DataFrame, measure: str,
+                                                 options: dict[str, object]) -> None:
+    mine = sk.keyness(corpus, target="2024", measure=measure, **options)
+    single = sk.keyness(_as_sections(tokens), "2024", measure=measure, **options)
     pd.testing.assert_frame_equal(mine.reset_index(drop=True), single.reset_index(drop=True), check_dtype=False)
+    assert mine.attrs["keyness"] == single.attrs["keyness"]
     assert mine.attrs["target"] == ["2024"] and len(mine.attrs["reference"]) == 5
 
 
@@ -252,11 +260,12 @@ def test_keyness_of_groups_is_antisymmetric(corpus: sk.Corpus) -> None:
 def test_key_terms_per_group_equal_keyness_against_the_rest(corpus: sk.Corpus) -> None:
     key = sk.key_terms(corpus, by="year", top=5)
     assert key["year"].drop_duplicates().tolist() == YEARS
-    one = sk.keyness(corpus, target="2022")
+    one = sk.keyness(corpus, target="2022", test="g2")
     one = one[one["statistic"] > 0].head(5)
     mine = key[key["year"] == 2022]
     assert mine["term"].tolist() == one["term"].tolist()
     np.testing.assert_allclose(mine["statistic"], one["statistic"])
+    np.testing.assert_allclose(mine["p_adjusted"], one.set_index("term").loc[mine["term"], "p_adjusted"])
 
 
 def test_trend_counts_like_kwic(corpus: sk.Corpus) -> None:

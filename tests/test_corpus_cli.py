@@ -34,7 +34,7 @@ def test_build_then_query_from_the_cache(capsys: pytest.CaptureFixture[str], cac
     code, out, _ = run(capsys, "corpus", "terms", str(SAMPLE), "--by", "year", "--top", "2", "--min-len", "2",
                        "--cache", cache, "--format", "json")
     rows = json.loads(out)
-    assert code == 0 and len(rows) == 12 and set(rows[0]) == {"year", "term", "count", "rate", "documents", "dp"}
+    assert code == 0 and len(rows) == 12 and set(rows[0]) == {"year", "term", "count", "rate", "documents", "dp", "juilland_d"}
     code, out, _ = run(capsys, "corpus", "trend", str(SAMPLE), "高质量发展", "新质生产力", "--cache", cache,
                        "--format", "csv")
     lines = out.strip().splitlines()

@@ -37,6 +37,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "analysis.association": ("collocations", "cooccurrence"),
     "analysis.concordance": ("kwic", "dispersion", "dispersion_sections"),
     "analysis.patterns": ("formulations",),
+    "analysis.vocabulary": ("suggest_terms",),
     "corpus.collection": ("load_corpus", "Corpus"),
     "corpus.analyses": ("trend", "first_appearance", "document_similarity", "key_terms", "CorpusKwicResult"),
     "corpus.sections": ("align_sections",),

@@ -15,16 +15,27 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import numpy as np
 import pandas as pd
 
-from studykit.analysis._table import DEFAULT_KINDS, Measure
-from studykit.analysis.concordance import KwicHit, KwicResult, kwic
-from studykit.analysis.keyness import _keyness_stats, _p_values
+from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
+from studykit.analysis.concordance import REGEX_TIMEOUT, KwicHit, KwicResult, Sort, kwic
+from studykit.analysis.keyness import (
+    _FLOOR,
+    UNIFORM_PRIOR,
+    Correction,
+    Prior,
+    Test,
+    _adjust,
+    _g2_two_cell,
+    _log_ratio_interval,
+    _p_values,
+    _williams_q,
+)
 from studykit.errors import QueryError, SectionNotFoundError
 from studykit.zh import simplified_shadow
 
@@ -47,11 +58,9 @@ __all__ = [
     "trend",
 ]
 
-FREQUENCY_COLUMNS = ("term", "count", "rate", "documents", "dp")
+FREQUENCY_COLUMNS = ("term", "count", "rate", "documents", "dp", "juilland_d")
 TREND_COLUMNS = ("term", "count", "rate", "documents", "group_documents", "tokens")
-KEYNESS_COLUMNS = (
-    "term", "target_count", "reference_count", "target_rate", "reference_rate", "statistic", "effect", "p_value",
-)
+KEYNESS_COLUMNS = tuple(_KEYNESS_COLUMNS)
 KEY_TERM_COLUMNS = KEYNESS_COLUMNS
 FIRST_COLUMNS = ("term", "kind", "first", "last", "documents", "group_documents", "share", "count")
 
@@ -98,12 +107,15 @@ def corpus_term_frequencies(
 
     Columns: ``term``; ``count``; ``rate`` per 1,000 counted tokens of the group (or corpus);
     ``documents``, the number of documents of the corpus the term occurs in (its document
-    frequency); ``dp``, Gries's deviation of proportions across the documents (Gries 2008,
-    "Dispersions and adjusted frequencies in corpora", *IJCL* 13(4)): with s_i the share of the
-    corpus's counted tokens in document i and v_i the share of the term's occurrences there,
-    DP = ½ Σ|v_i − s_i|: 0 when the term is spread as the text is, towards 1 when it sits in one
-    document. ``documents`` and ``dp`` describe the term in the whole corpus, like ``range`` in
-    :func:`studykit.term_frequencies`. With ``by``, the group column comes first and ``top``
+    frequency, the corpus's ``range``); ``dp`` and ``juilland_d``, the dispersion measures of
+    :func:`studykit.term_frequencies` with the documents as the parts: with s_i document i's share
+    of the corpus's counted tokens and v_i the share of the term's occurrences there, Gries' DP =
+    ½ Σ|v_i − s_i| normalised by 1 − min s_i (Gries 2008, "Dispersions and adjusted frequencies in
+    corpora", *IJCL* 13(4); Lijffijt & Gries 2012): 0 = spread as the text is, 1 = all in the
+    smallest document; Juilland's D = 1 − V/√(n−1), V the coefficient of variation of the term's
+    relative frequencies over the n documents: 1 = even. Both are NaN for a corpus of one
+    document. ``documents``, ``dp`` and ``juilland_d`` describe the term in the whole corpus, like
+    ``range`` in :func:`studykit.term_frequencies`. With ``by``, the group column comes first and ``top``
     applies within each group. Rows are sorted by group, count (descending) and term.
 
     >>> sk.term_frequencies(corpus, by="year", top=3)            # doctest: +SKIP
@@ -117,16 +129,24 @@ def corpus_term_frequencies(
         WITH base AS (SELECT doc, token, pos, is_stopword, is_filler, kind FROM tokens WHERE {counted}),
         sizes AS (SELECT doc, count(*)::DOUBLE AS n FROM base GROUP BY doc),
         dc AS (SELECT doc, token, count(*)::BIGINT AS c FROM base WHERE {kept} GROUP BY doc, token),
-        total AS (SELECT coalesce(sum(n), 0) AS big_n FROM sizes),
+        total AS (SELECT coalesce(sum(n), 0) AS big_n, count(*) AS k, min(n) AS min_n FROM sizes),
         tot AS (SELECT token, sum(c)::DOUBLE AS f, count(*)::BIGINT AS df FROM dc GROUP BY token),
-        dp AS (SELECT dc.token, 0.5 * (sum(abs(dc.c / tot.f - s.n / total.big_n)) + 1 - sum(s.n / total.big_n)) AS dp
-               FROM dc JOIN tot USING (token) JOIN sizes s USING (doc) CROSS JOIN total GROUP BY dc.token)
+        parts AS (SELECT dc.token, sum(abs(dc.c / tot.f - s.n / total.big_n)) AS gap, sum(s.n / total.big_n) AS seen,
+                         sum(dc.c / s.n) / total.k AS mean_p, sum((dc.c / s.n) * (dc.c / s.n)) / total.k AS mean_p2
+                  FROM dc JOIN tot USING (token) JOIN sizes s USING (doc) CROSS JOIN total
+                  GROUP BY dc.token, total.k, total.big_n),
+        dp AS (SELECT parts.token,
+                      CASE WHEN total.k < 2 THEN NULL ELSE least(greatest(
+                          0.5 * (gap + 1 - seen) / (1 - total.min_n / total.big_n), 0), 1) END AS dp,
+                      CASE WHEN total.k < 2 THEN NULL ELSE
+                          1 - (sqrt(greatest(mean_p2 - mean_p * mean_p, 0)) / mean_p) / sqrt(total.k - 1) END AS juilland_d
+               FROM parts CROSS JOIN total)
     """
     limit = f"LIMIT {int(top)}" if top is not None else ""
     if by is None:
         frame = db.df(common + f"""
             SELECT tot.token AS term, tot.f::BIGINT AS count, tot.f * 1000.0 / total.big_n AS rate,
-                   tot.df AS documents, dp.dp AS dp
+                   tot.df AS documents, dp.dp AS dp, dp.juilland_d AS juilland_d
             FROM tot JOIN dp USING (token) CROSS JOIN total ORDER BY count DESC, term {limit}""")
         out = _typed_freqs(frame, [])
         out = out.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
@@ -138,7 +158,8 @@ def corpus_term_frequencies(
         frame = db.df(common + f""",
             g AS (SELECT gid, token, sum(c)::BIGINT AS count FROM dc JOIN _groups USING (doc) GROUP BY gid, token),
             gs AS (SELECT gid, sum(n) AS n FROM sizes JOIN _groups USING (doc) GROUP BY gid)
-            SELECT g.gid, g.token AS term, g.count, g.count * 1000.0 / gs.n AS rate, tot.df AS documents, dp.dp
+            SELECT g.gid, g.token AS term, g.count, g.count * 1000.0 / gs.n AS rate, tot.df AS documents, dp.dp,
+                   dp.juilland_d
             FROM g JOIN gs USING (gid) JOIN tot USING (token) JOIN dp USING (token) {qualify}""")
     frame = frame.sort_values(["gid", "count", "term"], ascending=[True, False, True], kind="mergesort")
     out = _typed_freqs(frame, [])
@@ -155,7 +176,9 @@ def _typed_freqs(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
         "count": frame["count"].to_numpy(dtype=np.int64) if len(frame) else np.array([], dtype=np.int64),
         "rate": frame["rate"].to_numpy(dtype=np.float64) if len(frame) else np.array([], dtype=np.float64),
         "documents": frame["documents"].to_numpy(dtype=np.int64) if len(frame) else np.array([], dtype=np.int64),
-        "dp": frame["dp"].to_numpy(dtype=np.float64) if len(frame) else np.array([], dtype=np.float64),
+        "dp": frame["dp"].to_numpy(dtype=np.float64, na_value=np.nan) if len(frame) else np.array([], dtype=np.float64),
+        "juilland_d": frame["juilland_d"].to_numpy(dtype=np.float64, na_value=np.nan) if len(frame)
+        else np.array([], dtype=np.float64),
     })
     out["term"] = out["term"].astype(str)
     return out
@@ -197,25 +220,27 @@ def corpus_keyness(
     pos: Sequence[str] | str | None = None,
     kinds: Sequence[str] = DEFAULT_KINDS,
     top: int | None = None,
+    correction: Correction | None = "fdr_bh",
+    alpha: float = 0.05,
+    test: Test = "auto",
+    williams: bool = False,
+    prior: Prior = "uniform",
 ) -> pd.DataFrame:
     """Which terms some documents use more (or less) than the rest of the corpus or than others.
 
     ``target`` and ``reference`` name documents (a document id, ``"province=浙江省"``,
     ``"year >= 2020"``, a list of ids, ``{"year": [2021, 2022]}``); ``reference="rest"`` is every
-    other document of the corpus. The measures, columns and order are those of
-    :func:`studykit.keyness` (G² after Rayson & Garside 2000, log ratio after Hardie 2014,
-    log-odds with an informative Dirichlet prior after Monroe, Colaresi & Quinn 2008, whose prior
-    here is the whole corpus's counts; ``p_value`` by Fisher's exact test where an expected cell
-    is below 5, else χ²), with a, b the term's counts in the target and reference documents and
-    c, d their counted tokens. ``attrs`` names the ``target`` and ``reference`` documents.
+    other document of the corpus. a, b are the term's counts in the target and reference
+    documents, c, d their counted tokens; the measures (G², log ratio, conservative log ratio,
+    log-odds with a Dirichlet ``prior``), the tests (``test``, ``williams``), the multiple-testing
+    ``correction`` and the columns are exactly those of :func:`studykit.keyness`, with "the
+    table" read as the corpus (its vocabulary for ``prior="uniform"``, its counts for
+    ``"document"``). ``attrs`` names the ``target`` and ``reference`` documents.
 
     >>> sk.keyness(corpus, target="2024", top=5)                          # doctest: +SKIP
     >>> sk.keyness(corpus, target="mayor=周敏", reference="mayor=林远")    # doctest: +SKIP
     """
-    if measure not in ("g2", "log_ratio", "log_odds"):
-        raise QueryError(f"unknown measure {measure!r}: use one of 'g2', 'log_ratio', 'log_odds'")
-    _check_top(top)
-    columns = [*KEYNESS_COLUMNS, *(["g2"] if measure == "g2" else [])]
+    _check_keyness_options(measure, correction, test, min_count, top)
     t_docs, r_docs = _sides(corpus, target, reference)
     counted, kept = term_filter(kinds=kinds, stopwords=stopwords, filler=filler, pos=pos, min_len=1)
     sides = pd.DataFrame({"doc": [*t_docs, *r_docs], "side": [1] * len(t_docs) + [2] * len(r_docs)})
@@ -224,62 +249,138 @@ def corpus_keyness(
         sizes = db.df(f"""SELECT side, count(*)::BIGINT AS n FROM tokens JOIN _sides USING (doc)
                           WHERE {counted} GROUP BY side""")
         counts = db.df(f"""
-            WITH ab AS (
-                SELECT token, sum(CASE WHEN side = 1 AND {kept} THEN 1 ELSE 0 END)::BIGINT AS a,
-                       sum(CASE WHEN side = 2 AND {kept} THEN 1 ELSE 0 END)::BIGINT AS b
-                FROM tokens JOIN _sides USING (doc) WHERE {counted} GROUP BY token),
-            prior AS (SELECT token, count(*)::BIGINT AS p FROM tokens WHERE {counted} GROUP BY token)
-            SELECT ab.token AS term, a, b, prior.p FROM ab JOIN prior USING (token)
-            WHERE a + b >= {max(int(min_count), 1)}""")
-        prior_total = int(db.df(f"SELECT count(*)::BIGINT AS n FROM tokens WHERE {counted}")["n"].iloc[0])
+            SELECT token AS term, sum(CASE WHEN side = 1 THEN 1 ELSE 0 END)::BIGINT AS a,
+                   sum(CASE WHEN side = 2 THEN 1 ELSE 0 END)::BIGINT AS b
+            FROM tokens JOIN _sides USING (doc) WHERE {kept} GROUP BY token
+            HAVING a + b >= {max(int(min_count), 1)}""")
     n_of = dict(zip(sizes["side"], sizes["n"], strict=True))
     c, d = int(n_of.get(1, 0)), int(n_of.get(2, 0))
     if c == 0 or d == 0 or counts.empty:
-        out = pd.DataFrame({col: pd.Series([], dtype="str" if col == "term" else "int64" if "count" in col else "float64")
-                            for col in columns})
+        out = _empty_keyness(measure)
     else:
-        out = _keyness_frame(counts, c, d, prior_total, measure)
-        out = out[columns]
-    out = out.sort_values(["statistic", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+        alpha_w, alpha0 = _prior(corpus, prior, counts["term"], counted, kinds, measure)
+        out = _keyness_frame(counts, c, d, measure=measure, alpha_w=alpha_w, alpha0=alpha0,
+                             correction=correction, alpha=alpha, test=test, williams=williams)
+    out.attrs["keyness"] = {
+        "measure": measure, "correction": correction, "alpha": alpha, "test": test, "williams": williams,
+        "tested": len(out), "significant": int(out["significant"].sum()) if len(out) else 0,
+    }
     if top is not None:
         out = out.head(top)
     out.attrs.update({"target": t_docs, "reference": r_docs, "measure": measure})
     return out
 
 
+def _check_keyness_options(measure: str, correction: str | None, test: str, min_count: int, top: int | None) -> None:
+    if measure not in ("g2", "log_ratio", "log_odds", "conservative_log_ratio"):
+        raise QueryError(f"unknown measure {measure!r}: use one of 'g2', 'log_ratio', 'log_odds', 'conservative_log_ratio'")
+    if correction not in ("fdr_bh", "holm", "bonferroni", None):
+        raise QueryError(f"unknown correction {correction!r}: use 'fdr_bh', 'holm', 'bonferroni' or None")
+    if test not in ("auto", "g2", "fisher"):
+        raise QueryError(f"unknown test {test!r}: use 'auto', 'g2' or 'fisher'")
+    if min_count < 1:
+        raise QueryError(f"min_count must be 1 or more, not {min_count}")
+    _check_top(top)
+
+
+def _empty_keyness(measure: str) -> pd.DataFrame:
+    columns = dict(_KEYNESS_COLUMNS)
+    if measure == "g2":
+        columns["g2"] = "float64"
+    return pd.DataFrame({col: pd.Series([], dtype=cast(Any, dtype)) for col, dtype in columns.items()})
+
+
+def _prior(
+    corpus: Corpus, prior: Prior, terms: pd.Series[Any], counted: str, kinds: Sequence[str], measure: str
+) -> tuple[FloatArray, float]:
+    """α_w for ``terms`` and α0, as :func:`studykit.keyness` computes them, over the corpus."""
+    n = len(terms)
+    if measure != "log_odds":
+        return np.zeros(n), 0.0
+    db = corpus.db
+    if isinstance(prior, str):
+        if prior not in ("document", "uniform"):
+            raise QueryError(f"unknown prior {prior!r}: use 'document', 'uniform', a number, a mapping or a token table")
+        if prior == "document":
+            whole = db.df(f"SELECT token, count(*)::DOUBLE AS n FROM tokens WHERE {counted} GROUP BY token")
+            by_term = dict(zip(whole["token"].astype(str), whole["n"], strict=True))
+            return np.array([by_term.get(str(t), 0.0) for t in terms], dtype=np.float64), float(whole["n"].sum())
+        vocab = int(db.df(f"SELECT count(DISTINCT token) AS v FROM tokens WHERE {counted}")["v"].iloc[0])
+        return np.full(n, UNIFORM_PRIOR), UNIFORM_PRIOR * vocab
+    if isinstance(prior, int | float) and not isinstance(prior, bool):
+        vocab = int(db.df(f"SELECT count(DISTINCT token) AS v FROM tokens WHERE {counted}")["v"].iloc[0])
+        return np.full(n, float(prior)), float(prior) * vocab
+    if isinstance(prior, pd.DataFrame):
+        if "token" not in prior.columns or "kind" not in prior.columns:
+            raise QueryError("a token-table prior needs token and kind columns: pass sk.tokenize(...) of the reference")
+        ref = prior.loc[prior["kind"].isin(list(kinds)), "token"].astype(str).value_counts()
+        mapping: dict[str, float] = {str(k): float(v) for k, v in ref.items()}
+    elif isinstance(prior, pd.Series | Mapping):
+        mapping = {str(k): float(v) for k, v in prior.items()}
+    else:
+        raise QueryError(
+            f"无效的先验 / invalid prior {type(prior).__name__}: use 'document', 'uniform', a "
+            "pseudo-count such as 0.5, a mapping of term counts or a token table"
+        )
+    bad = [k for k, v in mapping.items() if not np.isfinite(v) or v < 0]
+    if bad:
+        raise QueryError(f"无效的先验 / invalid prior count for {bad[0]!r}: counts must be finite and >= 0")
+    vocab_terms = set(db.df(f"SELECT DISTINCT token FROM tokens WHERE {counted}")["token"].astype(str))
+    alpha0 = sum(mapping.get(t, 0.0) + _FLOOR for t in vocab_terms) + sum(
+        v for k, v in mapping.items() if k not in vocab_terms)
+    return np.array([mapping.get(str(t), 0.0) + _FLOOR for t in terms], dtype=np.float64), float(alpha0)
+
+
 def _keyness_frame(
-    counts: pd.DataFrame, c: int, d: int, prior_total: int, measure: str, *, p_values: bool = True
+    counts: pd.DataFrame, c: int, d: int, *, measure: str, alpha_w: FloatArray, alpha0: float,
+    correction: Correction | None, alpha: float, test: Test, williams: bool,
 ) -> pd.DataFrame:
-    """Keyness columns from counts ``a``, ``b`` and prior ``p`` per term; ``p_values=False``
-    leaves ``p_value`` NaN (fill it with :func:`_fill_p_values` for the rows kept)."""
+    """The keyness columns of :func:`studykit.keyness` from counts ``a``, ``b`` per ``term``,
+    with the same helpers (G², Williams' q, the exact log-ratio interval, the tests, the
+    correction)."""
     a_int = counts["a"].to_numpy(dtype=np.int64)
     b_int = counts["b"].to_numpy(dtype=np.int64)
     a = a_int.astype(np.float64)
     b = b_int.astype(np.float64)
-    stats = _keyness_stats(a, b, float(c), float(d), counts["p"].to_numpy(dtype=np.float64), float(prior_total))
-    p_value = _p_values(a_int, b_int, c, d, stats["g2"]) if p_values else np.full(len(a), np.nan)
-    by_measure = {"g2": stats["signed_g2"], "log_ratio": stats["effect"], "log_odds": stats["z"]}
-    return pd.DataFrame({
-        "term": counts["term"].astype(str).to_numpy(),
+    g2 = _g2_two_cell(a, b, float(c), float(d))
+    if williams:
+        g2 = g2 / _williams_q(a + b, float(c), float(d))
+    direction = np.sign(a / c - b / d)
+    effect = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+    low, high = _log_ratio_interval(a, b, float(c), float(d), 1.0 - alpha)
+    conservative = np.where(low > 0, low, np.where(high < 0, high, 0.0))
+    if measure == "g2":
+        statistic = direction * g2
+    elif measure == "log_ratio":
+        statistic = effect
+    elif measure == "conservative_log_ratio":
+        statistic = conservative
+    else:
+        ya, yb = a + alpha_w, b + alpha_w
+        delta = np.log(ya / (c + alpha0 - ya)) - np.log(yb / (d + alpha0 - yb))
+        statistic = delta / np.sqrt(1.0 / ya + 1.0 / yb)
+    p_value, used = _p_values(a_int, b_int, c, d, g2, test)
+    p_adjusted = _adjust(p_value, correction)
+    out = pd.DataFrame({
+        "term": pd.Series(counts["term"].astype(str).to_numpy(), dtype="str"),
         "target_count": a_int,
         "reference_count": b_int,
         "target_rate": a / c * 1000.0,
         "reference_rate": b / d * 1000.0,
-        "statistic": by_measure[measure],
-        "effect": stats["effect"],
+        "statistic": statistic,
+        "effect": effect,
+        "log_ratio_low": low,
+        "log_ratio_high": high,
+        "conservative_log_ratio": conservative,
         "p_value": p_value,
-        "g2": stats["g2"],
+        "test": pd.Series(used, dtype="str"),
+        "p_adjusted": p_adjusted,
+        "significant": p_adjusted < alpha,
     })
-
-
-def _fill_p_values(frame: pd.DataFrame, c: int, d: int) -> pd.DataFrame:
-    """The p-values of the rows kept (Fisher's exact test per row is the costly part)."""
-    if len(frame):
-        frame = frame.copy()
-        frame["p_value"] = _p_values(frame["target_count"].to_numpy(dtype=np.int64),
-                                     frame["reference_count"].to_numpy(dtype=np.int64), c, d,
-                                     frame["g2"].to_numpy(dtype=np.float64))
-    return frame
+    if measure == "g2":
+        out["g2"] = g2
+    return out.sort_values(["statistic", "effect", "term"], ascending=[False, False, True],
+                           kind="mergesort").reset_index(drop=True)
 
 
 def key_terms(
@@ -293,20 +394,26 @@ def key_terms(
     filler: bool = False,
     pos: Sequence[str] | str | None = None,
     kinds: Sequence[str] = DEFAULT_KINDS,
+    correction: Correction | None = "fdr_bh",
+    alpha: float = 0.05,
+    test: Test = "g2",
+    williams: bool = False,
+    prior: Prior = "uniform",
 ) -> pd.DataFrame:
     """Each group's most distinctive terms: the keyness of every document (or group) against the
     rest of the corpus, in one pass.
 
     For each group, a and c are the term's count and the counted tokens in the group, b and d
-    those of all other documents; the statistics are those of :func:`corpus_keyness`. Columns:
-    the group column (named after ``by``), then those of :func:`corpus_keyness`; the ``top``
-    terms the group overuses most (positive statistic) per group, strongest first.
+    those of all other documents; the statistics and columns are those of
+    :func:`corpus_keyness`, preceded by the group column (named after ``by``): the ``top`` terms
+    each group overuses most (positive statistic), strongest first. ``correction`` runs over every
+    term tested in the group. ``test`` is ``"g2"`` by default (the χ² tail of G²): with many
+    groups, Fisher's exact test for every small count (``test="auto"``, as ``sk.keyness``) takes
+    seconds per group.
 
     >>> sk.key_terms(provinces, by="province", top=5)                     # doctest: +SKIP
     """
-    if measure not in ("g2", "log_ratio", "log_odds"):
-        raise QueryError(f"unknown measure {measure!r}: use one of 'g2', 'log_ratio', 'log_odds'")
-    _check_top(top)
+    _check_keyness_options(measure, correction, test, min_count, top)
     counted, kept = term_filter(kinds=kinds, stopwords=stopwords, filler=filler, pos=pos, min_len=1)
     groups, order, missing = _groups_frame(corpus, by)
     db = corpus.db
@@ -315,33 +422,44 @@ def key_terms(
         counts = db.df(f"""
             WITH g AS (SELECT gid, token, count(*)::BIGINT AS a FROM tokens JOIN _groups USING (doc)
                        WHERE {kept} GROUP BY gid, token),
-            tot AS (SELECT token, sum(a)::BIGINT AS f FROM g GROUP BY token),
-            prior AS (SELECT token, count(*)::BIGINT AS p FROM tokens JOIN _groups USING (doc)
-                      WHERE {counted} GROUP BY token)
-            SELECT g.gid, g.token AS term, g.a, tot.f - g.a AS b, prior.p
-            FROM g JOIN tot USING (token) JOIN prior USING (token) WHERE tot.f >= {max(int(min_count), 1)}""")
+            tot AS (SELECT token, sum(a)::BIGINT AS f FROM g GROUP BY token)
+            SELECT g.gid, g.token AS term, g.a, tot.f
+            FROM g JOIN tot USING (token) WHERE tot.f >= {max(int(min_count), 1)}""")
     n_of = dict(zip(sizes["gid"], sizes["n"], strict=True))
     big_n = int(sum(n_of.values()))
+    # Every term tested in every group (a = 0 where the group lacks it), as keyness against the
+    # rest tests them, so the correction runs over the same family.
+    codes, vocab = pd.factorize(counts["term"].astype(str))
+    totals = np.zeros(len(vocab), dtype=np.int64)
+    totals[codes] = counts["f"].to_numpy(dtype=np.int64)
+    terms = pd.Series(np.asarray(vocab, dtype=object))
+    alpha_w, alpha0 = _prior(corpus, prior, terms, counted, kinds, measure)
+    gids = counts["gid"].to_numpy(dtype=np.int64)
+    a_of = counts["a"].to_numpy(dtype=np.int64)
     frames = []
-    for gid, part in counts.groupby("gid", sort=True):
+    for gid in sorted(set(gids.tolist())):
         c = int(n_of.get(gid, 0))
         d = big_n - c
         if c == 0 or d == 0:
             continue
-        frame = _keyness_frame(part.reset_index(drop=True), c, d, big_n, measure, p_values=False)
-        frame = frame[frame["statistic"] > 0]
-        frame = frame.sort_values(["statistic", "term"], ascending=[False, True], kind="mergesort").head(top)
-        frame = _fill_p_values(frame, c, d)
-        frame.insert(0, "_gid", int(str(gid)))
+        a = np.zeros(len(vocab), dtype=np.int64)
+        mine = gids == gid
+        a[codes[mine]] = a_of[mine]
+        part = pd.DataFrame({"term": terms, "a": a, "b": totals - a})
+        frame = _keyness_frame(part, c, d, measure=measure, alpha_w=alpha_w, alpha0=alpha0,
+                               correction=correction, alpha=alpha, test=test, williams=williams)
+        frame = frame[frame["statistic"] > 0].head(top).copy()
+        frame.insert(0, "_gid", gid)
         frames.append(frame)
-    cols = [*KEYNESS_COLUMNS, *(["g2"] if measure == "g2" else [])]
+    cols = [*_KEYNESS_COLUMNS, *(["g2"] if measure == "g2" else [])]
     if frames:
         out = pd.concat(frames, ignore_index=True)
         group_values = _group_column(order, out["_gid"])
         out = out.drop(columns="_gid")[cols]
         out.insert(0, by, group_values.to_numpy())
     else:
-        out = pd.DataFrame({by: pd.Series([], dtype=object), **{c: pd.Series([], dtype="float64") for c in cols}})
+        out = _empty_keyness(measure)
+        out.insert(0, by, pd.Series([], dtype=object))
     out.attrs.update({"groups": list(order), "missing": missing, "by": by, "measure": measure})
     return out
 
@@ -673,17 +791,20 @@ def corpus_kwic(
     regex: bool = False,
     unit: Literal["char", "token"] = "char",
     include_title: bool = False,
+    overlapping: bool = False,
+    sort: Sort = "position",
+    timeout: float = REGEX_TIMEOUT,
     limit: int | None = None,
 ) -> CorpusKwicResult:
     """Every occurrence of ``query`` in every document, each hit labelled with its document and
-    section, in corpus order.
+    section, in corpus order (or sorted across the corpus with ``sort``).
 
     The options are those of :func:`studykit.kwic`; ``sections`` names labels looked up in each
     document (documents without them contribute nothing; naming a label no document has raises
     ``SectionNotFoundError``), and a :meth:`Corpus.select` selection of sections or parts is
-    respected. ``limit`` stops after that many hits. Documents are read from their files only
-    where the cached text contains the query (for plain queries), so a search over a large corpus
-    parses few documents.
+    respected. ``limit`` stops after that many hits in corpus order (then ``sort`` applies).
+    Documents are read from their files only where the cached text contains the query (for plain
+    queries), so a search over a large corpus parses few documents.
 
     >>> sk.kwic(corpus, "新质生产力", window=10).to_frame()[["doc", "left", "match", "right"]]  # doctest: +SKIP
     """
@@ -712,7 +833,7 @@ def corpus_kwic(
         source: Any = corpus.document(doc) if unit == "char" else _doc_tokens(corpus, doc)
         try:
             found_hits = kwic(source, query, window=window, sections=sections, regex=regex, unit=unit,
-                              include_title=include_title)
+                              include_title=include_title, overlapping=overlapping, timeout=timeout)
         except SectionNotFoundError as exc:
             section_errors.append(exc)
             continue
@@ -734,7 +855,18 @@ def corpus_kwic(
         raise SectionNotFoundError(
             f"没有文档有章节「{sections}」 / no document has section {sections}: choose labels such as 一 二 三"
         )
+    if sort != "position":
+        if sort not in ("left", "right", "match"):
+            raise QueryError(f"unknown sort {sort!r}: choose 'position', 'left', 'right' or 'match'")
+        order = sorted(range(len(hits)), key=lambda i: _sort_key(hits[i], sort))
+        hits, docs, values = [hits[i] for i in order], [docs[i] for i in order], [values[i] for i in order]
     return CorpusKwicResult(tuple(hits), query, unit, window, tuple(docs), fields, tuple(values))
+
+
+def _sort_key(hit: KwicHit, sort: str) -> str:
+    """The sort keys of :func:`studykit.kwic` (AntConc's 1L / 1R): the left context read
+    backwards, the right context, or the match; ties keep corpus order."""
+    return hit.left[::-1] if sort == "left" else hit.right if sort == "right" else hit.match
 
 
 def _hit_part(h: KwicHit) -> str:

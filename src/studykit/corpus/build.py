@@ -31,6 +31,7 @@ from studykit.analysis.patterns import formulations
 from studykit.document.parse import parse_document
 from studykit.document.read import read_source
 from studykit.errors import QueryError, StudykitError
+from studykit.text.reading import read
 from studykit.text.segment import JiebaSegmenter
 from studykit.text.tokens import tokenize
 from studykit.zh import simplified_shadow
@@ -67,14 +68,17 @@ class Outcome(NamedTuple):
 
 def units_frame(doc: Any) -> pd.DataFrame:
     """The searchable stretches of a document (title lines, headings, paragraphs) with their
-    text and its simplified shadow (``None`` where it equals the text), for character-level
-    counts and KWIC prefiltering out of core."""
+    text and what KWIC searches in it: the simplified shadow, in a paragraph's reading form (hard
+    wraps removed); ``None`` where that equals the text. For character-level counts and KWIC
+    prefiltering out of core."""
     rows = []
     full = doc.text
     whole = simplified_shadow(full)  # one character for one, so a unit's shadow is a slice of it
     for u in doc.units():
         text = full[u.start : u.end]
         shadow = text if whole is full else whole[u.start : u.end]
+        if u.kind == "paragraph":  # searched as KWIC searches it: hard wraps removed (高质量\n发展)
+            shadow = read(shadow)
         rows.append((u.kind, u.section, u.section.split("/")[0], u.section_title, u.paragraph, u.start, u.end,
                      text, None if shadow == text else shadow))
     frame = pd.DataFrame(rows, columns=list(UNIT_COLUMNS))

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from studykit.analysis._table import DEFAULT_KINDS, Measure
+from studykit.analysis.concordance import REGEX_TIMEOUT, Sort
+from studykit.analysis.keyness import Correction, Prior, Test
 from studykit.document.model import Document
 from studykit.errors import QueryError, SourceError, SourceNotFoundError
 from studykit.text.segment import Backend, JiebaSegmenter
@@ -460,13 +462,19 @@ class Corpus:
         pos: Sequence[str] | str | None = None,
         kinds: Sequence[str] = DEFAULT_KINDS,
         top: int | None = None,
+        correction: Correction | None = "fdr_bh",
+        alpha: float = 0.05,
+        test: Test = "auto",
+        williams: bool = False,
+        prior: Prior = "uniform",
     ) -> pd.DataFrame:
         """Keyness of some documents against the rest or others; see
         :func:`studykit.corpus.analyses.corpus_keyness`."""
         from .analyses import corpus_keyness
 
         return corpus_keyness(self, target, reference, measure=measure, min_count=min_count,
-                              stopwords=stopwords, filler=filler, pos=pos, kinds=kinds, top=top)
+                              stopwords=stopwords, filler=filler, pos=pos, kinds=kinds, top=top,
+                              correction=correction, alpha=alpha, test=test, williams=williams, prior=prior)
 
     def kwic(
         self,
@@ -477,13 +485,17 @@ class Corpus:
         regex: bool = False,
         unit: Literal["char", "token"] = "char",
         include_title: bool = False,
+        overlapping: bool = False,
+        sort: Sort = "position",
+        timeout: float = REGEX_TIMEOUT,
         limit: int | None = None,
     ) -> CorpusKwicResult:
         """KWIC across the corpus; see :func:`studykit.corpus.analyses.corpus_kwic`."""
         from .analyses import corpus_kwic
 
         return corpus_kwic(self, query, window=window, sections=sections, regex=regex, unit=unit,
-                           include_title=include_title, limit=limit)
+                           include_title=include_title, overlapping=overlapping, sort=sort, timeout=timeout,
+                           limit=limit)
 
 
 def _wide_dictionaries(table: Any) -> Any:
@@ -563,9 +575,9 @@ def load_corpus(
     when installed), or pass a ``segmenter``. ``progress`` shows a progress bar (default: when
     more than 20 files or 5 MB are built).
 
-    >>> corpus = load_corpus("data/青川市", metadata="data/青川市/metadata.csv")   # doctest: +SKIP
-    >>> corpus
-    Corpus('青川市', 6 documents, 11,806 tokens; fields: year, mayor, plan)
+    >>> corpus = load_corpus("notebooks/data/青川市", metadata="notebooks/data/青川市/metadata.csv")  # doctest: +SKIP
+    >>> corpus                                                                                     # doctest: +SKIP
+    Corpus('青川市', 6 documents, 3,275 tokens; fields: date, year, mayor, plan)
     """
     t_start = time.perf_counter()
     if errors not in ("strict", "replace"):
