@@ -360,3 +360,15 @@ def test_compare_versions_aligns_sections_and_sentences() -> None:
     assert set(same.to_frame()["op"]) == {"same"}
     d1 = sk.load(VERSIONS / "2024-定稿.txt")
     assert all(d1.text[r.new_start:r.new_end].strip() == r.new for r in frame.itertuples() if r.new_start >= 0)
+
+
+def test_trend_finds_phrases_cut_by_hard_wraps_like_kwic(tmp_path: Path) -> None:
+    folder = tmp_path / "wrapped"
+    folder.mkdir()
+    (folder / "2030.txt").write_text(
+        "某市政府工作报告\n\n一、工作回顾\n过去一年，我们坚持推动高质量\n发展，经济运行稳中向好，推动高质量发展取得新成效。\n",
+        encoding="utf-8")
+    c = sk.load_corpus(folder, cache=tmp_path / "cache", progress=False)
+    assert len(sk.kwic(c.document("2030"), "高质量发展")) == 2
+    assert sk.trend(c, "高质量发展", by="doc")["count"].tolist() == [2]
+    assert len(sk.kwic(c, "高质量发展")) == 2
