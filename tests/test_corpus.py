@@ -366,7 +366,8 @@ def test_trend_finds_phrases_cut_by_hard_wraps_like_kwic(tmp_path: Path) -> None
     folder = tmp_path / "wrapped"
     folder.mkdir()
     (folder / "2030.txt").write_text(
-        "某市政府工作报告\n\n一、工作回顾\n过去一年，我们坚持推动高质量\n发展，经济运行稳中向好，推动高质量发展取得新成效。\n",
+        "某市政府工作报告\n\n一、工作回顾\n过去一年，我们坚持以新发展理念引领推动高质量\n发展，全市经济运行稳中有进、进中向好，推动高\n"
+        "质量发展取得新成效，人民群众获得感持续增强。\n",
         encoding="utf-8")
     c = sk.load_corpus(folder, cache=tmp_path / "cache", progress=False)
     assert len(sk.kwic(c.document("2030"), "高质量发展")) == 2
