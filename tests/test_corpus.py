@@ -175,7 +175,8 @@ def test_select_keeps_sections_and_parts(corpus: sk.Corpus) -> None:
 def test_build_on_a_dask_local_cluster_gives_the_same_table(tmp_path: Path, tokens: pd.DataFrame) -> None:
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
         remote = sk.load_corpus(SAMPLE, metadata=SAMPLE / "metadata.csv", cache=tmp_path, progress=False,
                                 scheduler=cluster.scheduler_address)
         assert remote.timings["built"] == 6
