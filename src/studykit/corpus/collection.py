@@ -219,7 +219,8 @@ class Corpus:
         """The token table of every document: ``doc``, the columns of
         :func:`studykit.text.tokens.tokenize`, then the document fields (``year``, metadata).
 
-        String columns are categoricals, so the table holds under 60 bytes a token.
+        String columns are categoricals, so the table holds about 48 bytes a token, and the process
+        grows by about 76 (measured on 1.9 M tokens).
         ``columns`` keeps only those token columns (``doc`` and the fields always come).
         The index runs 0..n-1 over the whole corpus.
         """
@@ -257,6 +258,9 @@ class Corpus:
         table = pa.concat_tables(tables, promote_options="permissive").unify_dictionaries()
         frame: pd.DataFrame = table.to_pandas(split_blocks=True, self_destruct=True)
         del table, tables
+        # Arrow's allocator keeps the freed per-document tables for reuse; hand them back to the
+        # system, or the process stays about 150 bytes a token larger than the table it holds.
+        pa.default_memory_pool().release_unused()
         codes = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
         doc_cat = pd.Categorical.from_codes(codes, categories=pd.Index(self.ids, dtype=object))
         frame.insert(0, "doc", pd.Series(doc_cat, index=frame.index))
