@@ -587,7 +587,7 @@ def test_formulations_fixed_sections_and_all_kinds() -> None:
     assert [t.get_text() for t in ax.get_xticklabels()] == ["导语", "一", "二", "三", "四"]
     legend = ax.get_legend()
     assert legend is not None
-    assert [t.get_text() for t in legend.get_texts()] == ["数字提法", "排比", "引语", "四字格"]
+    assert [t.get_text() for t in legend.get_texts()] == ["数字提法", "排比", "引号短语", "四字短语"]
     assert len(ax.patches) == 20
     render(ax)
 

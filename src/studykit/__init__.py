@@ -51,6 +51,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "explorers.concordance": ("KwicExplorer",),
     "explorers.patterns": ("FormulationExplorer",),
     "explorers.dashboard": ("explore", "Dashboard"),
+    "explorers.loader": ("DocumentLoader",),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
