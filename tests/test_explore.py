@@ -153,7 +153,7 @@ def test_term_defaults(make: Callable[..., Any], table: pd.DataFrame) -> None:
     bar_order_ok(ax, ex.result["count"].astype(float).tolist())
     assert ex.result["count"].iloc[0] == ex.result["count"].max()
     assert "全部章节" in ax.get_title()
-    assert [v for _, v in ex.picker.options][1:] == ex.result["term"].tolist()
+    assert [r[4] for r in ex.chart.image.regions] == ex.result["term"].tolist()  # one clickable bar each
     assert "sk-table" in ex.table_view.value
 
 
@@ -187,7 +187,9 @@ def test_term_control(
     assert yticks(ax) == expected["term"].tolist()
     bar_order_ok(ax, expected["count"].astype(float).tolist())
     if "sections" in kwargs:
-        assert all(s in ax.get_title() for s in kwargs["sections"])
+        names = {"0": "导语"}  # the preamble is named, never "0"
+        assert all(names.get(s, s) in ax.get_title() for s in kwargs["sections"])
+        assert "0" not in ax.get_title()
     assert watch.changed(), f"PNG unchanged after {control}={value!r}"
 
 
@@ -309,7 +311,7 @@ def test_compare_explorer(make: Callable[..., Any], table: pd.DataFrame) -> None
         assert "、".join(target) in names
         assert ("其余章节" if reference == "rest" else "、".join(reference)) in names
         assert dict(importlib.import_module("studykit.explorers.base").MEASURES_REV)[measure] in ax.get_title()
-        assert [v for _, v in ex.picker.options][1:] == expected["term"].head(40).tolist()
+        assert [r[4] for r in ex.chart.image.regions] == labels  # every bar can be clicked
         assert watch.changed() is redrawn
         columns[:] = expected.columns
         return expected
@@ -495,7 +497,7 @@ def test_structure_picker(make: Callable[..., Any], doc: Document) -> None:
         sec = doc.section(path)
         paragraphs = list(sec.all_paragraphs())
         assert ex.result["text"].tolist() == [p.text for p in paragraphs]
-        assert ex.result["chars"].tolist() == [len(p.text) for p in paragraphs]
+        assert ex.result["chars"].tolist() == [sum(not c.isspace() for c in p.text) for p in paragraphs]
         assert ex.result["paragraph"].tolist() == list(range(1, len(paragraphs) + 1))
         assert html.escape(sec.display) in ex.text.value
         assert not watch.changed()  # the lengths overview stays; the picked section is shown as text
@@ -508,7 +510,7 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
     no_error(ex)
     items = formulations(doc).to_frame()
     pd.testing.assert_frame_equal(ex.result, items.reset_index(drop=True))
-    assert len(ex.picker.options) == len(ex.result)
+    assert ex.picker.value.count("data-pick=") == len(ex.result)
     ax = ax0(ex)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["导语", "一", "二", "三", "四"]
     figure = ex.chart.figure
@@ -517,7 +519,7 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
         no_error(ex)
         expected = items if kind == "*" else items[items["kind"] == kind]
         pd.testing.assert_frame_equal(ex.result, expected.reset_index(drop=True))
-        assert len(ex.picker.options) == len(ex.result)
+        assert ex.picker.value.count("data-pick=") == len(ex.result)
         assert ex.chart.figure is figure and len(figure.axes) == 1
         # The chart follows the kind: its bars add up to the occurrences of that kind.
         bars = sum(p.get_height() for p in ax0(ex).patches)
@@ -528,15 +530,25 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
     assert ex.chart.figure is figure and len(figure.axes) == 1
 
 
-def test_formulation_picker_shows_contexts(make: Callable[..., Any]) -> None:
+def test_formulation_click_opens_contexts_inline(make: Callable[..., Any], doc: Document) -> None:
     ex = make("formulations")
+    assert ex.kwic is None and ex.contexts.children == ()
     ex.kind.value = "numbered"
     first = ex.result.iloc[0]
-    ex.picker.value = 0
+    ex.picker.pick("0")
     no_error(ex)
-    assert html.escape(str(first["text"])) in ex.contexts.value
-    assert "<mark>" in ex.contexts.value
-    assert ex.contexts.value.count("<li>") == first["count"]
+    assert ex.kwic is not None and ex.kwic.widget in ex.contexts.children
+    assert ex.kwic.query.value == first["text"] and ex.kwic.regex.value is False
+    assert len(ex.kwic.result) == first["count"]
+    assert (ex.kwic.result["match"] == first["text"]).all()
+    # A quoted phrase is searched inside its quotation marks, so 「专」 is not every 专.
+    ex.kind.value = "quote"
+    row = ex.result.index[ex.result["text"] == "专"][0]
+    ex.picker.pick(str(row))
+    no_error(ex.kwic)
+    assert ex.kwic.regex.value is True
+    assert len(ex.kwic.result) == ex.result.loc[row, "count"] < doc.text.count("专")
+    assert (ex.kwic.result["match"].str[1:-1] == "专").all()
 
 
 def test_formulation_nothing_matches(make: Callable[..., Any]) -> None:
@@ -547,7 +559,7 @@ def test_formulation_nothing_matches(make: Callable[..., Any]) -> None:
     no_error(ex)
     assert ex.result.empty and list(ex.result.columns) == columns
     assert "没有符合条件的提法" in ex.messages.value
-    assert ex.picker.options == () and ex.contexts.value == ""
+    assert "data-pick" not in ex.picker.value
 
 
 # --- export -----------------------------------------------------------------------------------------
@@ -557,8 +569,13 @@ def sidecar(paths: list[Path]) -> dict[str, Any]:
     return data
 
 
+def tick(ex: Any, *formats: str) -> None:
+    for fmt, box in ex.export_formats.items():
+        box.value = fmt in formats
+
+
 def click(ex: Any, fmt: str) -> list[Path]:
-    ex.export_format.value = fmt
+    tick(ex, fmt)
     ex.export_button.click()
     no_error(ex)
     paths: list[Path] = list(ex.last_export)
@@ -566,7 +583,7 @@ def click(ex: Any, fmt: str) -> list[Path]:
     assert all(p.is_file() for p in paths)
     for p in paths:
         if p.suffix != ".json":
-            assert html.escape(str(p)) in ex.status.value
+            assert f"data-lab-path='{html.escape(str(p.resolve()), quote=True)}'" in ex.status.value
     return paths
 
 
@@ -580,17 +597,22 @@ def test_term_export_png_and_numbering(make: Callable[..., Any], tmp_path: Path)
     assert data.startswith(PNG_MAGIC)
     meta = sidecar(first)
     assert meta["kind"] == "figure" and meta["studykit_version"] == studykit.__version__
-    assert meta["files"] == [first[0].name]
+    assert meta["meta"]["files"] == [first[0].name]
     m = meta["meta"]
     assert m["explorer"] == "TermExplorer" and m["top_n"] == 10 and m["sections"] == ["三"]
     assert m["view"] == "bar" and m["stopwords_removed"] is True and m["document"]
     assert "导出" in ex.status.value
 
-    ex.top_n.value = 12
+    assert first[0].stem == "推动政协党建与履职工作深度融合-词频-三-前10"  # document, view, selection
+    ex.view.value = "cloud"
+    ex.view.value = "bar"  # the same chart again: the same stem exists, so it is numbered
     second = click(ex, "png")
     assert second[0] != first[0] and second[0].stem == first[0].stem + "-2"
     assert first[0].read_bytes() == data  # not overwritten
-    assert sidecar(second)["meta"]["top_n"] == 12
+    ex.top_n.value = 12  # another selection, another stem
+    third = click(ex, "png")
+    assert third[0].stem == "推动政协党建与履职工作深度融合-词频-三-前12"
+    assert sidecar(third)["meta"]["top_n"] == 12
     assert sidecar(first)["meta"]["top_n"] == 10
 
 
@@ -601,8 +623,9 @@ def test_term_export_csv(make: Callable[..., Any]) -> None:
     raw = paths[0].read_bytes()
     assert raw.startswith(BOM)
     back = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert back["term"].tolist() == ex.result["term"].tolist()
-    assert back["count"].tolist() == ex.result["count"].tolist()
+    assert list(back.columns) == ["词语", "次数", "每千词", "分布章节数"]  # Chinese headers for people
+    assert back["词语"].tolist() == ex.result["term"].tolist()
+    assert back["次数"].tolist() == ex.result["count"].tolist()
     meta = sidecar(paths)
     assert meta["kind"] == "table" and meta["shape"] == list(ex.result.shape)
     assert meta["meta"]["pos"] == "noun"
@@ -614,8 +637,9 @@ def test_term_export_cloud(make: Callable[..., Any]) -> None:
     paths = click(ex, "png")
     assert paths[0].read_bytes().startswith(PNG_MAGIC)
     meta = sidecar(paths)
-    assert meta["kind"] == "wordcloud" and meta["meta"]["view"] == "cloud"
-    svg = click(ex, "svg")  # other formats take the figure
+    # The PNG is the figure, title included, exactly like the SVG and PDF (not the bare cloud).
+    assert meta["kind"] == "figure" and meta["meta"]["view"] == "cloud"
+    svg = click(ex, "svg")
     assert sidecar(svg)["kind"] == "figure"
 
 
@@ -627,7 +651,8 @@ def test_every_explorer_exports_png_and_csv(make: Callable[..., Any], kind: str)
     table = click(ex, "csv")
     assert table[0].read_bytes().startswith(BOM)
     back = pd.read_csv(table[0], encoding="utf-8-sig")
-    assert len(back) == len(ex.result) and list(back.columns) == list(ex.result.columns)
+    headers = importlib.import_module("studykit.explorers.base").HEADERS
+    assert len(back) == len(ex.result) and list(back.columns) == [headers.get(c, c) for c in ex.result.columns]
     for paths in (pic, table):
         meta = sidecar(paths)
         assert meta["studykit_version"] == studykit.__version__
@@ -641,7 +666,7 @@ def test_kwic_export_meta(make: Callable[..., Any]) -> None:
     ex.sections.value = ("三",)
     paths = click(ex, "csv")
     back = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert (back["match"] == "党建").all() and len(back) == len(ex.result)
+    assert (back["检索词"] == "党建").all() and len(back) == len(ex.result)
     m = sidecar(paths)["meta"]
     assert m["explorer"] == "KwicExplorer"
     assert (m["query"], m["regex"], m["window"], m["sections"]) == ("党建", False, 30, ["三"])
@@ -650,7 +675,7 @@ def test_kwic_export_meta(make: Callable[..., Any]) -> None:
 def test_export_of_empty_result(make: Callable[..., Any], tmp_path: Path) -> None:
     ex = make("kwic")
     ex.query.value = "不存在的词"
-    ex.export_format.value = "csv"
+    tick(ex, "csv")
     ex.export_button.click()
     no_error(ex)
     assert "没有可导出的结果" in ex.messages.value
@@ -746,14 +771,15 @@ def test_dashboard_tabs(dash: Any) -> None:
 
 
 @pytest.mark.parametrize("source", ["terms", "compare"])
-def test_dashboard_pick_opens_kwic(dash: Any, source: str) -> None:
+def test_dashboard_click_opens_kwic(dash: Any, source: str) -> None:
     dash.tabs.selected_index = 0
     dash.kwic.regex.value = True
     ex = getattr(dash, source)
-    options = [v for _, v in ex.picker.options if v]
+    options = [r[4] for r in ex.chart.image.regions]
     term = options[1] if options[1] != dash.kwic.query.value else options[2]
-    ex.picker.value = term
+    ex.chart.image.pick(term)  # a click on the bar
     no_error(ex)
+    assert ex.kwic is None and ex.contexts.children == ()  # not inline: the dashboard's KWIC tab
     assert dash.kwic.query.value == term
     assert dash.kwic.regex.value is False
     assert dash.tabs.selected_index == dash.TABS.index("上下文") == 3
@@ -767,18 +793,17 @@ def test_rcparams_and_jieba_unchanged(baseline: Any, dash: Any, make: Callable[.
     terms = make("terms")
     terms.view.value = "cloud"
     terms.sections.value = ("三",)
-    terms.export_format.value = "pdf"
-    terms.export_button.click()
+    terms.export(["pdf"])
     kw = make("kwic")
     kw.query.value = "党建"
-    kw.export_format.value = "svg"
-    kw.export_button.click()
+    kw.export(["svg"])
     make("structure").picker.value = "二"
     make("formulations").kind.value = "parallel"
     dash.compare.measure.value = "log_odds"
     dash.compare.heat_terms.value = 7
     dash.terms.pos.value = "verb"
-    dash.terms.picker.value = dash.terms.result["term"].iloc[0]
+    dash.terms.chart.image.pick(dash.terms.result["term"].iloc[0])
+    dash.formulations.picker.pick("0")
     for ex in (terms, kw, dash.compare, dash.terms, dash.kwic):
         no_error(ex)
     rc, dt = baseline

@@ -254,7 +254,7 @@ def _value_labels(
         up = offset_copy(ax.transData, fig=fig, y=2, units="points")
         for x, y, text in zip(xs, ys, labels, strict=True):
             ax.text(x, y, text, transform=up, ha="center", va="bottom",
-                    fontproperties=fonts.note).set_in_layout(False)
+                    fontproperties=fonts.note, gid=_VALUE_GID).set_in_layout(False)
         return
     right = offset_copy(ax.transData, fig=fig, x=2, units="points")
     left = offset_copy(ax.transData, fig=fig, x=-2, units="points")
