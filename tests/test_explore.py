@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import html
-import io
-import re
 import importlib
+import io
 import json
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+
+import itertools
 
 import jieba
 import jieba.posseg
@@ -852,7 +854,7 @@ def test_sixty_bars_grow_the_figure_and_never_overlap(make: Callable[..., Any]) 
     renderer = fig.canvas.get_renderer()
     labels = sorted((t.get_window_extent(renderer) for t in ax0(ex).get_yticklabels()), key=lambda b: b.y0)
     assert len(labels) == 60
-    assert all(a.y1 <= b.y0 + 0.01 for a, b in zip(labels, labels[1:], strict=False))
+    assert all(a.y1 <= b.y0 + 0.01 for a, b in itertools.pairwise(labels))
     title = ax0(ex).title.get_window_extent(renderer)
     assert title.y1 <= fig.bbox.height and ax0(ex).get_title()
     ex.top_n.value = 10  # and back: the figure shrinks again

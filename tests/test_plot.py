@@ -15,6 +15,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -738,7 +740,7 @@ def test_seed_keyness(seed: tuple[Any, pd.DataFrame]) -> None:
 def _no_overlap(labels: list[Text], renderer: Any) -> None:
     boxes = sorted((t.get_window_extent(renderer) for t in labels if t.get_text()), key=lambda b: b.y0)
     assert len(boxes) > 1
-    for lower, upper in zip(boxes, boxes[1:], strict=False):
+    for lower, upper in itertools.pairwise(boxes):
         assert lower.y1 <= upper.y0 + 0.01, "tick labels overlap"
 
 
@@ -754,7 +756,7 @@ def test_top_terms_figure_grows_with_the_bars_and_labels_never_overlap(n: int, f
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     _no_overlap(ax.get_yticklabels(), renderer)
     title = ax.title.get_window_extent(renderer)
-    assert 0 <= title.y0 and title.y1 <= fig.bbox.height  # the title stays inside the figure
+    assert title.y0 >= 0 and title.y1 <= fig.bbox.height  # the title stays inside the figure
 
 
 def test_keyness_figure_grows_with_the_bars(font: FontChoice) -> None:
