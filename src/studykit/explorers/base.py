@@ -245,7 +245,8 @@ class _Chart:
         ``fresh`` rebuilds it (charts with colorbars); ``keep`` leaves its artists for a plot
         function that updates them in place. ``view`` names what is about to be drawn: a view
         other than the last one always gets a new Axes, so nothing one view set (a cloud's 1:1
-        aspect, hidden axes, limits) leaks into the next. ``size`` (inches) resizes the figure.
+        aspect, hidden axes, limits) leaks into the next. ``size`` (inches) resizes the figure,
+        keeping the laid-out margins of the same view (see ``_resize``).
         """
         if view is not None and view != self.view:
             fresh, keep = True, False
@@ -253,8 +254,7 @@ class _Chart:
         if size is not None:
             w, h = (round(float(v), 2) for v in size)
             if (round(self.figure.get_figwidth(), 2), round(self.figure.get_figheight(), 2)) != (w, h):
-                self.figure.set_size_inches(w, h)
-                self._layout = None
+                self._resize(w, h, keep_margins=not fresh)
         if fresh or not self.figure.axes:
             self.figure.clear()
             self._layout = None
@@ -265,6 +265,24 @@ class _Chart:
         if not keep:
             ax.clear()
         return ax
+
+    def _resize(self, width: float, height: float, *, keep_margins: bool) -> None:
+        """Resize the figure. With ``keep_margins``, the laid-out Axes keeps its margins in inches
+        (room for labels, title and axis stay the same, only the plotting area grows or shrinks),
+        so a chart that only changes its number of bars needs no new constrained layout."""
+        old_w, old_h = self.figure.get_figwidth(), self.figure.get_figheight()
+        ax = self.figure.axes[0] if keep_margins and len(self.figure.axes) == 1 and self._layout is not None else None
+        self.figure.set_size_inches(width, height)
+        if ax is None:
+            self._layout = None
+            return
+        pos = ax.get_position()
+        left, right = pos.x0 * old_w, (1 - pos.x1) * old_w
+        bottom, top = pos.y0 * old_h, (1 - pos.y1) * old_h
+        if left + right >= width or top + bottom >= height:
+            self._layout = None
+            return
+        ax.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height))
 
     def show(self, *, layout: Hashable | None = None,
              regions: Callable[[], Sequence[Region]] | None = None) -> None:

@@ -144,7 +144,7 @@ class CompareExplorer(_TableExplorer):
         def regions() -> Any:
             return self.chart.bar_regions(ax, [t.get_text() for t in ax.get_yticklabels()])
 
-        self.chart.show(layout=("keyness", bars, longest), regions=regions)
+        self.chart.show(layout=("keyness", longest), regions=regions)
 
     def update_similarity(self) -> None:
         assert self.table is not None

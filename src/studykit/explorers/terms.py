@@ -155,7 +155,9 @@ class TermExplorer(_TableExplorer):
         ax = self.chart.axes(view="bar", size=size, keep=keep)
         plot_top_terms(self.result, ax=ax, font=self.font, title=title)  # in place when it can
         longest = max(len(t) for t in terms)
-        self.chart.show(layout=("bar", len(terms), longest), regions=lambda: self.chart.bar_regions(ax, terms))
+        # The layout depends on the longest label, not on the number of bars: a new count only
+        # resizes the figure, keeping the margins in inches.
+        self.chart.show(layout=("bar", longest), regions=lambda: self.chart.bar_regions(ax, terms))
 
     def _cloud(self) -> Any:
         key = self._state()
