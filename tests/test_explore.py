@@ -863,8 +863,10 @@ def test_sixty_bars_grow_the_figure_and_never_overlap(make: Callable[..., Any]) 
 
 def test_sliders_fill_their_column(make: Callable[..., Any]) -> None:
     ex = make("terms")
-    for control in (ex.top_n, ex.min_len):
-        assert control.layout.width == "95%" and control.layout.min_width == "300px"
+    assert ex.min_len.layout.width == "95%" and ex.min_len.layout.min_width == "300px"
+    assert ex.top_n.layout.width == "100%"  # above the chart, as wide as it
+    right = ex.widget.children[1].children[1]
+    assert right.children[0] is ex.top_n and right.children[1] is ex.chart.box
 
 
 def test_similarity_chart_has_short_labels_and_a_caption(make: Callable[..., Any]) -> None:

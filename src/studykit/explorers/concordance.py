@@ -72,7 +72,7 @@ class KwicExplorer(_TableExplorer):
         self.regex = widgets.Checkbox(value=False, description="正则表达式", indent=False,
                                       layout=widgets.Layout(width="auto"))
         self.window = slider(20, 5, 80, "上下文字数")
-        self.window.layout = widgets.Layout(width="26em")
+        self.window.layout = widgets.Layout(width="36em")
         opts = _section_options(document, with_all=True)
         self.sections = widgets.SelectMultiple(options=opts, value=(ALL,), description="章节",
                                                rows=min(len(opts), 6), layout=WIDE)

@@ -94,9 +94,13 @@ class TermExplorer(_TableExplorer):
         controls = [self.sections, self.top_n, self.min_len, self.pos, self.stopwords, self.filler,
                     self.headings, self.view]
         self._observe(controls, self.update)
-        left = widgets.VBox([*controls, widgets.HTML("<small>点击条形或词语，查看它的上下文</small>")],
+        # The top-N slider spans the chart's width above it: 5-60 over about 500 px is a value
+        # every 9 px, easy to set with the mouse.
+        self.top_n.layout = widgets.Layout(width="100%")
+        left = widgets.VBox([c for c in controls if c is not self.top_n]
+                            + [widgets.HTML("<small>点击条形或词语，查看它的上下文</small>")],
                             layout=widgets.Layout(width="34%"))
-        right = widgets.VBox([self.chart.box], layout=widgets.Layout(width="66%"))
+        right = widgets.VBox([self.top_n, self.chart.box], layout=widgets.Layout(width="66%"))
         self._finish([
             widgets.HTML("<b>词频</b> · 选择章节与过滤条件，查看高频词"),
             widgets.HBox([left, right]),
