@@ -139,7 +139,16 @@ def shot(page: Any, lab: Lab, name: str, css: str | None = None) -> Path:
     """A screenshot of the page (or of one explorer), kept with the server log."""
     path = lab.base / f"{name}.png"
     if css:
-        page.locator(css).first.screenshot(path=str(path))
+        # JupyterLab scrolls inside its panel: a tall window shows the whole explorer at once.
+        size = page.viewport_size
+        page.set_viewport_size({"width": 1400, "height": 2600})
+        try:
+            element = page.locator(css).first
+            element.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            element.screenshot(path=str(path))
+        finally:
+            page.set_viewport_size(size)
     else:
         page.screenshot(path=str(path), full_page=False)
     extra = os.environ.get("STUDYKIT_SCREENSHOTS")
@@ -232,7 +241,7 @@ def test_term_explorer_fits_links_and_exports_in_chromium(browser: Any, lab: Lab
             "() => document.querySelectorAll('.sk-term-explorer .sk-status a.sk-file').length === 3",
             timeout=60_000,
         )
-        files = json.loads(kernel(page, "import json; print(json.dumps([str(p.resolve()) for p in ex.last_export]))").strip())
+        files = json.loads(kernel(page, "import json, os; print(json.dumps([os.path.abspath(p) for p in ex.last_export]))").strip())
         paths = [Path(f) for f in files]
         assert sorted(p.suffix for p in paths) == [".json", ".pdf", ".png", ".svg"]
         assert len({p.stem for p in paths}) == 1 and "词频" in paths[0].stem
@@ -246,7 +255,8 @@ def test_term_explorer_fits_links_and_exports_in_chromium(browser: Any, lab: Lab
                                          headers={"Authorization": f"token {lab.token}"})
             with urllib.request.urlopen(req, timeout=10) as resp:
                 assert resp.read() == path.read_bytes()
-        assert paths[2].read_bytes()[:4] == b"%PDF" or any(p.read_bytes()[:4] == b"%PDF" for p in paths)
+        assert next(p for p in paths if p.suffix == ".pdf").read_bytes()[:4] == b"%PDF"
+        assert next(p for p in paths if p.suffix == ".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         shot(page, lab, "02-terms-export", ".sk-term-explorer .sk-export")
     except Exception:
         page.screenshot(path=str(lab.base / "02-issue11-failure.png"), full_page=True)
@@ -291,6 +301,13 @@ def test_dashboard_click_opens_the_kwic_tab_in_chromium(browser: Any, lab: Lab) 
         run_all(page)
         shot(page, lab, "05-formulations", ".sk-formulation-explorer")
         dash = ".sk-dashboard"
+        shot(page, lab, "05-dashboard-structure", dash)
+        page.locator(f"{dash} .lm-TabBar-tab:has-text('章节比较')").first.click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.sk-dashboard .sk-compare-explorer .sk-chart img')].every(i => i.complete && i.naturalWidth > 100)",
+            timeout=60_000,
+        )
+        shot(page, lab, "05-dashboard-compare", dash)
         page.locator(f"{dash} .lm-TabBar-tab:has-text('词频')").first.click()
         css = f"{dash} .sk-term-explorer .sk-chart"
         page.wait_for_selector(f"{css} img", state="visible", timeout=60_000)
@@ -337,7 +354,10 @@ def test_your_own_document_in_chromium(browser: Any, lab: Lab) -> None:
         page.locator(".sk-loader .sk-dashboard").first.wait_for(timeout=60_000)
         upload = lab.base / "上传-gbk.txt"
         upload.write_bytes("上传的通知\n\n一、总体要求\n加强协商。\n".encode("gb18030"))
-        page.locator(".sk-loader .sk-upload input[type=file]").set_input_files(str(upload))
+        # ipywidgets' FileUpload opens the browser's file chooser from a detached <input>.
+        with page.expect_file_chooser() as chooser:
+            page.locator(".sk-loader .sk-upload").first.click()
+        chooser.value.set_files(str(upload))
         page.wait_for_function(
             "() => { const s = document.querySelector('.sk-loader .sk-loaded'); return s && s.textContent.includes('上传的通知') && s.textContent.includes('gb18030'); }",
             timeout=90_000,
@@ -351,12 +371,9 @@ def test_your_own_document_in_chromium(browser: Any, lab: Lab) -> None:
         page.close()
 
 
-@pytest.mark.parametrize(("notebook", "css"), [
-    ("01-structure.ipynb", ".sk-structure-explorer"),
-    ("03-section-comparison.ipynb", ".sk-compare-explorer"),
-])
-def test_screenshots_of_the_other_explorers(browser: Any, lab: Lab, notebook: str, css: str) -> None:
+def test_structure_highlight_in_chromium(browser: Any, lab: Lab) -> None:
     page = browser.new_page()
+    notebook, css = "01-structure.ipynb", ".sk-structure-explorer"
     try:
         open_notebook(page, lab, notebook)
         run_all(page)
@@ -365,13 +382,18 @@ def test_screenshots_of_the_other_explorers(browser: Any, lab: Lab, notebook: st
             "css => [...document.querySelectorAll(css + ' .sk-chart img')].every(i => i.complete && i.naturalWidth > 100)",
             arg=css, timeout=60_000,
         )
-        if css == ".sk-structure-explorer":
-            field = page.locator(f"{css} .sk-highlight input")
-            field.click()
-            field.fill("党建")
-            field.press("Enter")
-            page.wait_for_function("() => document.querySelectorAll('.sk-structure-explorer mark.sk-hit').length > 0",
-                                   timeout=60_000)
+        # Read section 三 with 党建 highlighted: every occurrence marked, and counted.
+        page.select_option(f"{css} .sk-picker select", index=3)
+        page.wait_for_function("() => document.querySelector('.sk-structure-explorer .sk-section-text h4')"
+                               "?.textContent.startsWith('三')", timeout=60_000)
+        field = page.locator(f"{css} .sk-highlight input")
+        field.click()
+        field.fill("党建")
+        field.press("Enter")
+        page.wait_for_function("() => document.querySelectorAll('.sk-structure-explorer mark.sk-hit').length > 0",
+                               timeout=60_000)
+        marks = page.locator(f"{css} mark.sk-hit").count()
+        assert f"出现 {marks} 次" in page.locator(f"{css} .sk-found").first.text_content()
         shot(page, lab, notebook.split(".")[0], css)
     finally:
         page.close()

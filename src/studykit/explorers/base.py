@@ -521,7 +521,7 @@ class _Explorer:
 
     def _show_written(self, paths: Sequence[Path]) -> None:
         links = " · ".join(
-            f"<a class='sk-file' data-lab-path='{html.escape(str(p.resolve()), quote=True)}' "
+            f"<a class='sk-file' data-lab-path='{html.escape(os.path.abspath(p), quote=True)}' "
             f"title='{html.escape(str(p), quote=True)}'>{html.escape(p.name)}</a>"
             for p in paths if p.suffix != ".json"
         )

@@ -143,6 +143,7 @@ _HTML_CSS = """
 .sk-click-html [data-pick]:hover { background: #fff4d6; }
 .sk-click-html [data-pick]:focus-visible { outline: 2px solid #c88a00; }
 .sk-click-html .sk-picked, .sk-click-html .sk-picked:hover { background: #ffe8a8; }
+.sk-click-html a.sk-file { color: #1565c0; text-decoration: underline; cursor: pointer; }
 """
 
 

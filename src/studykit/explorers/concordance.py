@@ -40,6 +40,7 @@ _CSS = """<style>
 .sk-kwic-table td { padding: 2px 6px; border-bottom: 1px solid #eee; }
 .sk-kwic-table td.l { text-align: right; white-space: nowrap; }
 .sk-kwic-table td.r { white-space: nowrap; }
+.sk-kwic-table td.m { white-space: nowrap; text-align: center; }
 .sk-kwic-table td.n, .sk-kwic-table td.s { color: #777; white-space: nowrap; }
 .sk-kwic-table mark, .sk-reader mark { background: #ffd54f; padding: 0 1px; }
 .sk-reader mark.sk-other { background: #fff0b3; }
@@ -161,7 +162,7 @@ class KwicExplorer(_TableExplorer):
         for i, h in enumerate(self.result.head(_MAX_ROWS).itertuples(index=False)):
             rows.append(
                 f"<tr data-pick='{i}'><td class='n'>{i + 1}</td>"
-                f"<td class='l'>{esc(str(h.left))}</td><td><mark>{esc(str(h.match))}</mark></td>"
+                f"<td class='l'>{esc(str(h.left))}</td><td class='m'><mark>{esc(str(h.match))}</mark></td>"
                 f"<td class='r'>{esc(str(h.right))}</td><td class='s'>{esc(self._where(str(h.section)))}</td></tr>"
             )
         more = len(self.result) - _MAX_ROWS

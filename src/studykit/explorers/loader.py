@@ -58,7 +58,7 @@ class DocumentLoader:
                                       layout=widgets.Layout(width="95%", height="10em"))
         self.paste.add_class("sk-paste")
         self.paste_button = widgets.Button(description="分析粘贴的文本", icon="play", button_style="primary",
-                                           layout=widgets.Layout(width="auto"))
+                                           layout=widgets.Layout(width="auto", align_self="flex-start"))
         self.paste_button.add_class("sk-paste-button")
         self.messages = widgets.HTML()
         self.messages.add_class("sk-messages")
