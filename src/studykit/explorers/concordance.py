@@ -91,7 +91,8 @@ class KwicExplorer(_TableExplorer):
         self._quiet = False
         self._observe([self.query, self.regex, self.window, self.sections], self._changed)
         lists = widgets.HBox([
-            widgets.Box([self.results], layout=widgets.Layout(width="60%", max_height="28em", overflow="auto")),
+            widgets.Box([self.results], layout=widgets.Layout(width="60%", max_height="28em", overflow="auto",
+                                                              border="1px solid #e3e3e3")),
             widgets.Box([self.reader], layout=widgets.Layout(width="40%", max_height="28em", overflow="auto",
                                                              padding="0 0 0 1em")),
         ])

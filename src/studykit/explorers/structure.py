@@ -76,7 +76,7 @@ class StructureExplorer(_Explorer):
                               widgets.Accordion([self.tree], titles=("章节树",), selected_index=None)],
                              layout=widgets.Layout(width="40%")),
                 widgets.Box([self.text], layout=widgets.Layout(width="60%", max_height="32em", overflow="auto",
-                                                               padding="0 0 0 1em")),
+                                                               padding="0 .8em", border="1px solid #e3e3e3")),
             ]),
             widgets.HTML(f"<small>{LENGTH_NOTE}；点击条形打开那一部分</small>"),
             self.chart.box,
