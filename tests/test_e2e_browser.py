@@ -92,6 +92,7 @@ def test_term_frequency_notebook_in_chromium(browser: Any, lab: Lab) -> None:
 
         with Image.open(png[0]) as im:
             assert im.size[0] > 100 and im.size[1] > 100
+        check_fits_links_exports(page, lab)
     except Exception:
         page.screenshot(path=str(lab.base / "02-term-frequency-failure.png"), full_page=True)
         print(f"screenshot and server log saved in {lab.base}")
@@ -126,6 +127,7 @@ def test_kwic_notebook_in_chromium(browser: Any, lab: Lab) -> None:
         files = json.loads(kernel(page, "import json; print(json.dumps([str(p) for p in ex.last_export]))").strip())
         csv = [Path(f) for f in files if f.endswith(".csv")]
         assert csv and csv[0].read_bytes().startswith(b"\xef\xbb\xbf")
+        check_reader(page, lab)
     except Exception:
         page.screenshot(path=str(lab.base / "04-kwic-failure.png"), full_page=True)
         print(f"screenshot and server log saved in {lab.base}")
@@ -186,112 +188,98 @@ def wait_idle(page: Any) -> None:
     )
 
 
-def test_term_explorer_fits_links_and_exports_in_chromium(browser: Any, lab: Lab) -> None:
-    page = browser.new_page()
+def check_fits_links_exports(page: Any, lab: Lab) -> None:
+    """Bars -> cloud -> bars keeps the chart; a click on a bar opens its contexts; one export
+    writes PNG, SVG and PDF under one stem with links into JupyterLab."""
     css = ".sk-term-explorer .sk-chart"
-    try:
-        open_notebook(page, lab, "02-term-frequency.ipynb")
-        run_all(page)
-        first = chart_src(page, css)
-        page.wait_for_function(
-            "css => { const i = document.querySelector(css + ' img'); return i && i.complete && i.naturalWidth > 100; }",
-            arg=css, timeout=60_000,
-        )
-        bars_png, bars_shown = natural_size(page, css), shown_size(page, css)
-        assert bars_png[0] > bars_png[1] and bars_shown[0] > 400  # a wide, readable chart
-        shot(page, lab, "02-terms-bars", ".sk-term-explorer")
+    first = chart_src(page, css)
+    page.wait_for_function(
+        "css => { const i = document.querySelector(css + ' img'); return i && i.complete && i.naturalWidth > 100; }",
+        arg=css, timeout=60_000,
+    )
+    bars_png, bars_shown = natural_size(page, css), shown_size(page, css)
+    assert bars_png[0] > bars_png[1] and bars_shown[0] > 400  # a wide, readable chart
+    shot(page, lab, "02-terms-bars", ".sk-term-explorer")
 
-        # Bars -> cloud -> bars: the chart comes back exactly as wide and tall as it was.
-        page.click(".sk-term-explorer .sk-view button:has-text('词云')")
-        cloud = wait_change(page, css, first)
-        page.wait_for_function("css => document.querySelector(css + ' img').naturalWidth > 100", arg=css)
-        assert len(page.locator(f"{css} .sk-region").all()) > 5  # the words are clickable
-        shot(page, lab, "02-terms-cloud", ".sk-term-explorer")
-        page.click(".sk-term-explorer .sk-view button:has-text('条形图')")
-        wait_change(page, css, cloud)
-        page.wait_for_function(
-            "([css, w]) => { const i = document.querySelector(css + ' img'); return i.complete && i.naturalWidth === w; }",
-            arg=[css, bars_png[0]], timeout=30_000,
-        )
-        assert natural_size(page, css) == bars_png
-        again = shown_size(page, css)
-        assert again[0] == pytest.approx(bars_shown[0], rel=0.02) and again[1] == pytest.approx(bars_shown[1], rel=0.02)
-        state = json.loads(kernel(page, "import json; a = ex.figure.axes[0]; print(json.dumps([str(a.get_aspect()), a.get_position().width]))").strip())
-        assert state[0] == "auto" and state[1] > 0.7
+    # Bars -> cloud -> bars: the chart comes back exactly as wide and tall as it was.
+    page.click(".sk-term-explorer .sk-view button:has-text('词云')")
+    cloud = wait_change(page, css, first)
+    page.wait_for_function("css => document.querySelector(css + ' img').naturalWidth > 100", arg=css)
+    assert len(page.locator(f"{css} .sk-region").all()) > 5  # the words are clickable
+    shot(page, lab, "02-terms-cloud", ".sk-term-explorer")
+    page.click(".sk-term-explorer .sk-view button:has-text('条形图')")
+    wait_change(page, css, cloud)
+    page.wait_for_function(
+        "([css, w]) => { const i = document.querySelector(css + ' img'); return i.complete && i.naturalWidth === w; }",
+        arg=[css, bars_png[0]], timeout=30_000,
+    )
+    assert natural_size(page, css) == bars_png
+    again = shown_size(page, css)
+    assert again[0] == pytest.approx(bars_shown[0], rel=0.02) and again[1] == pytest.approx(bars_shown[1], rel=0.02)
+    state = json.loads(kernel(page, "import json; a = ex.figure.axes[0]; print(json.dumps([str(a.get_aspect()), a.get_position().width]))").strip())
+    assert state[0] == "auto" and state[1] > 0.7
 
-        # A click on the bar of 党建 opens its contexts below the chart.
-        click_region(page, css, "党建")
-        page.wait_for_selector(".sk-term-explorer .sk-contexts .sk-kwic-explorer", timeout=60_000)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.sk-term-explorer .sk-contexts mark')].some(m => m.textContent === '党建')",
-            timeout=60_000,
-        )
-        got = json.loads(kernel(page, "import json; print(json.dumps([ex.kwic.query.value, len(ex.kwic.result)]))").strip())
-        assert got[0] == "党建" and got[1] == len(json.loads(kernel(page, "import json; print(json.dumps(sk.kwic(doc, '党建').to_frame()['start'].tolist()))")))
-        shot(page, lab, "02-terms-contexts", ".sk-term-explorer")
+    # A click on the second bar opens that term's contexts below the chart.
+    term = json.loads(kernel(page, "import json; print(json.dumps(ex.result['term'].iloc[1]))").strip())
+    click_region(page, css, term)
+    page.wait_for_selector(".sk-term-explorer .sk-contexts .sk-kwic-explorer", timeout=60_000)
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('.sk-term-explorer .sk-contexts mark')].some(m => m.textContent === t)",
+        arg=term, timeout=60_000,
+    )
+    got = json.loads(kernel(page, "import json; print(json.dumps([ex.kwic.query.value, len(ex.kwic.result)]))").strip())
+    expected = json.loads(kernel(page, f"import json; print(json.dumps(len(sk.kwic(doc, {term!r}))))").strip())
+    assert got == [term, expected]
+    shot(page, lab, "02-terms-contexts", ".sk-term-explorer")
 
-        # One click writes PNG, SVG and PDF under one stem; the status line links to each file.
-        for fmt in ("png", "svg", "pdf"):
-            box = page.locator(f".sk-term-explorer .sk-export .sk-format-{fmt} input").first
-            if not box.is_checked():
-                box.check()
-        wait_idle(page)
-        page.locator(".sk-term-explorer .sk-export button:has-text('导出')").first.click()
-        page.wait_for_function(
-            "() => document.querySelectorAll('.sk-term-explorer .sk-status a.sk-file').length === 3",
-            timeout=60_000,
-        )
-        files = json.loads(kernel(page, "import json, os; print(json.dumps([os.path.abspath(p) for p in ex.last_export]))").strip())
-        paths = [Path(f) for f in files]
-        assert sorted(p.suffix for p in paths) == [".json", ".pdf", ".png", ".svg"]
-        assert len({p.stem for p in paths}) == 1 and "词频" in paths[0].stem
-        assert all(p.is_file() for p in paths)
-        assert paths[0].parent.name == "exports"
-        hrefs = page.eval_on_selector_all(".sk-term-explorer .sk-status a.sk-file", "as => as.map(a => a.href)")
-        for href, path in zip(hrefs, [p for p in paths if p.suffix != ".json"], strict=True):
-            rel = urllib.parse.unquote(urllib.parse.urlparse(href).path)
-            assert rel == f"/lab/tree/exports/{path.name}"  # opens the file in JupyterLab
-            req = urllib.request.Request(f"{lab.url}/files/exports/{urllib.parse.quote(path.name)}",
-                                         headers={"Authorization": f"token {lab.token}"})
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                assert resp.read() == path.read_bytes()
-        assert next(p for p in paths if p.suffix == ".pdf").read_bytes()[:4] == b"%PDF"
-        assert next(p for p in paths if p.suffix == ".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        shot(page, lab, "02-terms-export", ".sk-term-explorer .sk-export")
-    except Exception:
-        page.screenshot(path=str(lab.base / "02-issue11-failure.png"), full_page=True)
-        print(f"screenshot and server log saved in {lab.base}")
-        raise
-    finally:
-        page.close()
+    # One click writes PNG, SVG and PDF under one stem; the status line links to each file.
+    for fmt in ("png", "svg", "pdf"):
+        box = page.locator(f".sk-term-explorer .sk-export .sk-format-{fmt} input").first
+        if not box.is_checked():
+            box.check()
+    wait_idle(page)
+    page.locator(".sk-term-explorer .sk-export button:has-text('导出')").first.click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.sk-term-explorer .sk-status a.sk-file').length === 3",
+        timeout=60_000,
+    )
+    files = json.loads(kernel(page, "import json, os; print(json.dumps([os.path.abspath(p) for p in ex.last_export]))").strip())
+    paths = [Path(f) for f in files]
+    assert sorted(p.suffix for p in paths) == [".json", ".pdf", ".png", ".svg"]
+    assert len({p.stem for p in paths}) == 1 and "词频" in paths[0].stem
+    assert all(p.is_file() for p in paths)
+    assert paths[0].parent.name == "exports"
+    hrefs = page.eval_on_selector_all(".sk-term-explorer .sk-status a.sk-file", "as => as.map(a => a.href)")
+    for href, path in zip(hrefs, [p for p in paths if p.suffix != ".json"], strict=True):
+        rel = urllib.parse.unquote(urllib.parse.urlparse(href).path)
+        assert rel == f"/lab/tree/exports/{path.name}"  # opens the file in JupyterLab
+        req = urllib.request.Request(f"{lab.url}/files/exports/{urllib.parse.quote(path.name)}",
+                                     headers={"Authorization": f"token {lab.token}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert resp.read() == path.read_bytes()
+    assert next(p for p in paths if p.suffix == ".pdf").read_bytes()[:4] == b"%PDF"
+    assert next(p for p in paths if p.suffix == ".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    shot(page, lab, "02-terms-export", ".sk-term-explorer .sk-export")
 
 
-def test_kwic_reader_pane_in_chromium(browser: Any, lab: Lab) -> None:
-    page = browser.new_page()
-    try:
-        open_notebook(page, lab, "04-keyword-in-context.ipynb")
-        run_all(page)
-        rows = page.locator(".sk-kwic-explorer .sk-kwic-results tr[data-pick]")
-        rows.first.wait_for(timeout=60_000)
-        assert rows.count() > 3
-        rows.nth(2).click()
-        page.wait_for_function(
-            "() => { const r = document.querySelector('.sk-kwic-explorer .sk-reader .sk-path'); return r && r.textContent.includes('第 3 处'); }",
-            timeout=60_000,
-        )
-        reader = page.locator(".sk-kwic-explorer .sk-reader").first
-        assert reader.locator("mark:not(.sk-other)").first.text_content() == "党建"
-        expected = json.loads(kernel(page, "import json; h = ex.result.iloc[2]; print(json.dumps(doc.paragraphs[int(h['paragraph'])].text if h['paragraph'] >= 0 else ''))").strip())
-        text = reader.locator("p").first.text_content()
-        assert expected and text == expected  # the whole paragraph, not a window around the hit
-        assert "sk-picked" in (rows.nth(2).get_attribute("class") or "")
-        shot(page, lab, "04-kwic-reader", ".sk-kwic-explorer")
-    except Exception:
-        page.screenshot(path=str(lab.base / "04-reader-failure.png"), full_page=True)
-        print(f"screenshot and server log saved in {lab.base}")
-        raise
-    finally:
-        page.close()
+def check_reader(page: Any, lab: Lab) -> None:
+    """A click on a concordance line shows its whole paragraph with the hit marked."""
+    rows = page.locator(".sk-kwic-explorer .sk-kwic-results tr[data-pick]")
+    rows.first.wait_for(timeout=60_000)
+    assert rows.count() > 3
+    rows.nth(2).click()
+    page.wait_for_function(
+        "() => { const r = document.querySelector('.sk-kwic-explorer .sk-reader .sk-path'); return r && r.textContent.includes('第 3 处'); }",
+        timeout=60_000,
+    )
+    reader = page.locator(".sk-kwic-explorer .sk-reader").first
+    query = json.loads(kernel(page, "import json; print(json.dumps(ex.query.value))").strip())
+    assert reader.locator("mark:not(.sk-other)").first.text_content() == query
+    expected = json.loads(kernel(page, "import json; h = ex.result.iloc[2]; print(json.dumps(doc.paragraphs[int(h['paragraph'])].text if h['paragraph'] >= 0 else ''))").strip())
+    text = reader.locator("p").first.text_content()
+    assert expected and text == expected  # the whole paragraph, not a window around the hit
+    assert "sk-picked" in (rows.nth(2).get_attribute("class") or "")
+    shot(page, lab, "04-kwic-reader", ".sk-kwic-explorer")
 
 
 def test_dashboard_click_opens_the_kwic_tab_in_chromium(browser: Any, lab: Lab) -> None:

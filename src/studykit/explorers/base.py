@@ -179,6 +179,9 @@ def for_people(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
     """A copy of ``frame`` for people to read: section paths as 导语 / 标题 / 一（二）, Chinese
     column headers (:data:`HEADERS`)."""
     out = frame.copy()
+    if "section_title" in out.columns and "section" in out.columns:  # a title line has no section title
+        out["section_title"] = [TITLE_NAME if not str(p) else t for p, t in zip(out["section"], out["section_title"],
+                                                                               strict=True)]
     for col in ("section", "subsection", "top"):
         if col in out.columns and out[col].dtype != "int64":
             out[col] = [path_label(document, str(p)) for p in out[col]]
