@@ -14,6 +14,8 @@ import os
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +38,22 @@ require_chromium()
 __all__ = ["browser", "lab", "project"]  # fixtures used by the tests below
 
 
-def test_term_frequency_notebook_in_chromium(browser: Any, lab: Lab) -> None:
+@contextmanager
+def lab_page(browser: Any, lab: Lab, failure: str) -> Iterator[Any]:
+    """A new page; on failure a full screenshot is saved next to the server log."""
     page = browser.new_page()
     try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(lab.base / failure), full_page=True)
+        print(f"screenshot and server log saved in {lab.base}")
+        raise
+    finally:
+        page.close()
+
+
+def test_term_frequency_notebook_in_chromium(browser: Any, lab: Lab) -> None:
+    with lab_page(browser, lab, "02-term-frequency-failure.png") as page:
         open_notebook(page, lab, "02-term-frequency.ipynb")
         run_all(page)
         css = ".sk-term-explorer .sk-chart"
@@ -93,17 +108,10 @@ def test_term_frequency_notebook_in_chromium(browser: Any, lab: Lab) -> None:
         with Image.open(png[0]) as im:
             assert im.size[0] > 100 and im.size[1] > 100
         check_fits_links_exports(page, lab)
-    except Exception:
-        page.screenshot(path=str(lab.base / "02-term-frequency-failure.png"), full_page=True)
-        print(f"screenshot and server log saved in {lab.base}")
-        raise
-    finally:
-        page.close()
 
 
 def test_kwic_notebook_in_chromium(browser: Any, lab: Lab) -> None:
-    page = browser.new_page()
-    try:
+    with lab_page(browser, lab, "04-kwic-failure.png") as page:
         open_notebook(page, lab, "04-keyword-in-context.ipynb")
         run_all(page)
         css = ".sk-kwic-explorer .sk-chart"
@@ -128,12 +136,6 @@ def test_kwic_notebook_in_chromium(browser: Any, lab: Lab) -> None:
         csv = [Path(f) for f in files if f.endswith(".csv")]
         assert csv and csv[0].read_bytes().startswith(b"\xef\xbb\xbf")
         check_reader(page, lab)
-    except Exception:
-        page.screenshot(path=str(lab.base / "04-kwic-failure.png"), full_page=True)
-        print(f"screenshot and server log saved in {lab.base}")
-        raise
-    finally:
-        page.close()
 
 
 # --- issue 11: charts that fit, views that link, exports, your own document ------------------------
@@ -283,8 +285,7 @@ def check_reader(page: Any, lab: Lab) -> None:
 
 
 def test_dashboard_click_opens_the_kwic_tab_in_chromium(browser: Any, lab: Lab) -> None:
-    page = browser.new_page()
-    try:
+    with lab_page(browser, lab, "05-dashboard-failure.png") as page:
         open_notebook(page, lab, "05-formulations.ipynb")
         run_all(page)
         shot(page, lab, "05-formulations", ".sk-formulation-explorer")
@@ -314,17 +315,10 @@ def test_dashboard_click_opens_the_kwic_tab_in_chromium(browser: Any, lab: Lab) 
             timeout=60_000,
         )
         shot(page, lab, "05-dashboard-kwic", dash)
-    except Exception:
-        page.screenshot(path=str(lab.base / "05-dashboard-failure.png"), full_page=True)
-        print(f"screenshot and server log saved in {lab.base}")
-        raise
-    finally:
-        page.close()
 
 
 def test_your_own_document_in_chromium(browser: Any, lab: Lab) -> None:
-    page = browser.new_page()
-    try:
+    with lab_page(browser, lab, "06-loader-failure.png") as page:
         open_notebook(page, lab, "06-your-own-document.ipynb")
         run_all(page)
         page.locator(".sk-dashboard").first.wait_for(timeout=60_000)  # sk.explore on 你的文件.txt
@@ -351,18 +345,11 @@ def test_your_own_document_in_chromium(browser: Any, lab: Lab) -> None:
             timeout=90_000,
         )
         shot(page, lab, "06-loader", ".sk-loader")
-    except Exception:
-        page.screenshot(path=str(lab.base / "06-loader-failure.png"), full_page=True)
-        print(f"screenshot and server log saved in {lab.base}")
-        raise
-    finally:
-        page.close()
 
 
 def test_structure_highlight_in_chromium(browser: Any, lab: Lab) -> None:
-    page = browser.new_page()
     notebook, css = "01-structure.ipynb", ".sk-structure-explorer"
-    try:
+    with lab_page(browser, lab, "01-structure-failure.png") as page:
         open_notebook(page, lab, notebook)
         run_all(page)
         page.locator(f"{css} .sk-chart img").first.wait_for(timeout=60_000)
@@ -383,5 +370,3 @@ def test_structure_highlight_in_chromium(browser: Any, lab: Lab) -> None:
         marks = page.locator(f"{css} mark.sk-hit").count()
         assert f"出现 {marks} 次" in page.locator(f"{css} .sk-found").first.text_content()
         shot(page, lab, notebook.split(".")[0], css)
-    finally:
-        page.close()
