@@ -1022,7 +1022,7 @@ def test_tables_name_the_preamble_and_the_title(doc: Document) -> None:
     base = importlib.import_module("studykit.explorers.base")
     frame = pd.DataFrame({"section": ["", "0", "三"], "section_title": ["", "导语", "促进"],
                           "term": ["推动", "重要", "党建"], "count": [1, 3, 5]})
-    shown = base.for_people(frame, doc)
+    shown = base.readable_table(frame, doc)
     assert shown["章节"].tolist() == ["标题", "导语", "三"]
     assert shown["章节标题"].tolist() == ["标题", "导语", "促进"]
     assert list(shown.columns) == ["章节", "章节标题", "词语", "次数"]

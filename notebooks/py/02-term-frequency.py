@@ -22,10 +22,10 @@ freq
 sk.plot_top_terms(freq, title="全文高频词");
 
 # %% [markdown]
-# 按章节分开看，每一章各自的重点一目了然：
+# 按章节分开看，每一章各自的重点一目了然（`sk.readable_table` 把章节写成「标题」「导语」「一」……，表头换成中文）：
 
 # %%
-sk.term_frequencies(table, by="section", top=5)
+sk.readable_table(sk.term_frequencies(table, by="section", top=5), doc)
 
 # %% [markdown]
 # ## 词频探索器

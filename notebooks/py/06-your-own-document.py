@@ -53,4 +53,4 @@ except sk.StudykitError as err:
 
 # %%
 table = sk.tokenize(report)
-sk.term_frequencies(table, by="section", top=3)
+sk.readable_table(sk.term_frequencies(table, by="section", top=3), report)

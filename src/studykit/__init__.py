@@ -45,6 +45,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "plot_section_clouds", "plot_section_top_terms", "short_title", "section_caption",
     ),
     "draw.export": ("export",),
+    "explorers.base": ("readable_table",),
     "explorers.structure": ("StructureExplorer",),
     "explorers.terms": ("TermExplorer",),
     "explorers.compare": ("CompareExplorer",),

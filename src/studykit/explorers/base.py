@@ -175,9 +175,17 @@ def _selection_name(document: Document, values: Sequence[str]) -> str:
     return "、".join(path_label(document, v) for v in chosen)
 
 
-def for_people(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
-    """A copy of ``frame`` for people to read: section paths as 导语 / 标题 / 一（二）, Chinese
-    column headers (:data:`HEADERS`)."""
+def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
+    """A copy of any studykit table for people to read: section paths become 导语 (the preamble,
+    path ``0``), 标题 (title rows, path ``""``) or the sections' own markers (``一（二）``), and the
+    columns get Chinese headers (:data:`HEADERS`: 词语, 次数, 每千词 …). The explorers show and
+    export their tables this way; the analyses keep paths and English names for code.
+
+    >>> sk.readable_table(sk.term_frequencies(table, by="section", top=3), doc)   # doctest: +SKIP
+         章节    词语  次数  每千词  分布章节数
+    0    标题    推动    1  125.0       2
+    …
+    """
     out = frame.copy()
     if "section_title" in out.columns and "section" in out.columns:  # a title line has no section title
         out["section_title"] = [TITLE_NAME if not str(p) else t for p, t in zip(out["section"], out["section_title"],
@@ -191,7 +199,7 @@ def for_people(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
 def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, floats: int = 2) -> str:
     if frame.empty:
         return "<i>没有结果 / no results</i>"
-    shown = for_people(frame.head(max_rows), document)
+    shown = readable_table(frame.head(max_rows), document)
     return str(shown.to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
                              classes="sk-table", escape=True))
 
@@ -471,7 +479,7 @@ class _Explorer:
         return self.chart.figure
 
     def _export_table(self) -> pd.DataFrame:
-        return for_people(self.result, self.document)
+        return readable_table(self.result, self.document)
 
     def _export(self) -> None:
         chosen = [fmt for fmt, box in self.export_formats.items() if box.value]

@@ -20,8 +20,8 @@ from .base import (
     PickHandler,
     _Chart,
     _Explorer,
-    for_people,
     path_label,
+    readable_table,
     slider,
 )
 from .clickable import ClickHTML
@@ -143,7 +143,7 @@ class FormulationExplorer(_Explorer):
 
     def _export_table(self) -> pd.DataFrame:
         table = self.result.assign(kind=[KIND_NAMES.get(str(k), str(k)) for k in self.result["kind"]])
-        return for_people(table, self.document)
+        return readable_table(table, self.document)
 
     def _export_meta(self) -> dict[str, Any]:
         return {**super()._export_meta(), "kind": self.kind.value, "min_count": self.min_count.value}
