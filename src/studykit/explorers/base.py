@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from studykit.document.model import PREAMBLE_KEY, Document, Section
-from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, _free_stem, export
+from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
@@ -224,6 +224,18 @@ def safe_stem(text: str, *, fallback: str = "studykit") -> str:
         cleaned = cleaned[:-1]
     cleaned = cleaned.rstrip("._- ")
     return cleaned or fallback
+
+
+def _free_stem(folder: Path, stem: str, suffixes: Sequence[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3`` …: the first for which no file of the export exists.
+
+    The explorer writes a figure and its table with two ``sk.export`` calls that must share one
+    stem, so it picks the stem for both (``sk.export`` numbers each call on its own)."""
+    candidate, n = stem, 1
+    while any(os.path.lexists(folder / f"{candidate}.{s}") for s in suffixes):
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
 
 
 # --- the chart -----------------------------------------------------------------------------------
@@ -506,7 +518,6 @@ class _Explorer:
         raw = name if name is not None else getattr(self, "export_name", None) and self.export_name.value
         stem = safe_stem(str(raw or ""), fallback="") or self.default_name()
         self.folder.mkdir(parents=True, exist_ok=True)
-        # Until sk.export writes a figure and its table in one call: one free stem for all files.
         stem = _free_stem(self.folder.resolve(), stem, [*wanted, "json"])
         meta = {**self._export_meta(), "files": [f"{stem}.{f}" for f in wanted]}
         written: list[Path] = []
