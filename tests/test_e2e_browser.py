@@ -211,11 +211,13 @@ def check_fits_links_exports(page: Any, lab: Lab) -> None:
     shot(page, lab, "02-terms-cloud", ".sk-term-explorer")
     page.click(".sk-term-explorer .sk-view button:has-text('条形图')")
     wait_change(page, css, cloud)
-    page.wait_for_function(
-        "([css, w]) => { const i = document.querySelector(css + ' img'); return i.complete && i.naturalWidth === w; }",
-        arg=[css, bars_png[0]], timeout=30_000,
-    )
-    assert natural_size(page, css) == bars_png
+    loaded = "css => { const i = document.querySelector(css + ' img'); return [i.complete, i.naturalWidth, i.naturalHeight]; }"
+    for _ in range(120):  # the new PNG loads from a blob URL
+        state = page.evaluate(loaded, css)
+        if state[0] and state[1] > 0:
+            break
+        page.wait_for_timeout(250)
+    assert (state[1], state[2]) == bars_png, (state, bars_png)
     again = shown_size(page, css)
     assert again[0] == pytest.approx(bars_shown[0], rel=0.02) and again[1] == pytest.approx(bars_shown[1], rel=0.02)
     state = json.loads(kernel(page, "import json; a = ex.figure.axes[0]; print(json.dumps([str(a.get_aspect()), a.get_position().width]))").strip())

@@ -1119,3 +1119,32 @@ def test_loader_paste_and_upload(font: FontChoice, tmp_path: Path) -> None:
     bad = {**upload, "name": "图片.txt", "content": memoryview(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)}
     loader.upload.value = (bad,)
     assert "图片.txt" in loader.messages.value and "出错了" not in loader.messages.value
+
+
+def test_concurrent_widget_messages_do_not_share_the_figure(make: Callable[..., Any]) -> None:
+    """ipykernel 7 can run widget callbacks on several threads: an export (savefig at 200 dpi)
+    and a redraw must not interleave on the one figure, or the preview comes out at 200 dpi."""
+    import threading
+
+    ex = make("terms")
+    sizes: list[tuple[int, int]] = []
+    seen = threading.Lock()
+
+    def exports() -> None:
+        for _ in range(3):
+            ex._call(lambda: ex.export(["png", "pdf"]))
+
+    def redraws() -> None:
+        for n in (21, 22, 23, 24, 25, 26):
+            ex.top_n.value = n
+            with seen:
+                sizes.append(png_size(ex.chart.image.value))
+
+    threads = [threading.Thread(target=exports), threading.Thread(target=redraws)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    no_error(ex)
+    assert sizes and all(w == 750 for w, _ in sizes)
+    assert png_size(ex.chart.image.value)[0] == 750 and ex.figure.dpi == 100

@@ -21,6 +21,7 @@ import io
 import logging
 import os
 import re
+import threading
 import traceback
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
@@ -381,6 +382,9 @@ class _Explorer:
         self.kwic: KwicExplorer | None = None
         self.widget: widgets.Box = widgets.VBox()
         self._auto_name = ""
+        self._lock = threading.RLock()
+        """ipykernel 7 may run widget messages concurrently: one callback at a time per explorer,
+        or an export's 200-dpi savefig and a redraw would share the figure mid-way."""
 
     @property
     def figure(self) -> Figure:
@@ -407,7 +411,8 @@ class _Explorer:
         return run
 
     def _call(self, fn: Callable[[], None]) -> None:
-        run_shown(self.messages, fn)
+        with self._lock:
+            run_shown(self.messages, fn)
 
     def _observe(self, controls: Sequence[widgets.Widget], fn: Callable[[], None]) -> None:
         handler = self._guard(fn)
@@ -505,6 +510,10 @@ class _Explorer:
         one of these formats (or its sidecar) exists. Tables get Chinese headers and 导语 / 标题
         for the preamble and title rows. Returns the paths written (sidecar included).
         """
+        with self._lock:
+            return self._export_files(formats, name)
+
+    def _export_files(self, formats: Sequence[str], name: str | None) -> list[Path]:
         wanted = list(dict.fromkeys(f.lower() for f in formats))
         if not wanted:
             raise StudykitError("没有选择格式 / no format chosen: tick PNG, SVG, PDF, CSV or XLSX")

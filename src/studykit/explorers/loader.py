@@ -12,6 +12,7 @@ text, never as a file name. ``loader.document`` and ``loader.dashboard`` hold wh
 from __future__ import annotations
 
 import html
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ class DocumentLoader:
         self.summary = widgets.HTML()
         self.summary.add_class("sk-loaded")
         self.output = widgets.VBox()
+        self._lock = threading.RLock()  # ipykernel 7 may deliver widget messages concurrently
         self.upload.observe(lambda _change: self._call(self._from_upload), names="value")
         self.paste_button.on_click(lambda _b: self._call(self._from_paste))
         self.widget = widgets.VBox([
@@ -83,7 +85,8 @@ class DocumentLoader:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def _call(self, fn: Any) -> None:
-        run_shown(self.messages, fn)
+        with self._lock:
+            run_shown(self.messages, fn)
 
     def _encoding(self) -> str | None:
         value = self.encoding.value
