@@ -20,6 +20,13 @@ def _outline(args: argparse.Namespace) -> str:
     from studykit.document.parse import parse_document
     from studykit.document.read import read_source
 
+    if args.check:
+        from studykit.document.scoring import check_folder, score_table
+
+        scores = check_folder(args.path, expected_dir=args.expected)
+        args.exit_code = 0 if all(s.ok for s in scores) else 1
+        return score_table(scores)
+
     doc = parse_document(read_source(args.path, encoding=args.encoding, errors=args.errors))
     if args.format == "json":
         return json.dumps(outline_dict(doc), ensure_ascii=False, indent=2)
@@ -39,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "text", "markdown"), default="text")
     p.add_argument("--errors", choices=("strict", "replace"), default="strict",
                    help="replace: read a file with a few broken bytes, marking them with U+FFFD")
+    p.add_argument("--check", action="store_true",
+                   help="PATH is a folder of documents with NAME.expected.json beside each: print "
+                        "how each parses against its expected outline; exit 1 if any falls short")
+    p.add_argument("--expected", default=None, metavar="DIR",
+                   help="with --check: read the expected outlines from DIR (same relative paths)")
     p.set_defaults(func=_outline)
     add_analysis_commands(sub)
     return parser
@@ -55,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    return 0
+    return int(getattr(args, "exit_code", 0))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,6 +73,9 @@ HEADERS: dict[str, str] = {
     "end": "结束位置", "kind": "类型", "text": "内容", "members": "项数", "lead": "段首句",
     "chars": "字数", "label": "编号", "title": "标题", "paragraphs": "段落数", "tokens": "词数",
     "sections": "章节", "first_offset": "首次出现位置", "pattern": "句式",
+    "dp": "离散度 DP", "juilland_d": "均匀度 D", "log_ratio_low": "对数比下限",
+    "log_ratio_high": "对数比上限", "conservative_log_ratio": "保守对数比", "test": "检验",
+    "p_adjusted": "校正 p 值", "significant": "显著", "g2": "G²", "article": "条",
 }
 """Chinese column headers for tables that people read: the explorers' table views and their
 CSV/XLSX exports. The DataFrames in ``ex.result`` keep their English names for code."""

@@ -81,6 +81,7 @@ class CompareExplorer(_TableExplorer):
         self.heat_terms = slider(12, 5, 30, "热力图词数")
         self.heat_terms.layout = widgets.Layout(width="32em")
         self.table_view = widgets.HTML()
+        self.significance = widgets.HTML()  # how many terms survive the correction
         self.chart = _Chart(7.5, bar_figure_height(2 * KEYNESS_BARS))
         self.chart.image.on_pick(self._pick_guarded(self.open_contexts))
         self.similarity_chart = _Chart(5.5, 4.8)
@@ -94,7 +95,8 @@ class CompareExplorer(_TableExplorer):
                                 layout=widgets.Layout(width="34%"))
         self._finish([
             widgets.HTML("<b>章节比较</b> · 目标章节比参照多用了哪些词（关键性），各章节有多相似"),
-            widgets.HBox([controls, widgets.VBox([self.chart.box], layout=widgets.Layout(width="66%"))]),
+            widgets.HBox([controls, widgets.VBox([self.chart.box, self.significance],
+                                                 layout=widgets.Layout(width="66%"))]),
             self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], ["png"]),
             self.contexts,
             widgets.Accordion([self.table_view], titles=("关键性表",)),
@@ -127,6 +129,13 @@ class CompareExplorer(_TableExplorer):
         self.result = keyness(self.table, target, reference, measure=self.measure.value,
                               min_count=self.min_count.value)
         self.table_view.value = _table_html(self.result, self.document, floats=3)
+        info = self.result.attrs.get("keyness", {})
+        self.significance.value = (
+            f"显著 <b>{info.get('significant', 0)}</b> / {info.get('tested', len(self.result))} 个词"
+            f"（Benjamini–Hochberg 校正，α = {info.get('alpha', 0.05)}；浅色条为不显著）"
+            f" / {info.get('significant', 0)} of {info.get('tested', len(self.result))} terms "
+            "significant after FDR correction"
+        )
         if self.result.empty:
             self.chart.axes(view="empty").set_axis_off()
             self.chart.show()
