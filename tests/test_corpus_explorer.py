@@ -92,23 +92,24 @@ def test_pick_a_term_for_kwic_across_the_corpus(explorer: sk.CorpusExplorer) -> 
     ex.view.value = "trend"
     ex.terms.value = "高质量发展 新质生产力"
     ex.picker.value = "新质生产力"
-    assert ex.kwic["doc"].tolist() == ["2024", "2024"] and "新质生产力" in ex.kwic_view.value
+    assert ex.kwic_table["doc"].tolist() == ["2024", "2024"] and "新质生产力" in ex.kwic_view.value
     ex.window.value = 5
-    assert ex.kwic["left"].str.len().max() <= 5
+    assert ex.kwic_table["left"].str.len().max() <= 5
     ex.picker.value = ""
-    assert ex.kwic.empty and ex.kwic_view.value == ""
+    assert ex.kwic_table.empty and ex.kwic_view.value == ""
 
 
 def test_export_writes_the_chart_and_the_table(explorer: sk.CorpusExplorer) -> None:
     ex = explorer
     ex.view.value = "trend"
-    ex.export_format.value = "csv"
+    assert ex.export_name.value == "青川市-语料库-趋势"
+    for fmt, box in ex.export_formats.items():
+        box.value = fmt in ("png", "csv")
     ex.export_button.click()
-    written = [p for p in ex.last_export if p.suffix == ".csv"]
-    assert written and written[0].read_text(encoding="utf-8-sig").startswith("year,term")
-    meta = json.loads(next(p for p in ex.last_export if p.suffix == ".json").read_text(encoding="utf-8"))
-    assert "view" in json.dumps(meta, ensure_ascii=False)
-    ex.export_format.value = "png"
-    ex.export_button.click()
-    assert any(p.suffix == ".png" and p.stat().st_size > 1000 for p in ex.last_export)
+    written = {p.suffix: p for p in ex.last_export}
+    assert set(written) == {".png", ".csv", ".json"} and written[".png"].stat().st_size > 1000
+    assert written[".csv"].stem == written[".png"].stem == "青川市-语料库-趋势"
+    assert written[".csv"].read_text(encoding="utf-8-sig").startswith("year,term")
+    meta = json.loads(written[".json"].read_text(encoding="utf-8"))
+    assert meta["meta"]["view"] == "trend" and meta["meta"]["corpus"] == "青川市" and len(meta["meta"]["files"]) == 2
     assert "exported" in ex.status.value

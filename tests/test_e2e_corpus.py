@@ -70,11 +70,11 @@ def test_corpus_explorer_in_chromium(browser: Any, lab: Lab, project: Path) -> N
             "t => [...document.querySelectorAll('.sk-corpus-kwic mark')].some(m => m.textContent === t)",
             arg=term, timeout=60_000,
         )
-        got = json.loads(kernel(page, "import json; print(json.dumps({'docs': sorted(set(ex.kwic['doc'])),"
-                                      " 'match': sorted(set(ex.kwic['match']))}, ensure_ascii=False))").strip())
+        got = json.loads(kernel(page, "import json; print(json.dumps({'docs': sorted(set(ex.kwic_table['doc'])),"
+                                      " 'match': sorted(set(ex.kwic_table['match']))}, ensure_ascii=False))").strip())
         assert got["match"] == [term] and "2024" in got["docs"]
         rows = page.locator(".sk-corpus-kwic tbody tr").count()
-        assert rows == int(kernel(page, "print(len(ex.kwic))").strip())
+        assert rows == int(kernel(page, "print(len(ex.kwic_table))").strip())
     except Exception:
         page.screenshot(path=str(lab.base / "corpus-explorer-failure.png"), full_page=True)
         print(f"screenshot and server log saved in {lab.base}")

@@ -54,12 +54,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "plot_document_map", "plot_version_summary",
     ),
     "draw.export": ("export",),
+    "explorers.base": ("readable_table",),
     "explorers.structure": ("StructureExplorer",),
     "explorers.terms": ("TermExplorer",),
     "explorers.compare": ("CompareExplorer",),
     "explorers.concordance": ("KwicExplorer",),
     "explorers.patterns": ("FormulationExplorer",),
     "explorers.dashboard": ("explore", "Dashboard"),
+    "explorers.loader": ("DocumentLoader",),
     "explorers.corpus": ("CorpusExplorer",),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

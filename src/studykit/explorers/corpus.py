@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as widgets
 import pandas as pd
@@ -21,6 +21,7 @@ from studykit.corpus.analyses import first_appearance as first_appearance_of
 from studykit.corpus.analyses import trend as trend_of
 from studykit.corpus.collection import Corpus
 from studykit.corpus.versions import VersionDiff, compare_versions
+from studykit.document.model import Document
 from studykit.draw.charts import plot_keyness
 from studykit.draw.corpus_charts import (
     plot_doc_term_heatmap,
@@ -29,16 +30,22 @@ from studykit.draw.corpus_charts import (
     plot_trend,
     plot_version_summary,
 )
-from studykit.draw.export import export
-from studykit.draw.fonts import FontChoice, find_cjk_font
+from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 
-from .base import MEASURES, _Chart, _Explorer, _table_html
+from .base import MEASURES, _Chart, _Explorer, safe_stem
 
 VIEWS = [("趋势", "trend"), ("热力图", "heatmap"), ("关键词", "keyness"), ("首次出现", "first"),
          ("相似度", "similarity"), ("版本对比", "versions")]
 NO_TERMS = "请输入词语 / type one or more terms, separated by spaces or commas"
 _SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def _table(frame: pd.DataFrame, *, max_rows: int = 60, floats: int = 2) -> str:
+    if frame.empty:
+        return "<i>没有结果 / no results</i>"
+    return str(frame.head(max_rows).to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
+                                            classes="sk-table", escape=True))
 
 
 class CorpusExplorer(_Explorer):
@@ -48,7 +55,7 @@ class CorpusExplorer(_Explorer):
     terms), ``keyness`` (``ex.target`` against the rest), ``first`` (first appearance of
     formulations and ``ex.terms``), ``similarity`` (a map of the documents), ``versions`` (what
     changed from ``ex.old`` to ``ex.new``). ``ex.by`` groups documents (``doc`` or a field such as
-    ``year``) and ``ex.documents`` narrows every view to some documents. Picking a term in ``ex.picker`` shows its KWIC across the corpus (``ex.kwic``);
+    ``year``) and ``ex.documents`` narrows every view to some documents. Picking a term in ``ex.picker`` shows its KWIC across the corpus (``ex.kwic_table``);
     ``ex.result`` is the current view's table and ``ex.figure`` its one figure, redrawn in place.
 
     >>> ex = sk.CorpusExplorer(corpus, terms=["高质量发展", "脱贫攻坚"])    # doctest: +SKIP
@@ -67,19 +74,13 @@ class CorpusExplorer(_Explorer):
         folder: str | Path = "exports",
         font: FontChoice | None = None,
     ) -> None:
-        # The shared plumbing of _Explorer (messages, status, export controls) without a document.
+        # The shared plumbing of _Explorer (messages, status, export, the callback lock). A corpus
+        # explorer has no single document: the methods that would read one are overridden below.
+        super().__init__(cast(Document, None), folder=folder, font=font)
         self.corpus = corpus
-        self.folder = Path(folder)
-        self.font = font or find_cjk_font()
-        self.result: pd.DataFrame = pd.DataFrame()
-        self.last_export: list[Path] = []
-        self.messages = widgets.HTML()
-        self.messages.add_class("sk-messages")
-        self.status = widgets.HTML()
-        self.status.add_class("sk-status")
-        self.widget: widgets.Box = widgets.VBox()
         self.diff: VersionDiff | None = None
-        self.kwic: pd.DataFrame = pd.DataFrame()
+        self.kwic_table: pd.DataFrame = pd.DataFrame()
+        """The KWIC hits of the term picked in ``ex.picker``, across the chosen documents."""
         self._freqs: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}
         self._chosen: tuple[tuple[str, ...], Corpus] | None = None
 
@@ -126,7 +127,7 @@ class CorpusExplorer(_Explorer):
             widgets.HBox([self.target, self.measure, self.top_n]),
             widgets.HBox([self.old, self.new]),
             self.chart.box,
-            self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], "png"),
+            self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], ["png"]),
             widgets.HBox([self.picker, self.window]),
             self.kwic_view,
             self.details_box,
@@ -205,6 +206,7 @@ class CorpusExplorer(_Explorer):
             raise
         finally:
             self.chart.show()
+            self._refresh_name()
 
     def _draw_trend(self, ax: Any) -> None:
         terms = self._term_list()
@@ -213,7 +215,7 @@ class CorpusExplorer(_Explorer):
         self.result = trend_of(self.chosen, terms, by=self.by.value)
         plot_trend(self.result, ax=ax, font=self.font, title="提法的变化趋势（每千词）")
         self._pick_from(terms)
-        self.details.value = _table_html(self.result, floats=2)
+        self.details.value = _table(self.result, floats=2)
 
     def _freqs_by(self, by: str) -> pd.DataFrame:
         key = (by, tuple(self.documents.value))
@@ -241,7 +243,7 @@ class CorpusExplorer(_Explorer):
             plot_keyness(self.result, ax=ax, font=self.font, n=self.top_n.value, target=name, reference="其余文档",
                          title=f"{name} 与其余文档相比的关键词")
         self._pick_from(self.result["term"].astype(str).head(40).tolist())
-        self.details.value = _table_html(self.result, floats=3)
+        self.details.value = _table(self.result, floats=3)
 
     def _draw_first(self, ax: Any) -> None:
         terms = self._term_list()
@@ -272,23 +274,23 @@ class CorpusExplorer(_Explorer):
     def update_kwic(self) -> None:
         term = self.picker.value
         if not term:
-            self.kwic = pd.DataFrame()
+            self.kwic_table = pd.DataFrame()
             self.kwic_view.value = ""
             return
         hits = corpus_kwic(self.chosen, term, window=self.window.value)
-        self.kwic = hits.to_frame()
+        self.kwic_table = hits.to_frame()
         self.kwic_view.value = hits._repr_html_()
 
     # --- export --------------------------------------------------------------------------------
-    def _export(self) -> None:
-        fmt = self.export_format.value
-        obj = self._export_object(fmt)
-        if isinstance(obj, pd.DataFrame) and obj.empty:
-            raise StudykitError("没有可导出的结果 / nothing to export: change the view first")
-        stem = re.sub(r'[/\\<>:"|?*\s]+', "_", f"{self.corpus.name}-{self.name}-{self.view.value}").strip("._")
-        self.last_export = export(obj, stem or self.name, formats=(fmt,), folder=self.folder, meta=self._export_meta())
-        shown = ", ".join(str(p) for p in self.last_export if p.suffix != ".json")
-        self.status.value = f"已导出 / exported: <code>{html.escape(shown)}</code>"
+    def _name_parts(self) -> list[str]:
+        return [self.name, dict((v, k) for k, v in VIEWS).get(self.view.value, self.view.value)]
+
+    def default_name(self) -> str:
+        """The file stem the explorer suggests: corpus, explorer and view."""
+        return safe_stem("-".join([self.corpus.name[:16], *self._name_parts()]), fallback=self.name)
+
+    def _export_table(self) -> pd.DataFrame:
+        return self.result.copy()
 
     def _export_meta(self) -> dict[str, Any]:
         return {"corpus": self.corpus.name, "documents": len(self.corpus), "explorer": type(self).__name__,
