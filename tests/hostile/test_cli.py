@@ -124,3 +124,9 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
         shell=True, capture_output=True, check=False, timeout=120,
     )
     assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="no /dev/stdin")
+def test_a_pipe_named_as_a_file_points_to_the_dash() -> None:
+    err = one_error_line(studykit("terms", "/dev/stdin", stdin=SEED.read_bytes()))
+    assert "pass - as PATH" in err

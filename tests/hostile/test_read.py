@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 import studykit as sk
 from studykit.document import read as rd
 from studykit.document.read import read_source
-from studykit.errors import DecodeError, SourceError, SourceNotFoundError, StudykitError
+from studykit.errors import (
+    BinarySourceError,
+    DecodeError,
+    SourceError,
+    SourceNotFoundError,
+    StudykitError,
+)
 
 
 def one_line(exc: BaseException) -> str:
@@ -340,7 +346,55 @@ def hostile_pages(draw: st.DrawFn) -> tuple[str, list[str]]:
 @given(hostile_pages())
 def test_reading_any_hostile_page_keeps_every_paragraph_a_reader_sees(case: tuple[str, list[str]]) -> None:
     html, markers = case
+    if len(rd._CONTROL.findall(html)) > rd._MAX_CONTROL_SHARE * len(html):
+        with pytest.raises(BinarySourceError):  # documented: that many controls mean binary data
+            read_source(html)
+        return
     text = re.sub(r"\s+", "", read_source(html).text)
     positions = [text.find(m) for m in markers]
     assert all(p >= 0 for p in positions), (html, text)
     assert positions == sorted(positions)
+
+
+# --- found by red-teaming these fixes -------------------------------------------------------------
+
+
+def test_a_path_copied_with_its_line_end_is_still_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("报告.txt").write_text("一、总体要求\n\n加强领导。", encoding="utf-8")
+    assert read_source("报告.txt\n").path == Path("报告.txt")
+    assert read_source("  报告.txt \r\n").path == Path("报告.txt")
+    with pytest.raises(SourceNotFoundError, match=r"缺失\.txt"):
+        read_source("缺失.txt\n")
+
+
+def test_utf8_with_a_pasted_gbk_phrase_is_not_read_as_mojibake() -> None:
+    data = "推动政协党建与履职工作深度融合。".encode() + "党建".encode("gbk") + "加强领导。".encode()
+    with pytest.raises(DecodeError) as err:
+        read_source(data)
+    assert "utf-8" in one_line(err.value) and "4 broken" in str(err.value)
+    assert read_source(data, errors="replace").text.startswith("推动政协党建与履职工作深度融合。\ufffd")
+    page_bytes = b"<html><head><meta charset='utf-8'></head><body><p>" + data + b"</p></body></html>"
+    with pytest.raises(DecodeError, match="utf-8"):
+        read_source(page_bytes)
+
+
+def test_word_line_breaks_do_not_hide_gbk() -> None:
+    text = "推动政协党建与履职工作深度融合\x0b坚持党的领导，加强理论武装。\x0b" * 3
+    src = read_source(text.encode("gbk"))
+    assert (src.encoding, src.text) == ("gb18030", text)
+
+
+@pytest.mark.parametrize("encoding", ["utf\x00-8", "", "base64", "rot13"])
+def test_odd_encoding_names_are_one_line(encoding: str) -> None:
+    with pytest.raises(DecodeError) as err:
+        read_source("政协".encode(), encoding=encoding)
+    one_line(err.value)
+    with pytest.raises(TypeError):
+        read_source(b"x", encoding=123)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tag", ["select", "object", "strong", "textarea", "nav", "a href=x", "table><tr><td"])
+def test_any_element_nested_past_the_limit_is_read_in_full(tag: str) -> None:
+    text = read_source(page(f"<p>开头。</p>{f'<{tag}>' * 2_500}<p>正文。</p>")).text
+    assert "开头。" in text and "正文。" in text

@@ -218,3 +218,20 @@ def test_item19_a_corrupt_cache_is_rebuilt_and_stale_temporaries_go(tmp_path: Pa
     freq, total = marshal.loads(cache.read_bytes())
     assert freq["党建"] > 0 and total > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [".jieba-new.tmp", cache.name]
+
+
+# --- found by red-teaming these fixes -------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.timeout(60)
+def test_a_fifo_in_place_of_the_cache_does_not_hang(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, fresh_warnings: None
+) -> None:
+    with sg._jieba_warnings_silenced():
+        import jieba
+
+    os.mkfifo(tmp_path / f"jieba-{jieba.__version__}.cache")
+    caplog.set_level(logging.WARNING, logger="studykit")
+    assert JiebaSegmenter(cache_dir=tmp_path).cut("政协党建") == ["政协", "党建"]  # rebuilt, replaced
+    assert (tmp_path / f"jieba-{jieba.__version__}.cache").is_file()

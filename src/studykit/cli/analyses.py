@@ -69,6 +69,8 @@ def cli_message(message: str) -> str:
     """An error message with the API's hints (``errors="replace"``) in command-line words."""
     for pattern, words in _API_HINTS:
         message = pattern.sub(words, message)
+    if "not a regular file" in message:  # cat 报告.txt | studykit terms /dev/stdin
+        message += " (to read a pipe, pass - as PATH)"
     return message
 
 

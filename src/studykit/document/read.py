@@ -101,7 +101,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00b7\u00d7\u2460-\u24ff\u25a0-\u25ff"
 _CJK = f"{HAN}{_CJK_PUNCT}"
 _COMMON_CHAR = re.compile(f"[{_CJK}]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Control characters that mark binary data or a wrong decoding. Vertical tab and form feed are
+# not among them: Word writes them for manual line and page breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _NON_SPACE = re.compile(r"\S")
 _META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _HTML_START = re.compile(
@@ -151,6 +153,8 @@ def read_source(
         raise ValueError(f"max_bytes must be positive, not {max_bytes!r}")
     if errors not in ("strict", "replace"):
         raise ValueError(f"errors must be 'strict' or 'replace', not {errors!r}")
+    if encoding is not None and not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a codec name such as 'gb18030', not {encoding!r}")
     if (src is None) == (text is None):
         raise TypeError("pass a path or bytes, or text=..., exactly one of them")
     if text is not None and not isinstance(text, str):
@@ -170,6 +174,8 @@ def read_source(
         _check_size(len(src), max_bytes, what)
         decoded, enc = _decode(bytes(src), what, encoding, meta=format != "text", errors=errors)
     elif isinstance(src, str | os.PathLike):
+        if isinstance(src, str) and not _exists(src):
+            src = src.strip()  # "报告.txt\n" as copied: the file is 报告.txt
         path = _path(src)
         what = _shown(str(path))
         html_hint = html_hint or (format == "auto" and path.suffix.lower() in _HTML_SUFFIXES)
@@ -202,13 +208,15 @@ def _is_text(s: str) -> bool:
     (line breaks, sentence punctuation, markup or characters no portable path holds) or too
     long to be a path; anything else is a path, mistyped or missing.
     """
-    if not s.strip():
+    stripped = s.strip()
+    if not stripped:
         return True  # reported as empty text, not as a file named "   "
-    if _exists(s):
+    if _exists(s) or _exists(stripped):
         return False
-    if _TEXT_MARKS.search(s) or _SURROGATE.search(s):
+    # A path copied with its line end ("报告.txt\n") is still one line: look inside the ends.
+    if _TEXT_MARKS.search(stripped) or _SURROGATE.search(s):
         return True
-    raw = s.strip().encode("utf-8", "surrogatepass")
+    raw = stripped.encode("utf-8", "surrogatepass")
     return len(raw) > _MAX_PATH_BYTES or any(
         len(part) > _MAX_NAME_BYTES for part in re.split(rb"[/\\]", raw)
     )
@@ -377,6 +385,14 @@ def _decode(
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # UTF-8 Chinese with a few broken bytes (a stray byte, a pasted GBK phrase): say so, before
+    # GB18030, which decodes nearly any bytes, turns the whole file into plausible mojibake.
+    lenient = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    bad = lenient.count("\ufffd")
+    if bad <= max(8, len(lenient) // 200) and _reads_as_chinese(lenient.replace("\ufffd", "")):
+        if errors == "replace":
+            return lenient, "utf-8"
+        raise DecodeError(_broken_bytes(what, data, "utf-8", bad))
 
     if meta and (declared := _meta_charset(data)) and declared not in _SINGLE_BYTE_LABELS:
         text = _try_decode(data, declared)
@@ -460,7 +476,10 @@ def _decode_override(data: bytes, what: str, encoding: str, errors: str = "stric
 
 def _canonical(label: str) -> str:
     """Python's name for a codec label, with every GB2312/GBK label mapped to gb18030."""
-    name = codecs.lookup(label.strip()).name
+    try:
+        name = codecs.lookup(label.strip()).name
+    except ValueError:  # a NUL in the label
+        raise LookupError(label) from None
     return "gb18030" if name in _GB_CODECS else name
 
 
@@ -755,18 +774,11 @@ attributes take minutes), and attributes never hold text a reader sees."""
 _SWALLOWERS = ("object", "button", "canvas", "svg", "noscript", "template", "nav", "footer",
                "aside", "menu", "header", "form", "select", "video", "audio", "applet", "a")
 _OPEN_OR_CLOSE = re.compile(rf"<(/?)({'|'.join(_SWALLOWERS)})(?=[\s/>])", re.IGNORECASE)
-# For pages nested too deeply: blocks become flat paragraphs, inline tags go.
-_FLATTEN_BLOCK = re.compile(
-    r"<(/?)(?:div|section|article|main|table|tbody|thead|tfoot|tr|td|th|ul|ol|li|dl|dt|dd|"
-    r"blockquote|center|form|fieldset|header|footer|aside|nav|figure|figcaption|address|p)"
-    r"(?=[\s/>])[^<>]*>",
-    re.IGNORECASE,
-)
-_FLATTEN_INLINE = re.compile(
-    r"</?(?:font|span|a|i|u|em|small|big|sup|sub|s|strike|tt|abbr|cite|code|q|mark|label|nobr|"
-    r"ins|del|var|dfn|kbd|samp|bdo|bdi|time|data)(?=[\s/>])[^<>]*>",
-    re.IGNORECASE,
-)
+# For pages nested too deeply: every block becomes a flat paragraph, <br> stays, elements whose
+# content is raw text keep their tags (so scripts stay scripts), and every other tag goes.
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^<>]*>")
+_FLATTEN_KEEP = frozenset({"br", "script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                           "noframes"})
 
 
 def _prepare_markup(text: str) -> str:
@@ -803,7 +815,13 @@ def _parse_markup(markup: str) -> Any:
 
 
 def _flatten_markup(markup: str) -> str:
-    return _FLATTEN_INLINE.sub("", _FLATTEN_BLOCK.sub(lambda m: "" if m.group(1) else "<p>", markup))
+    def flat(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        if name in _FLATTEN_KEEP:
+            return m.group()
+        return "<p>" if name in _BLOCK_TAGS and not m.group(1) else ""
+
+    return _ANY_TAG.sub(flat, markup)
 
 
 def _close_raw_text(markup: str) -> str:

@@ -319,6 +319,7 @@ def _jieba_logger_quiet() -> Iterator[None]:
 _CACHE_LOG = logging.getLogger("studykit")
 _CACHE_WARNED: set[str] = set()  # cache paths already warned about in this process
 _STALE_TEMP_SECONDS = 3600
+_MAX_CACHE_BYTES = 64 * 1024 * 1024  # jieba 0.42's cache is 9.3 MB
 _STALE_TEMP = re.compile(r"\.jieba-.*\.tmp|tmp[a-z0-9_]{8}")  # ours, and jieba's own
 
 
@@ -327,10 +328,15 @@ def _prefix_dict(tok: Any, path: Path) -> tuple[dict[str, int], int]:
     (about 0.4 s) and cached. A cache that cannot be written costs time, never correctness:
     one warning line per process, and no temporary file left behind."""
     try:
-        with open(path, "rb") as fh:
-            freq, total = marshal.load(fh)
-        if isinstance(freq, dict) and isinstance(total, int) and freq:
-            return freq, total
+        # Without blocking, and only a regular file of sane size: a FIFO or a device put in the
+        # cache's place must not hang or exhaust the process.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISREG(st.st_mode) and st.st_size <= _MAX_CACHE_BYTES:
+                freq, total = marshal.load(fh)
+                if isinstance(freq, dict) and isinstance(total, int) and freq:
+                    return freq, total
     except (OSError, EOFError, ValueError, TypeError):
         pass
     freq, total = tok.gen_pfdict(tok.get_dict_file())
