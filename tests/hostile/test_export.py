@@ -435,3 +435,30 @@ def test_bad_dpi_is_one_line(dpi: Any, out: Path) -> None:
     with pytest.raises(ExportError, match="dpi"):
         export(_figure(), "x", dpi=dpi, folder=out)
     assert _names(out) == []
+
+
+# --- found by red-teaming these fixes -------------------------------------------------------------
+
+
+def test_bad_options_are_one_line_errors(out: Path) -> None:
+    with pytest.raises(ExportError, match="overwrite must be True or False"):
+        export(_table(), "x", folder=out, overwrite="yes")  # type: ignore[arg-type]
+    with pytest.raises(ExportError, match="meta must be a mapping"):
+        export(_table(), "x", folder=out, meta=[1, 2])  # type: ignore[arg-type]
+    with pytest.raises(ExportError, match="headers must be"):
+        export(_table(), "x", folder=out, headers="fr")  # type: ignore[arg-type]
+    with pytest.raises(ExportError, match="formats must be a list"):
+        export(_table(), "x", folder=out, formats=5)  # type: ignore[arg-type]
+    big = Figure(figsize=(1000, 1000))
+    with pytest.raises(ExportError, match="pixels at dpi=1200"):
+        export(big, "x", formats="png", dpi=1200, folder=out)
+    assert _names(out) == []
+
+
+def test_overwriting_a_folder_takes_everything_back(out: Path) -> None:
+    export(_table(), "d", formats="xlsx", folder=out)
+    (out / "d.csv").mkdir()
+    with pytest.raises(ExportError, match="Is a directory"):
+        export(_table(k=5), "d", formats=("xlsx", "csv"), folder=out, overwrite=True)
+    assert _names(out) == ["d.csv", "d.json", "d.xlsx"]  # the old xlsx and sidecar are back
+    assert openpyxl.load_workbook(out / "d.xlsx").active["B2"].value == 30

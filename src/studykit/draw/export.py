@@ -322,6 +322,12 @@ def export(
     stem = safe_stem(name)
     if headers != "en" and headers != "zh" and not isinstance(headers, Mapping):
         raise ExportError(f"headers 只能是 'en' 或 'zh' / headers must be 'en', 'zh' or a mapping, not {headers!r}")
+    if not isinstance(overwrite, bool | np.bool_):
+        raise ExportError(f"overwrite 只能是 True 或 False / overwrite must be True or False, not {overwrite!r}")
+    if meta is not None and not isinstance(meta, Mapping):
+        raise ExportError(
+            f"meta 应是字典 / meta must be a mapping such as {{'document': ...}}, not {type(meta).__name__}"
+        )
     base = _folder(folder)
     _clean_stale_parts(base)
 
@@ -679,7 +685,17 @@ def _writer(obj: Figure | Axes | WordCloud, dpi: int) -> _Writer:
     return _figure_writer(figure, int(dpi))
 
 
+_MAX_PIXELS = 2**28  # 268 megapixels: a 16,384 × 16,384 PNG
+
+
 def _figure_writer(fig: Figure, dpi: int) -> _Writer:
+    width, height = (float(x) * dpi for x in fig.get_size_inches())
+    if width * height > _MAX_PIXELS:
+        raise ExportError(
+            f"图太大 / the figure would be {width:,.0f} × {height:,.0f} pixels at dpi={dpi}: "
+            "lower dpi= or the figure size"
+        )
+
     def write(path: Path, fmt: str) -> None:
         with matplotlib.rc_context(_SAVE_RC):
             fig.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight")
