@@ -130,3 +130,22 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
 def test_a_pipe_named_as_a_file_points_to_the_dash() -> None:
     err = one_error_line(studykit("terms", "/dev/stdin", stdin=SEED.read_bytes()))
     assert "pass - as PATH" in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists() or os.name == "nt", reason="no /dev/full")
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_output_that_cannot_be_written_is_one_line(redirect: str) -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m studykit outline {SEED} {redirect}",
+        shell=True, capture_output=True, check=False, timeout=120,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "cannot write the output" in err
+
+
+def test_a_query_the_terminal_could_not_decode_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    query = b"\xff\xfe".decode("utf-8", "surrogateescape")  # how Python hands such argv bytes over
+    assert main(["kwic", str(SEED), query]) == 2
+    err = capsys.readouterr().err
+    assert "not valid UTF-8" in err and len(err.strip().splitlines()) == 1

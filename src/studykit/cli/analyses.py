@@ -101,7 +101,13 @@ def _terms(args: argparse.Namespace) -> str:
 
 def _kwic(args: argparse.Namespace) -> str:
     from studykit.analysis.concordance import kwic
+    from studykit.errors import QueryError
 
+    if any("\udc80" <= c <= "\udcff" for c in args.query):  # bytes the terminal could not decode
+        raise QueryError(
+            f"检索词不是有效的文字 / the query {args.query.encode('utf-8', 'surrogateescape')!r} is not "
+            "valid UTF-8: check the terminal's encoding (LANG), or type the query again"
+        )
     frame = kwic(_document(args), args.query, window=args.window, regex=args.regex).to_frame()
     return _render(frame, args.format)
 

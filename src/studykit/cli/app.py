@@ -54,12 +54,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     try:
+        if sys.stdout is None:  # started with standard output closed (`studykit … >&-`)
+            raise OSError(9, "standard output is closed")
         _emit(sys.stdout, out if out.endswith("\n") else out + "\n")
     except BrokenPipeError:  # `studykit terms x.txt | head`: the reader left, nothing to say
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 141
+    except OSError as exc:  # a full disk, a closed descriptor
+        _silence_stdout()
+        _emit(sys.stderr, f"studykit: 无法输出结果 / cannot write the output: {exc.strerror or exc}\n")
+        return 2
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's own flush at exit is quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _emit(stream: TextIO, text: str) -> None:
