@@ -868,17 +868,25 @@ def _cap_attributes(markup: str) -> str:
         return markup
     out: list[str] = []
     last = pos = 0
-    while (m := _TAG_START.search(markup, pos)) is not None:
+    for m in _TAG_START.finditer(markup):
+        if m.start() < pos:
+            continue  # inside a comment, a raw-text element or a tag already read
         if m.group(1):  # a comment: nothing inside it is a tag
             end = markup.find("-->", m.end())
             if end < 0:
                 break
             pos = end + 3
             continue
-        rest = _TAG_REST.match(markup, m.end())
-        if rest is None:
+        gt = markup.find(">", m.end())
+        if gt < 0:
             break  # the tag runs to the end of the input: no tag follows it
-        end = rest.end()
+        if gt - m.end() <= 2 * MAX_ATTRIBUTES and "\"" not in (inner := markup[m.end() : gt]) and "'" not in inner:
+            end = gt + 1  # the common tag: short and without quoted values
+        else:
+            rest = _TAG_REST.match(markup, m.end())
+            if rest is None:
+                break
+            end = rest.end()
         if end - m.end() > 2 * MAX_ATTRIBUTES:
             inner = markup[m.end() : end - 1]
             attrs = list(itertools.islice(_ATTRIBUTE.finditer(inner), MAX_ATTRIBUTES + 1))
@@ -970,6 +978,33 @@ def _subtree_stats(body: Any) -> tuple[dict[Any, int], set[Any]]:
     return chars, above_article
 
 
+class _FurnitureStats:
+    """Text length and ``<article>`` descendants of furniture candidates: measured one by one for
+    the first few (most pages have a handful), then from one bottom-up pass over the page, so
+    many nested candidates never make it quadratic."""
+
+    _FEW = 200
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+        self._asked = 0
+        self._stats: tuple[dict[Any, int], set[Any]] | None = None
+
+    def _full(self) -> tuple[dict[Any, int], set[Any]] | None:
+        self._asked += 1
+        if self._stats is None and self._asked > self._FEW:
+            self._stats = _subtree_stats(self._body)
+        return self._stats
+
+    def chars(self, el: Any) -> int:
+        stats = self._full()
+        return stats[0][el] if stats is not None else sum(len(t) for t in el.itertext())
+
+    def holds_article(self, el: Any) -> bool:
+        stats = self._full()
+        return el in stats[1] if stats is not None else el.find(".//article") is not None
+
+
 def _strip_furniture(body: Any, unclosed: frozenset[str] = frozenset()) -> None:
     """Drop page furniture (menus, share bars, footers) in place, keeping tails.
 
@@ -979,8 +1014,13 @@ def _strip_furniture(body: Any, unclosed: frozenset[str] = frozenset()) -> None:
     """
     from lxml import etree
 
-    chars, above_article = _subtree_stats(body)
-    body_chars = chars[body]
+    def candidate(el: Any, tag: str) -> bool:
+        return el is not body and bool(tag) and bool(
+            tag in _FURNITURE_TAGS or _FURNITURE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
+        )
+
+    stats = _FurnitureStats(body)
+    body_chars = -1  # measured when the first candidate needs it
     actions: list[tuple[Any, bool]] = []  # (element, release its blocks first)
     inside = 0  # open <article>/<main> ancestors
     walker = etree.iterwalk(body, events=("start", "end"))
@@ -989,13 +1029,13 @@ def _strip_furniture(body: Any, unclosed: frozenset[str] = frozenset()) -> None:
         if event == "end":
             inside -= tag in ("article", "main")
             continue
-        if el is not body and tag and (
-            tag in _FURNITURE_TAGS or _FURNITURE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
-        ):
+        if candidate(el, tag):
+            if body_chars < 0:
+                body_chars = sum(len(t) for t in body.itertext())
             keep = (
                 (tag == "header" and inside > 0)  # an article's own header: its title and meta
-                or el in above_article
-                or (tag not in _SEMANTIC_FURNITURE and chars[el] > body_chars / 2)
+                or stats.holds_article(el)
+                or (tag not in _SEMANTIC_FURNITURE and stats.chars(el) > body_chars / 2)
             )  # a wrapper around the article (ASP.NET pages wrap everything in a form)
             if not keep:
                 release = tag in unclosed
