@@ -398,3 +398,16 @@ def test_odd_encoding_names_are_one_line(encoding: str) -> None:
 def test_any_element_nested_past_the_limit_is_read_in_full(tag: str) -> None:
     text = read_source(page(f"<p>开头。</p>{f'<{tag}>' * 2_500}<p>正文。</p>")).text
     assert "开头。" in text and "正文。" in text
+
+
+def test_text_after_the_end_of_the_page_is_kept() -> None:
+    html = page("<p>甲。</p><embed src=a.swf><embed src=b.swf>") + "<p>乙。</p></body></html>"
+    assert read_source(html).text == "甲。\n\n乙。"
+
+
+def test_furniture_left_open_gives_back_what_it_swallowed() -> None:
+    html = page("<p>第一段正文。</p><div id='footer'><p>第二段正文。</p><p>第三段正文。</p>")
+    text = read_source(html).text
+    assert "第二段正文。" in text and "第三段正文。" in text
+    closed = page("<p>第一段正文。</p><div id='footer'><p>版权所有</p></div><p>第二段正文。</p>")
+    assert read_source(closed).text == "第一段正文。\n\n第二段正文。"

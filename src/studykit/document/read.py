@@ -761,6 +761,7 @@ _RAW_END = {
     for name in _RAW_TEXT
 }
 _MARKUP_START = re.compile(r"<[A-Za-z/!]")
+_PAGE_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 # Tag scanning for the attribute cap: a start tag, or a comment; raw-text elements skipped.
 _TAG_START = re.compile(r"<(?:(!--)|([A-Za-z][^\s/>]*))")
 _TAG_REST = re.compile(r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>""")
@@ -770,9 +771,12 @@ _RAW_CLOSE = {name: re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE) for name i
 MAX_ATTRIBUTES = 1000
 """Attributes kept per tag: libxml2 checks each new attribute against all earlier ones (200k
 attributes take minutes), and attributes never hold text a reader sees."""
-# Elements libxml2 nests the rest of a page into when they are left open.
+# Elements libxml2 nests the rest of a page into when they are left open (their end tags are
+# required); furniture of a kind left open gives up its blocks instead of taking them along.
 _SWALLOWERS = ("object", "button", "canvas", "svg", "noscript", "template", "nav", "footer",
-               "aside", "menu", "header", "form", "select", "video", "audio", "applet", "a")
+               "aside", "menu", "header", "form", "select", "video", "audio", "applet", "a",
+               "div", "section", "article", "main", "span", "ul", "ol", "dl", "table", "center",
+               "font")
 _OPEN_OR_CLOSE = re.compile(rf"<(/?)({'|'.join(_SWALLOWERS)})(?=[\s/>])", re.IGNORECASE)
 # For pages nested too deeply: every block becomes a flat paragraph, <br> stays, elements whose
 # content is raw text keep their tags (so scripts stay scripts), and every other tag goes.
@@ -787,7 +791,10 @@ def _prepare_markup(text: str) -> str:
     if _HTML_CONTROL.search(text):
         text = text.translate(_HTML_CONTROLS)
     head = _DTD_SUBSET.sub("", text[:_TEXT_SAMPLE], count=1)  # its "]>" would show as text
-    return _cap_attributes(_close_raw_text(head + text[_TEXT_SAMPLE:]))
+    # Browsers put what follows </body> or </html> into the body; libxml2 may drop it (after an
+    # element left open), so those end tags go: every element still closes at the end.
+    text = _PAGE_END.sub("", head + text[_TEXT_SAMPLE:])
+    return _cap_attributes(_close_raw_text(text))
 
 
 def _parse_markup(markup: str) -> Any:
