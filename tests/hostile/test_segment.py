@@ -66,7 +66,7 @@ def test_item12_tokens_on_the_seed_are_unchanged(seg: JiebaSegmenter, reference:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here (a clone without the team's corpus)")
 def test_item12_tokens_on_the_real_corpus_are_unchanged(seg: JiebaSegmenter, reference: Any) -> None:
-    files = sorted(CORPUS.rglob("*.txt"))[:12] + sorted(CORPUS.rglob("*.md"))[:4]
+    files = sorted(CORPUS.rglob("*.txt"))[::8] + sorted(CORPUS.rglob("*.md"))[:2]
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert seg._ensure()._tok.lcut(text) == reference.lcut(text), path.name  # type: ignore[attr-defined]
@@ -107,10 +107,10 @@ def test_item12_tags_on_the_seed_are_unchanged(seg: JiebaSegmenter, reference: A
             assert tag == theirs.lcut(word)[-1].flag, word  # tagged alone, in one batch
 
 
-_STATES_TEXT = st.text(st.sampled_from([*"政协党建履职之乎龘靐齉爩鬱㐀王喆堃的了", "a", "1"]), min_size=1, max_size=14)
+_STATES_TEXT = st.text(st.sampled_from([*"政协党建履职之乎龘靐齉爩鬱㐀王喆堃的了", "a", "1"]), min_size=1, max_size=10)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(text=_STATES_TEXT)
 def test_item12_the_sparse_posseg_viterbi_finds_jiebas_route(text: str) -> None:
     with sg._jieba_warnings_silenced():
