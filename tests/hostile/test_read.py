@@ -286,6 +286,8 @@ def test_paths_with_control_characters_give_one_line(tmp_path: Path) -> None:
 def test_item11_space_runs_around_br(space: str) -> None:
     html = page(f"<p>前面{space * 20_000}<br>{space * 20_000}后面{space * 5}</p>")
     assert read_source(html).text == "前面\n后面"
+    middle = page(f"<p>前面{space * 20_000}中间<br>后面</p>")  # the shape that was quadratic
+    assert re.sub(r"\s+", " ", read_source(middle).text) == "前面 中间 后面"
 
 
 _OLD_AROUND_BR = re.compile(r"[^\S\n]*\x00[^\S\n]*")  # the backtracking pattern it replaced
