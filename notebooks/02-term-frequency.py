@@ -1,3 +1,18 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 词频：哪些词占主导
 #
@@ -26,6 +41,16 @@ sk.plot_top_terms(freq, title="全文高频词");
 
 # %%
 sk.term_frequencies(table, by="section", top=5)
+
+# %% [markdown]
+# 词典里没有的新词会被切碎（「同心书屋」→ 同心 / 书屋）。`sk.suggest_terms` 列出被切开的引号标签和
+# 反复出现的短语；把认可的词用 `user_words` 交给分词器，重新分词即可：
+
+# %%
+sk.suggest_terms(table, top=8)
+
+# %%
+mine = sk.tokenize(doc, sk.JiebaSegmenter(user_words=["同心书屋", "南宁市政协"]))
 
 # %% [markdown]
 # ## 词频探索器

@@ -276,7 +276,7 @@ def test_term_no_terms_match(make: Callable[..., Any]) -> None:
     ex.min_len.value = 6
     ex.sections.value = ("0",)
     no_error(ex)
-    assert ex.result.empty and list(ex.result.columns) == ["term", "count", "rate", "range"]
+    assert ex.result.empty and list(ex.result.columns)[:4] == ["term", "count", "rate", "range"]
     assert "没有符合条件的词" in ex.messages.value
 
 

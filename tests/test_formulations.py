@@ -119,7 +119,8 @@ def test_seed_four_char_list(result: FormulationResult) -> None:
 def test_seed_quotes(result: FormulationResult) -> None:
     found = by_text(result, "quote")
     assert found["落实下去、凝聚起来"].sections == ("二",)
-    assert {"四个意识", "同心书屋", "在线", "不掉线", "书香政协"} <= set(found)
+    assert {"同心书屋", "在线", "不掉线", "书香政协"} <= set(found)
+    assert "四个意识" not in found  # numbered, and one item has one kind
 
 
 def test_seed_offsets_slice_the_source(seed: Document, result: FormulationResult) -> None:
@@ -144,7 +145,7 @@ def test_numbered_known_and_quoted_shapes() -> None:
     assert found["两学一做"].count == 1  # known, without quotes
     assert found["三个确保"].count == 2  # quoted once, so its bare use counts too
     assert "五位一体" in found
-    assert "“十四五”规划" in found
+    assert "十四五" in found
 
 
 def test_numbered_ignores_ordinary_counting() -> None:
@@ -205,14 +206,14 @@ def test_parallel_prefix_suffix_and_frame() -> None:
     found = {f.pattern: f for f in formulations(doc, kinds=["parallel"])}
     assert found["坚持…"].text == "坚持以人民为中心,坚持新发展理念,坚持深化改革开放"
     assert found["…建设"].members == 5
-    assert found["…建设"].text.startswith("统筹推进经济建设、")
+    assert found["…建设"].text.startswith("经济建设、")  # the lead-in 统筹推进 is not a member
     assert found["把…作为…"].members == 3
 
 
 def test_parallel_lead_in_before_the_first_member() -> None:
     doc = body("坚持党建与业务同谋划、同部署、同考核,做到一起抓。推动资源一同整合、一同配置、一同使用。")
     found = by_text(formulations(doc, kinds=["parallel"]), "parallel")
-    assert set(found) == {"一同整合、一同配置、一同使用"}
+    assert set(found) == {"同谋划、同部署、同考核", "一同整合、一同配置、一同使用"}
 
 
 def test_parallel_rejects_generic_and_unlike_members() -> None:
@@ -304,3 +305,98 @@ def test_pure(seed: Document, capsys: pytest.CaptureFixture[str]) -> None:
     assert formulations(seed) == formulations(seed)
     assert capsys.readouterr() == ("", "")
     assert isinstance(formulations(seed)[0].locations[0], Location)
+
+
+# --- issue 10: numbered and labelled formulations ---------------------------------------------------
+
+
+def test_numeral_labels_are_numbered_not_quotes() -> None:
+    doc = body("统筹“两重”“两新”，兜牢“三保”底线，落实“双碳”目标，推广“千万工程”，做好“五篇大文章”，"
+               "建好“四好农村路”，实施“1+10+N”政策，开展“五个一”活动，提出“等靠要”问题。")
+    res = formulations(doc)
+    numbered = set(res.texts("numbered"))
+    assert {"两重", "两新", "三保", "双碳", "千万工程", "五篇大文章", "四好农村路", "五个一"} <= numbered
+    assert any("1+10+N" in t for t in numbered)
+    assert set(res.texts("quote")) == {"等靠要"}  # one kind per item
+
+
+def test_unquoted_named_sets_but_not_counting() -> None:
+    doc = body("锤炼五种意识，掌握四个方法，健全三项机制，实施十大千亿级产业培育行动。",
+               "全市三个县从两个方面推进，五个专项小组提交了两个提案，他们讨论十四个意识形态问题。")
+    assert set(formulations(doc, kinds=["numbered"]).texts()) == {
+        "五种意识", "四个方法", "三项机制", "十大千亿级产业"
+    }
+
+
+def test_single_character_quotes_are_not_formulations() -> None:
+    doc = body("突出一个“严”字，坚持一个“实”字，落实“放管服”改革。")
+    assert formulations(doc).texts() == ("放管服",)
+
+
+def test_each_occurrence_has_one_kind(result: FormulationResult) -> None:
+    seen: dict[tuple[int, int], str] = {}
+    for f in result:
+        for loc in f.locations:
+            assert seen.setdefault((loc.start, loc.end), f.kind) == f.kind
+
+
+# --- issue 10: 排比 -----------------------------------------------------------------------------------
+
+
+def parallel_texts(*paragraphs: str) -> dict[str, str]:
+    return {f.text: f.pattern or "" for f in formulations(body(*paragraphs), kinds=["parallel"])}
+
+
+def test_parallel_one_character_heads() -> None:
+    found = parallel_texts("坚持稳增长、稳就业、稳物价，坚决制止乱摊派、乱收费、乱检查。")
+    assert set(found) == {"稳增长、稳就业、稳物价", "乱摊派、乱收费、乱检查"}
+    assert found["稳增长、稳就业、稳物价"] == "稳…"
+
+
+def test_parallel_infix_frames() -> None:
+    found = parallel_texts("做到看到问题不回避、发现矛盾不推诿、遇到困难不退缩。",
+                           "应办的马上办、能办的立即办、难办的协调办。")
+    assert set(found) == {"看到问题不回避、发现矛盾不推诿、遇到困难不退缩", "应办的马上办、能办的立即办、难办的协调办"}
+
+
+def test_parallel_members_around_quoted_labels() -> None:
+    found = parallel_texts("全体干部要增强“四个意识”、坚定“四个自信”、做到“两个维护”，勇于担当。")
+    assert set(found) == {"增强“四个意识”、坚定“四个自信”、做到“两个维护”"}
+
+
+def test_parallel_shared_tail_after_a_long_lead_in() -> None:
+    found = parallel_texts("要让全县各级党组织和广大党员干部在项目建设一线真正忙起来、干起来、实起来，做出成绩。")
+    assert set(found) == {"忙起来、干起来、实起来"}
+
+
+def test_parallel_across_sentences() -> None:
+    found = parallel_texts(
+        "——抓项目稳增长。全年新开工项目120个。——抓改革增活力。完成重点改革任务35项。"
+        "——抓民生促和谐。办结民生实事20件。",
+        "我们要向改革要动力，向开放要活力，向创新要潜力。",
+    )
+    assert set(found) == {
+        "——抓项目稳增长。全年新开工项目120个。——抓改革增活力。完成重点改革任务35项。——抓民生促和谐",
+        "向改革要动力，向开放要活力，向创新要潜力",
+    }
+
+
+def test_parallel_boundaries_and_no_false_runs() -> None:
+    found = parallel_texts(
+        "把学习作为首要任务，把调研作为基本功，把落实作为硬要求。会议还研究了其他事项。",
+        "我们召开了会议。我们听取了汇报。我们部署了工作。",  # sentences that merely start alike
+        "一是抓学习。二是抓调研。三是抓落实。",  # numbered steps, no shared frame
+        "全年地区生产总值增长5.1%，财政收入增长4.3%，居民收入增长6.2%。",  # figures, not 排比
+    )
+    assert set(found) == {"把学习作为首要任务，把调研作为基本功，把落实作为硬要求"}
+
+
+def test_formulations_read_through_hard_wraps() -> None:
+    doc = doc_of("标题\n\n一、总体要求\n\n各级党组织要引导党员干部切实增强“四个意识”、坚定“四个自\n信”、做到“两个维护”，"
+                 "真正把各项工作抓实抓细抓好。\n")
+    assert "\n" in doc.paragraphs[0].text
+    res = formulations(doc)
+    f = by_text(res, "numbered")["四个自信"]
+    loc = f.locations[0]
+    assert doc.text[loc.start : loc.end] == "四个自\n信"
+    assert any(p.startswith("增强") for p in res.texts("parallel"))

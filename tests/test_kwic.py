@@ -327,3 +327,115 @@ def test_dispersion_sections_cover_the_table(seed_table: pd.DataFrame) -> None:
         dispersion_sections(without_attrs)[["section", "token_start", "token_end"]],
         spans[["section", "token_start", "token_end"]],
     )
+
+
+# --- overlapping matches, sorting by neighbour, time limits -------------------------------------
+
+
+def test_overlapping_matches(small: Document) -> None:
+    doc = doc_of("标题\n\n一、总体要求\n\n大家哈哈哈哈地笑了。\n")
+    assert len(kwic(doc, "哈哈")) == 2
+    over = kwic(doc, "哈哈", overlapping=True)
+    at = doc.text.index("哈")
+    assert [h.start for h in over] == [at, at + 1, at + 2]
+    assert all(doc.text[h.start : h.end] == "哈哈" for h in over)
+    assert len(kwic(doc, "哈+", regex=True, overlapping=True)) > 1
+
+
+def test_overlapping_token_runs() -> None:
+    from studykit.text.tokens import tokenize
+
+    doc = doc_of("标题\n\n一、总体要求\n\n政协政协政协工作。\n")
+    table = tokenize(doc)
+    words = table["token"].tolist()
+    if words.count("政协") == 3:  # the segmenter keeps each 政协 whole
+        assert len(kwic(table, "政协政协", unit="token")) == 1
+        assert len(kwic(table, "政协政协", unit="token", overlapping=True)) == 2
+
+
+def test_sort_by_left_or_right_neighbour(seed: Document) -> None:
+    hits = kwic(seed, "党建", window=6)
+    by_right = kwic(seed, "党建", window=6, sort="right")
+    by_left = kwic(seed, "党建", window=6, sort="left")
+    assert sorted(hits.hits) == sorted(by_right.hits) == sorted(by_left.hits)
+    assert [h.right for h in by_right] == sorted(h.right for h in hits)
+    assert [h.left[::-1] for h in by_left] == sorted(h.left[::-1] for h in hits)
+    assert [h.match for h in kwic(seed, r"党.", regex=True, sort="match")] == sorted(
+        h.match for h in kwic(seed, r"党.", regex=True)
+    )
+    with pytest.raises(QueryError, match="unknown sort"):
+        kwic(seed, "党建", sort="middle")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+b", r"(a|aa)+b"])
+def test_catastrophic_regex_stops_with_a_clear_error(pattern: str) -> None:
+    doc = doc_of("标题\n\n一、总体要求\n\n" + "a" * 3000 + "\n")
+    with pytest.raises(QueryError, match=r"longer than 0\.2 s"):
+        kwic(doc, pattern, regex=True, timeout=0.2)
+
+
+# --- hard wraps ----------------------------------------------------------------------------------
+
+WRAPPED = (
+    "测试标题\n\n一、总体要求\n\n"
+    "今年以来我们坚持稳中求进工作总基调，着力推动经济社会实现高质量\n发展，全面推进乡村振兴，持续做好各项"
+    "工作任务的落实，坚定不移推进乡村振\n兴战略，把各项工作做实做细做好。\n\n"
+    "二、主要任务\n\n坚持以高质量发展为主题，推动高质量发展取得新成效。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def wrapped() -> Document:
+    return doc_of(WRAPPED)
+
+
+def test_wrapped_paragraph_is_one_paragraph(wrapped: Document) -> None:
+    assert "高质量\n发展" in wrapped.paragraphs[0].text
+
+
+def test_kwic_finds_a_term_cut_by_a_hard_wrap(wrapped: Document) -> None:
+    hits = kwic(wrapped, "高质量发展", window=4)
+    assert len(hits) == 3
+    first = hits[0]
+    assert first.match == "高质量发展"
+    assert wrapped.text[first.start : first.end] == "高质量\n发展"  # the source span, break included
+    assert first.right == "，全面推"
+    assert "\n" not in first.left + first.right
+    assert len(kwic(wrapped, "乡村振兴")) == 2
+    assert len(kwic(wrapped, "振兴战略")) == 1
+
+
+def test_token_table_and_token_kwic_read_through_wraps(wrapped: Document) -> None:
+    from studykit.analysis.frequency import term_frequencies
+    from studykit.text.reading import read
+    from studykit.text.tokens import tokenize
+
+    table = tokenize(wrapped)
+    text = wrapped.text
+    for token, start, end in zip(table["token"], table["start"], table["end"], strict=True):
+        assert read(text[start:end]) == token  # the invariant, with wraps read through
+        if "\n" not in text[start:end]:
+            assert text[start:end] == token
+    spanning = table[[("\n" in text[s:e]) for s, e in zip(table["start"], table["end"], strict=True)]]
+    assert set(spanning["token"]) == {"高质量发展", "乡村振兴战略"}
+    counts = term_frequencies(table).set_index("term")["count"]
+    assert counts["高质量发展"] == 3
+    token_hits = kwic(table, "高质量发展", unit="token")
+    assert len(token_hits) == 3 and token_hits[0].match == "高质量发展"
+    doc_hits = kwic(wrapped, "高质量发展", unit="token")
+    assert [(h.start, h.end) for h in doc_hits] == [(h.start, h.end) for h in token_hits]
+    found = dispersion(table, ["高质量发展", "乡村振兴"], document=wrapped)
+    assert found["term"].value_counts().to_dict() == {"高质量发展": 3, "乡村振兴": 2}
+    assert dispersion(table, ["高质量发展"])["offset"].tolist() == found["offset"].head(3).tolist()
+
+
+def test_wraps_between_latin_words_and_paragraph_breaks_stay() -> None:
+    from studykit.text.reading import read, reading_view
+
+    assert read("open data\nset") == "open data\nset"
+    assert read("高质量\r\n  发展") == "高质量发展"
+    text = "段落一。\n\n段落二高质量\n发展"
+    view = reading_view(text, [(0, 4), (6, len(text))])
+    assert view.text == "段落一。\n\n段落二高质量发展"
+    assert [text[view.to_source(i)] for i in range(len(view.text))] == list(view.text)
+    assert view.source_span(9, 14) == (9, 15)

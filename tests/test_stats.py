@@ -27,7 +27,10 @@ SEED = ROOT / "seeds" / "000_1776dd67e002c30c.txt"
 STOP = {"的", "和", "与", "了"}
 FILLER = {"切实", "进一步"}
 PUNCT = set("，。、,:：；“”")
-COLLOCATION_COLUMNS = ("collocate", "count", "collocate_count", "pmi", "g2")
+COLLOCATION_COLUMNS = (
+    "collocate", "count", "collocate_count", "expected", "association", "pmi", "g2", "log_dice",
+    "delta_p", "delta_p_reverse",
+)
 
 
 def _kind(token: str) -> str:
@@ -121,7 +124,7 @@ def small() -> pd.DataFrame:
 
 def test_counts_rates_and_range(small: pd.DataFrame) -> None:
     tf = term_frequencies(small)
-    assert list(tf.columns) == ["term", "count", "rate", "range"]
+    assert list(tf.columns) == ["term", "count", "rate", "range", "dp", "juilland_d"]
     got = {t: (c, r) for t, c, r in records(tf, "term", "count", "range")}
     # 政协: title + 一 + 一/一 + 二 = 4, in top-level sections 一 and 二 (the title is no section).
     assert got["政协"] == (4, 2)
@@ -169,7 +172,7 @@ def test_groups_add_up_to_the_whole(small: pd.DataFrame, by: Any) -> None:
     whole = term_frequencies(small).set_index("term")["count"]
     grouped = term_frequencies(small, by=by)
     assert grouped.columns[0] == by
-    assert list(grouped.columns[1:]) == ["term", "count", "rate", "range"]
+    assert list(grouped.columns[1:]) == ["term", "count", "rate", "range", "dp", "juilland_d"]
     summed = grouped.groupby("term")["count"].sum()
     pd.testing.assert_series_equal(summed.sort_index(), whole.sort_index(), check_names=False)
 
@@ -199,7 +202,9 @@ def test_selected_table(small: pd.DataFrame) -> None:
     grouped = term_frequencies(small, by="section")
     expected = grouped[grouped["section"] == "一"].drop(columns="section").reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        one.drop(columns="range"), expected.drop(columns="range"), check_dtype=False
+        one.drop(columns=["range", "dp", "juilland_d"]),
+        expected.drop(columns=["range", "dp", "juilland_d"]),
+        check_dtype=False,
     )
 
 
@@ -217,15 +222,16 @@ def test_bad_options(small: pd.DataFrame) -> None:
 def test_empty_input_keeps_columns(small: pd.DataFrame) -> None:
     empty = small.iloc[0:0]
     empty.attrs = dict(small.attrs)
-    assert list(term_frequencies(empty).columns) == ["term", "count", "rate", "range"]
+    assert list(term_frequencies(empty).columns) == ["term", "count", "rate", "range", "dp", "juilland_d"]
     assert list(term_frequencies(empty, by="section").columns) == [
-        "section", "term", "count", "rate", "range",
+        "section", "term", "count", "rate", "range", "dp", "juilland_d",
     ]
     assert list(ngrams(empty).columns) == ["ngram", "tokens", "count", "range"]
     assert list(repeated_phrases(empty).columns) == ["phrase", "tokens", "n", "count", "range"]
     assert list(keyness(empty, "一").columns) == [
         "term", "target_count", "reference_count", "target_rate", "reference_rate",
-        "statistic", "effect", "p_value", "g2",
+        "statistic", "effect", "log_ratio_low", "log_ratio_high", "conservative_log_ratio",
+        "p_value", "test", "p_adjusted", "significant", "g2",
     ]
     assert "g2" not in keyness(empty, "一", measure="log_odds").columns
     assert list(collocations(empty, "政协").columns) == list(COLLOCATION_COLUMNS)
@@ -258,7 +264,7 @@ def test_ngrams_boundaries() -> None:
     assert "工作的" in set(ngrams(table, 2, min_count=1, stopwords=False)["ngram"])
     assert "工作的建设" in set(ngrams(table, 3, min_count=1)["ngram"])  # inner stopword kept
     assert ngrams(table, 2)["ngram"].tolist() == ["政协党建", "履职工作"]  # min_count=2
-    with pytest.raises(ValueError, match="n must be"):
+    with pytest.raises(ValueError, match=r"n=5.*repeated_phrases"):
         ngrams(table, 5)
 
 
@@ -319,7 +325,8 @@ def test_keyness_by_hand(two_sections: pd.DataFrame) -> None:
 
 
 def test_log_odds_by_hand(two_sections: pd.DataFrame) -> None:
-    k = keyness(two_sections, "一", "二", measure="log_odds", min_count=1).set_index("term")
+    k = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior="document")
+    k = k.set_index("term")
     # Prior = whole-table counts: α(甲) = 4, α0 = 10. With a = 3, b = 1, c = 4, d = 6:
     # δ = ln((3+4)/(4+10−3−4)) − ln((1+4)/(6+10−1−4)) = ln(7/7) − ln(5/11)
     # σ² = 1/(3+4) + 1/(1+4)
@@ -534,7 +541,7 @@ def test_seed_keyness_and_similarity(seed: pd.DataFrame) -> None:
     three = keyness(seed, "三")
     assert three["term"].iloc[0] == "带头"  # 6 in 三, none elsewhere
     assert (three["statistic"].diff().dropna() <= 0).all()
-    flipped = keyness(seed, "三", measure="log_odds")
+    flipped = keyness(seed, "三", measure="log_odds")  # add-one prior: 6 against 0 still leads
     assert flipped["term"].head(3).tolist()[0] == "带头"
     one = keyness(seed, "一", measure="log_ratio").set_index("term")
     assert one.loc["人民政协", "effect"] > 1  # section 一 is about 人民政协 and 党的领导
@@ -616,3 +623,277 @@ def test_unknown_pos_prefix_and_traditional_collocations() -> None:
     assert not sk.term_frequencies(table, pos=["n", "v"]).empty
     got = sk.collocations(table, "政协党组", min_count=1)
     assert not got.empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyness a reader can interpret: corrections, the test used, Williams, conservative log ratio,
+# log-odds priors (checked against statsmodels, scipy and hand-worked numbers)
+
+
+@pytest.fixture
+def many_terms() -> pd.DataFrame:
+    """Two sections with enough terms for a correction to matter: 甲 is strongly key to 一."""
+    one = ["甲"] * 30 + ["乙"] * 12 + ["丙"] * 6 + [f"词{i}" for i in range(40)] + ["丁"] * 5
+    one += ["戊"] * 7 + ["己"] * 6 + ["庚"] * 8  # raw p of a few per cent: FDR lets them go
+    two = ["甲"] * 5 + ["乙"] * 14 + ["丙"] * 9 + [f"词{i}" for i in range(40)] * 2 + ["丁"] * 9
+    two += ["戊"] * 1 + ["庚"] * 2
+    return make_table([("一", " ".join(one)), ("二", " ".join(two))])
+
+
+@pytest.mark.parametrize("correction", ["fdr_bh", "holm", "bonferroni"])
+def test_keyness_correction_matches_statsmodels(many_terms: pd.DataFrame, correction: Any) -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    k = keyness(many_terms, "一", "二", min_count=1, correction=correction)
+    expected = multipletests(k["p_value"].to_numpy(), method=correction)[1]
+    np.testing.assert_allclose(k["p_adjusted"], expected)
+    assert (k["significant"] == (k["p_adjusted"] < 0.05)).all()
+    assert (k["p_adjusted"] >= k["p_value"] - 1e-12).all()
+    assert k.attrs["keyness"]["tested"] == len(k)
+    # The family is every tested term: top keeps rows, it does not shrink the correction.
+    head = keyness(many_terms, "一", "二", min_count=1, correction=correction, top=3)
+    np.testing.assert_allclose(head["p_adjusted"], k["p_adjusted"].head(3))
+
+
+def test_keyness_without_correction_and_alpha(many_terms: pd.DataFrame) -> None:
+    raw = keyness(many_terms, "一", "二", min_count=1, correction=None)
+    np.testing.assert_allclose(raw["p_adjusted"], raw["p_value"])
+    corrected = keyness(many_terms, "一", "二", min_count=1)
+    assert corrected["significant"].sum() < raw["significant"].sum()  # correction bites
+    assert corrected.set_index("term").loc["甲", "significant"]  # 30 vs 5 survives it
+    strict = keyness(many_terms, "一", "二", min_count=1, alpha=0.001)
+    assert strict["significant"].sum() <= corrected["significant"].sum()
+
+
+def test_keyness_says_which_test_gave_the_p_value() -> None:
+    from scipy.stats import fisher_exact
+
+    table = make_table(
+        [("一", " ".join(["甲"] * 20 + ["乙"] * 20 + ["丙"] * 2)), ("二", " ".join(["甲"] * 10 + ["乙"] * 30))]
+    )
+    k = keyness(table, "一", min_count=1).set_index("term")
+    assert k.loc["甲", "test"] == "g2" and k.loc["丙", "test"] == "fisher"  # small expected cells
+    assert k.loc["甲", "p_value"] == pytest.approx(float(chi2.sf(k.loc["甲", "g2"], 1)))
+    c, d = 42, 40
+    assert k.loc["丙", "p_value"] == pytest.approx(fisher_exact([[2, c - 2], [0, d]])[1])
+    forced = keyness(table, "一", min_count=1, test="fisher").set_index("term")
+    assert set(forced["test"]) == {"fisher"}
+    assert forced.loc["甲", "p_value"] == pytest.approx(fisher_exact([[20, c - 20], [10, d - 10]])[1])
+    g2_only = keyness(table, "一", min_count=1, test="g2").set_index("term")
+    assert g2_only.loc["丙", "p_value"] == pytest.approx(float(chi2.sf(g2_only.loc["丙", "g2"], 1)))
+    with pytest.raises(QueryError, match="unknown test"):
+        keyness(table, "一", test="t")  # type: ignore[arg-type]
+
+
+def test_keyness_williams_correction_by_hand() -> None:
+    table = make_table(
+        [("一", " ".join(["甲"] * 20 + ["乙"] * 20)), ("二", " ".join(["甲"] * 10 + ["乙"] * 30))]
+    )
+    plain = keyness(table, "一").set_index("term")
+    corrected = keyness(table, "一", williams=True).set_index("term")
+    # 2×2 for 甲: rows c = d = 40, columns a+b = 30 and N−a−b = 50, N = 80:
+    # q = 1 + (80/40 + 80/40 − 1)(80/30 + 80/50 − 1) / (6·80) = 1 + 3 · (3.2667) / 480
+    q = 1 + (80 / 40 + 80 / 40 - 1) * (80 / 30 + 80 / 50 - 1) / (6 * 80)
+    assert corrected.loc["甲", "g2"] == pytest.approx(plain.loc["甲", "g2"] / q)
+    assert corrected.loc["甲", "p_value"] == pytest.approx(float(chi2.sf(plain.loc["甲", "g2"] / q, 1)))
+    assert corrected.loc["甲", "g2"] < plain.loc["甲", "g2"]
+
+
+def test_conservative_log_ratio_against_statsmodels() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    # 3 against 0 on 300 and 3,000 tokens: the plain log ratio calls it a huge effect.
+    one = ["甲"] * 3 + ["乙"] * 297
+    two = ["乙"] * 2900 + ["丙"] * 100
+    table = make_table([("一", " ".join(one)), ("二", " ".join(two))])
+    k = keyness(table, "一", measure="conservative_log_ratio", min_count=1).set_index("term")
+    c, d = 300, 3000
+    low, high = proportion_confint(3, 3, alpha=0.05, method="beta")
+    assert k.loc["甲", "log_ratio_low"] == pytest.approx(math.log2(low / (1 - low) * d / c))
+    assert k.loc["甲", "log_ratio_high"] == math.inf
+    assert k.loc["甲", "conservative_log_ratio"] == k.loc["甲", "log_ratio_low"]
+    assert k.loc["甲", "effect"] == pytest.approx(math.log2((3 / c) / (0.5 / d)))
+    assert k.loc["甲", "conservative_log_ratio"] < k.loc["甲", "effect"] - 3  # far less striking
+    # 乙: 297/300 against 2900/3000; the interval holds 0, so the conservative value is 0.
+    low, high = proportion_confint(297, 297 + 2900, alpha=0.05, method="beta")
+    assert k.loc["乙", "log_ratio_low"] == pytest.approx(math.log2(low / (1 - low) * d / c))
+    assert k.loc["乙", "log_ratio_high"] == pytest.approx(math.log2(high / (1 - high) * d / c))
+    assert k.loc["乙", "log_ratio_low"] < 0 < k.loc["乙", "log_ratio_high"]
+    assert k.loc["乙", "conservative_log_ratio"] == 0
+    # 丙 only in the reference: the bound nearest zero is the upper one, negative.
+    assert k.loc["丙", "conservative_log_ratio"] == k.loc["丙", "log_ratio_high"] < 0
+    assert list(k.index[:1]) == ["甲"]  # the ranking is by the conservative value
+
+
+def test_log_odds_priors_by_hand(two_sections: pd.DataFrame) -> None:
+    # 一: 甲 甲 甲 乙 (c = 4); 二: 甲 乙 乙 乙 乙 丙 (d = 6); vocabulary 甲 乙 丙 (3 terms).
+    def z(a: float, b: float, alpha: float, alpha0: float, c: float = 4, d: float = 6) -> float:
+        ya, yb = a + alpha, b + alpha
+        delta = math.log(ya / (c + alpha0 - ya)) - math.log(yb / (d + alpha0 - yb))
+        return delta / math.sqrt(1 / ya + 1 / yb)
+
+    uniform = keyness(two_sections, "一", "二", measure="log_odds", min_count=1).set_index("term")
+    assert uniform.loc["甲", "statistic"] == pytest.approx(z(3, 1, 1.0, 3.0))  # the default
+    half = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior=0.5)
+    assert half.set_index("term").loc["乙", "statistic"] == pytest.approx(z(1, 4, 0.5, 1.5))
+    # A reference corpus as counts: α = its count + 0.01; α0 sums them, 戊 (unseen here) too.
+    ref = {"甲": 10, "乙": 20, "戊": 5}
+    by_ref = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior=ref)
+    alpha0 = 10.01 + 20.01 + 0.01 + 5
+    assert by_ref.set_index("term").loc["甲", "statistic"] == pytest.approx(z(3, 1, 10.01, alpha0))
+    series = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior=pd.Series(ref))
+    np.testing.assert_allclose(series["statistic"], by_ref["statistic"])
+    # Another token table works as a reference corpus.
+    other = make_table([("一", " ".join(["甲"] * 10 + ["乙"] * 20 + ["戊"] * 5))])
+    by_table = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior=other)
+    np.testing.assert_allclose(by_table["statistic"], by_ref["statistic"])
+    with pytest.raises(QueryError, match="prior"):
+        keyness(two_sections, "一", "二", measure="log_odds", prior="corpus")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="prior"):
+        keyness(two_sections, "一", "二", measure="log_odds", prior={"甲": -1})
+
+
+def test_seed_keyness_counts_before_and_after_correction(seed: pd.DataFrame) -> None:
+    """The closing note's figures: key terms per section at p < .05, raw and FDR-corrected."""
+    raw = {s: int(keyness(seed, s, correction=None)["significant"].sum()) for s in "一二三四"}
+    fdr = {s: int(keyness(seed, s)["significant"].sum()) for s in "一二三四"}
+    assert raw == {"一": 6, "二": 4, "三": 5, "四": 7}
+    assert fdr == {"一": 1, "二": 0, "三": 0, "四": 0}
+
+
+def test_keyness_chart_fades_what_is_not_significant(many_terms: pd.DataFrame) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from studykit.draw.charts import plot_keyness
+
+    k = keyness(many_terms, "一", "二", min_count=1)
+    fig, ax = plt.subplots()
+    plot_keyness(k, ax=ax, n=5)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    flags = k.set_index("term")["significant"]
+    alphas = {lab: to_rgba(bar.get_facecolor())[3] for lab, bar in zip(labels, ax.containers[0], strict=True)}
+    assert len(alphas) >= 5
+    for term, alpha in alphas.items():
+        assert (alpha > 0.9) == bool(flags[term]), (term, alpha)
+    assert "不显著" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispersion: DP and Juilland's D
+
+
+def test_dp_and_juilland_by_hand() -> None:
+    # Parts: 一 has 4 counted tokens, 二 has 6, 三 has 10 (s = 0.2, 0.3, 0.5).
+    table = make_table([
+        ("一", "甲 甲 乙 丙"), ("二", "甲 乙 丙 丙 丙 丙"), ("三", "乙 乙 乙 乙 丙 丙 丙 丙 丙 丁"),
+    ])
+    tf = term_frequencies(table).set_index("term")
+    s = np.array([0.2, 0.3, 0.5])
+    sizes = np.array([4, 6, 10])
+
+    def dp(counts: list[int]) -> float:
+        v = np.array(counts) / sum(counts)
+        return float(0.5 * np.abs(v - s).sum() / (1 - s.min()))
+
+    def juilland(counts: list[int]) -> float:
+        p = np.array(counts) / sizes
+        return float(1 - (p.std() / p.mean()) / math.sqrt(len(p) - 1))
+
+    for term, counts in {"甲": [2, 1, 0], "乙": [1, 1, 4], "丙": [1, 4, 5], "丁": [0, 0, 1]}.items():
+        assert tf.loc[term, "dp"] == pytest.approx(dp(counts)), term
+        assert tf.loc[term, "juilland_d"] == pytest.approx(juilland(counts)), term
+    assert tf.loc["丁", "juilland_d"] == pytest.approx(0.0)  # all in one part
+    even = make_table([("一", "甲 乙"), ("二", "甲 乙")])
+    assert term_frequencies(even).set_index("term").loc["甲", "dp"] == pytest.approx(0.0)
+    assert term_frequencies(even).set_index("term").loc["甲", "juilland_d"] == pytest.approx(1.0)
+    one_part = make_table([("一", "甲 乙")])
+    assert term_frequencies(one_part)["dp"].isna().all()  # fewer than two parts
+
+
+def test_dp_is_the_same_per_group(small: pd.DataFrame) -> None:
+    whole = term_frequencies(small).set_index("term")
+    grouped = term_frequencies(small, by="section")
+    for term, dp in zip(grouped["term"], grouped["dp"], strict=True):
+        assert dp == pytest.approx(whole.loc[term, "dp"], nan_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Collocations: logDice, ΔP, the sign of association
+
+
+def test_collocation_measures_by_hand() -> None:
+    table = make_table([("一", "甲 乙 丙 丁 戊 乙 己 庚 辛 壬")])
+    col = collocations(table, "丙", window=1, min_count=1, repulsion=True).set_index("collocate")
+    # N' = 9, W = 2 (乙, 丁); 乙: O11 = 1, f = 2 → O12 = 1, O21 = 1, O22 = 9 − 2 − 1 = 6.
+    assert col.loc["乙", "expected"] == pytest.approx(2 * 2 / 9)
+    assert col.loc["乙", "association"] == "attraction"
+    assert col.loc["乙", "log_dice"] == pytest.approx(14 + math.log2(2 * 1 / (1 + 2)))
+    assert col.loc["乙", "delta_p"] == pytest.approx(1 / 2 - 1 / 7)
+    assert col.loc["乙", "delta_p_reverse"] == pytest.approx(1 / 2 - 1 / 7)
+    assert col.loc["丁", "delta_p"] == pytest.approx(1 / 2 - 0 / 7)
+    assert col.loc["丁", "delta_p_reverse"] == pytest.approx(1 / 1 - 1 / 8)
+
+
+def test_collocations_rank_by_a_signed_score() -> None:
+    # 甲 is everywhere except next to 丙: repelled. 乙 always sits next to 丙: attracted.
+    text = " 。 ".join(["乙 丙 乙"] * 3 + ["甲 甲 甲 甲 甲 丁"] * 6 + ["丙 甲"])
+    table = make_table([("一", text)])
+    col = collocations(table, "丙", window=1, min_count=1)
+    assert col["association"].iloc[0] == "attraction"
+    rep = col.set_index("collocate")
+    assert rep.loc["甲", "association"] == "repulsion"
+    assert rep.loc["甲", "g2"] < 0 and rep.loc["甲", "pmi"] < 0 and rep.loc["甲", "delta_p"] < 0
+    assert col["collocate"].iloc[-1] == "甲"  # negatives no longer mix into the top
+    assert list(col["g2"]) == sorted(col["g2"], reverse=True)
+    assert "甲" not in set(collocations(table, "丙", window=1, min_count=1, repulsion=False)["collocate"])
+    by_dice = collocations(table, "丙", window=1, min_count=1, sort="log_dice")
+    assert list(by_dice["log_dice"]) == sorted(by_dice["log_dice"], reverse=True)
+    assert len(collocations(table, "丙", window=1, min_count=1, top=2)) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# suggest_terms
+
+
+def test_suggest_terms_finds_split_labels_and_cohesive_phrases() -> None:
+    from studykit.analysis.vocabulary import suggest_terms
+    from studykit.document.model import Source
+    from studykit.document.parse import parse_document
+    from studykit.text.tokens import tokenize
+
+    doc = parse_document(Source(
+        "测试标题\n\n一、总体要求\n\n推动“科创飞地”，坚持科创飞地，深化科创飞地。"
+        "实施“1+10+N”政策体系，完善“1+10+N”政策体系。\n\n"
+        "二、主要任务\n\n大力推进科创飞地，坚持推进改革，推进创新，推进开放，推进发展。\n",
+        "<t>", "utf-8",
+    ))
+    table = tokenize(doc)
+    assert "科创飞地" not in set(table["token"])  # the segmenter splits it
+    got = suggest_terms(table, top=None).set_index("term")
+    assert got.loc["科创飞地", "count"] == 4 and got.loc["科创飞地", "quoted"] == 1
+    assert got.loc["科创飞地", "cohesion"] == pytest.approx(1.0)
+    assert "1+10+N" in got.index and got.loc["1+10+N", "quoted"] == 2
+    assert got.index[0] == "科创飞地"  # the most evidence ranks first
+    assert not any(t.startswith("推进") for t in got.index)  # a plain verb opens no term
+    assert list(got.columns) == ["count", "quoted", "tokens", "cohesion", "score"]
+    # A corpus: anything with .tokens(); documents are never joined.
+
+    class Corpus:
+        def tokens(self) -> pd.DataFrame:
+            return pd.concat([table.assign(doc="a"), table.assign(doc="b")], ignore_index=True)
+
+    both = suggest_terms(Corpus(), top=None).set_index("term")
+    assert both.loc["科创飞地", "count"] == 8
+    with pytest.raises(QueryError, match="tokens"):
+        suggest_terms(object())
+    assert suggest_terms(table.iloc[0:0]).empty
+    # Accepting a proposal: the term is whole afterwards.
+    from studykit.text.segment import JiebaSegmenter
+
+    again = tokenize(doc, JiebaSegmenter(user_words=list(got.index[:1])))
+    assert (again["token"] == "科创飞地").sum() == 4

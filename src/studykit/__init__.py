@@ -37,6 +37,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "analysis.association": ("collocations", "cooccurrence"),
     "analysis.concordance": ("kwic", "dispersion", "dispersion_sections"),
     "analysis.patterns": ("formulations",),
+    "analysis.vocabulary": ("suggest_terms",),
     "draw.fonts": ("find_cjk_font", "font_rc", "FontChoice"),
     "draw.cloud": ("make_wordcloud", "plot_wordcloud"),
     "draw.charts": (

@@ -22,9 +22,10 @@ Conventions shared by all functions
   covers ``三/一`` and an unknown label raises :class:`~studykit.errors.SectionNotFoundError`
   listing the valid ones.
 
->>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))        # doctest: +SKIP
->>> term_frequencies(table, pos=["n", "vn", "j"], top=2)            # doctest: +SKIP
-  term  count  rate  range
-0   工作     37  30.2      5
-1   政协     33  26.9      4
+>>> from studykit import load, tokenize, term_frequencies
+>>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+>>> term_frequencies(table, pos=["n", "vn", "j"], top=2)[["term", "count", "range"]]
+  term  count  range
+0   工作     37      5
+1   政协     33      4
 """

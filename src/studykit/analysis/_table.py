@@ -17,7 +17,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 GroupBy = Literal["section", "subsection", "paragraph"]
-Measure = Literal["g2", "log_ratio", "log_odds"]
+Measure = Literal["g2", "log_ratio", "log_odds", "conservative_log_ratio"]
 Unit = Literal["sentence", "paragraph"]
 Level = Literal["section", "subsection"]
 KeywordMethod = Literal["tfidf", "textrank"]
@@ -38,9 +38,10 @@ _GROUP_COLUMN: Mapping[str, str] = MappingProxyType(
 # ---------------------------------------------------------------------------------------------
 # Output schemas (read-only): an empty input still gives these columns with these dtypes.
 
-_TF_COLUMNS: Mapping[str, str] = MappingProxyType(
-    {"term": "str", "count": "int64", "rate": "float64", "range": "int64"}
-)
+_TF_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "term": "str", "count": "int64", "rate": "float64", "range": "int64", "dp": "float64",
+    "juilland_d": "float64",
+})
 _NGRAM_COLUMNS: Mapping[str, str] = MappingProxyType(
     {"ngram": "str", "tokens": "object", "count": "int64", "range": "int64"}
 )
@@ -50,11 +51,14 @@ _PHRASE_COLUMNS: Mapping[str, str] = MappingProxyType({
 _KEYNESS_COLUMNS: Mapping[str, str] = MappingProxyType({
     "term": "str", "target_count": "int64", "reference_count": "int64",
     "target_rate": "float64", "reference_rate": "float64", "statistic": "float64",
-    "effect": "float64", "p_value": "float64",
+    "effect": "float64", "log_ratio_low": "float64", "log_ratio_high": "float64",
+    "conservative_log_ratio": "float64", "p_value": "float64", "test": "str",
+    "p_adjusted": "float64", "significant": "bool",
 })
 _COLLOCATION_COLUMNS: Mapping[str, str] = MappingProxyType({
-    "collocate": "str", "count": "int64", "collocate_count": "int64",
-    "pmi": "float64", "g2": "float64",
+    "collocate": "str", "count": "int64", "collocate_count": "int64", "expected": "float64",
+    "association": "str", "pmi": "float64", "g2": "float64", "log_dice": "float64",
+    "delta_p": "float64", "delta_p_reverse": "float64",
 })
 _COOC_COLUMNS: Mapping[str, str] = MappingProxyType(
     {"term_a": "str", "term_b": "str", "count": "int64"}
@@ -150,6 +154,57 @@ def _range(term_codes: IntArray, section_codes: IntArray, n_terms: int) -> IntAr
     width = int(section_codes.max()) + 1 if ok.any() else 1
     pairs = np.unique(term_codes[ok] * width + section_codes[ok])
     return np.bincount(pairs // width, minlength=n_terms).astype(np.int64)
+
+
+def _dispersions(
+    term_codes: IntArray, section_codes: IntArray, counted_sections: IntArray, n_terms: int
+) -> tuple[FloatArray, FloatArray]:
+    """Gries' DP (normalised) and Juilland's D of every term over the top-level sections.
+
+    ``term_codes``/``section_codes`` are the kept rows; ``counted_sections`` the section codes of
+    every counted row (the part sizes). Title rows (code -1) belong to no part. Only the
+    (term, section) pairs that occur are visited, so the cost is linear in the table however
+    many sections there are. A term with no occurrence in a section part gets NaN; with fewer
+    than two parts both measures are NaN.
+    """
+    sizes_all = counted_sections[counted_sections >= 0]
+    if len(sizes_all) == 0:
+        nan = np.full(n_terms, np.nan)
+        return nan, nan.copy()
+    sizes = np.bincount(sizes_all, minlength=int(sizes_all.max()) + 1).astype(np.float64)
+    return _dispersion_by_parts(term_codes, section_codes, sizes, n_terms)
+
+
+def _dispersion_by_parts(
+    term_codes: IntArray, part_codes: IntArray, sizes: FloatArray, n_terms: int
+) -> tuple[FloatArray, FloatArray]:
+    """DP (normalised) and Juilland's D from occurrences (term, part) and the parts' sizes."""
+    nan = np.full(n_terms, np.nan)
+    section_codes = part_codes
+    n_parts = len(sizes)
+    present = sizes > 0
+    k = int(present.sum())
+    if k < 2:
+        return nan, nan.copy()
+    share = sizes / sizes.sum()
+    ok = section_codes >= 0
+    pair, freq = np.unique(term_codes[ok] * n_parts + section_codes[ok], return_counts=True)
+    t, part = pair // n_parts, pair % n_parts
+    total = np.bincount(t, weights=freq, minlength=n_terms)
+    v = freq / total[t]
+    s = share[part]
+    # DP = ½ Σ_i |v_i − s_i|; parts without the term add s_i, i.e. 1 − Σ_{occurring} s_i.
+    dp = 0.5 * (np.bincount(t, weights=np.abs(v - s), minlength=n_terms)
+                + 1.0 - np.bincount(t, weights=s, minlength=n_terms))
+    dp_norm = dp / (1.0 - share[present].min())
+    # Juilland's D over the relative frequencies p_i = f_i / size_i of the k parts.
+    p = freq / sizes[part]
+    mean = np.bincount(t, weights=p, minlength=n_terms) / k
+    var = np.maximum(np.bincount(t, weights=p * p, minlength=n_terms) / k - mean**2, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = 1.0 - (np.sqrt(var) / mean) / np.sqrt(k - 1)
+    seen = total > 0
+    return np.where(seen, np.clip(dp_norm, 0.0, 1.0), np.nan), np.where(seen, d, np.nan)
 
 
 def _units(table: pd.DataFrame, unit: Unit) -> IntArray:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from studykit.errors import QueryError
 from studykit.zh import simplified_shadow
 
+from ._options import Count, Names, Text, checked
 from ._table import (
     _COLLOCATION_COLUMNS,
     _COOC_COLUMNS,
@@ -79,6 +79,13 @@ def _g2_2x2(o11: FloatArray, o12: FloatArray, o21: FloatArray, o22: FloatArray) 
         return 2.0 * total
 
 
+CollocationSort = Literal["g2", "log_dice", "pmi", "delta_p", "count"]
+
+
+@checked(
+    term=Text(), window=Count(minimum=1), min_count=Count(minimum=1), kinds=Names(none=False),
+    top=Count(none=True),
+)
 def collocations(
     table: pd.DataFrame,
     term: str,
@@ -88,6 +95,9 @@ def collocations(
     stopwords: bool = True,
     filler: bool = False,
     kinds: Sequence[str] = DEFAULT_KINDS,
+    sort: CollocationSort = "g2",
+    repulsion: bool = True,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """Words that keep company with ``term``, within ``window`` tokens either side.
 
@@ -100,27 +110,43 @@ def collocations(
     The 2×2 table for a collocate w, over all counted positions except the term's own tokens
     (N'): O11 = occurrences of w inside the windows (``count``), W = positions inside the
     windows, f = occurrences of w outside the term's tokens (``collocate_count``);
-    O12 = W − O11, O21 = f − O11, O22 = N' − W − O21.
+    O12 = W − O11, O21 = f − O11, O22 = N' − W − O21; E11 = W·f/N' (``expected``).
 
-    - ``pmi`` = log2(O11 / E11), E11 = W·f/N' (pointwise mutual information, Church & Hanks
-      1990, "Word association norms, mutual information, and lexicography", *CL* 16(1); with the
-      window size in the expectation as in Evert 2008, "Corpora and collocations").
-    - ``g2`` = 2 Σ O ln(O/E) over the four cells (log-likelihood, Dunning 1993, "Accurate methods
-      for the statistics of surprise and coincidence", *CL* 19(1)). Unsigned; ``pmi < 0`` marks
-      a word that appears *less* often near the term than elsewhere.
+    - ``association``: ``"attraction"`` when O11 > E11 (w is more frequent near the term than
+      elsewhere), ``"repulsion"`` when O11 < E11, ``"none"`` when equal.
+    - ``pmi`` = log2(O11 / E11) (pointwise mutual information, Church & Hanks 1990, "Word
+      association norms, mutual information, and lexicography", *CL* 16(1); with the window
+      size in the expectation as in Evert 2008, "Corpora and collocations"). Negative for
+      repulsion.
+    - ``g2`` = ±2 Σ O ln(O/E) over the four cells (log-likelihood, Dunning 1993, "Accurate
+      methods for the statistics of surprise and coincidence", *CL* 19(1)), *signed*: + for
+      attraction, − for repulsion, so ranking by it puts repelled words at the bottom.
+    - ``log_dice`` = 14 + log2(2·O11 / (f_node + f)), f_node the number of occurrences of the
+      term (Rychlý 2008, "A lexicographer-friendly association score", *RASLAN*): at most 14,
+      independent of the size of the text; +1 means twice the relative co-occurrence.
+    - ``delta_p`` = O11/(O11+O12) − O21/(O21+O22): how much more likely w is inside the window
+      than outside (ΔP(w | near term)); ``delta_p_reverse`` = O11/(O11+O21) − O12/(O12+O22):
+      how much more likely a window position is to hold w than any other word (Ellis 2006;
+      Gries 2013, "50-something years of work on collocations", *IJCL* 18(1)). Directional and
+      signed, in [−1, 1].
 
-    Columns: ``collocate``, ``count``, ``collocate_count``, ``pmi``, ``g2``; ``count >=
-    min_count``; sorted by g2 (descending), then count, then collocate. A term that does not
-    occur gives an empty frame with these columns.
+    ``sort`` chooses the ranking score (descending): ``"g2"`` (signed, default), ``"log_dice"``,
+    ``"pmi"``, ``"delta_p"`` or ``"count"``; ties go to the higher count, then the collocate.
+    ``repulsion=False`` drops repelled words. ``count >= min_count``; ``top`` keeps that many.
 
-    >>> collocations(table, "政协", window=3).head(1)   # doctest: +SKIP
-      collocate  count  collocate_count  pmi     g2
-    0       南宁市      4                4  2.7  15.03
+    Columns: ``collocate``, ``count``, ``collocate_count``, ``expected``, ``association``,
+    ``pmi``, ``g2``, ``log_dice``, ``delta_p``, ``delta_p_reverse``. A term that does not occur
+    gives an empty frame with these columns.
+
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> c = collocations(table, "政协", window=3)
+    >>> c.loc[:1, ["collocate", "count", "collocate_count", "association", "g2", "log_dice"]].round(2)
+      collocate  count  collocate_count association     g2  log_dice
+    0       南宁市      4                4  attraction  14.95     11.79
+    1       近年来      3                3  attraction  11.20     11.42
     """
-    if not term or not term.strip():
-        raise QueryError("没有检索词 / empty term: give a word such as 政协")
-    if window < 1:
-        raise QueryError(f"window must be at least 1, not {window}")
+    _literal("sort", sort, ("g2", "log_dice", "pmi", "delta_p", "count"))
     term = term.strip()
     if len(table) == 0:
         return _empty(_COLLOCATION_COLUMNS)
@@ -160,7 +186,7 @@ def collocations(
     keep = _kept(sub, np.ones(m, dtype=bool), stopwords=stopwords, filler=filler)
     co = np.bincount(codes[in_window & keep], minlength=len(uniques))
     freq = np.bincount(codes[~is_node & keep], minlength=len(uniques))
-    chosen = np.flatnonzero(co >= max(min_count, 1))
+    chosen = np.flatnonzero(co >= min_count)
     if len(chosen) == 0:
         return _empty(_COLLOCATION_COLUMNS)
     o11 = co[chosen].astype(np.float64)
@@ -168,18 +194,38 @@ def collocations(
     o12 = big_w - o11
     o21 = f - o11
     o22 = n_prime - big_w - o21
+    e11 = big_w * f / n_prime
+    sign = np.sign(o11 - e11)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        outside = np.where(o21 + o22 > 0, o21 / (o21 + o22), 0.0)
+        other = np.where(o12 + o22 > 0, o12 / (o12 + o22), 0.0)
     out = pd.DataFrame(
         {
             "collocate": pd.Series(uniques[chosen], dtype="str"),
             "count": co[chosen].astype(np.int64),
             "collocate_count": freq[chosen].astype(np.int64),
-            "pmi": np.log2(o11 * n_prime / (big_w * f)),
-            "g2": _g2_2x2(o11, o12, o21, o22),
+            "expected": e11,
+            "association": pd.Series(
+                np.where(sign > 0, "attraction", np.where(sign < 0, "repulsion", "none")),
+                dtype="str",
+            ),
+            "pmi": np.log2(o11 / e11),
+            "g2": sign * _g2_2x2(o11, o12, o21, o22),
+            "log_dice": 14.0 + np.log2(2.0 * o11 / (len(node_s) + f)),
+            "delta_p": o11 / big_w - outside,
+            "delta_p_reverse": o11 / f - other,
         }
     )
-    return _sort(out, ["g2", "count", "collocate"], [False, False, True])
+    if not repulsion:
+        out = out[out["association"] != "repulsion"]
+    out = _sort(out, [sort, "count", "collocate"], [False, False, True])
+    return out.head(top) if top is not None else out
 
 
+@checked(
+    unit=Names(none=False), top=Count(none=True), min_count=Count(minimum=1),
+    kinds=Names(none=False), terms=Text(many=True, none=True),
+)
 def cooccurrence(
     table: pd.DataFrame,
     *,
@@ -203,9 +249,12 @@ def cooccurrence(
     Columns: ``term_a``, ``term_b``, ``count`` (``>= min_count``). Sorted by count (descending),
     then term_a, term_b; ``top`` keeps that many pairs (None: all).
 
-    >>> cooccurrence(table, unit="paragraph", top=1)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> cooccurrence(table, unit="paragraph", top=2)
       term_a term_b  count
     0     工作     政协     15
+    1     政协     履职     11
     """
     _literal("unit", unit, ("sentence", "paragraph"))
     if len(table) == 0:

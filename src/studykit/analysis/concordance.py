@@ -33,15 +33,21 @@ import pandas as pd
 
 from studykit.document.model import PREAMBLE_KEY, Document, resolve_section_paths
 from studykit.errors import QueryError
+from studykit.text.reading import ReadingView, read, reading_view
 from studykit.zh import simplified_shadow
+
+from ._options import Count, Real, Text, _Flag, checked, text_problem
+from ._table import _dispersion_by_parts
 
 __all__ = [
     "DISPERSION_COLUMNS",
+    "DISPERSION_MEASURE_COLUMNS",
     "DISPERSION_SECTION_COLUMNS",
     "KWIC_COLUMNS",
     "KwicHit",
     "KwicResult",
     "dispersion",
+    "dispersion_measures",
     "dispersion_sections",
     "kwic",
     "to_frame",
@@ -226,7 +232,13 @@ def _table_text(table: pd.DataFrame) -> str:
         return ""
     prev_ends = np.concatenate(([0], ends[:-1]))
     gaps = np.maximum(starts - prev_ends, 0).tolist()
-    return "".join(map(str.__add__, map(" ".__mul__, gaps), table["token"].astype(str).tolist()))
+    tokens = table["token"].astype(str).tolist()
+    # A token cut by a hard wrap is shorter than its span: pad it with a line end, which the
+    # reading view removes again, so every later token keeps its offset.
+    short = (ends - starts) - np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    if short.any():
+        tokens = [t + "\n" * int(k) if k > 0 else t for t, k in zip(tokens, short.tolist(), strict=True)]
+    return "".join(map(str.__add__, map(" ".__mul__, gaps), tokens))
 
 
 def _unit_boundaries(table: pd.DataFrame) -> npt.NDArray[np.int64]:
@@ -289,32 +301,112 @@ def _keep(units: _Units, sections: str | Sequence[str] | None, include_title: bo
 
 # --- matching ------------------------------------------------------------------------------------
 
+REGEX_TIMEOUT = 2.0
+"""Seconds a regular expression may run on one paragraph before KWIC stops with a QueryError."""
 
-def _compile(query: str, *, regex: bool) -> re.Pattern[str]:
-    if not query or not query.strip():
-        raise QueryError("查询为空 / empty query: give a word, phrase or pattern such as 党建")
-    if not regex:
-        return re.compile(re.escape(simplified_shadow(query)))
-    try:
-        re.compile(query)
-        return re.compile(simplified_shadow(query))
-    except re.error as exc:
-        raise QueryError(
-            f"无效的正则表达式「{query}」 / invalid regular expression {query}: {exc}"
-        ) from None
+Sort = Literal["position", "left", "right", "match"]
+
+
+class _Matcher:
+    """The compiled query, with a time limit on each paragraph a regular expression searches.
+
+    Regular expressions run on the ``regex`` module with its ``timeout``, so a catastrophic
+    pattern such as ``(a+)+b`` stops with a clear error instead of hanging the kernel. Plain
+    queries are literal and cannot backtrack. ``overlapping`` reports matches that overlap
+    (``哈哈`` twice in ``哈哈哈``).
+    """
+
+    def __init__(self, query: str, *, regex: bool, overlapping: bool, timeout: float) -> None:
+        import regex as rx
+
+        self.query = query
+        self.timeout = timeout
+        self.overlapping = overlapping
+        self.is_regex = regex
+        source = simplified_shadow(query) if regex else rx.escape(simplified_shadow(query))
+        try:
+            if regex:
+                re.compile(query)  # the documented syntax is Python's re; refuse what re refuses
+            self.pattern = rx.compile(source, rx.VERSION0)
+            self.ahead = rx.compile(f"(?=({source}))", rx.VERSION0)
+            # A literal query cannot backtrack: the standard library finds it faster.
+            self.literal = None if regex or overlapping else re.compile(re.escape(simplified_shadow(query)))
+        except (re.error, rx.error) as exc:
+            raise QueryError(
+                f"无效的正则表达式「{query}」 / invalid regular expression {query}: {exc}"
+            ) from None
+    def _left(self) -> float | None:
+        """The time limit of one search call: only regular expressions can backtrack without
+        end, so a literal query runs unlimited (a big document under load is merely slow)."""
+        return self.timeout if self.is_regex else None
+
+    def _too_slow(self) -> QueryError:
+        return QueryError(
+            f"检索超时 / the search for {self.query!r} took longer than {self.timeout:g} s: "
+            "simplify the regular expression (nested repeats such as (a+)+ or (.*)* can run "
+            "for ever)"
+        )
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Non-empty match spans in ``text``."""
+        if self.literal is not None:
+            for m in self.literal.finditer(text):
+                yield m.span()
+            return
+        try:
+            for m in self.pattern.finditer(text, overlapped=self.overlapping, timeout=self._left()):
+                if m.end() > m.start():  # a pattern such as 党* also matches nothing: no hit
+                    yield m.span()
+        except TimeoutError:
+            raise self._too_slow() from None
+
+    def all_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Every match span, overlapping ones included (for token-boundary matching)."""
+        try:
+            for m in self.ahead.finditer(text, timeout=self._left()):
+                if m.end(1) > m.start(1):
+                    yield m.start(1), m.end(1)
+        except TimeoutError:
+            raise self._too_slow() from None
+
+    def whole(self, text: str, pos: int, endpos: int) -> bool:
+        try:
+            return self.pattern.fullmatch(text, pos, endpos, timeout=self._left()) is not None
+        except TimeoutError:
+            raise self._too_slow() from None
+
+
+def _compile(
+    query: str, *, regex: bool, overlapping: bool = False, timeout: float = REGEX_TIMEOUT
+) -> _Matcher:
+    problem = text_problem(query)
+    if problem:
+        raise QueryError(f"查询无效 / invalid query {query!r}: {problem}")
+    return _Matcher(query, regex=regex, overlapping=overlapping, timeout=timeout)
+
+
+_NO_CUTS = np.zeros(0, dtype=np.int64)
+
+
+def _unit_view(shadow: str, units: _Units, u: int) -> tuple[int, ReadingView]:
+    base, end = units.starts[u], units.ends[u]
+    piece = shadow[base:end]
+    if units.parts[u] != "paragraph" or ("\n" not in piece and "\r" not in piece):
+        return base, ReadingView(piece, _NO_CUTS, _NO_CUTS)  # nothing to read through
+    return base, reading_view(piece, [(0, len(piece))])
 
 
 def _char_hits(
-    pattern: re.Pattern[str], shadow: str, units: _Units, keep: list[int]
-) -> list[tuple[int, int, int]]:
-    """``(unit, start, end)`` of every non-empty, non-overlapping match inside a unit."""
-    out: list[tuple[int, int, int]] = []
+    matcher: _Matcher, shadow: str, units: _Units, keep: list[int]
+) -> list[tuple[int, int, int, int, int, ReadingView]]:
+    """``(unit, start, end, reading start, reading end, view)`` of every match in a unit's
+    reading view (hard wraps removed); start/end are source offsets."""
+    out: list[tuple[int, int, int, int, int, ReadingView]] = []
     for u in keep:
-        base = units.starts[u]
-        for m in pattern.finditer(shadow[base : units.ends[u]]):
-            s, e = m.span()
-            if e > s:  # a pattern such as 党* also matches nothing; that is no hit
-                out.append((u, base + s, base + e))
+        base, view = _unit_view(shadow, units, u)
+        for s, e in matcher.spans(view.text):
+            a, b = view.source_span(s, e)
+            out.append((u, base + a, base + b, s, e, view))
     return out
 
 
@@ -325,9 +417,9 @@ def _flat(s: str) -> str:
 def _hit(units: _Units, u: int, start: int, end: int, left_from: int, right_to: int) -> KwicHit:
     text = units.text
     return KwicHit(
-        _flat(text[left_from:start]),
-        text[start:end],
-        _flat(text[end:right_to]),
+        _flat(read(text[left_from:start])),
+        read(text[start:end]).strip("\r\n"),  # a table's stand-in text pads wrapped tokens
+        _flat(read(text[end:right_to])),
         units.sections[u],
         units.titles[u],
         units.paragraphs[u],
@@ -345,6 +437,24 @@ def _with_sentences(hits: list[KwicHit], units: _Units) -> list[KwicHit]:
     return [h._replace(sentence=int(i)) for h, i in zip(hits, ids, strict=True)]
 
 
+def _sorted(hits: list[KwicHit], sort: Sort) -> list[KwicHit]:
+    """Hits in document order, or sorted by the neighbour on one side (AntConc's 1L / 1R):
+    ``left`` by the left context read backwards from the match, ``right`` by the right context,
+    ``match`` by the matched text; ties keep document order. Characters sort by code point, which
+    puts equal neighbours together."""
+    if sort == "position":
+        return hits
+    if sort == "left":
+        return sorted(hits, key=lambda h: h.left[::-1])
+    if sort == "right":
+        return sorted(hits, key=lambda h: h.right)
+    return sorted(hits, key=lambda h: h.match)
+
+
+@checked(
+    query=Text(), window=Count(), include_title=_Flag(), regex=_Flag(), overlapping=_Flag(),
+    timeout=Real(0.0, 3600.0), sections=Text(many=True, none=True),
+)
 def kwic(
     source: Document | pd.DataFrame,
     query: str,
@@ -354,49 +464,83 @@ def kwic(
     regex: bool = False,
     unit: Unit = "char",
     include_title: bool = False,
+    overlapping: bool = False,
+    sort: Sort = "position",
+    timeout: float = REGEX_TIMEOUT,
 ) -> KwicResult:
     """Every occurrence of ``query`` with ``window`` characters (or tokens) of context each side.
 
     ``source`` is a :class:`~studykit.document.model.Document` or a token table from
     :func:`studykit.text.tokens.tokenize` (offsets, paragraph and sentence numbers are the same for
     both). Paragraphs and headings are searched, the title only with ``include_title=True``,
-    boilerplate, meta and byline never. Hits come in document order.
+    boilerplate, meta and byline never. Hits come in document order, or sorted with ``sort``:
+    ``"left"`` / ``"right"`` by the neighbouring context on that side (the left read backwards
+    from the match, as AntConc's 1L sort), ``"match"`` by the matched text.
 
     ``unit="char"`` (the default) searches the characters, so 党建 is found inside 政协党建, and a
     phrase is found however the segmenter split it. ``unit="token"`` matches whole tokens, or runs
     of consecutive tokens that together spell the query (with ``regex=True``: single tokens that
     the pattern matches in full), and ``window`` counts tokens. A Document in token mode is
     segmented with the default :class:`~studykit.text.segment.JiebaSegmenter`; pass the table to
-    choose the segmenter. Context never leaves the hit's paragraph or heading.
+    choose the segmenter. Context never leaves the hit's paragraph or heading. So the character
+    count can exceed the token count: 党建 inside 政协党建 or 党建工作 is a character hit but not a
+    党建 token.
+
+    Paragraphs are searched in their reading view (:mod:`studykit.text.reading`): a term cut by
+    a hard line wrap (``高质量\n发展``) is found, ``match`` and the context show it as read
+    (``高质量发展``) and ``start``/``end`` cover the source span, break included.
+
+    ``overlapping=True`` also reports matches that overlap an earlier one (``哈哈`` twice in
+    ``哈哈哈``; with a regex, every match the pattern can make at each position, as the
+    ``regex`` module's ``overlapped``). A regular expression that runs longer than ``timeout``
+    seconds on one paragraph (a catastrophic pattern such as ``(a+)+b``) stops with a
+    ``QueryError``.
 
     ``sections`` keeps only those sections (``"三"``, ``["一", "二"]``, ``"一/二"``; a top-level
     label includes its subsections); an unknown label raises ``SectionNotFoundError``. An empty
-    query or an invalid ``regex`` raises ``QueryError``. Matches of zero length are skipped.
+    query, one that is not text, an invalid ``regex`` or a bad option raises ``QueryError``.
+    Matches of zero length are skipped.
 
-    >>> kwic(doc, "党建", window=8, sections="三")[0]                  # doctest: +SKIP
-    KwicHit(left='政协党组要', match='党建', right='引领…', section='三', …)
-    >>> kwic(doc, r"哪里有.{1,6}哪里就有", regex=True).to_frame()     # doctest: +SKIP
+    >>> from studykit import load
+    >>> doc = load("seeds/000_1776dd67e002c30c.txt")
+    >>> hits = kwic(doc, "党建", window=6, sections="三")
+    >>> len(hits), hits[0].left, hits[0].match, hits[0].right
+    (8, '三、促进政协', '党建', '与履职工作共')
+    >>> [h.right[:2] for h in kwic(doc, "党建", window=4, sort="right")][:3]
+    ['、抓', '。', '与履']
+    >>> len(kwic(doc, r"哪里有.{1,6}哪里就有", regex=True))
+    3
     """
-    if window < 0:
-        raise QueryError(f"window must be 0 or more, not {window}")
-    if unit not in ("char", "token"):
-        raise QueryError(f"unknown unit {unit!r}: choose 'char' or 'token'")
-    pattern = _compile(query, regex=regex)
+    _literal_unit(unit)
+    _literal_sort(sort)
+    matcher = _compile(query, regex=regex, overlapping=overlapping, timeout=timeout)
     if unit == "token":
         table = source if isinstance(source, pd.DataFrame) else _tokenize(source)
         text = source.text if isinstance(source, Document) else None
-        hits = _token_kwic(table, pattern, text, window, sections, regex, include_title)
-        return KwicResult(tuple(hits), query, unit, window)
+        hits = _token_kwic(table, matcher, text, window, sections, regex, include_title)
+        return KwicResult(tuple(_sorted(hits, sort)), query, unit, window)
     units = (
         _units_from_document(source) if isinstance(source, Document) else _units_from_table(source)
     )
     keep = _keep(units, sections, include_title)
     shadow = simplified_shadow(units.text)
-    hits = [
-        _hit(units, u, s, e, max(units.starts[u], s - window), min(units.ends[u], e + window))
-        for u, s, e in _char_hits(pattern, shadow, units, keep)
-    ]
-    return KwicResult(tuple(_with_sentences(hits, units)), query, unit, window)
+    hits = []
+    for u, s, e, rs, re_, view in _char_hits(matcher, shadow, units, keep):
+        base = units.starts[u]
+        left_from = base + view.to_source(max(0, rs - window))
+        right_to = base + (view.source_span(0, min(len(view.text), re_ + window))[1])
+        hits.append(_hit(units, u, s, e, left_from, right_to))
+    return KwicResult(tuple(_sorted(_with_sentences(hits, units), sort)), query, unit, window)
+
+
+def _literal_unit(unit: str) -> None:
+    if unit not in ("char", "token"):
+        raise QueryError(f"unknown unit {unit!r}: choose 'char' or 'token'")
+
+
+def _literal_sort(sort: str) -> None:
+    if sort not in ("position", "left", "right", "match"):
+        raise QueryError(f"unknown sort {sort!r}: choose 'position', 'left', 'right' or 'match'")
 
 
 def _tokenize(doc: Document) -> pd.DataFrame:
@@ -407,7 +551,7 @@ def _tokenize(doc: Document) -> pd.DataFrame:
 
 def _token_kwic(
     table: pd.DataFrame,
-    pattern: re.Pattern[str],
+    matcher: _Matcher,
     text: str | None,
     window: int,
     sections: str | Sequence[str] | None,
@@ -419,26 +563,28 @@ def _token_kwic(
     bounds = _unit_boundaries(table)
     t_start = table["start"].to_numpy(dtype=np.int64)
     t_end = table["end"].to_numpy(dtype=np.int64)
+    t_len = table["token"].astype(str).str.len().to_numpy(dtype=np.int64)
     shadow = simplified_shadow(units.text)
     spans: list[tuple[int, int, int]] = []  # (unit, first token row, last token row + 1)
-    if regex:
-        for u in keep:
-            for r in range(int(bounds[u]), int(bounds[u + 1])):
-                if pattern.fullmatch(shadow, int(t_start[r]), int(t_end[r])):
-                    spans.append((u, r, r + 1))
-    else:
-        # Overlapping search, then keep matches that begin and end on token boundaries.
-        ahead = re.compile(f"(?=({pattern.pattern}))")
-        for u in keep:
-            lo, hi = int(bounds[u]), int(bounds[u + 1])
-            base = units.starts[u]
-            starts_u, ends_u = t_start[lo:hi], t_end[lo:hi]
-            for m in ahead.finditer(shadow[base : units.ends[u]]):
-                s, e = base + m.start(1), base + m.end(1)
-                i = int(np.searchsorted(starts_u, s))
-                j = int(np.searchsorted(ends_u, e))
-                if i < len(starts_u) and starts_u[i] == s and j < len(ends_u) and ends_u[j] == e:
-                    spans.append((u, lo + i, lo + j + 1))
+    for u in keep:
+        lo, hi = int(bounds[u]), int(bounds[u + 1])
+        base, view = _unit_view(shadow, units, u)
+        # Token boundaries in the unit's reading view: a token is its reading form there.
+        starts_u = view.to_reading(t_start[lo:hi] - base)
+        ends_u = starts_u + t_len[lo:hi]
+        if regex:
+            for r in range(hi - lo):
+                if matcher.whole(view.text, int(starts_u[r]), int(ends_u[r])):
+                    spans.append((u, lo + r, lo + r + 1))
+            continue
+        # Every match, overlapping ones too, then those that begin and end on token boundaries.
+        for s, e in matcher.all_spans(view.text):
+            i = int(np.searchsorted(starts_u, s))
+            j = int(np.searchsorted(ends_u, e))
+            if i < len(starts_u) and starts_u[i] == s and j < len(ends_u) and ends_u[j] == e:
+                spans.append((u, lo + i, lo + j + 1))
+    if not matcher.overlapping:
+        spans = _drop_overlaps(spans)
     hits = []
     for u, first, stop in spans:
         lo, hi = int(bounds[u]), int(bounds[u + 1])
@@ -448,9 +594,19 @@ def _token_kwic(
     return _with_sentences(hits, units)
 
 
+def _drop_overlaps(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Leftmost-first, non-overlapping token runs (what a plain search reports)."""
+    out: list[tuple[int, int, int]] = []
+    for span in spans:
+        if not out or out[-1][0] != span[0] or span[1] >= out[-1][2]:
+            out.append(span)
+    return out
+
+
 # --- dispersion ----------------------------------------------------------------------------------
 
 
+@checked(terms=Text(many=True), include_title=_Flag())
 def dispersion(
     table: pd.DataFrame,
     terms: Sequence[str] | str,
@@ -468,8 +624,10 @@ def dispersion(
     does not occur has no rows, and no occurrence at all gives an empty frame with these columns.
     ``frame.attrs`` holds ``terms`` (the terms asked for, in order) and ``n_tokens``.
 
+    Paragraphs are searched in their reading view, so a term cut by a hard line wrap counts.
     ``document`` is optional: give it to search the exact source text (the table alone stands
-    for whitespace between tokens with spaces). Pair with :func:`dispersion_sections` to shade
+    for whitespace between tokens with spaces, and for the break inside a token cut by a wrap
+    with line ends after the token, so such an occurrence's ``end`` can be a little early). Pair with :func:`dispersion_sections` to shade
     the sections::
 
         hits = dispersion(table, ["党建", "履职"])
@@ -490,12 +648,12 @@ def dispersion(
         found = _char_hits(pattern, shadow, units, keep)
         if not found:
             continue
-        starts = np.asarray([s for _, s, _ in found], dtype=np.int64)
+        starts = np.asarray([hit[1] for hit in found], dtype=np.int64)
         pos = np.maximum(np.searchsorted(t_start, starts, side="right") - 1, 0)
         rows["term"] += [term] * len(found)
         rows["token_index"] += index[pos].tolist()
         rows["offset"] += starts.tolist()
-        rows["end"] += [e for _, _, e in found]
+        rows["end"] += [hit[2] for hit in found]
         rows["section"] += [str(x) for x in section[pos]]
         rows["top"] += (
             [str(x) for x in top[pos]] if top is not None
@@ -505,6 +663,47 @@ def dispersion(
     frame.attrs["terms"] = wanted
     frame.attrs["n_tokens"] = len(table)
     return frame
+
+
+DISPERSION_MEASURE_COLUMNS = ("term", "count", "dp", "juilland_d")
+
+
+def dispersion_measures(hits: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """Gries' DP (normalised) and Juilland's D of each term of :func:`dispersion`'s hits over the
+    sections of :func:`dispersion_sections` (parts sized by their tokens), as in
+    :func:`studykit.term_frequencies`: ``dp`` 0 = spread like the text, 1 = all in the smallest
+    part; ``juilland_d`` 1 = perfectly even. Hits outside every section (the title) are left
+    out. Rows follow ``hits.attrs["terms"]`` (or first appearance); a term without hits gets
+    count 0 and NaN. Sort by ``dp`` to order a dispersion plot from even to concentrated.
+
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> hits = dispersion(table, ["政协", "党建", "带头"])
+    >>> dispersion_measures(hits, dispersion_sections(table)).round(3)
+      term  count     dp  juilland_d
+    0   政协     62  0.117       0.795
+    1   党建     21  0.399       0.338
+    2   带头      6  0.690       0.000
+    """
+    terms = [str(t) for t in (hits.attrs.get("terms") or pd.unique(hits["term"].astype(str)))]
+    lo = sections["token_start"].to_numpy(dtype=np.int64)
+    hi = sections["token_end"].to_numpy(dtype=np.int64)
+    sizes = (hi - lo).astype(np.float64)
+    pos = hits["token_index"].to_numpy(dtype=np.int64)
+    part = np.searchsorted(lo, pos, side="right") - 1
+    inside = (part >= 0) & (pos < hi[np.maximum(part, 0)]) if len(lo) else np.zeros(len(pos), bool)
+    index = {t: i for i, t in enumerate(terms)}
+    codes = np.array([index.get(str(t), -1) for t in hits["term"]], dtype=np.int64)
+    inside &= codes >= 0
+    counts = np.bincount(codes[inside], minlength=len(terms)) if len(terms) else np.zeros(0, np.int64)
+    if len(sizes):
+        dp, d = _dispersion_by_parts(codes[inside], part[inside], sizes, len(terms))
+    else:
+        dp = d = np.full(len(terms), np.nan)
+    return pd.DataFrame({
+        "term": pd.Series(terms, dtype=object), "count": counts.astype(np.int64), "dp": dp,
+        "juilland_d": d,
+    })
 
 
 def dispersion_sections(table: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from studykit.errors import QueryError
 if TYPE_CHECKING:
     from studykit.text.segment import JiebaSegmenter
 
+from ._options import Count, Names, checked
 from ._table import (
     _GROUP_COLUMN,
     _KEYWORD_COLUMNS,
@@ -36,6 +37,7 @@ from ._table import (
     _check_table,
     _codes,
     _counted,
+    _dispersions,
     _empty,
     _kept,
     _literal,
@@ -50,6 +52,7 @@ from ._table import (
 # Frequencies
 
 
+@checked(top=Count(none=True), min_len=Count(minimum=1), pos=Names(), kinds=Names(none=False))
 def term_frequencies(
     table: pd.DataFrame,
     *,
@@ -73,7 +76,22 @@ def term_frequencies(
     (a relative frequency per 1,000 tokens; Biber, Conrad & Reppen 1998, *Corpus Linguistics*,
     ch. 9, on normalised frequencies); ``range`` = the number of top-level sections of the whole
     table the term occurs in (a simple dispersion measure; Gries 2008, "Dispersions and adjusted
-    frequencies in corpora", *IJCL* 13(4)). Rows are sorted by count (descending), then term.
+    frequencies in corpora", *IJCL* 13(4)). Range saturates quickly (a report's frequent terms
+    are in every section), so two graded dispersion measures over the same top-level sections
+    (the parts; title tokens belong to none) follow, with s_i = part i's share of the counted
+    tokens and v_i = the share of the term's occurrences that fall in part i:
+
+    - ``dp``: Gries' deviation of proportions, DP = ½ Σ|v_i − s_i|, normalised by 1 − min s_i
+      (Gries 2008; Lijffijt & Gries 2012, "Correction to Stefan Th. Gries' 'Dispersions and
+      adjusted frequencies in corpora'", *IJCL* 17(1)): 0 = spread exactly like the text,
+      1 = all in the smallest part. Lower is more even.
+    - ``juilland_d``: Juilland's D = 1 − V/√(n−1), V the coefficient of variation (population
+      SD / mean) of the term's relative frequencies f_i/size_i over the n parts (Juilland &
+      Chang-Rodríguez 1964; Gries 2008): 1 = perfectly even, 0 = all in one part. Higher is
+      more even.
+
+    Both are NaN when the table has fewer than two parts or the term occurs only in the title.
+    Rows are sorted by count (descending), then term.
 
     With ``by``, the result is long: the group column comes first, named after ``by``:
     ``section`` (the top-level path, column ``top``), ``subsection`` (the full path, column
@@ -82,20 +100,23 @@ def term_frequencies(
     ``by="paragraph"``, title and heading tokens the group ``-1``, so the groups' counts add up
     to the whole table's; leave them out with ``select(table, parts=("body", "lead"))``.
 
-    >>> term_frequencies(table, top=2)                 # doctest: +SKIP
-      term  count  rate  range
-    0   工作     37  30.2      5
-    1   政协     33  26.9      4
-    >>> body = select(table, parts=("body", "lead"))               # doctest: +SKIP
-    >>> term_frequencies(body, by="section", top=1)                # doctest: +SKIP
-      section  term  count  rate  range
-    0       0    重要      3  65.2      3
-    1       一  人民政协      7  31.2      3
-    ...
+    >>> from studykit import load, select, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> term_frequencies(table, top=3).round(3)
+      term  count    rate  range     dp  juilland_d
+    0   工作     37  30.478      5  0.129       0.874
+    1   政协     33  27.183      4  0.111       0.724
+    2   履职     23  18.946      4  0.276       0.538
+    >>> body = select(table, parts=("body", "lead"))
+    >>> term_frequencies(body, by="section", top=1)[["section", "term", "count", "dp"]].round(3)
+      section  term  count     dp
+    0       0    重要      3  0.467
+    1       一  人民政协      6  0.583
+    2       二    工作      7  0.147
+    3       三    政协     11  0.090
+    4       四    工作     13  0.147
     """
     _literal("by", by, (None, "section", "subsection", "paragraph"))
-    if top is not None and top < 0:
-        raise QueryError(f"top must be a positive number or None, not {top}")
     group_col = _GROUP_COLUMN[by] if by is not None else None
     columns = dict(_TF_COLUMNS)
     if by is not None:
@@ -111,7 +132,9 @@ def term_frequencies(
         codes=codes, uniques=uniques,
     )
     n_terms = len(uniques)
-    ranges = _range(codes[keep], _sections_of(table)[keep], n_terms)
+    sections = _sections_of(table)
+    ranges = _range(codes[keep], sections[keep], n_terms)
+    dp, juilland = _dispersions(codes[keep], sections[keep], sections[counted], n_terms)
 
     if by is None or group_col is None:
         counts = np.bincount(codes[keep], minlength=n_terms)
@@ -123,6 +146,8 @@ def term_frequencies(
                 "count": counts[present].astype(np.int64),
                 "rate": counts[present] / denom * 1000.0,
                 "range": ranges[present],
+                "dp": dp[present],
+                "juilland_d": juilland[present],
             }
         )
         out = _sort(out, ["count", "term"], [False, True])
@@ -141,6 +166,8 @@ def term_frequencies(
             "count": counts.astype(np.int64),
             "rate": counts / np.maximum(sizes[g], 1) * 1000.0,
             "range": ranges[t],
+            "dp": dp[t],
+            "juilland_d": juilland[t],
         }
     )
     out[by] = out[by].astype("int64" if by == "paragraph" else "str")
@@ -211,6 +238,10 @@ def _gram_frame(
     return pd.DataFrame({"tokens": grams, "count": counts[wanted], "range": ranges[wanted]})
 
 
+@checked(
+    n=Count(minimum=2, maximum=4, hint="use repeated_phrases for longer sequences"),
+    min_count=Count(minimum=1),
+)
 def ngrams(
     table: pd.DataFrame,
     n: int = 2,
@@ -233,9 +264,12 @@ def ngrams(
     "lexical bundles" method of Biber, Johansson, Leech, Conrad & Finegan 1999, *Longman Grammar
     of Spoken and Written English*, ch. 13.
 
-    >>> ngrams(table, 2).head(1)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> ngrams(table, 2).head(2)
       ngram    tokens  count  range
     0  履职工作  (履职, 工作)      5      3
+    1  政协工作  (政协, 工作)      5      3
     """
     if not 2 <= n <= 4:
         raise QueryError(f"n must be 2, 3 or 4, not {n}: use repeated_phrases for longer sequences")
@@ -283,6 +317,7 @@ def _edge_ok(table: pd.DataFrame, codes: IntArray, n: int) -> BoolArray:
     return ok & ok_end
 
 
+@checked(min_n=Count(minimum=2), max_n=Count(minimum=2), min_count=Count(minimum=1))
 def repeated_phrases(
     table: pd.DataFrame,
     *,
@@ -307,9 +342,12 @@ def repeated_phrases(
     Columns: ``phrase`` (tokens joined without spaces), ``tokens``, ``n`` (number of tokens),
     ``count``, ``range``. Sorted by count (descending), then n (descending), then phrase.
 
-    >>> repeated_phrases(table).head(1)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> repeated_phrases(table).head(2)
       phrase       tokens  n  count  range
     0  党建与履职  (党建, 与, 履职)  3      5      2
+    1   履职工作     (履职, 工作)  2      5      3
     """
     if not 2 <= min_n <= max_n:
         raise QueryError(f"need 2 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
@@ -394,6 +432,7 @@ def _jieba_tokenizers(segmenter: JiebaSegmenter) -> tuple[Any, Any]:
     return segmenter.jieba_tokenizer(), segmenter.jieba_pos_tokenizer()
 
 
+@checked(top=Count(none=True), pos=Names())
 def keywords(
     source: pd.DataFrame | Document,
     *,
@@ -428,7 +467,9 @@ def keywords(
 
     Columns: ``term``, ``weight``; sorted by weight (descending), then term.
 
-    >>> keywords(table, method="textrank", top=2)   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> keywords(table, method="textrank", top=2).round(3)
       term  weight
     0   工作   1.000
     1   政协   0.914

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Mapping, Sequence
+from typing import Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from studykit.errors import QueryError
 from studykit.text.tokens import resolve_sections
 
+from ._options import Count, Names, Real, _Flag, checked
 from ._table import (
     _KEYNESS_COLUMNS,
     DEFAULT_KINDS,
@@ -61,24 +63,94 @@ def _fisher_p(a: IntArray, b: IntArray, c: int, d: int) -> FloatArray:
     return out
 
 
-def _keyness_stats(
-    a: FloatArray, b: FloatArray, c: float, d: float, prior: FloatArray, prior_total: float
-) -> dict[str, FloatArray]:
-    """G² (two cells), log ratio and prior-smoothed log-odds z for counts a (target), b (ref)."""
+Correction = Literal["fdr_bh", "holm", "bonferroni"]
+Test = Literal["auto", "g2", "fisher"]
+Prior = Literal["document", "uniform"] | float | Mapping[str, float] | pd.Series | pd.DataFrame
+
+UNIFORM_PRIOR = 1.0
+"""The pseudo-count per term of ``prior="uniform"``: add-one, a flat Dirichlet(1) prior."""
+
+_FLOOR = 0.01  # pseudo-count of a term that a reference-corpus prior does not know
+
+
+def _williams_q(row: FloatArray, c: float, d: float) -> FloatArray:
+    """Williams' (1976) correction factor for the 2×2 table with row sums c, d and column sums
+    a+b, N−a−b: q = 1 + (N/c + N/d − 1)(N/(a+b) + N/(N−a−b) − 1) / (6N)."""
+    n = c + d
+    other = np.maximum(n - row, 1e-300)
+    q: FloatArray = 1.0 + (n / c + n / d - 1.0) * (n / row + n / other - 1.0) / (6.0 * n)
+    return q
+
+
+def _g2_two_cell(a: FloatArray, b: FloatArray, c: float, d: float) -> FloatArray:
     total = c + d
     e1 = c * (a + b) / total
     e2 = d * (a + b) / total
-    g2 = 2.0 * (_xlogx_ratio(a, e1) + _xlogx_ratio(b, e2))
-    sign = np.sign(a / c - b / d)
-    a0 = np.where(a > 0, a, 0.5)
-    b0 = np.where(b > 0, b, 0.5)
-    effect = np.log2((a0 / c) / (b0 / d))
-    ya, yb = a + prior, b + prior
-    delta = np.log(ya / (c + prior_total - ya)) - np.log(yb / (d + prior_total - yb))
-    z = delta / np.sqrt(1.0 / ya + 1.0 / yb)
-    return {"g2": g2, "signed_g2": sign * g2, "effect": effect, "z": z}
+    g2: FloatArray = 2.0 * (_xlogx_ratio(a, e1) + _xlogx_ratio(b, e2))
+    return g2
 
 
+def _log_ratio_interval(
+    a: FloatArray, b: FloatArray, c: float, d: float, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """Exact interval for log2 of the ratio of rates (a/c)/(b/d).
+
+    Given a + b occurrences, a is binomial with p = c·r/(c·r + d), r the ratio of rates; the
+    Clopper-Pearson interval for p (Clopper & Pearson 1934) maps to r = p/(1−p) · d/c. A zero
+    count gives an infinite bound on its side, never a made-up 0.5."""
+    from scipy.stats import beta
+
+    tail = (1.0 - level) / 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_low = np.where(a > 0, beta.ppf(tail, a, b + 1.0), 0.0)
+        p_high = np.where(b > 0, beta.ppf(1.0 - tail, a + 1.0, b), 1.0)
+        low = np.log2(p_low / (1.0 - p_low) * d / c)
+        high = np.log2(p_high / (1.0 - p_high) * d / c)
+    return cast(FloatArray, low), cast(FloatArray, high)
+
+
+def _prior_counts(
+    prior: Prior, table: pd.DataFrame, codes: IntArray, uniques: np.ndarray, counted: BoolArray,
+    chosen: IntArray,
+) -> tuple[FloatArray, float]:
+    """α_w for the chosen terms and α0 (the sum of α over the vocabulary)."""
+    n_terms = len(uniques)
+    vocab = np.bincount(codes[counted], minlength=n_terms) > 0
+    if isinstance(prior, str):
+        _literal("prior", prior, ("document", "uniform"))
+        if prior == "document":
+            whole = np.bincount(codes[counted], minlength=n_terms).astype(np.float64)
+            return whole[chosen], float(counted.sum())
+        return np.full(len(chosen), UNIFORM_PRIOR), UNIFORM_PRIOR * float(vocab.sum())
+    if isinstance(prior, int | float) and not isinstance(prior, bool):
+        return np.full(len(chosen), float(prior)), float(prior) * float(vocab.sum())
+    if isinstance(prior, pd.DataFrame):
+        _check_table(prior)
+        ref_counted = _counted(prior, tuple(str(k) for k in pd.unique(table["kind"][counted])))
+        counts = prior.loc[ref_counted, "token"].astype(str).value_counts()
+        mapping: Mapping[str, float] = {str(k): float(v) for k, v in counts.items()}
+    elif isinstance(prior, pd.Series | Mapping):
+        mapping = {str(k): float(v) for k, v in prior.items()}
+    else:
+        raise QueryError(
+            f"无效的先验 / invalid prior {type(prior).__name__}: use 'document', 'uniform', a "
+            "pseudo-count such as 0.5, a mapping of term counts or a token table"
+        )
+    bad = [k for k, v in mapping.items() if not np.isfinite(v) or v < 0]
+    if bad:
+        raise QueryError(f"无效的先验 / invalid prior count for {bad[0]!r}: counts must be finite and >= 0")
+    alpha = np.array([mapping.get(str(u), 0.0) + _FLOOR for u in uniques], dtype=np.float64)
+    inside = set(map(str, uniques))
+    extra = sum(v for k, v in mapping.items() if k not in inside)  # reference-only terms
+    alpha0 = float(alpha[vocab].sum()) + extra
+    return alpha[chosen], alpha0
+
+
+@checked(
+    min_count=Count(minimum=1), top=Count(none=True),
+    alpha=Real(0.0, 1.0), pos=Names(), kinds=Names(none=False), williams=_Flag(),
+    stopwords=_Flag(), filler=_Flag(),
+)
 def keyness(
     table: pd.DataFrame,
     target: str | Sequence[str],
@@ -91,6 +163,11 @@ def keyness(
     pos: Sequence[str] | str | None = None,
     kinds: Sequence[str] = DEFAULT_KINDS,
     top: int | None = None,
+    correction: Correction | None = "fdr_bh",
+    alpha: float = 0.05,
+    test: Test = "auto",
+    williams: bool = False,
+    prior: Prior = "uniform",
 ) -> pd.DataFrame:
     """Which terms a part of the document uses more (or less) than another part.
 
@@ -104,40 +181,73 @@ def keyness(
 
     Let a, b be the term's counts in target and reference and c, d the sides' sizes: counted
     tokens of ``kinds`` *before* the stopword/filler/POS filters (so the filters choose which
-    terms are listed, not the statistics).
+    terms are listed, not the statistics), N = c + d.
+
+    Measures (the ``statistic`` column; rows are sorted by it, descending):
 
     - ``g2``: log-likelihood in the two-cell form of Rayson & Garside 2000 ("Comparing corpora
-      using frequency profiling", *Workshop on Comparing Corpora*, ACL): E1 = c(a+b)/(c+d),
-      E2 = d(a+b)/(c+d), G² = 2 (a ln(a/E1) + b ln(b/E2)) with 0 ln 0 = 0. The ``statistic`` is
-      G² signed + when a/c > b/d (overused in the target), − otherwise; column ``g2`` is unsigned.
+      using frequency profiling", *Workshop on Comparing Corpora*, ACL): E1 = c(a+b)/N,
+      E2 = d(a+b)/N, G² = 2 (a ln(a/E1) + b ln(b/E2)) with 0 ln 0 = 0, signed + when a/c > b/d
+      (overused in the target), − otherwise; column ``g2`` is unsigned. With ``williams=True``
+      G² is divided by Williams' q = 1 + (N/c + N/d − 1)(N/(a+b) + N/(N−a−b) − 1)/(6N)
+      (Williams 1976, "Improved likelihood ratio tests for complete contingency tables",
+      *Biometrika* 63(1); quanteda's default), which makes small counts less striking.
     - ``log_ratio``: Hardie 2014 ("Log Ratio – an informal introduction", CASS, Lancaster):
-      log2((a/c) / (b/d)), with a zero count replaced by 0.5. This is always the ``effect``
-      column, whatever the measure: +1 means twice as frequent in the target.
-    - ``log_odds``: log-odds ratio with an informative Dirichlet prior, as a z-score (Monroe,
-      Colaresi & Quinn 2008, "Fightin' Words", *Political Analysis* 16(4), eqs. 16–22). The prior
-      is the whole table's counts used directly: α_w = the term's count among the table's counted
-      tokens, α0 = their number. δ = ln((a+α_w)/(c+α0−a−α_w)) − ln((b+α_w)/(d+α0−b−α_w)),
-      σ² ≈ 1/(a+α_w) + 1/(b+α_w), statistic = δ/σ.
+      log2((a/c) / (b/d)), a zero count replaced by 0.5. This is always the ``effect`` column:
+      +1 means twice as frequent in the target.
+    - ``conservative_log_ratio``: the bound of the exact (1 − ``alpha``) confidence interval of
+      the log ratio nearest to zero, 0 when the interval holds 0 (Hardie's and Evert's
+      "conservative LR" in CQPweb). Given a + b, a is binomial with p = c·r/(c·r + d) for the
+      ratio of rates r; the Clopper-Pearson interval of p gives ``log_ratio_low`` and
+      ``log_ratio_high``. 3 against 0 on 300 tokens has a wide interval and a small
+      conservative value, where the plain log ratio calls it the strongest effect.
+    - ``log_odds``: log-odds ratio with a Dirichlet prior, as a z-score (Monroe, Colaresi &
+      Quinn 2008, "Fightin' Words", *Political Analysis* 16(4), eqs. 16–22):
+      δ = ln((a+α_w)/(c+α0−a−α_w)) − ln((b+α_w)/(d+α0−b−α_w)), σ² ≈ 1/(a+α_w) + 1/(b+α_w),
+      statistic = δ/σ. ``prior`` sets α_w (α0 is their sum over the table's vocabulary):
+      ``"uniform"`` (default) gives every term :data:`UNIFORM_PRIOR` = 1 pseudo-count (a flat
+      Dirichlet(1), add-one smoothing of both sides). It answers "what does the target say
+      more than the reference" without pulling every term towards the whole document, and a
+      term absent from one side (带头: 6 against 0) is not ruled out by its zero, as it is with
+      the paper's near-zero uninformative prior (pass ``prior=0.01`` for that). A number gives
+      every term that many pseudo-counts: larger shrinks rare terms harder. ``"document"`` uses
+      the whole table's counts, target included (the paper's informative prior, α0 = N): a
+      prior as strong as the data, which shrinks every z towards 0, so on a short document
+      almost no term reaches |z| > 1.96. A mapping or Series of term counts, or another token
+      table, uses that *reference corpus*' counts (+0.01 for terms it lacks), which suits a
+      comparison against a genre.
 
-    ``p_value`` (the same for every measure) tests the 2×2 table [[a, c−a], [b, d−b]]: Fisher's
-    exact test (two-sided) when any expected cell is below 5, else the χ² (1 df) tail of G².
-    ``min_count`` applies to a + b. Rows are sorted by ``statistic`` (descending), so the top
-    rows are what the target overuses; ``top`` keeps that many. Swapping target and reference
-    flips the sign of ``statistic`` and ``effect``.
+    Testing. ``p_value`` (the same for every measure) tests the 2×2 table [[a, c−a], [b, d−b]];
+    column ``test`` says how: ``"fisher"`` (Fisher's exact test, two-sided) or ``"g2"`` (the χ²
+    tail, 1 df, of G², Williams-corrected with ``williams=True``). ``test="auto"`` uses Fisher
+    when an expected cell is below 5 and G² otherwise; ``"g2"`` or ``"fisher"`` forces one.
+    Hundreds of terms are tested at once, so ``p_adjusted`` corrects ``p_value`` over every row
+    tested (before ``top``) with ``correction``: ``"fdr_bh"`` (default; Benjamini & Hochberg 1995,
+    false discovery rate), ``"holm"`` (Holm 1979, family-wise), ``"bonferroni"``, or None (no
+    correction; ``p_adjusted == p_value``), computed by statsmodels' ``multipletests``.
+    ``significant`` is ``p_adjusted < alpha``; charts fade the rows where it is False.
+
+    ``min_count`` applies to a + b. ``top`` keeps that many rows. Swapping target and reference
+    flips the sign of ``statistic``, ``effect`` and the interval.
 
     Columns: ``term``, ``target_count``, ``reference_count``, ``target_rate``,
-    ``reference_rate`` (per 1,000 tokens), ``statistic``, ``effect``, ``p_value``, and for
-    ``measure="g2"`` also ``g2``.
+    ``reference_rate`` (per 1,000 tokens), ``statistic``, ``effect``, ``log_ratio_low``,
+    ``log_ratio_high``, ``conservative_log_ratio``, ``p_value``, ``test``, ``p_adjusted``,
+    ``significant``, and for ``measure="g2"`` also ``g2``.
 
-    >>> keyness(table, "三").loc[0, ["term", "target_count", "reference_count", "statistic"]]
-    ... # doctest: +SKIP
-    term                  带头
-    target_count           6
-    reference_count        0
-    statistic         13.381
-    >>> keyness(table, ["一", "二"], "四", measure="log_ratio")   # doctest: +SKIP
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> k = keyness(table, "三")
+    >>> k.loc[:1, ["term", "target_count", "reference_count", "statistic", "test", "p_adjusted"]].round(3)
+      term  target_count  reference_count  statistic    test  p_adjusted
+    0   带头             6                0     13.323  fisher       0.102
+    1   阵地             6                2      5.924  fisher       0.706
+    >>> int((k["p_value"] < 0.05).sum()), int(k["significant"].sum())   # raw p, then FDR-corrected
+    (5, 0)
     """
-    _literal("measure", measure, ("g2", "log_ratio", "log_odds"))
+    _literal("measure", measure, ("g2", "log_ratio", "log_odds", "conservative_log_ratio"))
+    _literal("correction", correction, ("fdr_bh", "holm", "bonferroni", None))
+    _literal("test", test, ("auto", "g2", "fisher"))
     columns = dict(_KEYNESS_COLUMNS)
     if measure == "g2":
         columns["g2"] = "float64"
@@ -167,17 +277,34 @@ def keyness(
     n_terms = len(uniques)
     a_all = np.bincount(codes[keep & in_target], minlength=n_terms)
     b_all = np.bincount(codes[keep & in_reference], minlength=n_terms)
-    chosen = np.flatnonzero(a_all + b_all >= max(min_count, 1))
+    chosen = np.flatnonzero(a_all + b_all >= min_count)
     if len(chosen) == 0:
         return _empty(columns)
-    prior_all = np.bincount(codes[counted], minlength=n_terms)
     a = a_all[chosen].astype(np.float64)
     b = b_all[chosen].astype(np.float64)
-    stats = _keyness_stats(a, b, float(c), float(d), prior_all[chosen].astype(np.float64),
-                           float(counted.sum()))
-    p_value = _p_values(a_all[chosen], b_all[chosen], c, d, stats["g2"])
-    by_measure = {"g2": stats["signed_g2"], "log_ratio": stats["effect"], "log_odds": stats["z"]}
-    statistic = by_measure[measure]
+    g2 = _g2_two_cell(a, b, float(c), float(d))
+    if williams:
+        g2 = g2 / _williams_q(a + b, float(c), float(d))
+    direction = np.sign(a / c - b / d)
+    a0 = np.where(a > 0, a, 0.5)
+    b0 = np.where(b > 0, b, 0.5)
+    effect = np.log2((a0 / c) / (b0 / d))
+    low, high = _log_ratio_interval(a, b, float(c), float(d), 1.0 - alpha)
+    conservative = np.where(low > 0, low, np.where(high < 0, high, 0.0))
+    statistic: FloatArray
+    if measure == "g2":
+        statistic = direction * g2
+    elif measure == "log_ratio":
+        statistic = effect
+    elif measure == "conservative_log_ratio":
+        statistic = conservative
+    else:
+        alpha_w, alpha0 = _prior_counts(prior, table, codes, uniques, counted, chosen)
+        ya, yb = a + alpha_w, b + alpha_w
+        delta = np.log(ya / (c + alpha0 - ya)) - np.log(yb / (d + alpha0 - yb))
+        statistic = delta / np.sqrt(1.0 / ya + 1.0 / yb)
+    p_value, used = _p_values(a_all[chosen], b_all[chosen], c, d, g2, test)
+    p_adjusted = _adjust(p_value, correction)
     out = pd.DataFrame(
         {
             "term": pd.Series(uniques[chosen], dtype="str"),
@@ -186,17 +313,37 @@ def keyness(
             "target_rate": a / c * 1000.0,
             "reference_rate": b / d * 1000.0,
             "statistic": statistic,
-            "effect": stats["effect"],
+            "effect": effect,
+            "log_ratio_low": low,
+            "log_ratio_high": high,
+            "conservative_log_ratio": conservative,
             "p_value": p_value,
+            "test": pd.Series(used, dtype="str"),
+            "p_adjusted": p_adjusted,
+            "significant": p_adjusted < alpha,
         }
     )
     if measure == "g2":
-        out["g2"] = stats["g2"]
-    out = _sort(out, ["statistic", "term"], [False, True])
+        out["g2"] = g2
+    out = _sort(out, ["statistic", "effect", "term"], [False, False, True])
+    out.attrs["keyness"] = {
+        "measure": measure, "correction": correction, "alpha": alpha, "test": test,
+        "williams": williams, "tested": len(out), "significant": int(out["significant"].sum()),
+    }
     return out.head(top) if top is not None else out
 
 
-def _p_values(a: IntArray, b: IntArray, c: int, d: int, g2: FloatArray) -> FloatArray:
+def _adjust(p: FloatArray, correction: Correction | None) -> FloatArray:
+    if correction is None or len(p) == 0:
+        return p.copy()
+    from statsmodels.stats.multitest import multipletests
+
+    return cast(FloatArray, np.asarray(multipletests(p, method=correction)[1], dtype=np.float64))
+
+
+def _p_values(
+    a: IntArray, b: IntArray, c: int, d: int, g2: FloatArray, test: Test
+) -> tuple[FloatArray, npt.NDArray[np.str_]]:
     from scipy.stats import chi2
 
     total = c + d
@@ -206,9 +353,7 @@ def _p_values(a: IntArray, b: IntArray, c: int, d: int, g2: FloatArray) -> Float
         np.minimum(row * c, row * d), np.minimum((total - row) * c, (total - row) * d)
     ) / total
     p = np.asarray(chi2.sf(g2, 1), dtype=np.float64)
-    small = expected_min < 5
+    small = expected_min < 5 if test == "auto" else np.full(len(a), test == "fisher")
     if small.any():
         p[small] = _fisher_p(a[small], b[small], c, d)
-    return p
-
-
+    return p, np.where(small, "fisher", "g2")

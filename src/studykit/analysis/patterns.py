@@ -29,11 +29,15 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
+import numpy as np
 import pandas as pd
 
 from studykit.document.model import Document
 from studykit.errors import QueryError
+from studykit.text.reading import ReadingView, reading_view
 from studykit.zh import HAN, simplified_shadow
+
+from ._options import Count, checked
 
 FormulationKind = Literal["numbered", "quote", "parallel", "four_char_list"]
 KINDS: tuple[FormulationKind, ...] = get_args(FormulationKind)
@@ -49,75 +53,91 @@ KNOWN_NUMBERED: frozenset[str] = _words(
     三严三实 两学一做 三会一课 一岗双责 四个伟大 五大发展理念 六稳 六保 四个服从 三大攻坚战
     四个不摘 两不愁三保障 三农 三去一降一补 四梁八柱 一带一路 两个大局 两个结合 三个务必
     四项基本原则 一国两制 三个有利于 四个现代化 五个必由之路 两个毫不动摇 三重一大 四下基层
-    十三五 十四五 十五五 四史
+    十三五 十四五 十五五 四史 两重 两新 三保 双碳 千万工程 五篇大文章 四好农村路 两山
+    两个先行 三新一高 四个革命一个合作 五大振兴 两个健康 两个更好 三个区分开来 四个坚持
     """
 )
 """Nationally canonical numbered formulations, found with or without quotation marks."""
 
+LABEL_HEADS: frozenset[str] = _words(
+    """
+    意识 自信 维护 确立 全面 方法 机制 体系 工程 行动 作用 能力 本领 思维 导向 清单 原则 理念
+    规定 坚持 务必 必须 结合 优势 定位 战略 攻坚战 产业 产业集群 集群 文章 革命 目标任务
+    重点任务 重大任务 重大工程 专项行动 示范 计划 服务 字方针 方针 基本 要求 关系 统筹 效益
+    """
+)
+"""Head nouns that make an unquoted ``N个/种/项/大…`` phrase a named set (五种意识, 四个方法,
+三项机制, 十大千亿级产业) rather than a count (三个县, 两个提案, 三个方面)."""
+
 PARALLEL_MAX_MEMBER = 40
-"""A member of a parallel construction has at most this many characters."""
+"""A member of a parallel construction has at most this many characters (60 for members that
+are whole clauses or sentences: ；- and ——-runs)."""
 
 PARALLEL_MAX_RATIO = 3.0
 """The longest member is at most this many times the shortest."""
 
 _NUM = "一二三四五六七八九十两"
+_NUM_LABEL = _NUM + "双百千万"
 _NUM_BEFORE = frozenset(_NUM + "第")
 _H = f"[{HAN}]"
 # The shapes a quoted phrase must have to count as a numbered formulation: 四个意识, 五位一体,
-# 八项规定 / 五大发展理念, and paired counts 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补.
+# 八项规定 / 五大发展理念, paired counts 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补, and short
+# numeral labels (两重, 双碳, 千万工程, 五篇大文章, 四好农村路, 五个一) whose second character is not a
+# plain measure word (“两张皮” is an idiom, not a set of two).
+_MEASURE = "张把只根块口头匹次件股双对"
 _NUMBERED_SHAPE = re.compile(
-    rf"[{_NUM}]+个{_H}{{2,4}}"
+    rf"[{_NUM}]+个{_H}{{1,4}}"
     rf"|[{_NUM}]+位一体"
-    rf"|[{_NUM}]+[项大条种类]{_H}{{1,6}}"
+    rf"|[{_NUM}]+[项大条种类篇]{_H}{{1,6}}"
     rf"|[{_NUM}]{_H}{{1,2}}(?:[{_NUM}双]{_H}{{1,2}}){{1,3}}"
+    rf"|[{_NUM_LABEL}](?![{_MEASURE}]){_H}{{1,5}}"
+)
+# An unquoted named set: a count word and a head noun from LABEL_HEADS (十大千亿级产业 lets up to
+# six characters stand between 大 and the head).
+_UNQUOTED_SET = re.compile(
+    rf"(?<![{_NUM}第零〇百千万0-9])[{_NUM}](?:个|种|项|条|篇)({_H}{{2,4}})"
+    rf"|(?<![{_NUM}第零〇百千万0-9])[{_NUM}]大({_H}{{2,8}})"
+)
+# Words that begin with a numeral but name no set: “双向发力” is two-way, not a pair of things.
+_NUMERAL_WORDS = _words(
+    "双向 双方 双重 双赢 双边 一体 一流 一线 一起 一切 一致 一定 一些 一直 一般 一道 一同 一样 一起 "
+    "两岸 三角 千方 万家 万物 百姓 千年 万年 一贯 一手 一心 一举 一律 一齐 一度 一方 一片 一带 "
+    "双向发力 一把手 两张皮 一刀切 一盘棋 一张网 一站式"
 )
 _QUOTE_RE = re.compile(r"“([^“”\r\n]+)”|「([^「」\r\n]+)」|『([^『』\r\n]+)』|\"([^\"\r\n]+)\"")
-# “246”工程, “7+4”活动, “十四五”规划: a quoted count followed by a two-character head noun.
 _FUNCTION = "的了和与及或等之也都就是在对把将从以为而并其这那此该各每所被给向于着过"
+# “246”工程, “7+4”活动, “1+10+N”政策体系, “3+X”模式: a quoted count (digits, +, letters) and the
+# two-character head noun after it, when there is one.
 _NUMERIC_LABEL_RE = re.compile(
-    rf"[“\"「]([0-9０-９{_NUM}零〇百千万+＋\-－×·/]+)[”\"」](?=[^{_FUNCTION}个])({_H}{{2}})"
+    rf"[“\"「]((?=[^”\"」]*[0-9０-９])[0-9０-９A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]{{2,}}|"
+    rf"[0-9０-９]+)[”\"」](?:(?=[^{_FUNCTION}个])({_H}{{2}}))?"
 )
 _SEPS_ALL = "，,、；;。！？!?：:"
-_SEPS_CLAUSE = "，,；;。！？!?：:"
+_WS = " \t\u3000\xa0"
 _SENTENCE_END = "。！？!?"
-_WS = " \t\u3000"
-
-
-class _Level(NamedTuple):
-    """One way of cutting a paragraph into clauses, with regexes for runs of clauses that share
-    their first character (``starts``) or their last two (``ends``). Each regex begins at a
-    separator, so the regex engine skips ahead quickly."""
-
-    seps: str
-    clause: re.Pattern[str]
-    sep: re.Pattern[str]
-    starts: re.Pattern[str]
-    ends: re.Pattern[str]
-
-
-def _level(seps: str) -> _Level:
-    c = f"[^{seps}\\r\\n]"
-    return _Level(
-        seps,
-        re.compile(f"{c}+"),
-        re.compile(f"[{seps}]"),
-        re.compile(rf"[{seps}][{_WS}]*+(({_H}){c}*+(?:[{seps}][{_WS}]*+\2{c}*+)+)"),
-        # three or more members: the one before the first separator and two or more after it
-        re.compile(rf"[{seps}](?<=({_H}{{2}})[{seps}])(?:[{_WS}]*+{c}++(?<=\1)(?:[{seps}]|$)){{2,}}"),
-    )
-
-
-# 、 separates list items (一同谋划、一同部署…); ，；。 separate clauses that may hold 、-lists.
-_LEVELS = (_level(_SEPS_ALL), _level(_SEPS_CLAUSE))
 _LIST_TAIL = "的等于之和与中上"
 # 解疑释惑、宣传政策、理顺情绪、化解矛盾: items of exactly four Han characters. The first may end a
 # longer item (做好|解疑释惑) and the last may run on into 的/等/于… (化解矛盾|的工作).
 _FOUR_CHAR_LIST_RE = re.compile(  # from the first 、; the first item is the four chars before it
     rf"、(?<={_H}{{4}}、)(?:{_H}{{4}}、)*{_H}{{4}}(?=[{_SEPS_ALL}{_LIST_TAIL}\r\n]|$)", re.M
 )
+# 讲政治、顾大局、守规矩: three or more 、-items of exactly three Han characters (verb + object).
+_THREE_CHAR_LIST_RE = re.compile(  # from the first 、; the first item is the 3 chars before it
+    rf"、(?<={_H}{{3}}、)(?:{_H}{{3}}、)+{_H}{{3}}(?=[{_SEPS_ALL}\r\n]|$)", re.M
+)
 _HAN_RUN_RE = re.compile(f"{_H}+")
-_GENERIC_PREFIXES = _words("我们 他们 你们 这些 那些 这个 那个 这是 其中 同时 以及 并且 而且 但是 因此 所以 如果 虽然 一些")
-_GENERIC_INFIX = frozenset("的了和与及或等之也")
+_DIGIT = re.compile("[0-9０-９]")
+_GENERIC_PREFIXES = _words(
+    "我们 他们 你们 这些 那些 这个 那个 这是 这也 其中 同时 以及 并且 而且 但是 因此 所以 如果 虽然 一些 "
+    "我们要 一是 二是 三是 四是 五是 第一 第二 第三 第四 第五 首先 其次 最后 另外 此外 今年 去年"
+)
+_GENERIC_INFIX = frozenset("的了和与及或等之也是在")
+_QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
+_PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
+_ORDINAL = re.compile(rf"^(?:第?[{_NUM}百]+是|第[{_NUM}百]+[，,、：:]?|其[{_NUM}][，,、]?|[（(][{_NUM}]+[）)])")
+_ORDINAL_MARK = "\ue001"
+# Characters too common to make a frame on their own (a member may still start with one: 在…上…).
+_NO_FRAME = frozenset("的了和与及或等之也是，,、；;：:“”「」『』（）() \t\u3000" + "0123456789.%")
 
 
 class Location(NamedTuple):
@@ -230,6 +250,7 @@ class FormulationResult:
         return head + rows + tail + "</table></div>"
 
 
+@checked(min_count=Count(minimum=1))
 def formulations(
     document: Document,
     *,
@@ -240,51 +261,87 @@ def formulations(
 
     Rules, chosen so that a hit is evidence of a formulation rather than of counting things:
 
-    - ``numbered``: a phrase found in :data:`KNOWN_NUMBERED` (四个意识, 两学一做…), anywhere; a
-      quoted phrase whose whole content has a numbered shape (“三个作用”, “一岗双责”, “五位一体”);
-      any later unquoted use of a label the document quoted once; and a quoted count followed
-      by a two-character head (“246”工程, “7+4”活动). An unquoted, unknown ``N个X`` is ordinary
-      counting (全市三个贫困县, 两个定点帮扶贫困村) and is not reported, even when repeated.
-    - ``quote``: the content of each pair of quotation marks within a paragraph or heading.
-    - ``parallel``: ≥3 consecutive clauses (split at ，、；。 and the like) that share a prefix of
-      ≥2 characters (带头…), a suffix of ≥2 characters (…阵地) or a one-character prefix plus an
-      infix at a fixed position (在…上…). The first member may be preceded by a lead-in in the
-      same sentence (坚持|哪里有…). Members are at most :data:`PARALLEL_MAX_MEMBER` characters
-      and within :data:`PARALLEL_MAX_RATIO` of each other's length; pronoun and conjunction
-      prefixes (我们, 同时…) do not count. The last member may stop at a 的 when that reveals a
-      shared frame (政协委员有行动|的良好工作格局 → ``政协…有…``). Of overlapping runs the one with
-      more members wins. Runs inside one paragraph or heading only.
-    - ``four_char_list``: ≥3 、-separated items of exactly four Han characters; the first may
-      end a longer clause (做好|解疑释惑) and the last may be followed by 的/等/于…
+    - ``numbered``: a phrase found in :data:`KNOWN_NUMBERED` (四个意识, 两学一做, 双碳…), anywhere;
+      a quoted phrase with a numbered shape (“三个作用”, “一岗双责”, “五位一体”, and short numeral
+      labels: “两重”, “千万工程”, “五篇大文章”, “四好农村路”, “五个一”); any later unquoted use of a
+      label the document quoted once; a quoted count of digits, ``+`` and letters with the
+      two-character head after it (“246”工程, “1+10+N”产业, “3+X”模式); and unquoted named sets,
+      a count word with a head noun from :data:`LABEL_HEADS` (五种意识, 四个方法, 三项机制,
+      十大千亿级产业). An unquoted ``N个X`` with another head is ordinary counting (全市三个贫困县,
+      两个定点帮扶贫困村, 从三个方面) and is not reported, even when repeated.
+    - ``quote``: the content of each pair of quotation marks within a paragraph or heading, of two
+      or more characters (“严” is emphasis, not a formulation), unless it is numbered.
+    - ``parallel`` (排比): three or more consecutive members that share a frame. Members are
+      、-items, clauses (，), ；-parts or, for runs led by ``——``, sentences of one paragraph. The
+      frame is a shared prefix (带头…, ≥2 characters, or one character before members of three
+      characters: 稳就业、稳企业、稳市场), a shared suffix (…起来, …阵地), or a shared infix at a
+      fixed place (在…上…, 遇到矛盾不绕、面对困难不躲, 垃圾有人收、污水有人管); a quoted label
+      inside a member counts as one shared slot (增强“四个意识”、坚定“四个自信”、做到“两个维护”).
+      Three-character verb-object 、-lists (讲政治、顾大局、守规矩) are parallel too. The first
+      member loses a lead-in (坚决纠治|乱收费…, 锤炼五种意识，即|政治意识…) and the last one what runs
+      on after it (…有行动|的良好工作格局). Members are at most :data:`PARALLEL_MAX_MEMBER`
+      characters and within :data:`PARALLEL_MAX_RATIO` of each other's length; pronoun,
+      conjunction and ordinal openings (我们, 这是, 第一, 一是) do not make a frame, so sentences
+      that merely start alike are no 排比. Of overlapping runs the one with more members wins.
+    - ``four_char_list``: ≥3 、-separated items of exactly four Han characters with no shared
+      frame (解疑释惑、宣传政策、理顺情绪); the first may end a longer clause (做好|解疑释惑) and
+      the last may be followed by 的/等/于…
+
+    Each occurrence is reported under one kind only: a numbered label is not also a quote, and a
+    list with a shared frame is parallel, not a four-character list. Paragraphs are read in
+    their reading view (:mod:`studykit.text.reading`), so a formulation cut by a hard line wrap
+    is found; its ``start``/``end`` cover the source span. The whole search is linear in the
+    length of the document, however many distinct labels it quotes.
 
     ``kinds`` keeps only the given kinds; ``min_count`` keeps formulations that occur at least
     that often.
 
-    >>> result = formulations(doc)                               # doctest: +SKIP
-    >>> result.texts("numbered")                                 # doctest: +SKIP
+    >>> from studykit import load
+    >>> result = formulations(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> result.texts("numbered")
     ('四个意识', '四个自信', '两个维护', '三个作用', '“246”工程', '一岗双责', '“7+4”活动')
+    >>> [f.pattern for f in result if f.kind == "parallel"][:3]
+    ['…的重要…', '…“…”', '…到哪里']
     """
     wanted = _check_kinds(kinds)
+    units = [u for u in document.units() if u.kind != "title"]
+    view = reading_view(document.text, [(u.start, u.end) for u in units if u.kind == "paragraph"])
+    shadow = simplified_shadow(view.text)
+    starts = view.to_reading(np.asarray([u.start for u in units], dtype=np.int64)).tolist()
+    ends = view.to_reading(np.asarray([u.end for u in units], dtype=np.int64) - 1) + 1
     regions = [
-        _Region(u.start, u.end, u.section, u.paragraph) for u in document.units() if u.kind != "title"
+        _Region(int(a), int(b), u.section, u.paragraph)
+        for a, b, u in zip(starts, ends.tolist(), units, strict=True)
     ]
-    found = _Found(simplified_shadow(document.text), regions)
+    found = _Found(shadow, regions, view)
     # One pass of each pattern over the whole text; matches outside headings and paragraphs
     # (boilerplate, title block, meta) are dropped by the region lookup.
-    quotes = [(m.start(g), m.end(g)) for m in _QUOTE_RE.finditer(found.shadow)
+    quotes = [(m.start(g), m.end(g)) for m in _QUOTE_RE.finditer(shadow)
               for g in (m.lastindex or 1,) if m.group(g).strip()]
-    if "quote" in wanted:
-        for qs, qe in quotes:
-            found.add("quote", qs, qe)
+    numbered = _find_numbered(found, quotes) if wanted & {"numbered", "quote"} else set()
     if "numbered" in wanted:
-        _find_numbered(found, quotes)
-    if "parallel" in wanted:
-        _find_parallel(found)
+        for start, end in sorted(numbered):
+            found.add("numbered", start, end)
+    if "quote" in wanted:
+        ends_at: dict[int, list[int]] = {}  # numbered spans by start: a quote is looked up, not scanned
+        for a, b in numbered:
+            ends_at.setdefault(a, []).append(b)
+        for qs, qe in quotes:
+            # The quote is numbered when a numbered span is its content (两重) or holds it with
+            # its marks (“246”工程).
+            covered = any(b >= qe for a in (qs, qs - 1) for b in ends_at.get(a, ()))
+            if qe - qs >= 2 and not covered:
+                found.add("quote", qs, qe)
+    parallel: list[tuple[int, int]] = []
+    if wanted & {"parallel", "four_char_list"}:
+        parallel = sorted(_find_parallel(found, quotes, add="parallel" in wanted))
     if "four_char_list" in wanted:
-        for m in _FOUR_CHAR_LIST_RE.finditer(found.shadow):
+        for m in _FOUR_CHAR_LIST_RE.finditer(shadow):
             members = m.group().count("、") + 1
-            if members >= 3:
-                found.add("four_char_list", m.start() - 4, m.end(), members=members)
+            start = m.start() - 4
+            k = bisect_right(parallel, (m.end(), -1)) - 1  # the last run starting before the end
+            if members >= 3 and not (k >= 0 and parallel[k][1] > start):
+                found.add("four_char_list", start, m.end(), members=members)
     return FormulationResult(found.items(min_count), document.text)
 
 
@@ -296,10 +353,12 @@ class _Region(NamedTuple):
 
 
 class _Found:
-    """Occurrences collected so far, keyed by kind and normalised text."""
+    """Occurrences collected so far, keyed by kind and normalised text. Offsets are in the reading
+    view until :meth:`add` maps them to the source."""
 
-    def __init__(self, shadow: str, regions: list[_Region]) -> None:
+    def __init__(self, shadow: str, regions: list[_Region], view: ReadingView) -> None:
         self.shadow = shadow
+        self.view = view
         self.regions = sorted(regions)
         self._starts = [r.start for r in self.regions]
         self.locations: dict[tuple[FormulationKind, str], list[Location]] = {}
@@ -318,9 +377,8 @@ class _Found:
         if region is None:
             return
         key = (kind, self.shadow[start:end])
-        self.locations.setdefault(key, []).append(
-            Location(region.section, start, end, region.paragraph)
-        )
+        a, b = self.view.source_span(start, end)
+        self.locations.setdefault(key, []).append(Location(region.section, a, b, region.paragraph))
         if members is not None:
             self.extra[key] = (pattern, members)
 
@@ -353,125 +411,347 @@ def _check_kinds(kinds: Collection[FormulationKind] | None) -> frozenset[str]:
 # --- numbered --------------------------------------------------------------------------------
 
 
-def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> None:
+def _find_labels(shadow: str, labels: set[str]) -> Iterator[tuple[int, int]]:
+    """Every leftmost-longest occurrence of any label, without a regex alternation: the labels
+    are indexed by first character and length, so the scan costs the text's length times the
+    number of distinct label lengths (a dozen at most), however many labels there are."""
+    by_first: dict[str, list[int]] = {}
+    for label in labels:
+        by_first.setdefault(label[0], []).append(len(label))
+    for lengths in by_first.values():
+        lengths[:] = sorted(set(lengths), reverse=True)
+    firsts = re.compile("[" + re.escape("".join(by_first)) + "]") if by_first else None
+    if firsts is None:
+        return
+    at = 0
+    n = len(shadow)
+    while True:
+        m = firsts.search(shadow, at)
+        if m is None:
+            return
+        i = m.start()
+        for size in by_first[shadow[i]]:
+            if i + size <= n and shadow[i : i + size] in labels:
+                yield i, i + size
+                at = i + size
+                break
+        else:
+            at = i + 1
+
+
+def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[int, int]]:
     shadow = found.shadow
     labels = set(KNOWN_NUMBERED)
-    labels.update(shadow[qs:qe] for qs, qe in quotes if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe))
-    # Longest first so 两个一百年 wins over a shorter label; no numeral or 第 just before.
-    alternation = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-    for m in re.finditer(alternation, shadow):
-        if m.start() == 0 or shadow[m.start() - 1] not in _NUM_BEFORE:  # 十四个意识 is no label
-            found.add("numbered", m.start(), m.end())
+    labels.update(
+        shadow[qs:qe] for qs, qe in quotes
+        if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe) and not _numeral_word(shadow[qs:qe])
+    )
+    spans: set[tuple[int, int]] = set()
+    labelled: dict[int, int] = {}  # start → end of known and quoted labels
+    for start, end in _find_labels(shadow, labels):
+        if start == 0 or shadow[start - 1] not in _NUM_BEFORE:  # 十四个意识 is no label
+            spans.add((start, end))
+            labelled[start] = end
     for m in _NUMERIC_LABEL_RE.finditer(shadow):
-        found.add("numbered", m.start(), m.end())
+        if m.group(2):
+            spans.add((m.start(), m.end()))
+        elif not m.group(1).isdigit() or len(m.group(1)) >= 3:  # “3”的目标 is a number
+            spans.add((m.start(1), m.end(1)))
+    for m in _UNQUOTED_SET.finditer(shadow):
+        head = m.group(1) or m.group(2)
+        end = _label_end(head)
+        group = 1 if m.group(1) else 2
+        after = m.start(group) + end
+        whole = group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after]) or (
+            shadow[after] in _FUNCTION)  # 十四个意识形态: 意识 is part of 意识形态
+        if end and whole and labelled.get(m.start(), -1) < after:  # 四个意识 is a label already
+            spans.add((m.start(), after))
+    return spans
+
+
+def _numeral_word(label: str) -> bool:
+    return label in _NUMERAL_WORDS or (len(label) <= 4 and label[:2] in _NUMERAL_WORDS)
+
+
+def _label_end(head: str) -> int:
+    """Where a named set's head noun ends inside ``head`` (0: no head noun there). The shortest
+    match wins, so 四个方法建立 stops after 方法; 大 allows a modifier first (千亿级产业)."""
+    for end in range(2, len(head) + 1):
+        for size in (2, 3, 4):
+            if end - size >= 0 and head[end - size : end] in LABEL_HEADS:
+                return end
+    return 0
 
 
 # --- parallel --------------------------------------------------------------------------------
 
 
-def _find_parallel(found: _Found) -> None:
-    """Find runs of clauses sharing a first character or last two characters by regex, then judge
-    each run (and its runs sharing two first characters) in Python."""
+class _Member(NamedTuple):
+    start: int
+    end: int
+
+
+def _find_parallel(
+    found: _Found, quotes: list[tuple[int, int]], *, add: bool
+) -> list[tuple[int, int]]:
+    """Runs of parallel members in every heading and paragraph; returns their spans."""
     shadow = found.shadow
-    by_region: dict[_Region, dict[tuple[int, int], tuple[int, str]]] = {}
-    judged: set[tuple[tuple[int, int], ...]] = set()  # both levels often find the same run
-
-    def judge(region: _Region, spans: list[tuple[int, int]], prev: tuple[int, int] | None,
-              *, trim: bool) -> None:
-        key = (*spans, prev or (-1, -1))
-        if key not in judged:
-            judged.add(key)
-            _judge_run(shadow, spans, prev, by_region.setdefault(region, {}), trim=trim)
-
-    for level in _LEVELS:
-        for m in level.starts.finditer(shadow):
-            region = found.region_of(m.start(), m.end())
-            if region is None:
-                continue
-            if len(level.sep.findall(shadow, m.start(1), m.end())) == 1 and shadow.find(
-                m.group(2), max(region.start, m.start() - PARALLEL_MAX_MEMBER), m.start()
-            ) < 0:
-                continue  # two members and no third in the clause before
-            spans = _split(shadow, m.start(1), m.end(), level)
-            # A lead-in shares the sentence: 坚持|哪里有…,哪里有…
-            prev = None if shadow[m.start()] in _SENTENCE_END else _previous(
-                shadow, m.start(), region.start, level)
-            for i, j in _two_char_runs(shadow, spans):
-                judge(region, spans[i:j], spans[i - 1] if i else prev, trim=True)
-            judge(region, spans, prev, trim=True)
-        for m in level.ends.finditer(shadow):
-            region = found.region_of(m.start(), m.end())
-            if region is not None:
-                first = _previous(shadow, m.start(), region.start, level)
-                spans = ([first] if first else []) + _split(shadow, m.start() + 1, m.end(), level)
-                judge(region, spans, None, trim=False)
-    for candidates in by_region.values():
-        # Of overlapping candidates keep the strongest: more members, then the longer pattern.
+    quote_starts = [q[0] - 1 for q in quotes]  # the opening mark
+    quote_spans = [(q[0] - 1, q[1] + 1) for q in quotes]
+    spans: list[tuple[int, int]] = []
+    for region in found.regions:
+        lo = bisect_right(quote_starts, region.start - 1)
+        hi = bisect_right(quote_starts, region.end)
+        inner = quote_spans[lo:hi]
+        candidates: dict[tuple[int, int], tuple[int, str]] = {}
+        memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
+        for level in _LEVELS:
+            for parent in _parents(shadow, region, level, inner):
+                if len(level.sep_re.findall(shadow, parent[0], parent[1])) < 2:
+                    continue  # fewer than three members
+                members = _split_members(shadow, parent, level, inner)
+                for run, pattern in _runs(shadow, members, level, memo):
+                    span = (run[0].start, run[-1].end)
+                    old = candidates.get(span)
+                    if old is None or len(run) > old[0]:
+                        candidates[span] = (len(run), pattern)
+        for span, (n, pattern) in _dashed_runs(shadow, region, inner).items():
+            candidates.setdefault(span, (n, pattern))
         kept: list[tuple[int, int]] = []
-        for span in sorted(candidates, key=lambda s: (-candidates[s][0], -len(candidates[s][1]), s)):
+        order = sorted(candidates, key=lambda s: (-candidates[s][0], -(s[1] - s[0]), s))
+        for span in order:
             if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
                 kept.append(span)
-        for span in kept:
-            members, pattern = candidates[span]
-            found.add("parallel", span[0], span[1], pattern=pattern, members=members)
-
-
-def _split(shadow: str, lo: int, hi: int, level: _Level) -> list[tuple[int, int]]:
-    """Clause spans in ``shadow[lo:hi]``, without surrounding whitespace."""
-    spans = []
-    for m in level.clause.finditer(shadow, lo, hi):
-        raw = m.group()
-        text = raw.strip()
-        if text:
-            start = m.start() + len(raw) - len(raw.lstrip())
-            spans.append((start, start + len(text)))
+        for span in sorted(kept):
+            count, pattern = candidates[span]
+            spans.append(span)
+            if add:
+                found.add("parallel", span[0], span[1], pattern=pattern, members=count)
     return spans
 
 
-def _previous(shadow: str, sep: int, floor: int, level: _Level) -> tuple[int, int] | None:
-    """The clause that ends at the separator at ``sep`` (not before ``floor``)."""
-    i = sep - 1
-    while i >= floor and shadow[i] not in level.seps:
-        i -= 1
-    spans = _split(shadow, max(i + 1, floor), sep, level)
-    return spans[-1] if spans else None
+class _Cut(NamedTuple):
+    """A level of members: the separators between members and those that close their parent."""
+
+    name: str
+    sep_re: re.Pattern[str]
+    close_re: re.Pattern[str]
+    max_member: int
 
 
-def _two_char_runs(shadow: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Runs ``[i, j)`` of ≥2 spans that start with the same two characters."""
-    keys = [shadow[s : s + 2] for s, _ in spans]
-    keys = [k if _HAN_RUN_RE.fullmatch(k) else "" for k in keys]
+def _cut(name: str, seps: str, closes: str, max_member: int) -> _Cut:
+    return _Cut(name, re.compile(f"[{seps}]"), re.compile(f"[{closes}\\r\\n]"), max_member)
+
+
+_LEVELS = (
+    _cut("item", "、", "，,；;。！？!?：:", PARALLEL_MAX_MEMBER),
+    _cut("clause", "，,", "；;。！？!?：:", PARALLEL_MAX_MEMBER),
+    _cut("part", "；;", "。！？!?", 60),
+)
+
+
+def _in_quote(pos: int, inner: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b - 1 for a, b in inner)
+
+
+def _parents(
+    shadow: str, region: _Region, level: _Cut, inner: list[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """Stretches of the region between separators that close members of this level."""
+    start = region.start
+    for m in level.close_re.finditer(shadow, region.start, region.end):
+        i = m.start()
+        if inner and _in_quote(i, inner):
+            continue
+        if i > start:
+            yield start, i
+        start = i + 1
+    if region.end > start:
+        yield start, region.end
+
+
+def _split_members(
+    shadow: str, parent: tuple[int, int], level: _Cut, inner: list[tuple[int, int]]
+) -> list[_Member]:
+    out: list[_Member] = []
+    cuts = [m.start() for m in level.sep_re.finditer(shadow, parent[0], parent[1])
+            if not (inner and _in_quote(m.start(), inner))]
+    start = parent[0]
+    for i in [*cuts, parent[1]]:
+        a, b = start, i
+        while a < b and shadow[a] in _WS:
+            a += 1
+        while b > a and shadow[b - 1] in _WS:
+            b -= 1
+        if b > a:
+            out.append(_Member(a, b))
+        start = i + 1
+    return out
+
+
+def _runs(
+    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
+) -> Iterator[tuple[list[_Member], str]]:
+    """Maximal runs of ≥3 consecutive members that share a frame, leftmost first."""
+    if len(members) < 3:
+        return
     i = 0
-    while i < len(keys):
-        j = i + 1
-        while j < len(keys) and keys[i] and keys[j] == keys[i]:
-            j += 1
-        if j - i >= 2 and j - i < len(keys):  # the whole run is judged anyway
-            yield i, j
-        i = j
+    while i <= len(members) - 3:
+        if not _may_share(shadow, members[i + 1], members[i + 2]):
+            i += 1  # the second and third members share nothing: no run starts here
+            continue
+        best: tuple[list[_Member], str] | None = None
+        for j in range(i + 3, min(len(members), i + 16) + 1):
+            judged = _judge(shadow, members[i:j], level, memo)
+            if judged is None or (best is not None and _score(judged[1]) < _score(best[1])):
+                break  # the run stopped growing, or grew only by weakening its frame
+            best = judged
+        if best is None:
+            i += 1
+            continue
+        if len(best[0]) >= 4:  # a first member that fits the frame worse is a lead-in clause
+            rest = _judge(shadow, members[i + 1 : i + len(best[0])], level, memo)
+            if rest is not None and _score(rest[1]) > _score(best[1]):
+                i += 1
+                continue
+        yield best
+        i += len(best[0]) if best[0][-1].end == members[i + len(best[0]) - 1].end else 1
 
 
-def _judge_run(shadow: str, spans: list[tuple[int, int]], prev: tuple[int, int] | None,
-               candidates: dict[tuple[int, int], tuple[int, str]], *, trim: bool) -> None:
-    """Judge one run of clauses, with a lead-in clause ``prev`` that may hold its first member;
-    ``trim`` lets the last member of a prefix run lose a trailing attributive head."""
-    if len(spans) + (prev is not None) < 3:
-        return
-    texts = [shadow[s:e] for s, e in spans]
-    start = _lead_in(shadow, prev, texts) if prev is not None else None
-    if start is not None and prev is not None:
-        texts.insert(0, shadow[start : prev[1]])
-    else:
-        start = spans[0][0]
-    if len(texts) < 3:
-        return
-    judged = _judge(texts, trim=trim)
-    if judged is not None:
-        pattern, cut = judged
-        span = (start, spans[-1][1] - cut)
-        old = candidates.get(span)
-        if old is None or (len(texts), len(pattern)) > (old[0], len(old[1])):
-            candidates[span] = (len(texts), pattern)
+def _may_share(shadow: str, a: _Member, b: _Member) -> bool:
+    """A cheap necessary condition for a frame, on the second and third members of a run (the
+    first may still lose a lead-in): they open or close alike, the tail of one recurs in the
+    other (the last member may run on), both hold a quoted label, both are three characters
+    long, or they share a character at the same place counted from the start or the end (an
+    infix frame)."""
+    sa, sb = shadow[a.start : a.end], shadow[b.start : b.end]
+    if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
+        return True
+    if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
+        return True
+    # An infix at the same place: two characters, or one in members of at most eight.
+    need = 1 if min(len(sa), len(sb)) <= 8 else 2
+    for pairs in (zip(sa, sb, strict=False), zip(reversed(sa), reversed(sb), strict=False)):
+        run = 0
+        for p, q in pairs:
+            run = run + 1 if p == q and p not in _NO_FRAME else 0
+            if run >= need:
+                return True
+    return False
+
+
+def _score(pattern: str) -> int:
+    """How much a frame shares: its characters other than the variable slots."""
+    return sum(1 for ch in pattern if ch != "…")
+
+
+def _norm(text: str) -> str:
+    """A member as the frame sees it: quoted labels as one slot, an ordinal opening (一是,
+    十三是, 第二，) as a neutral mark, since numbering members is not sharing words."""
+    text = _QUOTE_IN_MEMBER.sub(lambda m: m.group()[0] + _PLACEHOLDER + m.group()[-1], text)
+    return _ORDINAL.sub(_ORDINAL_MARK, text, count=1)
+
+
+def _judge(
+    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
+) -> tuple[list[_Member], str] | None:
+    """The members (the first and last trimmed) and their frame, or None."""
+    texts = [_norm(shadow[m.start : m.end]) for m in members]
+    middle = texts[1:-1]
+    first_options = _first_options(texts[0], texts[1:])
+    last_options = _last_options(texts[-1], texts[:-1])
+    best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
+    typical = _mode([len(t) for t in texts[1:-1]] or [len(texts[1])])
+    seen: set[tuple[str, str]] = set()
+    for cut0, first in first_options:
+        for cut1, last in last_options:
+            if (first, last) in seen:
+                continue
+            seen.add((first, last))
+            group = [first, *middle, last]
+            seen_key = tuple(group)
+            if seen_key not in memo:
+                memo[seen_key] = _frame(group)
+            pattern = memo[seen_key]
+            if pattern is None:
+                continue
+            # Cut the last member only when that shows more of the frame (ties keep it whole);
+            # cut a lead-in off the first when it then fits its siblings' length better.
+            key = (_score(pattern), -abs(len(first) - typical), -cut0, cut1, pattern)
+            if best is None or key[:4] > best[:4]:
+                best = key
+    if best is None:
+        return None
+    _, _, neg0, kept, pattern = best
+    head, tail = members[0], members[-1]
+    out = [head._replace(start=head.start + _raw_offset(shadow, head, -neg0))]
+    out += members[1:-1]
+    out.append(tail._replace(end=tail.start + _raw_offset(shadow, tail, kept)))
+    if sum(1 for m in out if _DIGIT.search(shadow, m.start, m.end)) >= 2:
+        return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
+    lengths = [m.end - m.start for m in out]
+    if max(lengths) > level.max_member or max(lengths) > PARALLEL_MAX_RATIO * min(lengths):
+        return None
+    return out, pattern
+
+
+def _raw_offset(shadow: str, member: _Member, norm_offset: int) -> int:
+    """The offset in the member's text of position ``norm_offset`` of its normalised form."""
+    raw = shadow[member.start : member.end]
+    index: list[int] = []  # raw offset of each normalised character
+    at = 0
+    ordinal = _ORDINAL.match(raw)
+    if ordinal:
+        index.append(0)
+        at = ordinal.end()
+    for m in _QUOTE_IN_MEMBER.finditer(raw, at):
+        index.extend(range(at, m.start() + 1))  # up to and including the opening mark
+        index.append(m.start() + 1)  # the slot
+        index.append(m.end() - 1)  # the closing mark
+        at = m.end()
+    index.extend(range(at, len(raw)))
+    index.append(len(raw))
+    return index[min(norm_offset, len(index) - 1)]
+
+
+def _mode(values: list[int]) -> int:
+    counts: dict[int, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
+    """Ways to cut a lead-in off the first member: (characters cut, member)."""
+    options = [(0, first)]
+    prefix = _leading(_common_prefix(others))
+    if prefix and not first.startswith(prefix):  # 坚决纠治|乱收费: start at the shared prefix
+        for size in range(len(prefix), 0, -1):
+            pos = first.rfind(prefix[:size])
+            if pos > 0:
+                options.append((pos, first[pos:]))
+                break
+    if len(first) > max(len(t) for t in others):
+        for size in sorted({len(t) for t in others}):  # 全面推进|产业振兴: a sibling's length
+            if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
+                options.append((len(first) - size, first[len(first) - size :]))
+    return options
+
+
+def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
+    """Ways to cut what runs on after the last member: (characters kept, member)."""
+    options = [(len(last), last)]
+    longest = max(len(t) for t in others)
+    if len(last) > longest:
+        pos = last.find("的", min(len(t) for t in others))
+        if 0 < pos <= longest:
+            options.append((pos, last[:pos]))
+    suffix = _common_prefix([t[::-1] for t in others])[::-1]
+    if len(suffix) >= 1:
+        pos = last.rfind(suffix)
+        if pos > 0 and pos + len(suffix) < len(last):
+            options.append((pos + len(suffix), last[: pos + len(suffix)]))
+    return options
 
 
 def _common_prefix(texts: list[str]) -> str:
@@ -482,9 +762,56 @@ def _common_prefix(texts: list[str]) -> str:
     return low
 
 
-def _leading_han(s: str) -> str:
-    m = _HAN_RUN_RE.match(s)
+def _leading(s: str) -> str:
+    """The leading run of Han characters and quoted-label slots."""
+    m = re.match(f"[{HAN}“”「」『』{_PLACEHOLDER}]+", s)
     return m.group() if m else ""
+
+
+def _frame(members: list[str]) -> str | None:
+    """The shared pattern of parallel members (``一同…``, ``在…上…``, ``…阵地``), or None."""
+    prefix = _leading(_common_prefix(members))
+    suffix = _leading(_common_prefix([m[::-1] for m in members]))[::-1]
+    shortest = min(len(m) for m in members)
+    if len(prefix) >= shortest:  # nothing variable left
+        return None
+    if len(prefix) + len(suffix) >= shortest:
+        suffix = suffix[len(prefix) + len(suffix) - shortest + 1 :]
+    middles = [m[len(prefix) : len(m) - len(suffix)] for m in members]
+    infix = _infix(middles) if min(len(x) for x in middles) >= 2 else ""
+    short = all(len(m) == 3 for m in members)
+    prefix = prefix.lstrip(_ORDINAL_MARK)
+    generic = prefix[:2] in _GENERIC_PREFIXES or prefix[:3] in _GENERIC_PREFIXES or prefix == "第"
+    plain_suffix = suffix.replace(_PLACEHOLDER, "").strip("“”「」『』")
+    prefix_ok = not generic and (len(prefix) >= 2 or (len(prefix) == 1 and short))
+    slot_only = _PLACEHOLDER in suffix and not plain_suffix
+    variable = {len(m) - len(suffix) - len(prefix) for m in members}
+    suffix_ok = (len(suffix) >= 2 and not all(c in _FUNCTION for c in plain_suffix) and not slot_only) or (
+        len(suffix) == 1 and short and suffix not in _FUNCTION
+    ) or (slot_only and len(variable) == 1 and max(variable) <= 4)  # 增强“…”、坚定“…”、做到“…”
+    longest = max(map(len, members))
+    infix_ok = bool(infix) and (
+        (len(prefix) == 1 and not generic)  # 在…上…, 向…要…, 把…作为…
+        or (_aligned(middles, infix) and longest <= 1.5 * min(map(len, members))  # 遇到矛盾不绕、…
+            and (len(infix) >= 3 or (len(infix) == 2 and (longest <= 12 or len(members) >= 4))
+                 or longest <= 8))
+    )
+    if not (prefix_ok or suffix_ok or infix_ok):
+        return None
+    if generic and not (suffix_ok or infix_ok):
+        return None
+    parts = [prefix if (prefix_ok or infix_ok) and not generic else "", "…"]
+    if infix:
+        parts += [infix, "…"]
+    if suffix_ok:
+        parts.append(suffix.replace(_PLACEHOLDER, "…"))
+    return "".join(parts).replace("……", "…")
+
+
+def _aligned(middles: list[str], infix: str) -> bool:
+    """The infix sits at the same place in every middle, counted from its start or its end."""
+    at = [m.find(infix) for m in middles]
+    return len(set(at)) == 1 or len({len(m) - a for m, a in zip(middles, at, strict=True)}) == 1
 
 
 def _infix(middles: list[str]) -> str:
@@ -506,7 +833,7 @@ def _infix(middles: list[str]) -> str:
             if hit is not None:
                 best = hit
                 break
-    if best:
+    if best and not all(c in _GENERIC_INFIX for c in best):
         return best
     for ch in shortest[1:]:
         if ch not in common or ch in _GENERIC_INFIX:
@@ -532,80 +859,39 @@ def _stretches(text: str, chars: set[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _frame(members: list[str]) -> str | None:
-    """The shared pattern of parallel members (``一同…``, ``在…上…``, ``…阵地``), or None."""
-    prefix = _leading_han(_common_prefix(members))
-    suffix = _leading_han(_common_prefix([m[::-1] for m in members]))[::-1]
-    shortest = min(len(m) for m in members)
-    if len(prefix) >= shortest:  # nothing variable left
-        return None
-    if len(prefix) + len(suffix) >= shortest:
-        suffix = ""
-    middles = [m[len(prefix) : len(m) - len(suffix)] for m in members]
-    infix = _infix(middles) if min(len(x) for x in middles) >= 2 else ""
-    prefix_ok = len(prefix) >= 2 and prefix[:2] not in _GENERIC_PREFIXES
-    suffix_ok = len(suffix) >= 2 and not all(c in _FUNCTION for c in suffix)
-    frame_ok = len(prefix) == 1 and bool(infix)
-    if not (prefix_ok or suffix_ok or frame_ok):
-        return None
-    parts = [prefix if prefix_ok or frame_ok else "", "…"]
-    if infix:
-        parts += [infix, "…"]
-    if suffix_ok:
-        parts.append(suffix)
-    return "".join(parts)
+def _noun_list(items: list[str]) -> bool:
+    """Most items are nouns of jieba's dictionary (三星堆、大熊猫、都江堰): a list of things, not
+    verb-object members such as 讲政治、顾大局、守规矩 (which the dictionary mostly lacks)."""
+    from studykit.text.segment import _jieba_tag_table
+
+    tags = _jieba_tag_table()
+    nouns = sum(1 for w in items if (tags.get(w) or "x")[0] in "nm")
+    return nouns * 2 > len(items)
 
 
-def _judge(texts: list[str], *, trim: bool) -> tuple[str, int] | None:
-    """The pattern of these members and how many characters to cut off the last, or None."""
-    lengths = [len(t) for t in texts[:-1]]
-    shortest, longest = min(lengths), max(lengths)
-    if longest > PARALLEL_MAX_MEMBER or longest > PARALLEL_MAX_RATIO * shortest:
-        return None
-    pattern = _frame(texts)
-    rich = pattern is not None and pattern.count("…") > 1  # already has an infix: 在…上…
-    cut = len(texts[-1]) - _trim_last(texts) if trim and not rich else 0
-    if cut:  # keep the cut only when it reveals a richer frame
-        trimmed = _frame([*texts[:-1], texts[-1][:-cut]])
-        if trimmed is not None and len(trimmed) > len(pattern or ""):
-            pattern = trimmed
-        else:
-            cut = 0
-    last = len(texts[-1]) - cut
-    if pattern is None or last > PARALLEL_MAX_MEMBER:
-        return None
-    if max(longest, last) > PARALLEL_MAX_RATIO * min(shortest, last):
-        return None
-    return pattern, cut
-
-
-def _lead_in(shadow: str, prev: tuple[int, int], run: list[str]) -> int | None:
-    """Where the first member starts inside the clause before a run, if it holds one.
-
-    坚持|哪里有政协委员哪里就有党的工作,哪里有党员… : the clause before the run holds the shared
-    prefix, possibly after a lead-in; the member starts at that prefix.
-    """
-    prefix = _leading_han(_common_prefix(run))
-    before = shadow[prev[0] : prev[1]]
-    for size in range(len(prefix), 0, -1):  # 哪里有党员…, 哪里有党的组织…: try 哪里有党, then 哪里有
-        pos = before.rfind(prefix[:size])
-        if pos >= 0 and len(before) - pos > size:
-            return prev[0] + pos
-    return None
-
-
-def _trim_last(texts: list[str]) -> int:
-    """The length of the last member once a trailing attributive head is cut off.
-
-    政协党组织有部署、政协组织有落实、政协委员有行动|的良好工作格局: when the last member outgrows
-    its siblings, it ends at a 的 that falls within their range of lengths.
-    """
-    last, others = texts[-1], [len(t) for t in texts[:-1]]
-    if len(last) > max(others):
-        pos = last.find("的", min(others))
-        if 0 < pos <= max(others):
-            return pos
-    return len(last)
-
-
-# --- four-character lists --------------------------------------------------------------------
+def _dashed_runs(
+    shadow: str, region: _Region, inner: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, str]]:
+    """Runs of three or more sentences of one paragraph led by ``——`` (the members are those
+    sentences; sentences between them elaborate the previous member), and three-character
+    verb-object 、-lists (讲政治、顾大局、守规矩)."""
+    out: dict[tuple[int, int], tuple[int, str]] = {}
+    text = shadow[region.start : region.end]
+    led: list[tuple[int, int]] = []
+    for m in re.finditer(r"——|—{2}|--", text):
+        a = m.start()
+        if a > 0 and text[a - 1] not in _SENTENCE_END + _WS + "\r\n":
+            continue  # a dash inside a sentence
+        b = a
+        while b < len(text) and text[b] not in _SENTENCE_END:
+            b += 1
+        led.append((region.start + a, region.start + b))
+    if len(led) >= 3:
+        out[(led[0][0], led[-1][1])] = (len(led), "——…")
+    for m in _THREE_CHAR_LIST_RE.finditer(text):
+        members = m.group().count("、") + 1
+        span = (region.start + m.start() - 3, region.start + m.end())
+        items = text[m.start() - 3 : m.end()].split("、")
+        if not _in_quote(span[0], inner) and not _noun_list(items):
+            out.setdefault(span, (members, "…、…、…"))
+    return out

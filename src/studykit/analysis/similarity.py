@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._options import Names, checked
 from ._table import (
     DEFAULT_KINDS,
     Level,
@@ -21,6 +22,7 @@ from ._table import (
 # Similarity
 
 
+@checked(kinds=Names(none=False))
 def section_similarity(
     table: pd.DataFrame,
     *,
@@ -43,8 +45,10 @@ def section_similarity(
     [0, 1], symmetric, diagonal 1. Title tokens belong to no section and are left out. A section
     whose tokens are all filtered away has no vector: its row and column are NaN.
 
-    >>> section_similarity(table).loc["三", "四"].round(3)   # doctest: +SKIP
-    0.438
+    >>> from studykit import load, tokenize
+    >>> table = tokenize(load("seeds/000_1776dd67e002c30c.txt"))
+    >>> float(section_similarity(table).loc["三", "四"].round(3))
+    0.434
     """
     _literal("level", level, ("section", "subsection"))
     if len(table) == 0:

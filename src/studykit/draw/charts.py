@@ -104,6 +104,7 @@ VALUE_NAMES: dict[str, str] = {
 _BAR_COLOR = "#3b6ea5"
 _TARGET_COLOR = "#c0392b"
 _REFERENCE_COLOR = "#2f6fa8"
+_FADE = "4d"  # alpha 0.3 appended to a colour: a keyness bar that is not significant
 _BAND_COLORS = ("#e9edf2", "#d5dde6")
 _CAPTION_LINE = 40  # characters per caption line before wrapping
 _COLORBAR_KEY = "_studykit_colorbar"
@@ -666,7 +667,9 @@ def plot_keyness(
     outer ends (target at the top, reference at the bottom). Bars point the way of
     ``statistic`` when it is signed; an unsigned statistic (G² ≥ 0) takes the sign of
     ``effect``. Each bar carries its raw counts, ``target : reference`` (``12 : 3``), and the
-    legend names both sides.
+    legend names both sides. When the table has keyness' ``significant`` column, bars of terms
+    that are not significant after the multiple-testing correction are drawn pale and the legend
+    says so, so the chart and the flag tell one story.
 
     >>> ax = plot_keyness(keyness(table, "一", "二"), target="第一部分", reference="第二部分")  # doctest: +SKIP
     """
@@ -686,7 +689,10 @@ def plot_keyness(
     ax = _axes(ax)
     y = np.arange(len(shown))
     widths = shown["_signed"].to_numpy()
-    colors = [_TARGET_COLOR if w > 0 else _REFERENCE_COLOR for w in widths]
+    has_flag = "significant" in shown.columns
+    weak = ~shown["significant"].astype(bool).to_numpy() if has_flag else np.zeros(len(shown), bool)
+    colors = [(_TARGET_COLOR if w > 0 else _REFERENCE_COLOR) + (_FADE if f else "")
+              for w, f in zip(widths, weak, strict=True)]
     counts = zip(shown["target_count"], shown["reference_count"], strict=True)
     texts = [f"{_fmt(float(tc))} : {_fmt(float(rc))}" for tc, rc in counts]
     reach = float(np.abs(widths).max()) if len(widths) else 1.0
@@ -703,10 +709,10 @@ def plot_keyness(
         ax.set_ylim(max(len(shown), 1) - 0.5, -0.5)
         ax.axvline(0, color="0.3", linewidth=0.8)
         _value_labels(ax, widths, y, texts, fonts)
-        ax.legend(
-            handles=[Patch(color=_TARGET_COLOR, label=target), Patch(color=_REFERENCE_COLOR, label=reference)],
-            prop=fonts.note, loc="lower right", frameon=False,
-        )
+        handles = [Patch(color=_TARGET_COLOR, label=target), Patch(color=_REFERENCE_COLOR, label=reference)]
+        if has_flag:
+            handles.append(Patch(color="#888888" + _FADE, label="浅色：校正后不显著"))
+        ax.legend(handles=handles, prop=fonts.note, loc="lower right", frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
         if shown.empty:
             _note(ax, NOT_FOUND, fonts)
@@ -728,6 +734,7 @@ def plot_dispersion(
     terms: Sequence[str] | None = None,
     x: Literal["token", "char"] = "token",
     title: str | None = None,
+    order: Literal["given", "dp"] = "given",
 ) -> Axes:
     """A dispersion plot: one row per term, a tick per occurrence, the real sections as bands.
 
@@ -739,6 +746,9 @@ def plot_dispersion(
     or the order terms appear in ``hits``; a term with no hits keeps its empty row. Sections
     are shaded in alternating bands labelled 导语, 一, 二 … at the top, with the full titles in a
     caption. With no hits at all the bands are still drawn, with the note 未找到.
+    ``order="dp"`` sorts the rows by Gries' DP over the sections (most evenly spread first,
+    :func:`studykit.analysis.concordance.dispersion_measures`) and adds each term's DP to its
+    label; it needs the token columns.
 
     >>> ax = plot_dispersion(dispersion(table, ["政协", "党建"]), dispersion_sections(table))  # doctest: +SKIP
     """
@@ -750,6 +760,14 @@ def plot_dispersion(
     if terms is None:
         terms = list(hits.attrs.get("terms") or pd.unique(hits["term"].astype(str)))
     rows = [str(t) for t in dict.fromkeys(terms)]
+    names = rows
+    if order == "dp":
+        from studykit.analysis.concordance import dispersion_measures
+
+        measured = dispersion_measures(hits, sections)
+        dp = dict(zip(measured["term"], measured["dp"], strict=True))
+        rows = sorted(rows, key=lambda t: (np.isnan(dp.get(t, np.nan)), dp.get(t, np.inf)))
+        names = [f"{t}（DP {dp[t]:.2f}）" if np.isfinite(dp.get(t, np.nan)) else t for t in rows]
     ax = _axes(ax)
     label_pos = blended_transform_factory(ax.transData, ax.transAxes)
     labels = sections["label"] if "label" in sections.columns else sections["section"]
@@ -772,7 +790,7 @@ def plot_dispersion(
         if len(xs):
             ax.vlines(xs, i - 0.38, i + 0.38, colors=[cmap(i % 10)], linewidth=1.2, label=term)
     ax.tick_params(axis="y", length=0)  # before the labels: on a reused Axes it resets their font
-    ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick)
+    ax.set_yticks(range(len(rows)), names, fontproperties=fonts.tick)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     edges = [*sections[lo_col].astype(float), *sections[hi_col].astype(float), *positions]
     if edges:

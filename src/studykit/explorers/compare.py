@@ -66,6 +66,7 @@ class CompareExplorer(_PickingExplorer):
         self.min_count = widgets.IntSlider(value=3, min=1, max=20, description="最少次数")
         self.heat_terms = widgets.IntSlider(value=12, min=5, max=30, description="热力图词数")
         self.table_view = widgets.HTML()
+        self.significance = widgets.HTML()  # how many terms survive the correction
         self.chart = _Chart(7.5, 5)
         self.similarity_chart = _Chart(5.5, 4.5)
         self.heatmap_chart = _Chart(8, 4.5)
@@ -78,7 +79,8 @@ class CompareExplorer(_PickingExplorer):
                                  self.picker], layout=widgets.Layout(width="34%"))
         self._finish([
             widgets.HTML("<b>章节比较</b> · 目标章节比参照多用了哪些词（关键性），各章节有多相似"),
-            widgets.HBox([controls, widgets.VBox([self.chart.box], layout=widgets.Layout(width="66%"))]),
+            widgets.HBox([controls, widgets.VBox([self.chart.box, self.significance],
+                                                 layout=widgets.Layout(width="66%"))]),
             self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], "png"),
             widgets.Accordion([self.table_view], titles=("关键性表",)),
             widgets.HBox([self.similarity_chart.box, widgets.VBox([self.heat_terms, self.heatmap_chart.box])]),
@@ -104,6 +106,13 @@ class CompareExplorer(_PickingExplorer):
         self.result = keyness(self.table, target, reference, measure=self.measure.value,
                               min_count=self.min_count.value)
         self.table_view.value = _table_html(self.result, floats=3)
+        info = self.result.attrs.get("keyness", {})
+        self.significance.value = (
+            f"显著 <b>{info.get('significant', 0)}</b> / {info.get('tested', len(self.result))} 个词"
+            f"（Benjamini–Hochberg 校正，α = {info.get('alpha', 0.05)}；浅色条为不显著）"
+            f" / {info.get('significant', 0)} of {info.get('tested', len(self.result))} terms "
+            "significant after FDR correction"
+        )
         self.picker.options = [("（选一个词看上下文）", ""), *((t, t) for t in self.result["term"].head(40))]
         ax = self.chart.axes(keep=self._keyness_drawn and not self.result.empty)  # in place when it can
         self._keyness_drawn = not self.result.empty

@@ -94,7 +94,8 @@ class KwicExplorer(_Explorer):
             return
         self.result = hits.to_frame()
         self.results.value = hits._repr_html_()
-        self.count.value = f"共 <b>{len(self.result)}</b> 处 / {len(self.result)} hits"
+        self.count.value = f"共 <b>{len(self.result)}</b> 处 / {len(self.result)} hits" + _why(
+            q, len(self.result), self.table, self.regex.value)
         self.hits = self._positions(q)
         plot_dispersion(self.hits, dispersion_sections(self.table), ax=ax, font=self.font, terms=[q],
                         title=f"「{q}」在全文中的分布")
@@ -120,3 +121,21 @@ class KwicExplorer(_Explorer):
                 "window": self.window.value, "sections": list(self.sections.value)}
 
 
+def _why(query: str, hits: int, table: pd.DataFrame, regex: bool) -> str:
+    """One line on why the character hits differ from the token count of the same word."""
+    if regex or not len(table):
+        return ""
+    words = table["token"].astype(str)
+    tokens = int((words == query).sum())
+    if tokens == hits:
+        return ""
+    longer = words[words.str.contains(query, regex=False) & (words != query)]
+    reason = (
+        f"也出现在「{longer.value_counts().index[0]}」这样更长的词里" if len(longer)
+        else "在分词时被切开了"
+    )
+    return (
+        f"<br><span style='color:#666'>按字检索共 {hits} 处，分词后单独成词的「{query}」有 {tokens} 个："
+        f"「{query}」{reason} / character search finds {hits}, the token table counts {tokens} "
+        f"tokens {query}</span>"
+    )

@@ -729,14 +729,18 @@ class JiebaSegmenter:
     - ``backend``: ``"jieba"`` (reference), ``"rjieba"`` (fast Rust port, same dictionary and
       frequencies, same Chinese tokens; ASCII runs such as dates and URLs stay whole), or
       ``"auto"`` (rjieba when importable, else jieba).
-    - ``words``/``user_dict``: extra entries, as list items or a file, in jieba's user-dictionary
-      syntax ``word [freq] [tag]``. Without a frequency the backend picks one that keeps the word
-      whole. ``domain=False`` leaves out studykit's own dictionary.
+    - ``user_words``: your own words, as a list (``["数实融合", "投资于人 500 nz"]``) or the path
+      of a UTF-8 file with one entry a line, in jieba's user-dictionary syntax
+      ``word [freq] [tag]``; :func:`studykit.suggest_terms` proposes candidates. Without a
+      frequency the backend picks one that keeps the word whole. ``words``/``user_dict`` are the
+      same, split by type. ``domain=False`` leaves out studykit's own dictionary.
     - ``stopwords``/``filler``: replace :func:`load_stopwords` / :func:`load_filler`.
 
     >>> seg = JiebaSegmenter()
     >>> seg.cut("增强“四个意识”")
     ['增强', '“', '四个意识', '”']
+    >>> JiebaSegmenter(user_words=["数实融合"]).cut("推动数实融合")
+    ['推动', '数实融合']
     """
 
     def __init__(
@@ -749,6 +753,7 @@ class JiebaSegmenter:
         stopwords: Iterable[str] | None = None,
         filler: Iterable[str] | None = None,
         cache_dir: Path | None = None,
+        user_words: Iterable[str] | str | PathLike[str] | None = None,
     ) -> None:
         if backend not in ("auto", "jieba", "rjieba"):
             raise ValueError(f"unknown backend {backend!r}: use 'auto', 'jieba' or 'rjieba'")
@@ -764,6 +769,8 @@ class JiebaSegmenter:
             self._entries.extend(_read_user_dict(user_dict))
         if words is not None:
             self._entries.extend(_entries_from_words(words))
+        if user_words is not None:
+            self._entries.extend(_user_entries(user_words))
         self._engine: _Engine | None = None
         self._jieba_twin: _JiebaEngine | None = None  # for jieba.analyse under the rjieba backend
         self._lock = threading.Lock()
@@ -1042,6 +1049,13 @@ def _entries_from_words(words: Iterable[str]) -> list[DictEntry]:
     if isinstance(words, str):
         raise TypeError(f"words must be a list of words, not the string {words!r}: use [{words!r}]")
     return [_parse_entry(w) for w in _content_lines(words)]
+
+
+def _user_entries(words: Iterable[str] | str | PathLike[str]) -> list[DictEntry]:
+    """``user_words``: a path (a ``str`` or ``PathLike``) or a list of entries."""
+    if isinstance(words, str | PathLike):
+        return _read_user_dict(words)
+    return _entries_from_words(words)
 
 
 def _read_user_dict(path: str | PathLike[str]) -> list[DictEntry]:

@@ -15,6 +15,8 @@ import pandas as pd
 from studykit.document.model import Document, resolve_section_paths
 from studykit.errors import QueryError
 
+from .reading import reading_view
+
 if TYPE_CHECKING:
     from .segment import JiebaSegmenter
 
@@ -29,7 +31,9 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     """Segment a document into the token table.
 
     Columns: ``token``, ``pos`` (jieba tag), ``start``/``end`` (offsets into ``document.text``,
-    so ``text[start:end] == token``), ``part`` (title, heading, lead, body), ``sentence`` and
+    so ``text[start:end] == token``; a token cut by a hard wrap inside a paragraph, as in
+    ``高质量\n发展``, is one token in its reading form and ``start``/``end`` cover the source span
+    with the break, so ``studykit.text.reading.read(text[start:end]) == token``), ``part`` (title, heading, lead, body), ``sentence`` and
     ``paragraph`` (0-based, document order; paragraph is -1 for title and heading tokens),
     ``section`` (path such as ``三`` or ``一/二``; ``0`` is the preamble, empty for the title),
     ``top`` (its top-level path), ``section_title``, ``is_stopword``, ``is_filler`` and ``kind``
@@ -66,8 +70,13 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     # One segmenter call over the whole text: jieba never joins across line ends or
     # punctuation, so every token lies inside one line; tokens outside the spans (boilerplate,
     # meta, byline) are dropped and the rest take their span's fields.
-    cols = segmenter.token_arrays(text)
-    tok_start = cols.start
+    # Segment the reading view (hard wraps inside paragraphs removed, see studykit.text.reading)
+    # and map offsets back: a token cut by a wrap (高质量|发展) is one token whose start/end
+    # cover the source span, break included.
+    view = reading_view(text, [(u.start, u.end) for u in units if u.kind == "paragraph"])
+    cols = segmenter.token_arrays(view.text)
+    tok_start = view.to_source(cols.start)
+    tok_end = view.source_ends(cols.end)
     kind_all = np.asarray(cols.kind, dtype=object)
     span_start = np.asarray([sp[0] for sp in spans], dtype=np.int64)
     span_end = np.asarray([sp[1] for sp in spans], dtype=np.int64)
@@ -99,7 +108,7 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         "token": pd.Series(tok, dtype=str, copy=False),
         "pos": pd.Series(take(cols.pos), dtype=str, copy=False),
         "start": start_arr,
-        "end": cols.end[keep],
+        "end": tok_end[keep],
         "part": pd.Series(part, dtype=str, copy=False),
         "sentence": sentence.astype(np.int64, copy=False),
         "paragraph": spread(3, np.int64),
