@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
+from studykit.analysis.concordance import dispersion_measures
 from studykit.draw import export as ex
 from studykit.draw.export import ZH_HEADERS, export, safe_stem, zh_headers
 from studykit.errors import ExportError
@@ -382,6 +383,8 @@ def analysis_frames() -> dict[str, pd.DataFrame]:
         "formulations": forms.to_frame(),
         "formulation_locations": forms.locations_frame(),
         "section_lengths": sk.section_lengths(doc, table),
+        "suggest_terms": sk.suggest_terms(table),
+        "dispersion_measures": dispersion_measures(sk.dispersion(table, ["党建"]), sk.dispersion_sections(table)),
     }
 
 
@@ -398,11 +401,15 @@ def test_chinese_headers_cover_every_analysis(analysis_frames: dict[str, pd.Data
 def test_chinese_headers_in_csv_and_xlsx_keep_the_frame(out: Path, analysis_frames: dict[str, pd.DataFrame]) -> None:
     frame = analysis_frames["term_frequencies"]
     before = frame.copy()
+    chinese = [ZH_HEADERS[c] for c in frame.columns]
+    assert chinese[:5] == ["章节", "词语", "次数", "每千词", "章节数"]
     csv, xlsx, sidecar = export(frame, "词频", headers="zh", folder=out)
-    assert csv.read_text(encoding="utf-8-sig").splitlines()[0] == "章节,词语,次数,每千词,章节数"
-    assert [c.value for c in next(openpyxl.load_workbook(xlsx, read_only=True).active.iter_rows(max_row=1))] == [
-        "章节", "词语", "次数", "每千词", "章节数"
-    ]
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(chinese)
+    book = openpyxl.load_workbook(xlsx, read_only=True)
+    try:
+        assert [c.value for c in next(book.active.iter_rows(max_row=1))] == chinese
+    finally:
+        book.close()
     assert json.loads(sidecar.read_text(encoding="utf-8"))["columns"]["词语"] == "term"
     pd.testing.assert_frame_equal(frame, before)  # the English names stay for code
     custom = export(frame, "词频", headers={"rate": "频率‰"}, formats="csv", folder=out)[0]

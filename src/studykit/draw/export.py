@@ -110,10 +110,15 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
     "target_count": "目标次数", "reference_count": "参照次数", "target_rate": "目标每千词",
     "reference_rate": "参照每千词", "statistic": "统计量", "effect": "效应量", "p_value": "p值",
     "g2": "G²", "log_ratio": "对数比", "log_odds": "对数优势比", "z": "z值",
-    "p_adjusted": "校正p值", "significant": "显著", "test": "检验",
+    "log_ratio_low": "对数比下限", "log_ratio_high": "对数比上限",
+    "conservative_log_ratio": "保守对数比", "p_adjusted": "校正p值", "significant": "显著",
+    "test": "检验",
     # collocations, cooccurrence
-    "collocate": "搭配词", "collocate_count": "搭配词次数", "pmi": "PMI", "log_dice": "logDice",
-    "delta_p": "ΔP", "association": "关联", "score": "得分", "term_a": "词语甲", "term_b": "词语乙",
+    "collocate": "搭配词", "collocate_count": "搭配词次数", "expected": "期望次数", "pmi": "PMI",
+    "log_dice": "logDice", "delta_p": "ΔP", "delta_p_reverse": "反向ΔP", "association": "关联",
+    "score": "得分", "term_a": "词语甲", "term_b": "词语乙",
+    # suggest_terms
+    "quoted": "引号次数", "cohesion": "凝聚度",
     # dispersion (also DP and Juilland's D on term tables)
     "dp": "DP离散度", "dp_norm": "标准化DP", "juilland_d": "Juilland D", "token_index": "词序号",
     "offset": "位置", "token_start": "起始词序号", "token_end": "结束词序号",
@@ -130,7 +135,8 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
 """Chinese column headers for table exports (``headers="zh"``), by English column name.
 
 Covers every column the analyses return (token table, term frequencies, n-grams, phrases,
-keywords, keyness, collocations, co-occurrence, KWIC, dispersion, formulations, section lengths).
+keywords, keyness, collocations, co-occurrence, KWIC, dispersion and its measures, formulations,
+section lengths, suggested terms).
 ``tokens`` depends on the table: ``词数`` where it counts tokens (section lengths), ``分词`` where it
 holds the tokens of an n-gram. Columns without an entry keep their English name.
 """
