@@ -5,7 +5,7 @@ doubles; a quadratic shape quadruples it. "ok" means the ratio is at most 1.5× 
 (≤ 3.0 for 2× input). Medians of three runs, after a warm-up at the smaller size.
 
 Item 15 (formulations with many distinct quoted labels) is fixed in the analysis layer by its
-own work stream; until that lands here it shows as MISSED.
+own work stream; on a branch without that work it shows as MISSED.
 """
 
 from __future__ import annotations
