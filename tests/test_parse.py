@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lossless import assert_lossless
 
 from studykit.document.model import Document, Source
 from studykit.document.parse import parse_document
@@ -17,31 +18,6 @@ SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_1776dd67e002c30c.txt
 
 def doc_of(text: str) -> Document:
     return parse_document(Source(text, "<test>", "utf-8"))
-
-
-def assert_lossless(doc: Document) -> None:
-    text = doc.text
-    covered = [False] * len(text)
-    last_end = -1
-    for _kind, s, e in doc.elements():
-        assert s >= last_end, "elements overlap"
-        last_end = e
-        for i in range(s, e):
-            covered[i] = True
-    for i, ch in enumerate(text):
-        assert covered[i] or ch.isspace(), f"character {ch!r} at {i} belongs to no element"
-    for b in doc.boilerplate:
-        assert text[b.start : b.end] == b.text
-    for t in doc.title_block:
-        assert text[t.start : t.end] == t.text
-    for sec in doc.walk():
-        if sec.heading:
-            assert text[sec.heading.start : sec.heading.end] == sec.heading.text
-        for p in sec.paragraphs:
-            assert text[p.start : p.end] == p.text
-            for snt in p.sentences:
-                assert text[snt.start : snt.end] == snt.text
-                assert p.start <= snt.start < snt.end <= p.end
 
 
 def outline(doc: Document) -> list[tuple[int, str | None, str | None]]:
@@ -291,17 +267,24 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
 # --- properties ----------------------------------------------------------------------------------
 HEADINGISH = st.sampled_from(
     ["一、总体要求", "（二）主要任务", "(3)措施", "1.加强领导。正文", "第一部分 概况", "二是完善", "2023年，",
-     "版权所有 ©", "您的位置：首页 > 新闻", "时间：2020-01-01 来源：本站", "作者：张三", "——副标题", "", "　", "\r"]
+     "版权所有 ©", "您的位置：首页 > 新闻", "时间：2020-01-01 来源：本站", "作者：张三", "——副标题", "", "　", "\r",
+     "附件1", "附件：", "名词解释", "下载", "【字号：", "】", "来源：", "索 引 号：", "（此件公开发布）",
+     "某某市人民政府", "2024年1月2日", "第三条 内容。", "第一章 总则", "“引号开始", "（", "三）改革", "\u2029",
+     "［1］术语：", "①事项", "各位代表：", "新华社北京1月2日电 正文", "国办发〔2024〕5号", "## 标题", "<!-- x -->"]
 )
 TEXTISH = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(HEADINGISH, TEXTISH), max_size=25), st.sampled_from(["\n", "\r\n", "\r", "\n\n"]))
-def test_parser_is_lossless_on_anything(parts: list[str], nl: str) -> None:
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(HEADINGISH, TEXTISH), max_size=25),
+    st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\u2028"]),
+    st.sampled_from(["text", "html", "markdown"]),
+)
+def test_parser_is_lossless_on_anything(parts: list[str], nl: str, fmt: str) -> None:
     text = nl.join(parts)
     try:
-        doc = doc_of(text)
+        doc = parse_document(Source(text, "<test>", "utf-8", fmt))  # type: ignore[arg-type]
     except StudykitError:
         return
     assert_lossless(doc)
@@ -312,7 +295,10 @@ def test_a_closing_date_does_not_pull_the_body_into_the_title_block() -> None:
     doc = doc_of("关于做好工作的通知\n各单位：\n现就有关事项通知如下：\n一、提高思想认识\n正文。\n"
                  "会议时间：2024年3月1日上午9:00\n某某市人民政府办公室\n2024年1月20日\n")
     assert_lossless(doc)
-    assert [t.kind for t in doc.title_block] == ["title", "dateline"]
+    assert [t.kind for t in doc.title_block] == ["title"]
+    # The issuing body and its date close the notice: not paragraphs of the last section.
+    assert [(c.kind, c.text) for c in doc.closing] == [("signature", "某某市人民政府办公室"), ("date", "2024年1月20日")]
+    assert [p.text for p in doc.section("一").paragraphs] == ["正文。", "会议时间：2024年3月1日上午9:00"]
     assert doc.meta.date == "2024-01-20" and doc.meta.time is None
     assert [s.label for s in doc.walk()] == [None, "一"]
     assert doc.sections[0].paragraphs[0].text == "各单位："

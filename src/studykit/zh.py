@@ -45,7 +45,7 @@ def simplified_shadow(text: str) -> str:
 def cn_to_int(s: str) -> int | None:
     """Chinese or Arabic numeral to int: 十二 → 12, 二十三 → 23, 一百零五 → 105, 二〇二四 → 2024."""
     s = s.strip()
-    if not s:
+    if not s or len(s) > 18:  # no real number is longer; int() refuses over 4,300 digits
         return None
     if s.isdigit():
         return int(s)

@@ -22,6 +22,13 @@ from studykit.errors import StudykitError
 def _outline(args: argparse.Namespace) -> str:
     from studykit.document.outline import outline_dict, outline_markdown, outline_text
 
+    if args.check:
+        from studykit.document.scoring import check_folder, score_table
+
+        scores = check_folder(args.path, expected_dir=args.expected)
+        args.exit_code = 0 if all(s.ok for s in scores) else 1
+        return score_table(scores)
+
     doc = read_document(args)
     if args.format == "json":
         return json.dumps(outline_dict(doc), ensure_ascii=False, indent=2)
@@ -38,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outline", help="print the document's structure")
     add_source_options(p)
     p.add_argument("--format", choices=("json", "text", "markdown"), default="text")
+    p.add_argument("--check", action="store_true",
+                   help="PATH is a folder of documents with NAME.expected.json beside each: print "
+                        "how each parses against its expected outline; exit 1 if any falls short")
+    p.add_argument("--expected", default=None, metavar="DIR",
+                   help="with --check: read the expected outlines from DIR (same relative paths)")
     p.set_defaults(func=_outline)
     add_analysis_commands(sub)
     return parser
@@ -64,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         _emit(sys.stderr, f"studykit: 无法输出结果 / cannot write the output: {exc.strerror or exc}\n")
         return 2
-    return 0
+    return int(getattr(args, "exit_code", 0))
 
 
 def _silence_stdout() -> None:

@@ -17,11 +17,16 @@ from typing import Literal, NamedTuple
 
 from studykit.errors import SectionNotFoundError
 
-SourceFormat = Literal["text", "html"]
+SourceFormat = Literal["text", "html", "markdown"]
 BoilerplateKind = Literal[
-    "banner", "breadcrumb", "controls", "editor", "footer", "navigation", "other"
+    "banner", "breadcrumb", "controls", "editor", "footer", "navigation", "other", "markup",
+    "caption",
 ]
+"""``markup`` is Markdown syntax (``## ``, ``<!-- … -->``); ``caption`` a photo caption."""
 TitleBlockKind = Literal["title", "subtitle", "dateline", "speaker", "meta", "byline"]
+ClosingKind = Literal["signature", "date", "note", "attachments", "distribution"]
+"""Closing lines of an official document: the issuing body (落款), its date, a note such as
+（此件公开发布）, the list of attachments (附件：1.…) and the distribution list (抄送：…)."""
 
 PREAMBLE_KEY = "0"
 """Section path of the untitled preamble (level 0) in token tables and analyses."""
@@ -43,6 +48,15 @@ class Source:
     lead_spans: tuple[tuple[int, int], ...] = ()
     heading_spans: tuple[tuple[int, int, int], ...] = ()
     """``(start, end, level)`` of blocks the reader knows are headings (HTML ``<h2>`` → 1 …)."""
+    markup_spans: tuple[tuple[int, int], ...] = ()
+    """``(start, end)`` of characters that are markup, not text: Markdown's ``## `` and
+    ``<!-- … -->``. The parser files them as boilerplate of kind ``markup``."""
+    title_span: tuple[int, int] | None = None
+    """The block the reader knows is the title (Markdown's ``# 标题``)."""
+    meta_spans: tuple[tuple[int, int], ...] = ()
+    """Blocks of metadata (front matter), kept in the title block as ``meta`` lines."""
+    declared_meta: tuple[tuple[str, str], ...] = ()
+    """Metadata the format declares (front matter ``title``, ``date``, ``author``, ``source``)."""
 
     def __repr__(self) -> str:
         return (
@@ -82,12 +96,20 @@ class TitleLine:
 
 @dataclass(frozen=True, slots=True)
 class Meta:
-    """Publication facts: ``date`` as YYYY-MM-DD, ``time`` as HH:MM[:SS], ``source`` and ``author``."""
+    """Publication facts: ``date`` as YYYY-MM-DD, ``time`` as HH:MM[:SS], ``source`` and ``author``.
+
+    ``date`` is the document's own date when it has one (a dateline, the date a report was
+    delivered or a law adopted, 成文日期, the date under the signature), else the date the page
+    gives. ``published`` is the page's publication date (时间：…, 发布日期) when the document
+    has a date of its own besides it. ``doc_number`` is the document number (发文字号, 国办发〔2024〕5号).
+    """
 
     date: str | None = None
     time: str | None = None
     source: str | None = None
     author: str | None = None
+    published: str | None = None
+    doc_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +121,20 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A body paragraph. ``lead`` is its short first sentence when that acts as a sub-heading."""
+    """A body paragraph. ``lead`` is its short first sentence when that acts as a sub-heading.
+
+    ``article`` is the label of the law article (``第三条``) the paragraph belongs to, and
+    ``item`` the marker of a list item (``（一）``, ``1.``, ``（1）``) that opens it: enumerations
+    inside an article or after a colon are list items, not headings.
+    """
 
     start: int
     end: int
     text: str
     sentences: tuple[Sentence, ...]
     lead: str | None = None
+    article: str | None = None
+    item: str | None = None
 
     @property
     def lead_end(self) -> int | None:
@@ -167,6 +196,33 @@ class Section:
         return _html_outline([self])
 
 
+@dataclass(frozen=True, slots=True)
+class ClosingLine:
+    """One line of a document's closing block (落款, date, （此件公开发布）, 附件 list, 抄送)."""
+
+    start: int
+    end: int
+    text: str
+    kind: ClosingKind
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A law article (第三条): its label, number, section path and the paragraphs it spans."""
+
+    label: str
+    number: int
+    section: str
+    start: int
+    end: int
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def text(self) -> str:
+        """The article's paragraphs joined by line breaks."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
 class Unit(NamedTuple):
     """A stretch of the document that analyses read, in reading order: a title line, a section
     heading or a paragraph. Token tables, KWIC and formulations all number paragraphs and
@@ -180,6 +236,7 @@ class Unit(NamedTuple):
     paragraph: int  # global paragraph number, -1 for title lines and headings
     sentence_starts: tuple[int, ...]  # where each sentence begins (a title line or heading is one)
     lead_end: int  # where the paragraph's lead ends, -1 when it has none
+    article: str = ""  # the law article (第三条) of a paragraph, "" elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +250,7 @@ class Document:
     title_block: tuple[TitleLine, ...]
     boilerplate: tuple[Boilerplate, ...]
     sections: tuple[Section, ...]
+    closing: tuple[ClosingLine, ...] = ()
     _index: dict[str, Section] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -222,12 +280,48 @@ class Document:
             for p in sec.paragraphs:
                 lead_end = p.start + len(p.lead) if p.lead else -1
                 starts = tuple(snt.start for snt in p.sentences)
-                yield Unit(p.start, p.end, "paragraph", sec.path, title, number, starts, lead_end)
+                yield Unit(
+                    p.start, p.end, "paragraph", sec.path, title, number, starts, lead_end,
+                    p.article or "",
+                )
                 number += 1
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return tuple(p for sec in self.walk() for p in sec.paragraphs)
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """The law articles (第一条, 第二条 …) in document order; empty for other documents."""
+        out: list[Article] = []
+        current: list[Paragraph] = []
+        path = ""
+        for sec in self.walk():
+            for p in sec.paragraphs:
+                if p.article is None:
+                    continue
+                if current and (current[0].article != p.article or path != sec.path):
+                    out.append(_article(current, path))
+                    current = []
+                if not current:
+                    path = sec.path
+                current.append(p)
+        if current:
+            out.append(_article(current, path))
+        return tuple(out)
+
+    def article(self, label: str) -> Article:
+        """The article with this label (``第三条``, or ``3``), or a clear error listing valid ones."""
+        key = label.strip()
+        arts = self.articles
+        for a in arts:
+            if key in (a.label, str(a.number)):
+                return a
+        shown = " ".join(a.label for a in arts[:12]) + (" …" if len(arts) > 12 else "")
+        raise SectionNotFoundError(
+            f"没有找到条文「{label}」 / no article {label}: "
+            + (f"choose one of {shown}" if arts else "this document has no articles (第N条)")
+        )
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -252,8 +346,8 @@ class Document:
     def elements(self) -> Iterator[tuple[str, int, int]]:
         """``(kind, start, end)`` for every top-level element, sorted by start.
 
-        Kinds: ``boilerplate``, ``title``, ``heading``, ``paragraph``. Together they cover every
-        non-whitespace character of the text exactly once.
+        Kinds: ``boilerplate``, ``title``, ``heading``, ``paragraph``, ``closing``. Together they
+        cover every non-whitespace character of the text exactly once.
         """
         items: list[tuple[str, int, int]] = [("boilerplate", b.start, b.end) for b in self.boilerplate]
         items += [("title", t.start, t.end) for t in self.title_block]
@@ -261,6 +355,7 @@ class Document:
             if sec.heading is not None:
                 items.append(("heading", sec.heading.start, sec.heading.end))
             items += [("paragraph", p.start, p.end) for p in sec.paragraphs]
+        items += [("closing", c.start, c.end) for c in self.closing]
         return iter(sorted(items, key=lambda x: (x[1], x[2])))
 
     def __repr__(self) -> str:
@@ -281,6 +376,14 @@ class Document:
         parts.append(_html_outline(self.sections))
         parts.append("</div>")
         return "".join(parts)
+
+
+def _article(paragraphs: list[Paragraph], section: str) -> Article:
+    from studykit.zh import cn_to_int
+
+    label = paragraphs[0].article or ""
+    number = cn_to_int(label.removeprefix("第").removesuffix("条")) or 0
+    return Article(label, number, section, paragraphs[0].start, paragraphs[-1].end, tuple(paragraphs))
 
 
 def resolve_section_paths(

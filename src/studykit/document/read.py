@@ -69,7 +69,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "ReadFormat", "read_source"]
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Inputs larger than this (50 MB) are refused unless ``max_bytes=`` is raised."""
 
-ReadFormat = Literal["auto", "text", "html"]
+ReadFormat = Literal["auto", "text", "html", "markdown"]
 
 _MB = 1024 * 1024
 _DETECT_SAMPLE = 256 * 1024  # bytes handed to the detector, from across the file
@@ -147,8 +147,8 @@ def read_source(
     >>> read_source("推动政协党建与履职工作深度融合\n\n一、自觉扛起政治责任").text[:4]
     '推动政协'
     """
-    if format not in ("auto", "text", "html"):
-        raise ValueError(f"format must be 'auto', 'text' or 'html', not {format!r}")
+    if format not in ("auto", "text", "html", "markdown"):
+        raise ValueError(f"format must be 'auto', 'text', 'html' or 'markdown', not {format!r}")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
         raise ValueError(f"max_bytes must be positive, not {max_bytes!r}")
     if errors not in ("strict", "replace"):
@@ -188,6 +188,10 @@ def read_source(
 
     _check_text(decoded, what)
     label = name or (path.name if path is not None else what)
+    if format == "markdown" or (format == "auto" and _is_markdown(path, decoded)):
+        from .markdown import markdown_source  # Markdown and front matter: document/markdown.py
+
+        return markdown_source(decoded, name=label, encoding=enc, path=path)
     is_html = format != "text" and (html_hint or (format == "auto" and _sniff_html(decoded)))
     if not is_html:
         return Source(text=decoded, name=label, encoding=enc, format="text", path=path)
@@ -199,6 +203,14 @@ def read_source(
 
 
 # --- input --------------------------------------------------------------------------------------
+
+
+def _is_markdown(path: Path | None, text: str) -> bool:
+    from .markdown import MARKDOWN_SUFFIXES, starts_with_front_matter
+
+    if path is not None and path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return True
+    return text.startswith(("---", "+++")) and starts_with_front_matter(text)
 
 
 def _is_text(s: str) -> bool:
@@ -702,6 +714,9 @@ def _extract_html(
     body = root.find("body")
     if body is None:
         body = root
+    from .govcn import prepare_govcn  # gov.cn info tables and split titles: document/govcn.py
+
+    prepare_govcn(body)
     unclosed = _unclosed_tags(markup)
     _drop_elements(body, unclosed)
     _strip_furniture(body, unclosed)

@@ -103,6 +103,7 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
     "token": "词语", "pos": "词性", "start": "起始位置", "end": "结束位置", "part": "部位",
     "sentence": "句子", "paragraph": "段落", "section": "章节", "top": "一级章节",
     "section_title": "章节标题", "is_stopword": "停用词", "is_filler": "套话", "kind": "类型",
+    "article": "条文",
     # term_frequencies, keywords, ngrams, repeated_phrases
     "term": "词语", "count": "次数", "rate": "每千词", "range": "章节数", "weight": "权重",
     "ngram": "词组", "phrase": "短语", "n": "词数",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 PARTS = ("title", "heading", "lead", "body")
 COLUMNS = (
     "token", "pos", "start", "end", "part", "sentence", "paragraph", "section", "top",
-    "section_title", "is_stopword", "is_filler", "kind",
+    "section_title", "is_stopword", "is_filler", "kind", "article",
 )
 
 
@@ -36,8 +36,9 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     with the break, so ``studykit.text.reading.read(text[start:end]) == token``), ``part`` (title, heading, lead, body), ``sentence`` and
     ``paragraph`` (0-based, document order; paragraph is -1 for title and heading tokens),
     ``section`` (path such as ``三`` or ``一/二``; ``0`` is the preamble, empty for the title),
-    ``top`` (its top-level path), ``section_title``, ``is_stopword``, ``is_filler`` and ``kind``
-    (han, latin, number, punct). Whitespace is not a token. The index is the token position.
+    ``top`` (its top-level path), ``section_title``, ``is_stopword``, ``is_filler``, ``kind``
+    (han, latin, number, punct) and ``article`` (the law article, ``第三条``, of a paragraph;
+    empty elsewhere). Whitespace is not a token. The index is the token position.
 
     ``table.attrs["sections"]`` lists every section with its character and token ranges.
 
@@ -53,7 +54,7 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     units = list(document.units())
     spans = [
         (u.start, u.end, "body" if u.kind == "paragraph" else u.kind, u.paragraph, u.section,
-         u.section.split("/")[0], u.section_title, u.lead_end)
+         u.section.split("/")[0], u.section_title, u.lead_end, u.article)
         for u in units
     ]
     sentence_starts = [s for u in units for s in u.sentence_starts]
@@ -118,6 +119,7 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         "is_stopword": np.fromiter(map(stop.__contains__, tok), dtype=bool, count=n),
         "is_filler": np.fromiter(map(filler.__contains__, tok), dtype=bool, count=n),
         "kind": pd.Series(kind_all[keep], dtype=str, copy=False),
+        "article": pd.Series(spread(8), dtype=str, copy=False),
     }, copy=False)
     first_token = np.searchsorted(span_of, np.arange(len(spans) + 1), side="left")
     for info in sections:
@@ -168,12 +170,16 @@ def select(
     *,
     sections: str | Sequence[str] | None = None,
     parts: Sequence[str] | None = None,
+    articles: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Rows of the table in the given sections and parts (``parts=("body", "lead")`` drops titles
-    and headings). ``None`` keeps everything."""
+    and headings) and, for a law, articles (``articles="第三条"`` or ``["第三条", "第五条"]``).
+    ``None`` keeps everything."""
     mask = pd.Series(True, index=table.index)
     if sections is not None:
         mask &= table["section"].isin(resolve_sections(table, sections))
+    if articles is not None:
+        mask &= table["article"].isin(_resolve_articles(table, articles))
     if parts is not None:
         bad = [p for p in parts if p not in PARTS]
         if bad:
@@ -181,6 +187,27 @@ def select(
         mask &= table["part"].isin(list(parts))
     out = table[mask]
     out.attrs = dict(table.attrs)
+    return out
+
+
+def _resolve_articles(table: pd.DataFrame, labels: str | Sequence[str]) -> list[str]:
+    """Article labels as written (``第三条``); ``3`` and ``三`` name the same one."""
+    from studykit.errors import SectionNotFoundError
+    from studykit.zh import cn_to_int
+
+    known = [a for a in pd.unique(table["article"]) if a] if "article" in table else []
+    by_number = {cn_to_int(a.removeprefix("第").removesuffix("条")): a for a in known}
+    out: list[str] = []
+    for raw in [labels] if isinstance(labels, str) else list(labels):
+        label = str(raw).strip()
+        hit = label if label in known else by_number.get(cn_to_int(label.removeprefix("第").removesuffix("条")))
+        if hit is None:
+            shown = " ".join(known[:12]) + (" …" if len(known) > 12 else "")
+            raise SectionNotFoundError(
+                f"没有找到条文「{label}」 / no article {label}: "
+                + (f"choose one of {shown}" if known else "this document has no articles (第N条)")
+            )
+        out.append(hit)
     return out
 
 

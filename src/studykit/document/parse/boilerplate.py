@@ -1,0 +1,161 @@
+"""Page furniture: banners, breadcrumbs, print controls, editor lines, captions and footers.
+
+A line is furniture by what it says (``版权所有``, ``您的位置：``, ``【打印】``) or, for page dumps that
+put every control on a line of its own (``下载`` / ``打印`` / ``【字号：`` / ``加大`` / ``】``), by the
+run it stands in: a weak item such as ``大`` or ``|`` counts only next to a strong one. The footer
+is everything after the first footer line near the end that is short, furniture, or a repeat of
+something said earlier (share widgets repeat the title and the first sentence).
+"""
+
+from __future__ import annotations
+
+import re
+
+from studykit.document.model import BoilerplateKind
+
+from .lines import Line
+
+_PATTERNS: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
+    ("banner", re.compile(
+        r"^欢迎(您)?(访问|进入|光临|来到).{0,40}(网站|网|平台|门户)|网址\s*[:：]|^(https?://|www\.)\S+$")),
+    ("breadcrumb", re.compile(
+        r"^(您的|你的|您现在的|你现在的|当前|所在)?(位置|位址)\s*[:：]|^首页\s*[>＞»›/]")),
+    ("controls", re.compile(
+        r"字号\s*[:：]?\s*[【\[]?\s*(大|中|小)|【\s*(打印|关闭|关闭窗口|收藏|大|中|小|返回顶部|纠错)\s*】"
+        r"|^(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|【\s*$)|^分享到")),
+    ("editor", re.compile(
+        r"^[（(\[【]?\s*(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审)\s*[:：]"
+        r"|^.{0,20}[（(\[【]\s*(责任编辑|责编)\s*[:：].{0,30}$")),
+    ("footer", re.compile(
+        r"版权所有|(?i:copyright)|©|ICP\s*(备|证)|公网安备|网站维护|技术支持\s*[:：]|^主办\s*[:：]|主办单位\s*[:：]"
+        r"|承办\s*[:：]|^上一篇|^下一篇|^相关(阅读|新闻|链接|报道|文档|附件|稿件)\s*[:：>》]*$|^扫一扫"
+        r"|^(联系我们|网站地图|关于我们)")),
+    ("caption", re.compile(r"^.{0,140}(记者|摄影|通讯员|供图|图/).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")),
+)
+_STRONG = re.compile(
+    r"^(下载|打印|全屏|收藏|分享|分享到\S{0,4}|分享[:：]|加大|还原|减小|默认|【\s*字[号体]\s*[:：]?|字[号体]\s*[:：]"
+    r"|打印本页|关闭|关闭窗口|返回顶部|纠错|首页|阅读量\s*[:：]?|浏览量\s*[:：]?|点击量\s*[:：]?|访问量\s*[:：]?"
+    r"|相关(文档|报道|附件|链接|新闻|阅读)\s*[:：>》]*|》》.{0,12}《《|[>＞»›]|[【\[]|[】\]]|[0-9a-f]{16,40}[:：]?)$"
+)
+_SENTENCE_FURNITURE = ("版权", "©", "opyright", "ICP", "公网安备", "网站维护", "技术支持", "主办", "承办", "摄")
+_WEAK = re.compile(r"^(大|中|小|[|｜丨/×]|[【\[]?(大|中|小)[】\]]?)$")
+_META_LIKE = re.compile(r"(发布|发表|更新)?(时间|日期)|来源|稿源|作者|浏览|点击|阅读")
+_FOOTER_KINDS = ("footer", "editor", "controls", "breadcrumb")
+
+
+def classify(lines: list[Line]) -> list[BoilerplateKind | None]:
+    """Furniture kind of every line, or None for lines that may be text."""
+    kinds: list[BoilerplateKind | None] = [line_kind(ln.shadow) for ln in lines]
+    strong = [kinds[i] is None and _STRONG.match(ln.shadow) is not None for i, ln in enumerate(lines)]
+    for i, ln in enumerate(lines):
+        if strong[i]:
+            kinds[i] = "breadcrumb" if ln.shadow in (">", "＞", "»", "›", "首页") else "controls"
+    for i, ln in enumerate(lines):
+        if kinds[i] is None and _WEAK.match(ln.shadow) and _near_strong(lines, strong, i):
+            kinds[i] = "controls"
+    _crumbs(lines, kinds)
+    mark_footer(lines, kinds)
+    return kinds
+
+
+def line_kind(line: str) -> BoilerplateKind | None:
+    """Furniture kind of one line by its own words (see the module docstring)."""
+    if len(line) > 300:
+        return None
+    if len(line) > 60 and line.endswith(("。", "！", "？")) and not any(w in line for w in _SENTENCE_FURNITURE):
+        return None  # a sentence of running text: only a copyright or ICP note could make it furniture
+    if len(line) <= 120 and sum(line.count(c) for c in ">＞»›") >= 2 and "。" not in line:
+        return "breadcrumb"  # 首页 > 新闻 > 要闻
+    if _is_menu(line):
+        return "navigation"  # 青禾政务网 | 首页 | 政务公开 | 办事服务
+    for kind, pattern in _PATTERNS:
+        if pattern.search(line):
+            if kind in ("controls", "editor") and _META_LIKE.search(_strip_controls(line)) and (
+                kind == "controls" or not line.lstrip("（(【[").startswith(("责任编辑", "责编", "编辑"))
+            ):
+                return None  # 发布时间：… 来源：… 【打印】【关闭】 is the meta line
+            if kind == "footer" and len(line) > 160 and line.endswith("。"):
+                continue  # a long sentence that merely mentions copyright
+            if kind == "breadcrumb" and ("。" in line or len(line) > 120):
+                continue
+            return kind
+    return None
+
+
+def _is_menu(line: str) -> bool:
+    """A site name and menu items separated by bars: three or more short items, no sentence."""
+    if "|" not in line and "｜" not in line and "丨" not in line:
+        return False
+    items = [x.strip() for x in re.split(r"[|｜丨]", line)]
+    return (
+        len(items) >= 3
+        and all(0 < len(x) <= 10 for x in items)
+        and not re.search(r"[。，！？；：]", line)
+    )
+
+
+def _strip_controls(line: str) -> str:
+    return re.sub(r"【[^】]{0,12}】|\[[^\]]{0,12}\]", "", line)
+
+
+def _near_strong(lines: list[Line], strong: list[bool], i: int) -> bool:
+    """A weak item (大, |) in a run of short lines that holds a strong one (【字号：)."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and len(lines[j].text) <= 8 and abs(j - i) <= 5:
+            if strong[j]:
+                return True
+            j += step
+    return False
+
+
+def _crumbs(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
+    """A breadcrumb laid out one item a line: 首页 / > / 政务信息 / > / 要闻."""
+    for i in range(1, len(lines) - 1):
+        if kinds[i] is None and kinds[i - 1] == "breadcrumb" and len(lines[i].text) <= 12 and (
+            lines[i - 1].shadow in (">", "＞", "»", "›", "首页")
+            or (kinds[i + 1] == "breadcrumb" and lines[i + 1].shadow in (">", "＞", "»", "›"))
+        ) and not re.search(r"[。，！？；：:]", lines[i].text):
+            kinds[i] = "breadcrumb"
+
+
+def mark_footer(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
+    """Everything after the first footer line near the end is footer, while what follows it is
+    furniture, short, or repeats an earlier line."""
+    n = len(lines)
+    lo = max(0, n - 40)
+    first_seen: dict[str, int] = {}
+    for k, ln in enumerate(lines):
+        if len(ln.shadow) >= 12:
+            first_seen.setdefault(ln.shadow[:12], k)
+    first = None
+    for i in range(n - 1, lo - 1, -1):
+        ln = lines[i]
+        if kinds[i] in _FOOTER_KINDS or kinds[i] == "caption":
+            if kinds[i] in _FOOTER_KINDS:
+                first = i
+            continue
+        if kinds[i] is None and (len(ln.text) <= 40 and not ln.text.endswith(("。", "！", "？"))):
+            continue
+        if kinds[i] is None and _repeats(ln.shadow, first_seen, i):
+            continue
+        if kinds[i] is None and (len(ln.text) > 60 or ln.text.endswith(("。", "！", "？"))):
+            break
+    if first is None:
+        return
+    # Print controls alone close the page only when nothing but short lines follows.
+    if (
+        kinds[first] == "controls"
+        and not any(k in ("footer", "editor") for k in kinds[first:])
+        and any(kinds[j] is None and len(lines[j].text) > 40 for j in range(first, n))
+    ):
+        return
+    for i in range(first, n):
+        if kinds[i] is None:
+            kinds[i] = "footer"
+
+
+def _repeats(s: str, first_seen: dict[str, int], i: int) -> bool:
+    """Whether ``s`` (line ``i``) repeats the opening of an earlier line, possibly after a short
+    prefix such as a salutation, as share widgets do with the title and the first sentence."""
+    return any(first_seen.get(s[j : j + 12], i) < i for j in range(0, min(8, len(s) - 11)))

@@ -1,0 +1,94 @@
+"""The closing block of an official document: 落款 (issuing body), its date, a note such as
+（此件公开发布）, the list of attachments (附件：1.…) and the distribution list (抄送：…).
+
+A closing block is anchored on a date line: a date standing alone that follows the issuing
+body's name, precedes a publication note, or ends the document (or its main part, before the
+attachments). From the anchor it grows up over the issuing bodies (two or three for a joint
+notice) and the 附件 list above them, and down over notes and the distribution lines. A
+publication note anywhere in the body is a closing line too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from studykit.document.model import ClosingKind
+
+from .common import DATE_ONLY_RE, END_PUNCT, WS
+from .lines import Line
+from .markers import match_marker
+
+_NOTE = re.compile(r"^[（(]\s*此件[^）)]{1,12}[）)]$|^[（(]\s*(本文|此文)[^）)]{0,6}(公开|发布)[^）)]{0,6}[）)]$")
+_ORG_END = re.compile(
+    r"(人民政府|政府|委员会|常委会|办公厅|办公室|党委|党组|政协|人大|局|部|院|厅|委|会|中心|处|署|司|公司|集团"
+    r"|学校|大学|学院|法院|检察院|小组|总队|支队|队|所|站|社|协会|联合会|分会|工作组|指挥部|领导小组)$"
+)
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
+"""Right under the date, any short note in brackets: （本文有删减）, （完）."""
+_ATTACH_LIST = re.compile(r"^附\s*件\s*[:：]|^附\s*件\s*\d{0,2}\s*[:：]?\s*\S.{0,60}$")
+_LIST_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
+_DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
+
+
+def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequence[int] = ()) -> dict[int, ClosingKind]:
+    """Line index → closing kind for the closing lines among ``body``."""
+    out: dict[int, ClosingKind] = {}
+    if not body:
+        return out
+    ends = {body[-1]}
+    starts = set(part_starts)
+    for k in range(1, len(body)):
+        if body[k] in starts:
+            ends.add(body[k - 1])
+    for k, i in enumerate(body):
+        s = lines[i].shadow.strip(WS)
+        if _NOTE.match(s):
+            out[i] = "note"
+            continue
+        if not _is_date(s):
+            continue
+        signed = k > 0 and _is_signature(lines[body[k - 1]].shadow)
+        noted = k + 1 < len(body) and _NOTE.match(lines[body[k + 1]].shadow.strip(WS)) is not None
+        if not (signed or noted or i in ends):
+            continue
+        out[i] = "date"
+        j = k - 1
+        while j >= 0 and k - j <= 3 and _is_signature(lines[body[j]].shadow):
+            out[body[j]] = "signature"
+            j -= 1
+        # The attachment list right above the signature: 附件：1.…  2.…
+        top = j
+        while top >= 0 and j - top < 30 and (
+            _LIST_ITEM.match(lines[body[top]].shadow) or _ATTACH_LIST.match(lines[body[top]].shadow)
+        ):
+            top -= 1
+        if top < j and any(_ATTACH_LIST.match(lines[body[x]].shadow) for x in range(top + 1, j + 1)):
+            first = next(x for x in range(top + 1, j + 1) if _ATTACH_LIST.match(lines[body[x]].shadow))
+            for x in range(first, j + 1):
+                out[body[x]] = "attachments"
+        x = k + 1
+        while x < len(body):
+            t = lines[body[x]].shadow.strip(WS)
+            if _NOTE.match(t) or (x == k + 1 and _PAREN_NOTE.match(t)):
+                out[body[x]] = "note"
+            elif _DISTRIBUTION.search(t):
+                out[body[x]] = "distribution"
+            else:
+                break
+            x += 1
+    return out
+
+
+def _is_date(s: str) -> bool:
+    return bool(DATE_ONLY_RE.match(s)) or bool(re.match(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$", s))
+
+
+def _is_signature(s: str) -> bool:
+    s = s.strip(WS)
+    if not (2 <= len(s) <= 40) or s.endswith(tuple(END_PUNCT + "，,：:")) or match_marker(s) is not None:
+        return False
+    if re.search(r"[，,。；;：:“”]", s):
+        return False
+    return bool(_ORG_END.search(s)) or bool(_NAME.match(s))

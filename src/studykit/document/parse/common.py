@@ -1,0 +1,97 @@
+"""Character classes, dates and small helpers shared by the parser's modules."""
+
+from __future__ import annotations
+
+import re
+
+from studykit.zh import cn_to_int
+
+WS = " \t\u3000\xa0\u2002\u2003\u2009"
+"""Whitespace inside a line (str.isspace): zero-width marks are content."""
+CN = "一二三四五六七八九十百零〇"
+END_PUNCT = "。！？!?；;…"
+CLOSERS = "”’」』）)》\"'】"
+SENT_RE = re.compile(rf"[^{END_PUNCT}]*(?:[{END_PUNCT}]+[{CLOSERS}]*|$)")
+"""A sentence runs to its end punctuation; a line broken inside a sentence does not end it."""
+FIRST_SENTENCE_END = re.compile(rf"[{END_PUNCT}：:]+[{CLOSERS}]*")
+URL_RE = re.compile(r"(?:https?|ftp)://[^\s，。；、）)」》]*|www\.[A-Za-z0-9-]+\.[^\s，。；、）)」》]*", re.I)
+
+DATE_RE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
+CN_DATE_RE = re.compile(rf"([{CN}]{{4}})\s*年\s*([{CN}]{{1,3}})\s*月\s*([{CN}]{{1,3}})\s*日")
+DATE_ONLY_RE = re.compile(
+    rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日"
+    r"|\d{4}-\d{1,2}-\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2}|\d{4}/\d{1,2}/\d{1,2})$"
+)
+TIME_RE = re.compile(
+    r"(?<!\d)([01]?\d|2[0-3])(?:[:：]([0-5]\d)(?:[:：]([0-5]\d))?|时([0-5]\d)分)(?!\d)"
+)
+
+
+def find_date(s: str) -> str | None:
+    """The first date in ``s`` as YYYY-MM-DD: 2024年3月5日, 2024-03-05, 二〇二四年三月五日."""
+    m = DATE_RE.search(s)
+    c = CN_DATE_RE.search(s)
+    if m and (c is None or m.start() <= c.start()):
+        y, mo, d = (int(g) for g in m.groups())
+    elif c:
+        parts = [cn_to_int(g) for g in c.groups()]
+        if any(p is None for p in parts):
+            return None
+        y, mo, d = (int(p or 0) for p in parts)
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1000 <= y <= 2999):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def find_time(s: str, after: int = 0) -> str | None:
+    """A clock time after position ``after``: 10:20, 10:20:27, 07时41分 → HH:MM[:SS]."""
+    t = TIME_RE.search(s, after)
+    if t is None:
+        return None
+    minute = t.group(2) or t.group(4)
+    return f"{int(t.group(1)):02d}:{minute}" + (f":{t.group(3)}" if t.group(3) else "")
+
+
+def first_sentence_end(s: str, start: int = 0) -> int:
+    """End offset (within ``s``) of the first sentence at or after ``start``; a colon ends one too.
+
+    Colons inside URLs (``http://…``) are not sentence ends.
+    """
+    pos = start
+    while True:
+        m = FIRST_SENTENCE_END.search(s, pos)
+        if m is None:
+            return len(s)
+        if m.group(0)[0] in "：:" and _inside_url(s, m.start()):
+            pos = m.end()
+            continue
+        return m.end()
+
+
+def _inside_url(s: str, i: int) -> bool:
+    for u in URL_RE.finditer(s, max(0, i - 12), min(len(s), i + 400)):
+        if u.start() <= i < u.end():
+            return True
+    return False
+
+
+def int_to_cn(n: int) -> str:
+    """12 → 十二, 105 → 一百零五: the inverse of :func:`cn_to_int` for heading numbers."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else (
+        "一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
+    return digits[(n // 100) % 10] + "百" + tail
+
+
+def visible_len(s: str) -> int:
+    """Length without whitespace."""
+    return sum(1 for c in s if not c.isspace())

@@ -1,0 +1,611 @@
+"""Which numbered lines are headings, which are list items, and how headings nest.
+
+The decision is made for the whole document at once, not line by line:
+
+1. **Parts.** ``附件1`` / ``附件：`` / ``名词解释`` / ``注释`` lines, and a second document title
+   whose numbering restarts (an attached regulation), open new top-level parts. Numbering is
+   judged within a part.
+2. **Laws.** A part whose lines open with ``第一条``, ``第二条`` … in sequence is a law: its
+   articles are units, not headings; chapters (第N章) and sections (第N节) are its headings, and
+   every ``（一）``/``1.`` inside an article is a list item. A law without chapters has no
+   headings.
+3. **Numbered runs.** Every other numbered line is a candidate. Styles are taken in nesting
+   order (第一部分 → 第一章 → 第一节 → unnumbered parts → 一、 → （一） → 1. → （1））. Under each
+   parent already decided, candidates of one style form runs numbered 1, 2, 3 …; each run is
+   scored as headings or as a list from its items' heading-likeness (a short title, alone on
+   its line or run in before the body) and from the run's shape: text between items, a colon
+   before a dense run, items ending in ``；`` or ``的``, definitions (``1.“两重”：是指…``), a
+   run that skips a level, numbering straight through the document. A run scoring above
+   zero is headings; a rejected run is a list whose lines are list items.
+4. **Levels** follow nesting: a heading's level is its parent's plus one, so levels never skip.
+
+Everything is linear in the number of lines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .common import END_PUNCT, URL_RE, WS, first_sentence_end
+from .lines import Line
+from .markers import ITEM_ONLY, STYLE_RANK, Marker, item_label, match_marker, next_marker_present
+
+HEADING_TITLE_MAX = 80
+_ATTACH = re.compile(
+    r"^附\s*件\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
+)
+_APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
+_DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
+_TOC = re.compile(r"^(目\s*录|目\s*次)$")
+_ENTRY_END = re.compile(r"[：:]$")
+_BAD_END = re.compile(r"[；;，,、的]$")
+_STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
+"""一、 opens headings far more often than lists; （1） the other way round."""
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A line that may be a heading."""
+
+    i: int
+    style: str
+    number: int
+    label: str | None
+    title: str
+    title_end: int  # offset within the line where the heading text ends
+    rest: bool  # body text follows the heading on the same line
+    title_line: int | None  # marker alone on its line: the line that holds the title
+    h: float  # heading-likeness of the line on its own
+    rank: float
+    marked: int | None = None  # level the reader marked (HTML <h2>, Markdown ##)
+    item: str = ""  # the marker as written, for list items
+
+
+@dataclass(slots=True)
+class Plan:
+    """The decision for the body: headings with their levels, list items, articles."""
+
+    headings: dict[int, Candidate] = field(default_factory=dict)
+    levels: dict[int, int] = field(default_factory=dict)
+    items: dict[int, str] = field(default_factory=dict)
+    articles: dict[int, str] = field(default_factory=dict)
+    consumed: set[int] = field(default_factory=set)
+
+
+def plan_headings(
+    lines: list[Line],
+    body: Sequence[int],
+    *,
+    marked: dict[tuple[int, int], int] | None = None,
+    after_closing: set[int] | None = None,
+) -> Plan:
+    """Decide headings, items and articles for the body lines (indices into ``lines``).
+
+    ``after_closing`` holds body lines that directly follow a closing block: a title there
+    opens an attachment (the plan a notice 印发s).
+    """
+    marked = marked or {}
+    plan = Plan()
+    parts = _split_parts(lines, body, plan, after_closing or set())
+    toc = _table_of_contents(lines, body)
+    for part_head, members in parts:
+        base_level = 1 if part_head is not None else 0
+        cands = _candidates(lines, members, marked, toc)
+        articles = _articles(lines, members, cands)
+        if articles:
+            _plan_law(lines, members, cands, articles, plan)
+        else:
+            _plan_runs(lines, members, cands, plan, appendix=part_head is not None and _is_glossary(lines, part_head))
+        _assign_levels(members, plan, base_level)
+    return plan
+
+
+# --- parts --------------------------------------------------------------------------------------
+def part_starts(lines: list[Line], body: Sequence[int]) -> list[int]:
+    """Lines that open an attachment or appendix (附件1, 名词解释)."""
+    return [i for k, i in enumerate(body) if _part_head(lines, body, k, {}) is not None]
+
+
+def _split_parts(
+    lines: list[Line], body: Sequence[int], plan: Plan, after_closing: set[int]
+) -> list[tuple[int | None, list[int]]]:
+    """Cut the body into parts at 附件 / 名词解释 lines, at restarted second titles and at a
+    title after a closing block."""
+    parts: list[tuple[int | None, list[int]]] = [(None, [])]
+    seen_max: dict[str, int] = {}
+    k = 0
+    while k < len(body):
+        i = body[k]
+        s = lines[i].shadow
+        head = _part_head(lines, body, k, seen_max)
+        if head is None and i in after_closing and _titleish(s.strip(WS)) and len(s) <= 60:
+            head = (None, lines[i].text.strip(WS), None)
+        if head is not None:
+            label, title, title_line = head
+            cand = Candidate(i, "attach", 0, label, title, len(lines[i].text), False, title_line,
+                             5.0, -1.0)
+            plan.headings[i] = cand
+            plan.levels[i] = 1
+            if title_line is not None:
+                plan.consumed.add(title_line)
+                k += 1
+            parts.append((i, []))
+            seen_max = {}
+            k += 1
+            continue
+        m = lines[i].marker()
+        if m is not None:
+            seen_max[m.style] = max(seen_max.get(m.style, 0), m.number)
+        parts[-1][1].append(i)
+        k += 1
+    return parts
+
+
+def _part_head(
+    lines: list[Line], body: Sequence[int], k: int, seen_max: dict[str, int]
+) -> tuple[str | None, str, int | None] | None:
+    """``(label, title, title line)`` when the line at ``body[k]`` opens a part."""
+    i = body[k]
+    s = lines[i].shadow.strip(WS)
+    nxt = body[k + 1] if k + 1 < len(body) and body[k + 1] == i + 1 else None
+    if m := _ATTACH.match(s):
+        title = (m.group("title") or "").strip(WS)
+        if title and (title.endswith(tuple(END_PUNCT)) or len(title) > 60 or re.match(r"\d{1,2}\s*[.．、]", title)):
+            return None  # 附件：1.某某办法 lists the attachments; it does not open one
+        label = "附件" + (m.group("num") or "")
+        if not title and nxt is not None and _titleish(lines[nxt].shadow):
+            return label, lines[nxt].text.strip(WS), nxt
+        if not title and nxt is None:
+            return None
+        return label, lines[i].text[m.start("title") :].strip(WS) if title else "", None
+    if _APPENDIX.match(s):
+        return None, lines[i].text.strip(WS), None
+    # A second title whose numbering restarts: an attached regulation or plan.
+    if seen_max and _titleish(s) and _DOC_TITLE_WORDS.search(s) and len(s) <= 50:
+        for nxt_k in range(k + 1, min(k + 4, len(body))):
+            mk = lines[body[nxt_k]].marker()
+            if mk is not None:
+                if mk.number == 1 and seen_max.get(mk.style, 0) >= 2:
+                    return None, lines[i].text.strip(WS), None
+                break
+    return None
+
+
+def _titleish(s: str) -> bool:
+    return 2 <= len(s) <= 60 and not s.endswith(tuple(END_PUNCT + "，,：:")) and match_marker(s) is None
+
+
+def _is_glossary(lines: list[Line], head: int) -> bool:
+    s = lines[head].shadow
+    return bool(_APPENDIX.match(s.strip(WS))) or "名词" in s or "注释" in s or "解释" in s
+
+
+def _table_of_contents(lines: list[Line], body: Sequence[int]) -> set[int]:
+    """Lines listed under 目录 (a table of contents), which are not headings."""
+    toc: set[int] = set()
+    for k, i in enumerate(body):
+        if _TOC.match(lines[i].shadow.strip(WS)):
+            listed: set[tuple[str, int]] = set()
+            for j in body[k + 1 :]:
+                m = lines[j].marker()
+                if m is None or m.style == "article":
+                    break
+                if (m.style, m.number) in listed:
+                    break  # the contents are over: the real 第一章 starts here
+                listed.add((m.style, m.number))
+                toc.add(j)
+    return toc
+
+
+# --- candidates ---------------------------------------------------------------------------------
+def _candidates(
+    lines: list[Line],
+    members: list[int],
+    marked: dict[tuple[int, int], int],
+    toc: set[int],
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    pos = {i: k for k, i in enumerate(members)}
+    for k, i in enumerate(members):
+        if i in toc:
+            continue
+        ln = lines[i]
+        level = marked.get((ln.start, ln.end))
+        m = ln.marker()
+        if level is not None:
+            c = _marked_candidate(ln, i, m, level)
+            if c is not None:
+                out.append(c)
+            continue
+        if m is None:
+            continue
+        c = _numbered_candidate(lines, members, pos, k, m)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _marked_candidate(ln: Line, i: int, m: Marker | None, level: int) -> Candidate | None:
+    s = ln.shadow
+    if len(s) > HEADING_TITLE_MAX + 10:
+        return None
+    if m is not None and m.style != "article":
+        title = ln.text[m.end :].strip(WS).rstrip(END_PUNCT + "：:")
+        return Candidate(i, m.style, m.number, m.label, title, len(ln.text), False, None, 5.0,
+                         STYLE_RANK[m.style], marked=level)
+    title = ln.text.strip(WS).rstrip(END_PUNCT + "：:")
+    return Candidate(i, f"h{level}", 0, None, title, len(ln.text), False, None, 5.0,
+                     2.5 + level / 10, marked=level)
+
+
+def _numbered_candidate(
+    lines: list[Line], members: list[int], pos: dict[int, int], k: int, m: Marker
+) -> Candidate | None:
+    i = members[k]
+    ln = lines[i]
+    s = ln.shadow
+    if next_marker_present(s, m):
+        return None  # 一、…；二、… on one line
+    if m.style == "ar" and re.match(r"\d{0,2}\s*[年月日%％]", s[m.end - 1 :]):
+        return None
+    item = item_label(ln.text, m)
+    if m.style == "article":
+        return Candidate(i, "article", m.number, m.label, "", m.end, True, None, -9.0, 99.0, item=item)
+    if m.style in ITEM_ONLY:
+        return Candidate(i, m.style, m.number, m.label, "", m.end, True, None, -9.0,
+                         float(STYLE_RANK[m.style]), item=item)
+    title_end = first_sentence_end(s, m.end)
+    title = ln.text[m.end : title_end].strip(WS).rstrip(END_PUNCT + "：:" + WS)
+    rest = bool(s[title_end:].strip(WS))
+    rank = float(STYLE_RANK[m.style])
+    if not title:
+        nxt = members[k + 1] if k + 1 < len(members) else None
+        if (
+            title_end == len(s)
+            and nxt is not None
+            and nxt == i + 1
+            and lines[nxt].marker() is None
+            and len(lines[nxt].text) <= 50
+            and sum(lines[nxt].shadow.count(c) for c in END_PUNCT) <= 1
+        ):
+            t = lines[nxt].text.strip(WS).rstrip(END_PUNCT + "：:" + WS)
+            return Candidate(i, m.style, m.number, m.label, t, len(ln.text), False, nxt, 2.0, rank, item=item)
+        return None
+    h = _heading_likeness(s[m.end :], title, rest, s[title_end - 1 : title_end])
+    return Candidate(i, m.style, m.number, m.label, title, title_end, rest, None, h, rank, item=item)
+
+
+def _heading_likeness(after_marker: str, title: str, rest: bool, end: str) -> float:
+    """How much a numbered line reads as a heading on its own (positive) or as an item."""
+    n = len(URL_RE.sub("网址", title))  # a URL reads as one word
+    if n > HEADING_TITLE_MAX:
+        return -3.0
+    whole = after_marker.strip(WS)
+    score = 0.0
+    if not rest:
+        if not whole.endswith(tuple(END_PUNCT + "，,、：:")):
+            score += 2.0 if n <= 30 else 0.5
+        elif whole.endswith(("；", ";", "，", ",", "、")):
+            score -= 2.5
+        elif n <= 24:
+            score += 1.0  # （一）经济运行顶住压力、稳中有进。
+        else:
+            score -= 0.5 if n <= 60 else 1.5  # a sentence of its own
+    else:
+        score += 1.0 if n <= 40 else -1.0
+        if end in "：:":
+            score -= 1.5  # 1.“两重”：是指… is a definition
+    if _BAD_END.search(title) and not rest:
+        score -= 1.0
+    if title.count("，") + title.count(",") >= 3:
+        score -= 1.0
+    return score
+
+
+# --- laws ---------------------------------------------------------------------------------------
+def _articles(lines: list[Line], members: list[int], cands: list[Candidate]) -> dict[int, str]:
+    """Article starts (第N条) of a law: at least two, numbered in sequence."""
+    arts = [c for c in cands if c.style == "article"]
+    if len(arts) < 2:
+        return {}
+    chosen: dict[int, str] = {}
+    last: int | None = None
+    for c in arts:
+        if last is None or c.number == last + 1 or (c.number <= last and c.number == 1):
+            chosen[c.i] = c.label or ""
+            last = c.number
+        elif last < c.number <= last + 3:
+            chosen[c.i] = c.label or ""  # an article lost from the source
+            last = c.number
+    return chosen if len(chosen) >= 2 else {}
+
+
+def _plan_law(
+    lines: list[Line],
+    members: list[int],
+    cands: list[Candidate],
+    articles: dict[int, str],
+    plan: Plan,
+) -> None:
+    """A law: chapters and sections in sequence are headings, articles are units, numbered
+    lines are list items, and a short title alone between articles is a chapter whose marker
+    the source lost."""
+    plan.articles.update(articles)
+    chapters = [c for c in cands if c.style in ("part", "chapter", "jie") or c.marked]
+    _accept_in_sequence(chapters, plan)
+    in_article = False
+    has_chapters = any(c.i in plan.headings for c in chapters)
+    last_rank = 1.0
+    by_line = {c.i: c for c in cands}
+    for k, i in enumerate(members):
+        if i in plan.headings:
+            in_article = False
+            last_rank = plan.headings[i].rank
+            continue
+        if i in articles:
+            in_article = True
+            continue
+        c = by_line.get(i)
+        if c is not None and c.style not in ("article", "part", "chapter", "jie") and c.item:
+            plan.items[i] = c.item
+            continue
+        s = lines[i].shadow
+        if (
+            has_chapters
+            and in_article
+            and _titleish(s)
+            and len(s) <= 20
+            and not re.search(r"[，,。；：:、]", s)
+            and k + 1 < len(members)
+            and members[k + 1] in articles
+        ):
+            # A chapter or section whose 第N章 marker was lost: its title alone between
+            # articles, at the level of the heading before it.
+            plan.headings[i] = Candidate(i, "plain", 0, None, lines[i].text.strip(WS), len(lines[i].text),
+                                         False, None, 3.0, last_rank)
+            in_article = False
+
+
+def _accept_in_sequence(cands: list[Candidate], plan: Plan) -> None:
+    """Chapters and sections: accepted while their numbers run in sequence under their parent."""
+    last: dict[tuple[int, str], int] = {}
+    parent_of_rank: list[tuple[float, int]] = []
+    for c in cands:
+        while parent_of_rank and parent_of_rank[-1][0] >= c.rank:
+            parent_of_rank.pop()
+        parent = parent_of_rank[-1][1] if parent_of_rank else -1
+        key = (parent, c.style)
+        prev = last.get(key)
+        ok = c.marked is not None or (
+            c.number == prev + 1 if prev is not None else c.number == 1 or c.style in ("part", "chapter")
+        )
+        if ok:
+            plan.headings[c.i] = c
+            last[key] = c.number
+            parent_of_rank.append((c.rank, c.i))
+
+
+# --- numbered runs ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Run:
+    items: list[Candidate]
+    parent: int  # line index of the parent heading, -1 for the part root
+    restart: bool = False  # a second run numbered from 1 under the same parent
+
+
+def _plan_runs(
+    lines: list[Line], members: list[int], cands: list[Candidate], plan: Plan, *, appendix: bool
+) -> None:
+    """Any other part: styles from the outermost in; runs under each parent decided so far
+    become headings or lists (see :func:`_run_score`)."""
+    pos = {i: k for k, i in enumerate(members)}
+    accepted: list[Candidate] = []  # in document order, across styles decided so far
+    plains = _plain_candidates(lines, members, cands)
+    styles = sorted({c.rank for c in cands if c.style != "article" and c.style not in ITEM_ONLY}
+                    | ({3.0} if plains else set()))
+    by_rank: dict[float, list[Candidate]] = {}
+    for c in cands:
+        if c.style in ITEM_ONLY:
+            plan.items[c.i] = c.item  # ①, ［1］, - : list items, whatever else is around
+        elif c.style != "article":
+            by_rank.setdefault(c.rank, []).append(c)
+    if plains:
+        by_rank.setdefault(3.0, []).extend(plains)
+        by_rank[3.0].sort(key=lambda c: c.i)
+    for rank in styles:
+        group = by_rank.get(rank, [])
+        if not group:
+            continue
+        chosen = [c for c in group if c.style == "plain" or c.marked is not None]
+        group = [c for c in group if c.style != "plain" and c.marked is None]
+        parents = _parents(group, accepted)
+        through = _straight_through(group, parents)
+        first_style = bool(group) and all(a.style != group[0].style for a in accepted)
+        listed = through
+        by_id = {a.i: a for a in accepted}
+        used = {a.rank for a in accepted}
+        for run in _runs(group, parents, first_style=first_style):
+            score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
+                               through=through)
+            if score > 0:
+                chosen += run.items
+            elif len(run.items) >= 2 or run.items[0].h < 1:
+                listed = True
+                for c in run.items:
+                    if c.title_line is None:
+                        plan.items[c.i] = c.item
+        if listed:  # the style numbers a list here: its lines outside any run are items too
+            taken = {c.i for c in chosen}
+            for c in group:
+                if c.i not in taken and c.title_line is None and c.item:
+                    plan.items.setdefault(c.i, c.item)
+        for c in chosen:
+            plan.headings[c.i] = c
+            if c.title_line is not None:
+                plan.consumed.add(c.title_line)
+        accepted = sorted(accepted + chosen, key=lambda c: c.i)
+
+
+def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
+    """Unnumbered part titles in plain text: short unpunctuated lines, each followed by a
+    stretch of text, at least two of them, all before the first 一、."""
+    numbered = {c.i for c in cands}
+    first_cn = min((c.i for c in cands if c.style in ("cn", "part", "chapter") or c.marked), default=None)
+    found: list[Candidate] = []
+    total = sum(lines[i].end - lines[i].start for i in members)
+    if total < 400:
+        return []
+    for k, i in enumerate(members):
+        if i in numbered or (first_cn is not None and i > first_cn):
+            continue
+        s = lines[i].shadow.strip(WS)
+        if not (4 <= len(s) <= 30) or re.search(r"[。！？!?；;，,：:、（(）)]", s) or s.endswith(tuple(END_PUNCT)):
+            continue
+        if s.isdigit() or re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s) or s.startswith(("图", "表", "注", "附")):
+            continue
+        follow = 0
+        opens_numbered = False
+        for j in members[k + 1 : k + 4]:
+            if j in numbered:
+                opens_numbered = True  # its numbered children follow: （一）…
+                break
+            follow += lines[j].end - lines[j].start
+        if k + 1 >= len(members) or (follow < 60 and not opens_numbered):
+            continue
+        found.append(Candidate(i, "plain", len(found) + 1, None, lines[i].text.strip(WS),
+                               len(lines[i].text), False, None, 3.0, 3.0))
+    if len(found) < 2 or len(found) > 12:
+        return []
+    # Each needs a stretch of text before the next one.
+    for a, b in itertools.pairwise(found):
+        chars = sum(lines[j].end - lines[j].start for j in members if a.i < j < b.i)
+        if chars < 120:
+            return []
+    return found
+
+
+def _parents(group: list[Candidate], accepted: list[Candidate]) -> list[int]:
+    """For each candidate, the line index of the accepted heading it would nest under (-1: none)."""
+    out: list[int] = []
+    ai = 0
+    stack: list[Candidate] = []
+    for c in group:
+        while ai < len(accepted) and accepted[ai].i < c.i:
+            a = accepted[ai]
+            while stack and stack[-1].rank >= a.rank:
+                stack.pop()
+            stack.append(a)
+            ai += 1
+        parent = -1
+        for a in reversed(stack):
+            if a.rank < c.rank:
+                parent = a.i
+                break
+        out.append(parent)
+    return out
+
+
+def _straight_through(group: list[Candidate], parents: list[int]) -> bool:
+    """Numbered straight through the part across different parents, like （1）…（60）."""
+    if not group or group[0].style not in ("ar", "par", "pcn") or len(set(parents)) < 2:
+        return False
+    numbers = [c.number for c in group]
+    if len(numbers) < 8 or numbers.count(1) > 1 or max(numbers) < 8:
+        return False
+    rises = sum(1 for a, b in itertools.pairwise(numbers) if b == a + 1)
+    return rises >= 0.8 * (len(numbers) - 1)
+
+
+def _runs(group: list[Candidate], parents: list[int], *, first_style: bool) -> list[_Run]:
+    """Runs of one style under each parent: chains numbered 1, 2, 3 …
+
+    A number extends the open run it continues (the strongest, when two could); a 1 under a
+    parent that already has a run opens a second run marked as a restart.
+    """
+    runs: list[_Run] = []
+    open_runs: dict[int, list[_Run]] = {}
+    for k, (c, parent) in enumerate(zip(group, parents, strict=True)):
+        here = open_runs.setdefault(parent, [])
+        fits = [r for r in here if r.items[-1].number == c.number - 1]
+        if not fits and c.h >= 2 and c.style in ("cn", "pcn"):
+            fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
+        if fits:
+            max(fits, key=lambda r: sum(x.h for x in r.items) / len(r.items)).items.append(c)
+        elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("cn", "pcn") and c.h >= 2):
+            new = _Run([c], parent, restart=bool(here))
+            runs.append(new)
+            here.append(new)
+            if len(here) > 4:
+                del here[0]  # only recent runs stay open: linear even under endless restarts
+    return runs
+
+
+def _run_score(
+    run: _Run,
+    lines: list[Line],
+    members: list[int],
+    pos: dict[int, int],
+    by_id: dict[int, Candidate],
+    used: set[float],
+    *,
+    appendix: bool,
+    through: bool,
+) -> float:
+    """Score a run as headings (above zero) or as a list; ``by_id`` holds the headings
+    accepted so far by line index, ``used`` their ranks."""
+    items = run.items
+    n = len(items)
+    score = sum(c.h for c in items) / n + _STYLE_PRIOR.get(items[0].style, 0.0)
+    ks = [pos[c.i] for c in items]
+    between = [ks[j + 1] - ks[j] - 1 - (1 if items[j].title_line is not None else 0) for j in range(n - 1)]
+    dense = n >= 2 and all(b == 0 for b in between)
+    runin = sum(1 for c in items if c.rest) >= n / 2
+    before = members[ks[0] - 1] if ks[0] > 0 else None
+    colon = before is not None and before not in by_id and lines[before].shadow.rstrip(WS).endswith(("：", ":"))
+    if n >= 2 and all(b >= 1 for b in between):
+        score += 1.0 if sum(between) / len(between) < 3 else 1.5
+    if colon and dense:
+        score -= 3.0 if not runin else 0.5
+    elif colon and n >= 2 and all(b <= 1 for b in between) and not runin:
+        score -= 1.5
+    if dense and not runin and all(lines[c.i].shadow.rstrip(WS)[-1:] in "。；;，," for c in items):
+        score -= 1.0  # a block of numbered sentences
+    ends = [lines[c.title_line if c.title_line is not None else c.i].shadow.rstrip(WS) for c in items]
+    if sum(1 for e in ends if _BAD_END.search(e)) >= max(1, n // 2):
+        score -= 2.0  # items ending in ；，的: clauses of one sentence
+    entries = sum(1 for c in items if c.rest and lines[c.i].shadow[c.title_end - 1 : c.title_end] in "：:")
+    if entries >= 2 and entries >= 0.6 * n:
+        score -= 2.5  # term：definition, term：definition — a glossary
+    if appendix:
+        score -= 3.0
+    if run.restart:
+        score -= 2.5
+    if through:
+        score -= 4.0
+    if n == 1 and items[0].style in ("ar", "par"):
+        score -= 1.0
+    # A level skipped: 1. directly under 一、 while （一） is in use elsewhere.
+    parent = by_id.get(run.parent)
+    prank = parent.rank if parent is not None else -1.0
+    if any(prank < r < items[0].rank and r != 3.0 for r in used):
+        score -= 2.0
+    return score
+
+
+# --- levels -------------------------------------------------------------------------------------
+def _assign_levels(members: list[int], plan: Plan, base: int) -> None:
+    """Level = depth under the part: a heading nests under the last heading of lower rank."""
+    stack: list[tuple[float, int]] = []  # (rank, level)
+    for i in members:
+        c = plan.headings.get(i)
+        if c is None or c.style == "attach":
+            continue
+        rank = c.rank
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        level = (stack[-1][1] if stack else base) + 1
+        plan.levels[i] = level
+        stack.append((rank, level))

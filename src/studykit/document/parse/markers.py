@@ -1,0 +1,92 @@
+"""Numbering markers at the start of a line: 第一部分, 第一章, 第一节, 第一条, 一、, （一）, 1., （1）.
+
+A marker says how a line is numbered, not whether it is a heading: that is decided in
+:mod:`.headings` from the whole document. Numbers are bounded (at most five numerals or four
+digits), so a marker of thousands of digits is text, never a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studykit.zh import cn_to_int
+
+from .common import CN, int_to_cn
+
+_DI_RE = re.compile(rf"^第\s*([{CN}]{{1,5}}|\d{{1,4}})\s*(部分|篇|编|章|节|条)\s*[、:：，,.．]?\s*")
+_CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．\d]))\s*")
+_PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
+_AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
+_PAR_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")
+_BRK_RE = re.compile(r"^[［\[【〔]\s*(\d{1,3})\s*[］\]】〕]\s*")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
+_DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
+
+STYLE_RANK = {
+    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "cn": 4, "pcn": 5, "ar": 6, "par": 7,
+    "circ": 8, "brk": 9, "bullet": 10,
+}
+"""Nesting order of heading styles: a style nests under any style of lower rank. ``circ``
+(①), ``brk`` (［1］, notes and glossary entries) and ``bullet`` (``- ``, ``•``) only ever
+mark list items."""
+ITEM_ONLY = frozenset({"circ", "brk", "bullet"})
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A numbering marker: its style, number, label as written and where the rest begins."""
+
+    style: str
+    number: int
+    label: str
+    end: int
+
+
+def match_marker(s: str) -> Marker | None:
+    """The numbering marker that opens ``s`` (a simplified line), or None.
+
+    >>> match_marker("（三）改革开放").label
+    '三'
+    """
+    if m := _DI_RE.match(s):
+        n = cn_to_int(m.group(1))
+        if n is None or n == 0:
+            return None
+        return Marker(_DI_STYLE[m.group(2)], n, f"第{m.group(1)}{m.group(2)}", m.end())
+    if s[:1] and s[0] in _CIRCLED:
+        return Marker("circ", _CIRCLED.index(s[0]) + 1, s[0], 1)
+    if m := _BRK_RE.match(s):
+        return Marker("brk", int(m.group(1)), m.group(1), m.end())
+    if m := _BULLET_RE.match(s):
+        return Marker("bullet", 0, s[0], m.end())
+    for style, rx in (("pcn", _PCN_RE), ("par", _PAR_RE), ("cn", _CN_RE), ("ar", _AR_RE)):
+        if m := rx.match(s):
+            n = cn_to_int(m.group(1))
+            if n is None or n == 0:
+                return None
+            if style == "cn" and len(m.group(1)) > 3:
+                return None  # 二〇二二年… reads as a year, not a heading
+            return Marker(style, n, m.group(1), m.end())
+    return None
+
+
+def item_label(s: str, marker: Marker) -> str:
+    """The marker as written (``（一）``, ``1.``), for list items."""
+    return s[: marker.end].strip()
+
+
+def next_marker_present(s: str, marker: Marker) -> bool:
+    """``一、…；二、…`` on one line is an inline enumeration, not a heading."""
+    nxt = marker.number + 1
+    rest = s[marker.end :]
+    if marker.style == "cn":
+        return re.search(rf"(?<![{CN}]){int_to_cn(nxt)}\s*、", rest) is not None
+    if marker.style == "pcn":
+        return re.search(rf"[（(]\s*{int_to_cn(nxt)}\s*[）)]", rest) is not None
+    if marker.style == "par":
+        return re.search(rf"[（(]\s*{nxt}\s*[）)]", rest) is not None
+    if marker.style == "ar":
+        return re.search(rf"(?<![\d.．(（]){nxt}\s*[.．、）)](?![\d.．])", rest) is not None
+    return False

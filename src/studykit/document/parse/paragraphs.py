@@ -1,0 +1,164 @@
+"""Paragraphs from body lines: which lines belong together, their sentences and leads.
+
+Each line is a paragraph unless evidence joins it to the one before:
+
+* **Hard wraps** (plain text only): the previous line is long, ends mid-sentence, and nothing
+  separates the two; or a quotation is still open (“…). Wide gaps (``\\u3000``) and indented
+  lines never join.
+* **Sentence-a-line text** (a translation memory, a subtitle dump): when most lines hold one
+  sentence or clause, lines join into paragraphs. A clause (ending in ，；： or nothing) always
+  continues; after a full stop a new paragraph opens only where the text opens a point:
+  ``——``, ``第一，``/``一是``/``首先``, ``各位代表``, or a short lead sentence.
+* **Standalone leads**: a short one-sentence line (``生态底色更加亮丽。``) followed by its body
+  is that paragraph's lead.
+
+A paragraph's ``lead`` is its short first sentence when more text follows (at most
+:data:`LEAD_MAX_CHARS` characters, not a clause, not an opener such as 我们/近年来/这).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+
+from studykit.document.model import Paragraph, Sentence
+
+from .common import CLOSERS, END_PUNCT, SENT_RE, WS
+from .lines import Line
+
+LEAD_MAX_CHARS = 30
+"""A paragraph's first sentence is its lead when it is at most this long and more text follows."""
+
+STANDALONE_LEAD_MAX = 25
+_NOT_LEAD_RE = re.compile(
+    r"^(近年来|近年|今年|去年|明年|现在|目前|当前|我们|我|他们|他|她|这|此|同时|其中|此外|另外|总之|因此|但是|但|而且|据|截至"
+    r"|一方面|首先|其次|最后)"
+    r"|\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件)"
+)
+_CUE = re.compile(
+    r"^(——|―|第[一二三四五六七八九十]{1,3}[，、,]|[一二三四五六七八九十]{1,2}(是|要|方面)|首先|其次|再次|最后"
+    r"|各位代表|同志们|[（(][一二三四五六七八九十\d]{1,3}[）)])"
+)
+_CLAUSE_END = tuple("，,、；;：:")
+_JOINER = re.compile(r"^(又|也|并|而|还|就|才|都|既|更|尤其|特别)")
+_CONTINUATION = "，,。；;：:、！!？?）)】」』”’"
+
+
+def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
+    """Whether the text puts one sentence (or clause) on each line, paragraph breaks lost.
+
+    The tell is lines that end inside a sentence (on ，、；) although nothing else wraps them:
+    at least one line in twenty, while nearly all lines hold at most one sentence.
+    """
+    if len(body) < 8:
+        return False
+    lengths = [lines[i].end - lines[i].start for i in body]
+    if statistics.median(lengths) > 90:
+        return False
+    single = clauses = 0
+    for i in body:
+        s = lines[i].shadow.rstrip(WS + CLOSERS)
+        if lines[i].marker() is not None:
+            single += 1  # a numbered item ending in ； is a list, not a broken sentence
+            continue
+        inner = sum(s.count(c) for c in "。！？!?")
+        if s.endswith(tuple(END_PUNCT) + _CLAUSE_END) and inner <= 1:
+            single += 1
+        if s.endswith(("，", ",", "、", "；", ";")):
+            clauses += 1
+    blanks = sum(1 for i in body if lines[i].gap >= 2)
+    return (
+        single >= 0.75 * len(body)
+        and clauses >= max(2, 0.05 * len(body))
+        and blanks <= 0.1 * len(body)
+    )
+
+
+def open_quotes(s: str) -> int:
+    """How many “ quotations ``s`` opens and leaves open (negative when it closes more)."""
+    return s.count("“") - s.count("”")
+
+
+def continues(
+    prev: Line, ln: Line, quotes: int, *, sentence_mode: bool, fmt: str, nxt: Line | None = None
+) -> bool:
+    """Whether ``ln`` continues the paragraph whose last line is ``prev``; ``quotes`` is the
+    number of quotations the paragraph leaves open so far, ``nxt`` the line after ``ln``."""
+    if ln.gap != 1 or fmt == "html":
+        return False
+    if ln.shadow[:1] in _CONTINUATION:
+        return True  # ；“成果…” or 。 cannot open a paragraph: the line was broken before it
+    if quotes > 0 and len(prev.text) < 400:
+        return True  # a quotation still open: the line was broken inside it
+    if sentence_mode:
+        tail = prev.shadow.rstrip(WS + CLOSERS)
+        if _CUE.match(ln.shadow) and not tail.endswith(("，", ",", "、")):
+            return False  # ——, 第一，, 一是 open a point, also after a colon
+        if not tail.endswith(tuple(END_PUNCT)):
+            return True  # a clause: the sentence goes on
+        return not (
+            is_standalone_lead(ln.shadow)
+            and not _NOT_LEAD_RE.search(ln.shadow)
+            and not _JOINER.match(ln.shadow)
+            and nxt is not None
+            and nxt.gap == 1
+            and len(nxt.text) >= 1.5 * len(ln.text)
+            and not _CUE.match(nxt.shadow)
+        )  # a short point stated before the longer text that explains it
+    if fmt != "text" or ln.indent:
+        return False
+    if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < 20:
+        return False
+    return "\u3000" not in prev.text and not prev.shadow.startswith("附件")
+
+
+def is_standalone_lead(s: str) -> bool:
+    """A short line stating one point: ``生态底色更加亮丽。``, ``这是…的五年。``."""
+    s = s.strip(WS)
+    if not (4 <= len(s) <= STANDALONE_LEAD_MAX) or not s.endswith(("。", "！")):
+        return False
+    if sum(s.count(c) for c in END_PUNCT) != 1 or "以下" in s or s.startswith(("各位", "同志们")):
+        return False
+    return not re.search(r"[：:]", s)
+
+
+def make_paragraph(
+    text: str,
+    shadow: str,
+    start: int,
+    end: int,
+    *,
+    lead_end: int | None = None,
+    article: str | None = None,
+    item: str | None = None,
+) -> Paragraph:
+    """A paragraph over ``text[start:end]`` with its sentences and lead.
+
+    ``lead_end`` forces the lead (an HTML ``<strong>`` run, a standalone lead line).
+    """
+    body = text[start:end]
+    sentences: list[Sentence] = []
+    for m in SENT_RE.finditer(body):
+        a, b = m.span()
+        if a == b:
+            continue
+        seg = body[a:b]
+        left = len(seg) - len(seg.lstrip(WS + "\r\n\u2028\u2029\x0b\x0c\x85"))
+        seg = seg.strip(WS + "\r\n\u2028\u2029\x0b\x0c\x85")
+        if seg:
+            sentences.append(Sentence(start + a + left, start + a + left + len(seg), seg))
+    lead: str | None = None
+    if lead_end is not None and start < lead_end < end:
+        lead = text[start:lead_end]
+    elif len(sentences) >= 2 and article is None:  # an article's first sentence is no lead
+        first = sentences[0]
+        if (
+            first.start == start
+            and len(first.text) <= LEAD_MAX_CHARS
+            and end - first.end >= len(first.text)
+            and first.text[-1] not in "；;，,"
+            and not _NOT_LEAD_RE.search(shadow[first.start : first.end])
+        ):
+            lead = first.text
+    return Paragraph(start, end, body, tuple(sentences), lead, article, item)

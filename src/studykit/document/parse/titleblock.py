@@ -1,0 +1,568 @@
+"""The title block: title, subtitle, dateline, speaker, meta and byline at the top.
+
+Choosing the title is a scored decision over the first lines that are not furniture: a line
+scores for being short and unpunctuated, for naming a document kind (报告, 通知, 条例…), for
+being followed by a subtitle, dateline, speaker or meta line, and for coming early; it loses
+for ending a sentence, opening with a numbering marker, or being a caption. The best line
+above a threshold is the title. Lines above it are meta when they say so and furniture
+otherwise (a site name, a column name, a repeated headline). From the title on, the block
+runs while lines are subtitle, dateline, speaker, meta, byline or caption lines.
+
+Meta comes as ``key：value`` on one line, as a key on its own line followed by its value (page
+dumps, gov.cn's info table), or as a date line. :func:`parse_meta` maps the keys: 来源/发文机关
+→ source, 作者 → author, 成文日期 → the document's own date, 时间/发布日期 → the page date,
+发文字号 → document number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from studykit.document.model import BoilerplateKind, Meta, TitleBlockKind, TitleLine
+
+from .common import CN, END_PUNCT, WS, find_date, find_time
+from .lines import Line
+from .markers import match_marker
+
+ZONE = 16
+"""The title is looked for among this many lines that are not furniture."""
+
+_META_KEYS = (
+    r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
+    r"|作者|浏览次数|浏览量|浏览|点击数|点击量|点击|阅读数|阅读量|索引号|主题分类|主题词|发文机关"
+    r"|发布机构|发文字号|文号|公文种类|标题|信息来源|文章来源"
+)
+_META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
+_KEY_ONLY = re.compile(rf"^[【\[]?\s*({_META_KEYS})\s*[:：]\s*[】\]]?$")
+_SPACED_KEY = re.compile(r"^([\u4e00-\u9fff])(?:[ \u3000\xa0]+([\u4e00-\u9fff])){1,3}[ \u3000\xa0]*[:：]")
+_SOURCE_KEYS = ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构")
+_PAPER_RE = re.compile(r"^《\s*([^》]{2,20}?)\s*》\s*[（(][^）)]*\d{4}[^）)]*[）)]$")
+_VALUE_END_RE = re.compile(r"\s{2,}|\u3000|【|\[|\||｜|丨")
+_BYLINE_RE = re.compile(
+    r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报(特约)?(记者|评论员|通讯员)"
+    r"|记者|通讯员|特约评论员|评论员|[\u4e00-\u9fff]{1,10}(日报|晚报|时报|报|网|台|社)(特约)?评论员$)"
+)
+_NAME = r"[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff·]){1,9}"
+_NAME_RE = re.compile(
+    r"^(?!(?:目\s*录|目\s*次|前\s*言|序\s*言|引\s*言|摘\s*要|附\s*件|说\s*明|导\s*语|按\s*语|编者按|注\s*释|正\s*文|全\s*文|结\s*语)$)"
+    r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
+)
+_SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
+_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_DATELINE_RE = re.compile(
+    rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
+    rf"|^{_DATE}$"
+    rf"|^{_DATE}\s*(在|于).{{2,60}}(上|会议|大会)([ \u3000]+[^，。；：:]{{2,24}})?$"
+    r"|^(?:(?:新华社|中新社|中新网|人民网|央视网|本报)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|本网讯)"
+    r"(?:[（(]记者[^）)]{1,30}[）)])?$"
+)
+_MEETING_DATE_RE = re.compile(rf"^[^。！？]{{2,40}}[，,、\s]+{_DATE}$")
+_ROLE = r"(?:长|主席|总理|书记|主任|委员|组长|专员|教授|研究员|司令员|政委|理事|代表|负责人|发言人)"
+_SPEAKER_RE = re.compile(
+    rf"^[\u4e00-\u9fff、·，,（）()]{{0,40}}{_ROLE}[ \u3000]+"
+    r"(?P<name>[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff]){1,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10})$"
+)
+"""A role and a name: 国务院总理　李强, 上海市市长 龚 正, 自治区主席 艾尔肯·吐尼亚孜."""
+_SUB_CONT_RE = re.compile(r"(上|上的讲话|上的报告|上的发言|上的致辞|讲话|报告|致辞|发言)[）)]?$")
+_TITLE_WORDS = re.compile(
+    r"报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞|发言"
+    r"|宣言|章程|指南|白皮书|关于|政策|措施|计划|要点|总结|说明|答记者问|评论|社论"
+)
+_COLUMN_PREFIX = re.compile(
+    r"^(授权发布|受权发布|图解|图表|视频|独家|快讯|权威发布|重磅|热点|解读|专题|速览|一图读懂)\s*[：:｜|丨]\s*"
+)
+_LAW_INFO = re.compile(rf"^{_DATE}\s*.{{2,120}}(通过|批准|修正|修订|公布|发布|施行|印发|废止)")
+_PUBLISH_WORDS = re.compile(r"公布|发布|印发")
+_CAPTION = re.compile(r"(记者|摄影|通讯员|供图).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,5}\s*号$")
+_PARENS_ONLY = re.compile(r"^[（(].*[）)]$")
+_ORG_RE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,24}(人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会|联合会)$"
+)
+"""An issuing body on its own line: 东川省统计局."""
+_TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
+_CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
+_SLOGAN = re.compile(r"^[\u4e00-\u9fff“”]{2,12}[ \u3000]+[\u4e00-\u9fff“”]{2,12}$")
+"""Two phrases set apart by a wide space: the first line of a two-line report title."""
+
+
+@dataclass(slots=True)
+class MetaFacts:
+    """Meta found so far, before the document's own date and the page date are reconciled."""
+
+    own_date: str | None = None
+    page_date: str | None = None
+    time: str | None = None
+    source: str | None = None
+    author: str | None = None
+    doc_number: str | None = None
+    declared_title: str | None = None
+    published: str | None = None
+
+    def to_meta(self) -> Meta:
+        """The document's own date wins ``date``; the page date is ``published`` beside it."""
+        date = self.own_date or self.page_date
+        published = self.published or (self.page_date if self.own_date else None)
+        return Meta(date, self.time, self.source, self.author, published, self.doc_number)
+
+
+@dataclass(slots=True)
+class TitleBlock:
+    """The decision: which lines form the title block and what they say."""
+
+    entries: list[TitleLine] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)  # line indices inside ``entries``
+    furniture: dict[int, BoilerplateKind] = field(default_factory=dict)
+    body_from: int = 0
+    title: str | None = None
+    byline: str | None = None
+    facts: MetaFacts = field(default_factory=MetaFacts)
+
+
+def is_meta_line(s: str) -> bool:
+    """A line of publication facts: 时间：… 来源：…, a dated newspaper header, a bare date."""
+    if len(s) > 120 or s.endswith("。"):
+        return False
+    if _PAPER_RE.match(s) or _KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s)):
+        return True
+    keys = _META_KEY_RE.findall(s)
+    if keys and (
+        len(keys) >= 2 or find_date(s) or keys[0] in _SOURCE_KEYS or _META_KEY_RE.match(s)
+    ):
+        return True
+    if _LAW_INFO.match(s) and not s.endswith(tuple(END_PUNCT)):
+        return True
+    from .common import DATE_RE
+
+    return bool(DATE_RE.match(s) and len(s) < 60 and not re.search(r"[，,。]", s))
+
+
+def _is_spaced_key(s: str) -> bool:
+    """索 引 号： — gov.cn spaces out short keys."""
+    m = _SPACED_KEY.match(s)
+    return m is not None and _META_KEY_RE.match(re.sub(r"[ \u3000\xa0]", "", s[: m.end()])) is not None
+
+
+def may_be_byline(s: str) -> bool:
+    """A cheap test before :func:`title_kind` for lines deep in the body."""
+    return _BYLINE_RE.match(s) is not None
+
+
+def title_kind(s: str) -> TitleBlockKind | None:
+    """Kind of a title-block line other than the title and meta, or None."""
+    if match_marker(s) is not None:
+        return None
+    if _BYLINE_RE.match(s) and len(s) <= 100 and not re.search(r"[。！？]", s) and s.count("，") <= 1:
+        return "byline"  # 本报记者 某某, （作者系…）: not a sentence that opens with 记者
+    if _SUBTITLE_RE.match(s) and len(s) <= 100 and not s.endswith("。"):
+        return "subtitle"
+    if _DATELINE_RE.match(s) or (
+        _MEETING_DATE_RE.match(s) and len(s) <= 60 and not _META_KEY_RE.search(s)
+    ):
+        return "dateline"
+    if _SPEAKER_RE.match(s) and len(s) <= 40:
+        return "speaker"
+    return None
+
+
+def looks_like_title(s: str) -> bool:
+    return (
+        1 <= len(s) <= 80
+        and not s.endswith(tuple(END_PUNCT + "，,：:"))
+        and match_marker(s) is None
+        and not _BYLINE_RE.match(s)
+        and not _CAPTION.search(s)
+    )
+
+
+def decide(
+    text: str,
+    lines: list[Line],
+    kinds: list[BoilerplateKind | None],
+    *,
+    declared_title: tuple[int, int] | None = None,
+    declared: dict[str, str] | None = None,
+) -> TitleBlock:
+    """Decide the title block (see the module docstring)."""
+    block = TitleBlock()
+    facts = block.facts
+    declared = declared or {}
+    _apply_declared(facts, declared)
+    idx = [i for i, k in enumerate(kinds) if k is None][: ZONE * 2]
+    if not idx:
+        block.body_from = len(lines)
+        return block
+    title_at = _choose_title(lines, kinds, idx, declared_title, declared)
+    pos = 0
+    if title_at is not None:
+        # Lines above the title: meta lines stay meta, anything else is page furniture.
+        while pos < len(idx) and idx[pos] < title_at:
+            i = idx[pos]
+            step = _take_meta(text, lines, idx, pos, block, stop=title_at)
+            if step:
+                pos += step
+                continue
+            block.furniture[i] = "caption" if _CAPTION.search(lines[i].shadow) else "navigation"
+            pos += 1
+        first = _wrapped_title_start(lines, idx, pos)
+        if first != pos and idx[first] in block.consumed:
+            first = pos  # the line above is a meta value, not the start of the title
+        if first != pos:  # a title wrapped over two lines: the line above belongs to it
+            block.furniture.pop(idx[first], None)
+            block.entries = [e for e in block.entries if e.start < lines[idx[first]].start]
+        a, b = lines[idx[first]], lines[title_at]
+        block.entries.append(TitleLine(a.start, b.end, text[a.start : b.end], "title"))
+        block.consumed.update(idx[first : pos + 1])
+        joined = join_title([lines[j].text.strip(WS) for j in idx[first : pos + 1]])
+        block.title = declared.get("title") or _strip_column(joined)
+        pos += 1
+    else:
+        # No title: meta and byline lines at the very top still form the block.
+        block.title = declared.get("title")
+    pos = _extend(text, lines, idx, pos, block, has_title=title_at is not None)
+    block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
+    return block
+
+
+def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
+    """The position of the first line of a title wrapped over two lines that ends at ``pos``:
+    the line above reads as the start of a title, not as one of its own."""
+    if pos == 0 or idx[pos - 1] != idx[pos] - 1:
+        return pos
+    above, here = lines[idx[pos - 1]].shadow, lines[idx[pos]].shadow
+    if (
+        lines[idx[pos]].gap == 1
+        and looks_like_title(above)
+        and not is_meta_line(above)
+        and title_kind(above) is None
+        and not _TITLE_END_WORD.search(above)
+        and not re.search(r"[|｜丨]", above)
+        and len(above) + len(here) <= 90
+        and (len(above) >= 12 or _CONTINUES_TITLE.match(here) or _SLOGAN.match(above))
+    ):
+        return pos - 1
+    return pos
+
+
+def join_title(parts: list[str]) -> str:
+    """The lines of a wrapped title as one string: a slogan pair (高举旗帜　砥砺奋进) keeps a
+    space before the next line, a title broken mid-phrase is joined directly."""
+    out = parts[0]
+    for part in parts[1:]:
+        out += (" " if _SLOGAN.match(out) else "") + part
+    return out
+
+
+def _after(idx: list[int], n: int) -> int:
+    """Where the body starts when the zone is used up: after the last zone line."""
+    if len(idx) >= ZONE * 2:
+        return idx[-1] + 1
+    return n
+
+
+def _apply_declared(facts: MetaFacts, declared: dict[str, str]) -> None:
+    if declared.get("date"):
+        facts.own_date = find_date(declared["date"]) or facts.own_date
+    if declared.get("published"):
+        facts.published = find_date(declared["published"])
+    for key in ("source", "author", "doc_number"):
+        if declared.get(key):
+            setattr(facts, key, declared[key])
+
+
+def _choose_title(
+    lines: list[Line],
+    kinds: list[BoilerplateKind | None],
+    idx: list[int],
+    declared_title: tuple[int, int] | None,
+    declared: dict[str, str],
+) -> int | None:
+    if declared_title is not None:
+        for i in idx:
+            if lines[i].start <= declared_title[0] < lines[i].end or (
+                declared_title[0] <= lines[i].start < declared_title[1]
+            ):
+                return i
+    best, best_score = None, 0.99
+    rank = -1
+    after_key = False
+    for pos, i in enumerate(idx[:ZONE]):
+        s = lines[i].shadow
+        if after_key and (pos == 0 or idx[pos - 1] == i - 1):
+            after_key = False
+            continue  # the value of a key on the line above (索 引 号： / 11300000-…)
+        after_key = bool(_KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and not _value_of(s)))
+        if is_meta_line(s) or _DOC_NUMBER.match(s):
+            continue  # meta above the title does not push it down
+        rank += 1
+        if rank > 0 and (_is_body(s) or match_marker(s) is not None):
+            break  # a title comes before the text and the headings it heads
+        if not looks_like_title(s) or title_kind(s) is not None:
+            continue
+        nxt = _next_kind(lines, idx, pos)
+        if nxt is None and pos + 1 < len(idx):
+            nxt_line = lines[idx[pos + 1]].shadow
+            if not _is_body(nxt_line) and looks_like_title(nxt_line) and len(nxt_line) > 40:
+                continue
+        score = (3.0 if rank == 0 else 2.0) - 0.35 * rank
+        if nxt in ("subtitle", "dateline", "speaker", "meta", "byline"):
+            score += 3.0
+        if _TITLE_WORDS.search(s):
+            score += 1.5
+        if len(s) <= 2:
+            score -= 0.5
+        if (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank > 0:
+            score -= 3.0  # a name or an agency on its own is the speaker or author, not the title
+        if len(s) > 50:
+            score -= 1.5
+        if _PARENS_ONLY.match(s):
+            score -= 3.0
+        if re.search(r"[，,]", s):
+            score -= 0.5
+        if declared.get("title") and re.sub(r"\s", "", declared["title"]) == re.sub(r"\s", "", s):
+            score += 5.0
+        if pos + 1 >= len(idx) and len(idx) > 1:
+            score -= 2.0  # the last line of a page is not its title
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _is_body(s: str) -> bool:
+    """A line that reads as running text: a sentence, a salutation, an addressee list."""
+    if len(s) >= 60 and s.endswith(tuple(END_PUNCT + "”")):
+        return True
+    if len(s) >= 25 and s.endswith(("。", "！", "？")) and not _CAPTION.search(s):
+        return True
+    if re.match(r"^(各位代表|同志们|各位委员|女士们|朋友们)[、，,：:！!]", s):
+        return True
+    return len(s) >= 6 and s.endswith(("：", ":")) and bool(re.search(r"[，、,]", s))  # 各市、县人民政府：
+
+
+def _next_kind(lines: list[Line], idx: list[int], rank: int) -> str | None:
+    if rank + 1 >= len(idx):
+        return None
+    s = lines[idx[rank + 1]].shadow
+    if is_meta_line(s) or _DOC_NUMBER.match(s):
+        return "meta"
+    kind = title_kind(s)
+    if kind is None and (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank + 2 < len(idx):
+        after = lines[idx[rank + 2]].shadow
+        if title_kind(after) in ("dateline", "subtitle") or is_meta_line(after):
+            return "speaker"  # a name or an issuing body between the title and its date
+    return kind
+
+
+def _strip_column(title: str) -> str:
+    """授权发布：中共中央关于… → 中共中央关于…: a column prefix is not part of the title."""
+    m = _COLUMN_PREFIX.match(title)
+    return title[m.end() :].strip(WS) if m and len(title) - m.end() >= 4 else title
+
+
+def _take_meta(
+    text: str, lines: list[Line], idx: list[int], pos: int, block: TitleBlock, *, stop: int = -1
+) -> int:
+    """If the line at ``idx[pos]`` opens a meta entry, record it and return how many lines of
+    ``idx`` it used (a key alone on its line takes its value from the next line); else 0."""
+    i = idx[pos]
+    s = lines[i].shadow
+    if not is_meta_line(s) or _is_body(s):
+        return 0
+    used = 1
+    end_line = i
+    key_only = _KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and _value_of(s) == "")
+    if key_only and pos + 1 < len(idx) and idx[pos + 1] == i + 1 and i + 1 != stop:
+        nxt = lines[i + 1].shadow
+        if len(nxt) <= 80 and not _KEY_ONLY.match(nxt) and not is_meta_key_line(nxt) and not _is_body(nxt):
+            used, end_line = 2, i + 1
+    first, last = lines[i], lines[end_line]
+    block.entries.append(TitleLine(first.start, last.end, text[first.start : last.end], "meta"))
+    block.consumed.update(range(i, end_line + 1))
+    shadow = " ".join(lines[j].shadow for j in range(i, end_line + 1))
+    parse_meta(shadow, block.facts, text=" ".join(lines[j].text for j in range(i, end_line + 1)))
+    return used
+
+
+def is_meta_key_line(s: str) -> bool:
+    return bool(_META_KEY_RE.match(s))
+
+
+def _value_of(s: str) -> str:
+    m = _SPACED_KEY.match(s)
+    return s[m.end() :].strip() if m else ""
+
+
+def _extend(
+    text: str,
+    lines: list[Line],
+    idx: list[int],
+    pos: int,
+    block: TitleBlock,
+    *,
+    has_title: bool,
+) -> int:
+    """Take title-block lines after the title; return the position in ``idx`` of the body."""
+    prev: str | None = "title" if has_title else None
+    seen_texts = {re.sub(r"\s", "", e.text) for e in block.entries}
+    while pos < len(idx):
+        i = idx[pos]
+        ln = lines[i]
+        s = ln.shadow
+        flat = re.sub(r"\s", "", ln.text)
+        if has_title and flat in seen_texts and len(flat) >= 4:
+            block.furniture[i] = "other"  # the headline or dateline repeated by the page
+            pos += 1
+            continue
+        step = _take_meta(text, lines, idx, pos, block) if not title_kind(s) else 0
+        if step:
+            seen_texts.add(flat)
+            prev = "meta"
+            pos += step
+            continue
+        kind = title_kind(s)
+        if kind is None and prev == "subtitle" and len(s) <= 40 and _SUB_CONT_RE.search(s) and not _is_body(s):
+            kind = "subtitle"  # ——在…会议 + 上的报告: a subtitle wrapped onto a second line
+        if kind is None and _ORG_RE.match(s) and prev == "title" and _next_is(lines, idx, pos, ("dateline", "meta")):
+            kind = "speaker"  # 东川省统计局 between the title and its date: the issuing body
+        if kind is None and _NAME_RE.match(s) and (
+            (prev in ("dateline", "subtitle", "title")
+            and _next_is(lines, idx, pos, ("dateline", "subtitle")))
+            or prev in ("dateline", "subtitle")
+        ):
+            kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
+        if kind is None and has_title and _CAPTION.search(s) and len(s) <= 150:
+            block.furniture[i] = "caption"
+            pos += 1
+            continue
+        if kind is None and has_title and _DOC_NUMBER.match(s):
+            block.entries.append(TitleLine(ln.start, ln.end, ln.text, "meta"))
+            block.consumed.add(i)
+            block.facts.doc_number = block.facts.doc_number or ln.text.strip(WS)
+            prev = "meta"
+            pos += 1
+            continue
+        if (
+            kind is None
+            and has_title
+            and looks_like_title(s)
+            and len(s) <= 40
+            and not _is_body(s)
+            and _next_is(lines, idx, pos, ("meta", "subtitle", "dateline", "speaker"))
+        ):
+            kind = "subtitle"  # a second headline line above the subtitle or meta
+        if kind is None or (not has_title and kind not in ("byline", "meta")):
+            break
+        block.entries.append(TitleLine(ln.start, ln.end, ln.text, kind))
+        block.consumed.add(i)
+        seen_texts.add(flat)
+        _record(kind, ln, block)
+        prev = kind
+        pos += 1
+    return pos
+
+
+def _next_is(lines: list[Line], idx: list[int], pos: int, kinds: tuple[str, ...]) -> bool:
+    if pos + 1 >= len(idx):
+        return False
+    s = lines[idx[pos + 1]].shadow
+    if "meta" in kinds and is_meta_line(s):
+        return True
+    return title_kind(s) in kinds
+
+
+def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
+    facts = block.facts
+    if kind == "byline":
+        block.byline, author = parse_byline(ln.text, ln.shadow)
+        facts.author = facts.author or author
+    elif kind == "speaker" and facts.author is None:
+        m = _SPEAKER_RE.match(ln.shadow)
+        raw = ln.text[m.start("name") : m.end("name")] if m else ln.text
+        facts.author = re.sub(r"[\s\u3000]+", "", raw)
+    elif kind in ("dateline", "subtitle") and facts.own_date is None:
+        facts.own_date = find_date(ln.shadow)
+
+
+def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> None:
+    """Fill ``facts`` from one meta entry (see the module docstring)."""
+    text = shadow if text is None else text
+    squeezed = _squeeze_keys(shadow)
+    src_text = _squeeze_keys(text) if len(text) == len(shadow) else squeezed
+    fields: dict[str, str] = {}
+    keys = list(_META_KEY_RE.finditer(squeezed))
+    for j, m in enumerate(keys):
+        end = keys[j + 1].start() if j + 1 < len(keys) else len(squeezed)
+        fields.setdefault(m.group(1), _meta_value(src_text[m.end() : end]))
+    law = _LAW_INFO.match(shadow)
+    if law:
+        date = find_date(shadow)
+        if _PUBLISH_WORDS.search(shadow) and not re.search(r"通过|批准|修正|修订", shadow):
+            facts.published = facts.published or date
+        else:
+            facts.own_date = facts.own_date or date
+        return
+    if fields.get("成文日期"):
+        facts.own_date = facts.own_date or find_date(fields["成文日期"])
+    page_date = None
+    for key in ("发布日期", "发布时间", "发表时间", "时间", "日期", "更新时间"):
+        if fields.get(key):
+            page_date = find_date(fields[key])
+            if page_date:
+                break
+    if page_date is None and not fields.get("成文日期"):
+        page_date = find_date(shadow)
+    if page_date and facts.page_date is None:
+        facts.page_date = page_date
+        if facts.time is None:
+            from .common import DATE_RE
+
+            dm = DATE_RE.search(shadow)
+            facts.time = find_time(shadow, dm.end() if dm else 0)
+    for key in ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构"):
+        if fields.get(key) and facts.source is None:
+            facts.source = fields[key]
+    if facts.source is None and (paper := _PAPER_RE.match(shadow)):
+        facts.source = text[paper.start(1) : paper.end(1)]
+    if fields.get("作者") and facts.author is None:
+        facts.author = fields["作者"]
+    for key in ("发文字号", "文号"):
+        if fields.get(key) and facts.doc_number is None:
+            facts.doc_number = fields[key]
+    if fields.get("标题") and facts.declared_title is None:
+        facts.declared_title = fields["标题"]
+
+
+def _squeeze_keys(s: str) -> str:
+    """索 引 号： → 索引号：   (same length: spaces move after the key)."""
+    def fix(m: re.Match[str]) -> str:
+        raw = m.group(0)
+        key = re.sub(r"[ \u3000\xa0]", "", raw)
+        return key[:-1] + " " * (len(raw) - len(key)) + key[-1]
+
+    return re.sub(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ \u3000\xa0]+[\u4e00-\u9fff]){1,3}[ \u3000\xa0]*[:：]", fix, s)
+
+
+def _meta_value(raw: str) -> str:
+    """A meta field's value, stopped at print controls, wide gaps, a date or a time:
+    ``学习时报　2022年7月1日`` → ``学习时报``."""
+    from .common import DATE_RE, TIME_RE
+
+    value = _VALUE_END_RE.split(raw.strip(WS + "\n"), maxsplit=1)[0]
+    value = re.sub(r"\s*\n\s*", "", value)
+    cut = [m.start() for m in (DATE_RE.search(value), TIME_RE.search(value)) if m and m.start() > 0]
+    if cut:
+        value = value[: min(cut)]
+    return value.strip(WS + "|｜丨/*_")
+
+
+def parse_byline(text: str, shadow: str) -> tuple[str, str | None]:
+    """A byline's text without its key, and the author's name when it ends the line."""
+    m = _BYLINE_RE.match(shadow)
+    body = text[m.end() :] if m and m.group(1).startswith(("作者", "文", "撰文")) else text
+    body = body.strip(WS + "（）()")
+    author = None
+    last = re.split(r"[\s、，,]+", body.strip())[-1] if body.strip() else ""
+    if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", last):
+        author = last
+    return body, author

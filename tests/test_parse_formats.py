@@ -1,0 +1,116 @@
+"""Laws and articles, Markdown and front matter, gov.cn pages, closing blocks, the JSON additions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lossless import assert_lossless
+
+from studykit.analysis.concordance import kwic
+from studykit.document.model import Document
+from studykit.document.outline import outline_dict, outline_text
+from studykit.document.parse import load, parse_document
+from studykit.document.read import read_source
+from studykit.errors import SectionNotFoundError, StudykitError
+from studykit.text.tokens import select, tokenize
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+# --- laws -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def law() -> Document:
+    return load(CORPUS / "04-law-chapters.txt")
+
+
+def test_articles_are_units_under_chapters(law: Document) -> None:
+    assert [a.label for a in law.articles] == [f"第{n}条" for n in "一二三四五六七"]
+    fourth = law.article("第四条")
+    assert (fourth.number, fourth.section) == (4, "第二章/第一节")
+    assert [p.item for p in fourth.paragraphs] == [None, "（一）", "（二）", None]
+    assert law.article("4") == fourth
+    with pytest.raises(SectionNotFoundError, match="no article 第九条: choose one of 第一条"):
+        law.article("第九条")
+    assert "第一章 总则  (6 段，第一条—第三条)" in outline_text(law).splitlines()
+
+
+def test_articles_in_the_token_table_and_kwic(law: Document) -> None:
+    table = tokenize(law)
+    assert "article" in table.columns
+    third = select(table, articles="第三条")
+    assert set(third["article"]) == {"第三条"} and "".join(third["token"]).startswith("第三条")
+    assert select(table, articles=["3", "第五条"])["article"].unique().tolist() == ["第三条", "第五条"]
+    span = law.article("第四条")
+    hits = kwic(select(table, articles="第四条"), "数据").to_frame()
+    assert len(hits) == 4 and all(span.start <= s < span.end for s in hits["start"])
+    assert (table.loc[table["part"] == "heading", "article"] == "").all()
+    with pytest.raises(SectionNotFoundError, match="no article 第八条"):
+        select(table, articles="第八条")
+
+
+# --- Markdown and front matter -----------------------------------------------------------------------
+def test_markdown_markup_is_boilerplate_and_offsets_stay_lossless() -> None:
+    doc = load(CORPUS / "27-front-matter-yaml.md")
+    assert_lossless(doc)
+    assert doc.source.format == "markdown"
+    markup = [b.text for b in doc.boilerplate if b.kind == "markup"]
+    assert markup[0].startswith("<!--") and markup.count("## ") == 3 and markup.count("### ") == 2
+    assert doc.title_block[0].text.startswith("---\ntitle:") and doc.title_block[0].kind == "meta"
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "title"),
+    [
+        ("---\ntitle: 标题甲\ndate: 2024-01-02\n---\n正文一段。\n", "markdown", "标题甲"),
+        ("+++\ntitle = \"标题乙\"\n+++\n正文一段。\n", "markdown", "标题乙"),
+        ("---\n: : 不是 YAML [\n---\n正文一段。\n", "text", None),  # does not parse: plain text
+        ("---\n\n正文一段。\n", "text", None),  # a rule, not front matter
+    ],
+)
+def test_front_matter_only_when_it_parses(text: str, fmt: str, title: str | None) -> None:
+    doc = parse_document(read_source(text))
+    assert doc.source.format == fmt
+    if title:
+        assert doc.title == title
+    assert_lossless(doc)
+
+
+MD_PIECES = st.sampled_from(
+    ["# 标题", "## 第一章 总则", "### 一、要求", "<!-- 注释 -->", "第一条 内容。", "（一）事项；", "1. 列表项",
+     "- 条目", "---", "+++", "title: x", "正文一句。", "", "　", "## ", "#", "<!--", "-->", "===", "*强调*"]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MD_PIECES, max_size=20), st.sampled_from(["\n", "\r\n", "\n\n"]))
+def test_markdown_is_lossless_on_anything(parts: list[str], nl: str) -> None:
+    try:
+        doc = parse_document(read_source(nl.join(parts) + nl, format="markdown"))
+    except StudykitError:
+        return
+    assert_lossless(doc)
+
+
+# --- gov.cn pages and closing blocks ---------------------------------------------------------------------
+def test_govcn_page_meta_title_and_closing() -> None:
+    doc = load(CORPUS / "19-govcn-notice.html")
+    assert_lossless(doc)
+    data = outline_dict(doc)
+    assert data["meta"]["doc_number"] == "东政办发〔2024〕12号" and data["meta"]["published"] == "2024-03-25"
+    assert [c["kind"] for c in data["closing"]] == ["signature", "date", "note"]
+    assert not any("索引号" in p.text or "此件" in p.text for p in doc.paragraphs)
+    assert doc.title is not None and "\n" not in doc.title  # two centred lines joined
+
+
+def test_json_additions_are_additive() -> None:
+    data = outline_dict(load(CORPUS / "12-notice-attachments.txt"))
+    assert {"title_block", "closing", "articles"} <= set(data)
+    assert data["articles"] == []
+    first = data["sections"][0]
+    assert first["path"] == "0" and {"article", "item"} <= set(first["paragraphs"][0])
+    law = outline_dict(load(CORPUS / "06-law-articles-only.md"))
+    assert law["format"] == "markdown" and [a["label"] for a in law["articles"]] == ["第一条", "第二条", "第三条", "第四条"]
+    assert [s["level"] for s in law["sections"]] == [0]
