@@ -111,5 +111,5 @@ def test_export_writes_the_chart_and_the_table(explorer: sk.CorpusExplorer) -> N
     assert written[".csv"].stem == written[".png"].stem == "青川市-语料库-趋势"
     assert written[".csv"].read_text(encoding="utf-8-sig").startswith("year,term")
     meta = json.loads(written[".json"].read_text(encoding="utf-8"))
-    assert meta["meta"]["view"] == "trend" and meta["meta"]["corpus"] == "青川市" and len(meta["meta"]["files"]) == 2
+    assert meta["meta"]["view"] == "trend" and meta["meta"]["corpus"] == "青川市" and len(meta["files"]) == 2
     assert "exported" in ex.status.value

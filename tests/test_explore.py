@@ -604,7 +604,7 @@ def test_term_export_png_and_numbering(make: Callable[..., Any], tmp_path: Path)
     assert data.startswith(PNG_MAGIC)
     meta = sidecar(first)
     assert meta["kind"] == "figure" and meta["studykit_version"] == studykit.__version__
-    assert meta["meta"]["files"] == [first[0].name]
+    assert meta["files"] == [first[0].name]
     m = meta["meta"]
     assert m["explorer"] == "TermExplorer" and m["top_n"] == 10 and m["sections"] == ["三"]
     assert m["view"] == "bar" and m["stopwords_removed"] is True and m["document"]
@@ -659,7 +659,7 @@ def test_every_explorer_exports_png_and_csv(make: Callable[..., Any], kind: str)
     table = click(ex, "csv")
     assert table[0].read_bytes().startswith(BOM)
     back = pd.read_csv(table[0], encoding="utf-8-sig")
-    headers = importlib.import_module("studykit.explorers.base").HEADERS
+    headers = importlib.import_module("studykit.draw.export").ZH_HEADERS
     assert len(back) == len(ex.result) and list(back.columns) == [headers.get(c, c) for c in ex.result.columns]
     for paths in (pic, table):
         meta = sidecar(paths)
@@ -1054,7 +1054,7 @@ def test_one_click_writes_several_formats_under_one_stem(make: Callable[..., Any
     assert [p.name for p in paths] == [f"{stem}.{s}" for s in ("png", "svg", "pdf", "csv", "json")]
     assert all(p.is_file() for p in paths)
     meta = sidecar(paths)  # one sidecar, shared, listing every file
-    assert meta["meta"]["files"] == [f"{stem}.{s}" for s in ("png", "svg", "pdf", "csv")]
+    assert meta["files"] == [f"{stem}.{s}" for s in ("png", "svg", "pdf", "csv")]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
     assert paths[1].read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
     assert paths[2].read_bytes().startswith(b"%PDF")
@@ -1073,7 +1073,7 @@ def test_stem_follows_the_view_and_can_be_edited(make: Callable[..., Any], tmp_p
     ex.sections.value = ("二",)  # the user's own name is kept
     assert ex.export_name.value == "我的 图/1"
     (png, _json) = ex.export(["png"])
-    assert png.name == "我的_图_1.png" and png.parent == tmp_path  # sanitised, not refused
+    assert png.name == "我的 图_1.png" and png.parent == tmp_path  # sanitised, not refused
     ex.export_name.value = ""  # cleared: it follows the selection again
     ex.sections.value = ("三",)
     assert ex.export_name.value == "推动政协党建与履职工作深度融合-词频-三-前20-词云"

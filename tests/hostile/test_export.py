@@ -402,7 +402,7 @@ def test_chinese_headers_in_csv_and_xlsx_keep_the_frame(out: Path, analysis_fram
     frame = analysis_frames["term_frequencies"]
     before = frame.copy()
     chinese = [ZH_HEADERS[c] for c in frame.columns]
-    assert chinese[:5] == ["章节", "词语", "次数", "每千词", "章节数"]
+    assert chinese[:5] == ["章节", "词语", "次数", "每千词", "分布章节数"]
     csv, xlsx, sidecar = export(frame, "词频", headers="zh", folder=out)
     assert csv.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(chinese)
     book = openpyxl.load_workbook(xlsx, read_only=True)
@@ -413,7 +413,7 @@ def test_chinese_headers_in_csv_and_xlsx_keep_the_frame(out: Path, analysis_fram
     assert json.loads(sidecar.read_text(encoding="utf-8"))["columns"]["词语"] == "term"
     pd.testing.assert_frame_equal(frame, before)  # the English names stay for code
     custom = export(frame, "词频", headers={"rate": "频率‰"}, formats="csv", folder=out)[0]
-    assert custom.read_text(encoding="utf-8-sig").startswith("章节,词语,次数,频率‰,章节数")
+    assert custom.read_text(encoding="utf-8-sig").startswith("章节,词语,次数,频率‰,分布章节数")
 
 
 def test_hostile_cells_survive_csv_and_xlsx(out: Path) -> None:

@@ -103,16 +103,16 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
     "token": "词语", "pos": "词性", "start": "起始位置", "end": "结束位置", "part": "部位",
     "sentence": "句子", "paragraph": "段落", "section": "章节", "top": "一级章节",
     "section_title": "章节标题", "is_stopword": "停用词", "is_filler": "套话", "kind": "类型",
-    "article": "条文",
+    "article": "条文", "subsection": "小节", "lead": "段首句",
     # term_frequencies, keywords, ngrams, repeated_phrases
-    "term": "词语", "count": "次数", "rate": "每千词", "range": "章节数", "weight": "权重",
+    "term": "词语", "count": "次数", "rate": "每千词", "range": "分布章节数", "weight": "权重",
     "ngram": "词组", "phrase": "短语", "n": "词数",
     # keyness
     "target_count": "目标次数", "reference_count": "参照次数", "target_rate": "目标每千词",
-    "reference_rate": "参照每千词", "statistic": "统计量", "effect": "效应量", "p_value": "p值",
+    "reference_rate": "参照每千词", "statistic": "统计量", "effect": "效应量", "p_value": "p 值",
     "g2": "G²", "log_ratio": "对数比", "log_odds": "对数优势比", "z": "z值",
     "log_ratio_low": "对数比下限", "log_ratio_high": "对数比上限",
-    "conservative_log_ratio": "保守对数比", "p_adjusted": "校正p值", "significant": "显著",
+    "conservative_log_ratio": "保守对数比", "p_adjusted": "校正 p 值", "significant": "显著",
     "test": "检验",
     # collocations, cooccurrence
     "collocate": "搭配词", "collocate_count": "搭配词次数", "expected": "期望次数", "pmi": "PMI",
@@ -121,19 +121,20 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
     # suggest_terms
     "quoted": "引号次数", "cohesion": "凝聚度",
     # dispersion (also DP and Juilland's D on term tables)
-    "dp": "DP离散度", "dp_norm": "标准化DP", "juilland_d": "Juilland D", "token_index": "词序号",
+    "dp": "离散度 DP", "dp_norm": "标准化DP", "juilland_d": "均匀度 D", "token_index": "词序号",
     "offset": "位置", "token_start": "起始词序号", "token_end": "结束词序号",
     # kwic
-    "left": "左文", "match": "检索项", "right": "右文", "query": "检索词",
+    "left": "左侧上下文", "match": "检索词", "right": "右侧上下文", "query": "检索式",
     # formulations
-    "text": "提法", "sections": "所在章节", "first_offset": "首次出现位置", "pattern": "句式",
+    "text": "内容", "sections": "所在章节", "first_offset": "首次出现位置", "pattern": "句式",
     "members": "项数",
     # section_lengths, dispersion_sections
     "label": "编号", "title": "标题", "level": "层级", "paragraphs": "段落数", "chars": "字数",
     # corpus tables
     "document": "文档", "doc": "文档", "documents": "文档数",
 })  # fmt: skip
-"""Chinese column headers for table exports (``headers="zh"``), by English column name.
+"""Chinese column headers for tables people read — exports with ``headers="zh"`` and the explorers'
+table views — by English column name.
 
 Covers every column the analyses return (token table, term frequencies, n-grams, phrases,
 keywords, keyness, collocations, co-occurrence, KWIC, dispersion and its measures, formulations,

@@ -20,10 +20,8 @@ import html
 import io
 import logging
 import os
-import re
 import threading
 import traceback
-import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -36,7 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from studykit.document.model import PREAMBLE_KEY, Document, Section
-from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export
+from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export, safe_stem, zh_headers
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
@@ -63,22 +61,6 @@ MEASURE_SHORT = {"g2": "G2", "log_ratio": "对数比", "log_odds": "对数优势
 
 PREAMBLE_NAME = "导语"
 TITLE_NAME = "标题"
-
-HEADERS: dict[str, str] = {
-    "section": "章节", "subsection": "小节", "paragraph": "段落", "term": "词语", "count": "次数",
-    "rate": "每千词", "range": "分布章节数", "target_count": "目标次数", "reference_count": "参照次数",
-    "target_rate": "目标每千词", "reference_rate": "参照每千词", "statistic": "统计量",
-    "effect": "效应（log₂ 比）", "p_value": "p 值", "left": "左侧上下文", "match": "检索词",
-    "right": "右侧上下文", "section_title": "章节标题", "sentence": "句子", "start": "起始位置",
-    "end": "结束位置", "kind": "类型", "text": "内容", "members": "项数", "lead": "段首句",
-    "chars": "字数", "label": "编号", "title": "标题", "paragraphs": "段落数", "tokens": "词数",
-    "sections": "章节", "first_offset": "首次出现位置", "pattern": "句式",
-    "dp": "离散度 DP", "juilland_d": "均匀度 D", "log_ratio_low": "对数比下限",
-    "log_ratio_high": "对数比上限", "conservative_log_ratio": "保守对数比", "test": "检验",
-    "p_adjusted": "校正 p 值", "significant": "显著", "g2": "G²", "article": "条",
-}
-"""Chinese column headers for tables that people read: the explorers' table views and their
-CSV/XLSX exports. The DataFrames in ``ex.result`` keep their English names for code."""
 
 WIDE = widgets.Layout(width="95%")
 """Sliders and pickers fill their column, so a value can be set with the mouse."""
@@ -182,7 +164,7 @@ def _selection_name(document: Document, values: Sequence[str]) -> str:
 def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
     """A copy of any studykit table for people to read: section paths become 导语 (the preamble,
     path ``0``), 标题 (title rows, path ``""``) or the sections' own markers (``一（二）``), and the
-    columns get Chinese headers (:data:`HEADERS`: 词语, 次数, 每千词 …). The explorers show and
+    columns get Chinese headers (:func:`studykit.draw.export.zh_headers`: 词语, 次数, 每千词 …). The explorers show and
     export their tables this way; the analyses keep paths and English names for code.
 
     >>> sk.readable_table(sk.term_frequencies(table, by="section", top=3), doc)   # doctest: +SKIP
@@ -197,7 +179,7 @@ def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
     for col in ("section", "subsection", "top"):
         if col in out.columns and out[col].dtype != "int64":
             out[col] = [path_label(document, str(p)) for p in out[col]]
-    return out.rename(columns={c: HEADERS[c] for c in out.columns if c in HEADERS})
+    return zh_headers(out)
 
 
 def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, floats: int = 2) -> str:
@@ -206,40 +188,6 @@ def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, 
     shown = readable_table(frame.head(max_rows), document)
     return str(shown.to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
                              classes="sk-table", escape=True))
-
-
-# --- file names ----------------------------------------------------------------------------------
-_FORBIDDEN = re.compile(r'[/\\<>:"|?*\s]+')
-_MAX_STEM_BYTES = 150
-
-
-def safe_stem(text: str, *, fallback: str = "studykit") -> str:
-    """A file stem from any text: zero-width marks, BOMs and control characters dropped, path
-    separators, ``<>:"|?*`` and whitespace runs turned into ``_``, no leading dot, at most 150
-    UTF-8 bytes. Never empty (``fallback``).
-
-    >>> safe_stem("\\ufeff政协/党建\\u200b 报告")
-    '政协_党建_报告'
-    """
-    cleaned = "".join(c for c in unicodedata.normalize("NFC", text)
-                      if unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
-    cleaned = _FORBIDDEN.sub("_", cleaned).strip("._- ")
-    while len(cleaned.encode("utf-8")) > _MAX_STEM_BYTES:
-        cleaned = cleaned[:-1]
-    cleaned = cleaned.rstrip("._- ")
-    return cleaned or fallback
-
-
-def _free_stem(folder: Path, stem: str, suffixes: Sequence[str]) -> str:
-    """``stem``, or ``stem-2``, ``stem-3`` …: the first for which no file of the export exists.
-
-    The explorer writes a figure and its table with two ``sk.export`` calls that must share one
-    stem, so it picks the stem for both (``sk.export`` numbers each call on its own)."""
-    candidate, n = stem, 1
-    while any(os.path.lexists(folder / f"{candidate}.{s}") for s in suffixes):
-        n += 1
-        candidate = f"{stem}-{n}"
-    return candidate
 
 
 # --- the chart -----------------------------------------------------------------------------------
@@ -484,7 +432,7 @@ class _Explorer:
         """The file stem the explorer suggests: document, view and selection."""
         doc = self.document.title or Path(self.document.source.name).stem or "文档"
         doc = doc if len(doc) <= 16 else doc[:16]
-        return safe_stem("-".join([doc, *self._name_parts()]), fallback=self.name)
+        return safe_stem("-".join([doc, *self._name_parts()]))
 
     def _refresh_name(self) -> None:
         """Follow the view and selection in the file name, unless the user typed their own."""
@@ -528,19 +476,13 @@ class _Explorer:
         if tables and self.result.empty:
             raise StudykitError("没有可导出的结果 / nothing to export: change the filters first")
         raw = name if name is not None else getattr(self, "export_name", None) and self.export_name.value
-        stem = safe_stem(str(raw or ""), fallback="") or self.default_name()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stem = _free_stem(self.folder.resolve(), stem, [*wanted, "json"])
-        meta = {**self._export_meta(), "files": [f"{stem}.{f}" for f in wanted]}
-        written: list[Path] = []
-        # One sidecar for the export: the table (written second) rewrites the figure's sidecar
-        # with the same metadata, which lists every file of the export.
-        if figures:
-            written += export(self._export_object(), stem, formats=figures, folder=self.folder, meta=meta)
-        if tables:
-            paths = export(self._export_table(), stem, formats=tables, folder=self.folder, meta=meta,
-                           overwrite=bool(figures))
-            written = [p for p in written if p.suffix != ".json"] + paths
+        stem = str(raw or "").strip() or self.default_name()
+        meta = self._export_meta()
+        if figures and tables:  # one stem, one sidecar for the picture and its table
+            obj: Any = (self._export_object(), self._export_table())
+        else:
+            obj = self._export_object() if figures else self._export_table()
+        written = export(obj, stem, formats=wanted, folder=self.folder, meta=meta)
         self.last_export = written
         self._show_written(written)
         return written

@@ -30,10 +30,11 @@ from studykit.draw.corpus_charts import (
     plot_trend,
     plot_version_summary,
 )
+from studykit.draw.export import safe_stem
 from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 
-from .base import MEASURES, _Chart, _Explorer, safe_stem
+from .base import MEASURES, _Chart, _Explorer
 
 VIEWS = [("趋势", "trend"), ("热力图", "heatmap"), ("关键词", "keyness"), ("首次出现", "first"),
          ("相似度", "similarity"), ("版本对比", "versions")]
@@ -287,7 +288,7 @@ class CorpusExplorer(_Explorer):
 
     def default_name(self) -> str:
         """The file stem the explorer suggests: corpus, explorer and view."""
-        return safe_stem("-".join([self.corpus.name[:16], *self._name_parts()]), fallback=self.name)
+        return safe_stem("-".join([self.corpus.name[:16], *self._name_parts()]))
 
     def _export_table(self) -> pd.DataFrame:
         return self.result.copy()
