@@ -897,3 +897,18 @@ def test_suggest_terms_finds_split_labels_and_cohesive_phrases() -> None:
 
     again = tokenize(doc, JiebaSegmenter(user_words=list(got.index[:1])))
     assert (again["token"] == "科创飞地").sum() == 4
+
+
+@pytest.mark.parametrize("measure", ["g2", "log_ratio", "conservative_log_ratio", "log_odds"])
+def test_keyness_from_counts_is_keyness(seed: pd.DataFrame, measure: Any) -> None:
+    """The counts-only core gives the table version's rows when fed the same counts and prior."""
+    from studykit.analysis.keyness import keyness_from_counts
+
+    full = keyness(seed, "三", measure=measure, min_count=2, prior=1.0)
+    counted = seed[seed["kind"].isin(["han", "latin"])]
+    in_target = counted["top"].astype(str) == "三"
+    c, d = int(in_target.sum()), int((~in_target).sum())
+    vocab = counted["token"].nunique()
+    again = keyness_from_counts(full["term"], full["target_count"], full["reference_count"], c, d,
+                                measure=measure, prior=(1.0, float(vocab)))
+    pd.testing.assert_frame_equal(full.reset_index(drop=True), again, check_exact=False, rtol=1e-12)

@@ -32,7 +32,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "text.segment": ("JiebaSegmenter", "Token"),
     "text.tokens": ("tokenize", "select", "section_lengths"),
     "analysis.frequency": ("term_frequencies", "ngrams", "repeated_phrases", "keywords"),
-    "analysis.keyness": ("keyness",),
+    "analysis.keyness": ("keyness", "keyness_from_counts"),
     "analysis.similarity": ("section_similarity",),
     "analysis.association": ("collocations", "cooccurrence"),
     "analysis.concordance": ("kwic", "dispersion", "dispersion_sections"),

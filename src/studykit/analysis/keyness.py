@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -70,7 +70,7 @@ Prior = Literal["document", "uniform"] | float | Mapping[str, float] | pd.Series
 UNIFORM_PRIOR = 1.0
 """The pseudo-count per term of ``prior="uniform"``: add-one, a flat Dirichlet(1) prior."""
 
-_FLOOR = 0.01  # pseudo-count of a term that a reference-corpus prior does not know
+PRIOR_FLOOR = 0.01  # pseudo-count of a term that a reference-corpus prior does not know
 
 
 def _williams_q(row: FloatArray, c: float, d: float) -> FloatArray:
@@ -139,7 +139,7 @@ def _prior_counts(
     bad = [k for k, v in mapping.items() if not np.isfinite(v) or v < 0]
     if bad:
         raise QueryError(f"无效的先验 / invalid prior count for {bad[0]!r}: counts must be finite and >= 0")
-    alpha = np.array([mapping.get(str(u), 0.0) + _FLOOR for u in uniques], dtype=np.float64)
+    alpha = np.array([mapping.get(str(u), 0.0) + PRIOR_FLOOR for u in uniques], dtype=np.float64)
     inside = set(map(str, uniques))
     extra = sum(v for k, v in mapping.items() if k not in inside)  # reference-only terms
     alpha0 = float(alpha[vocab].sum()) + extra
@@ -284,8 +284,63 @@ def keyness(
     chosen = np.flatnonzero(a_all + b_all >= min_count)
     if len(chosen) == 0:
         return _empty(columns)
-    a = a_all[chosen].astype(np.float64)
-    b = b_all[chosen].astype(np.float64)
+    alpha_w: FloatArray | float = 0.0
+    alpha0 = 0.0
+    if measure == "log_odds":
+        alpha_w, alpha0 = _prior_counts(prior, table, codes, uniques, counted, chosen)
+    out = keyness_from_counts(
+        uniques[chosen], a_all[chosen], b_all[chosen], c, d, measure=measure, prior=(alpha_w, alpha0),
+        correction=correction, alpha=alpha, test=test, williams=williams,
+    )
+    out.attrs["keyness"] = {
+        "measure": measure, "correction": correction, "alpha": alpha, "test": test,
+        "williams": williams, "tested": len(out), "significant": int(out["significant"].sum()),
+    }
+    return out.head(top) if top is not None else out
+
+
+def keyness_from_counts(
+    terms: Sequence[str] | npt.NDArray[Any] | pd.Series[Any],
+    target_counts: Sequence[int] | IntArray | pd.Series[Any],
+    reference_counts: Sequence[int] | IntArray | pd.Series[Any],
+    target_size: int,
+    reference_size: int,
+    *,
+    measure: Measure = "g2",
+    prior: tuple[FloatArray | float, float] = (UNIFORM_PRIOR, 0.0),
+    correction: Correction | None = "fdr_bh",
+    alpha: float = 0.05,
+    test: Test = "auto",
+    williams: bool = False,
+) -> pd.DataFrame:
+    """The keyness table of :func:`keyness` from counts alone: term ``i`` occurs
+    ``target_counts[i]`` times in a target of ``target_size`` counted tokens and
+    ``reference_counts[i]`` times in a reference of ``reference_size``. The formulas, tests,
+    correction and columns are those of :func:`keyness` (read its docstring); rows are sorted by
+    ``statistic``. ``prior`` is ``(α_w, α0)`` for ``measure="log_odds"``: α_w per term (or one
+    number for all) and their sum over the vocabulary (0 means ``len(terms) · α_w``).
+
+    Use it for counts from anywhere: a corpus's documents (studykit.corpus does), or two word
+    lists counted elsewhere.
+
+    >>> keyness_from_counts(["带头", "工作"], [6, 10], [0, 40], 500, 3000).loc[:, ["term", "statistic", "test"]].round(2)
+      term  statistic    test
+    0   带头      23.35  fisher
+    1   工作       1.21      g2
+    """
+    _literal("measure", measure, ("g2", "log_ratio", "log_odds", "conservative_log_ratio"))
+    _literal("correction", correction, ("fdr_bh", "holm", "bonferroni", None))
+    _literal("test", test, ("auto", "g2", "fisher"))
+    a_int = np.asarray(target_counts, dtype=np.int64)
+    b_int = np.asarray(reference_counts, dtype=np.int64)
+    names = np.asarray(terms, dtype=object)
+    if not (len(names) == len(a_int) == len(b_int)):
+        raise QueryError("terms, target_counts and reference_counts must have the same length")
+    c, d = int(target_size), int(reference_size)
+    if c <= 0 or d <= 0:
+        raise QueryError("target_size and reference_size must be positive token counts")
+    a = a_int.astype(np.float64)
+    b = b_int.astype(np.float64)
     g2 = _g2_two_cell(a, b, float(c), float(d))
     if williams:
         g2 = g2 / _williams_q(a + b, float(c), float(d))
@@ -303,17 +358,18 @@ def keyness(
     elif measure == "conservative_log_ratio":
         statistic = conservative
     else:
-        alpha_w, alpha0 = _prior_counts(prior, table, codes, uniques, counted, chosen)
+        alpha_w = np.broadcast_to(np.asarray(prior[0], dtype=np.float64), a.shape)
+        alpha0 = float(prior[1]) or float(alpha_w.sum())
         ya, yb = a + alpha_w, b + alpha_w
         delta = np.log(ya / (c + alpha0 - ya)) - np.log(yb / (d + alpha0 - yb))
         statistic = delta / np.sqrt(1.0 / ya + 1.0 / yb)
-    p_value, used = _p_values(a_all[chosen], b_all[chosen], c, d, g2, test)
+    p_value, used = _p_values(a_int, b_int, c, d, g2, test)
     p_adjusted = _adjust(p_value, correction)
     out = pd.DataFrame(
         {
-            "term": pd.Series(uniques[chosen], dtype="str"),
-            "target_count": a_all[chosen].astype(np.int64),
-            "reference_count": b_all[chosen].astype(np.int64),
+            "term": pd.Series(names, dtype="str"),
+            "target_count": a_int,
+            "reference_count": b_int,
             "target_rate": a / c * 1000.0,
             "reference_rate": b / d * 1000.0,
             "statistic": statistic,
@@ -329,12 +385,7 @@ def keyness(
     )
     if measure == "g2":
         out["g2"] = g2
-    out = _sort(out, ["statistic", "effect", "term"], [False, False, True])
-    out.attrs["keyness"] = {
-        "measure": measure, "correction": correction, "alpha": alpha, "test": test,
-        "williams": williams, "tested": len(out), "significant": int(out["significant"].sum()),
-    }
-    return out.head(top) if top is not None else out
+    return _sort(out, ["statistic", "effect", "term"], [False, False, True])
 
 
 def _adjust(p: FloatArray, correction: Correction | None) -> FloatArray:

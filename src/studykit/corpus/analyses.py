@@ -25,16 +25,12 @@ import pandas as pd
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
 from studykit.analysis.concordance import REGEX_TIMEOUT, KwicHit, KwicResult, Sort, kwic
 from studykit.analysis.keyness import (
-    _FLOOR,
+    PRIOR_FLOOR,
     UNIFORM_PRIOR,
     Correction,
     Prior,
     Test,
-    _adjust,
-    _g2_two_cell,
-    _log_ratio_interval,
-    _p_values,
-    _williams_q,
+    keyness_from_counts,
 )
 from studykit.errors import QueryError, SectionNotFoundError
 from studykit.zh import simplified_shadow
@@ -259,7 +255,7 @@ def corpus_keyness(
         out = _empty_keyness(measure)
     else:
         alpha_w, alpha0 = _prior(corpus, prior, counts["term"], counted, kinds, measure)
-        out = _keyness_frame(counts, c, d, measure=measure, alpha_w=alpha_w, alpha0=alpha0,
+        out = keyness_from_counts(counts["term"].astype(str), counts["a"], counts["b"], c, d, measure=measure, prior=(alpha_w, alpha0),
                              correction=correction, alpha=alpha, test=test, williams=williams)
     out.attrs["keyness"] = {
         "measure": measure, "correction": correction, "alpha": alpha, "test": test, "williams": williams,
@@ -326,61 +322,9 @@ def _prior(
     if bad:
         raise QueryError(f"无效的先验 / invalid prior count for {bad[0]!r}: counts must be finite and >= 0")
     vocab_terms = set(db.df(f"SELECT DISTINCT token FROM tokens WHERE {counted}")["token"].astype(str))
-    alpha0 = sum(mapping.get(t, 0.0) + _FLOOR for t in vocab_terms) + sum(
+    alpha0 = sum(mapping.get(t, 0.0) + PRIOR_FLOOR for t in vocab_terms) + sum(
         v for k, v in mapping.items() if k not in vocab_terms)
-    return np.array([mapping.get(str(t), 0.0) + _FLOOR for t in terms], dtype=np.float64), float(alpha0)
-
-
-def _keyness_frame(
-    counts: pd.DataFrame, c: int, d: int, *, measure: str, alpha_w: FloatArray, alpha0: float,
-    correction: Correction | None, alpha: float, test: Test, williams: bool,
-) -> pd.DataFrame:
-    """The keyness columns of :func:`studykit.keyness` from counts ``a``, ``b`` per ``term``,
-    with the same helpers (G², Williams' q, the exact log-ratio interval, the tests, the
-    correction)."""
-    a_int = counts["a"].to_numpy(dtype=np.int64)
-    b_int = counts["b"].to_numpy(dtype=np.int64)
-    a = a_int.astype(np.float64)
-    b = b_int.astype(np.float64)
-    g2 = _g2_two_cell(a, b, float(c), float(d))
-    if williams:
-        g2 = g2 / _williams_q(a + b, float(c), float(d))
-    direction = np.sign(a / c - b / d)
-    effect = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
-    low, high = _log_ratio_interval(a, b, float(c), float(d), 1.0 - alpha)
-    conservative = np.where(low > 0, low, np.where(high < 0, high, 0.0))
-    if measure == "g2":
-        statistic = direction * g2
-    elif measure == "log_ratio":
-        statistic = effect
-    elif measure == "conservative_log_ratio":
-        statistic = conservative
-    else:
-        ya, yb = a + alpha_w, b + alpha_w
-        delta = np.log(ya / (c + alpha0 - ya)) - np.log(yb / (d + alpha0 - yb))
-        statistic = delta / np.sqrt(1.0 / ya + 1.0 / yb)
-    p_value, used = _p_values(a_int, b_int, c, d, g2, test)
-    p_adjusted = _adjust(p_value, correction)
-    out = pd.DataFrame({
-        "term": pd.Series(counts["term"].astype(str).to_numpy(), dtype="str"),
-        "target_count": a_int,
-        "reference_count": b_int,
-        "target_rate": a / c * 1000.0,
-        "reference_rate": b / d * 1000.0,
-        "statistic": statistic,
-        "effect": effect,
-        "log_ratio_low": low,
-        "log_ratio_high": high,
-        "conservative_log_ratio": conservative,
-        "p_value": p_value,
-        "test": pd.Series(used, dtype="str"),
-        "p_adjusted": p_adjusted,
-        "significant": p_adjusted < alpha,
-    })
-    if measure == "g2":
-        out["g2"] = g2
-    return out.sort_values(["statistic", "effect", "term"], ascending=[False, False, True],
-                           kind="mergesort").reset_index(drop=True)
+    return np.array([mapping.get(str(t), 0.0) + PRIOR_FLOOR for t in terms], dtype=np.float64), float(alpha0)
 
 
 def key_terms(
@@ -446,7 +390,7 @@ def key_terms(
         mine = gids == gid
         a[codes[mine]] = a_of[mine]
         part = pd.DataFrame({"term": terms, "a": a, "b": totals - a})
-        frame = _keyness_frame(part, c, d, measure=measure, alpha_w=alpha_w, alpha0=alpha0,
+        frame = keyness_from_counts(part["term"].astype(str), part["a"], part["b"], c, d, measure=measure, prior=(alpha_w, alpha0),
                                correction=correction, alpha=alpha, test=test, williams=williams)
         frame = frame[frame["statistic"] > 0].head(top).copy()
         frame.insert(0, "_gid", gid)
