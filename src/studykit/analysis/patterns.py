@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, get_args
 
@@ -134,8 +134,11 @@ _GENERIC_PREFIXES = _words(
 _GENERIC_INFIX = frozenset("的了和与及或等之也是在")
 _QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 _PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
+_LEADING_MARKS = frozenset("“”「」『』" + _PLACEHOLDER)  # may join a prefix or suffix
+_LEADING_RE = re.compile(f"[{HAN}“”「」『』{_PLACEHOLDER}]+")
 _ORDINAL = re.compile(rf"^(?:第?[{_NUM}百]+是|第[{_NUM}百]+[，,、：:]?|其[{_NUM}][，,、]?|[（(][{_NUM}]+[）)])")
 _ORDINAL_MARK = "\ue001"
+_ORDINAL_FIRST = frozenset("第其（(百" + _NUM)  # the characters an ordinal opening starts with
 # Characters too common to make a frame on their own (a member may still start with one: 在…上…).
 _NO_FRAME = frozenset("的了和与及或等之也是，,、；;：:“”「」『』（）() \t\u3000" + "0123456789.%")
 
@@ -494,7 +497,10 @@ class _Member(NamedTuple):
 def _find_parallel(
     found: _Found, quotes: list[tuple[int, int]], *, add: bool
 ) -> list[tuple[int, int]]:
-    """Runs of parallel members in every heading and paragraph; returns their spans."""
+    """Runs of parallel members in every heading and paragraph; returns their spans.
+
+    Each region is read once as its own string; members are offsets into it, and the work per
+    member (its normalised form, its characters) is done once, not for every window it is in."""
     shadow = found.shadow
     quote_starts = [q[0] - 1 for q in quotes]  # the opening mark
     quote_spans = [(q[0] - 1, q[1] + 1) for q in quotes]
@@ -503,15 +509,17 @@ def _find_parallel(
         lo = bisect_right(quote_starts, region.start - 1)
         hi = bisect_right(quote_starts, region.end)
         inner = quote_spans[lo:hi]
+        text = shadow[region.start : region.end]
+        cuts = _mask_quotes(text, region.start, inner)
         candidates: dict[tuple[int, int], tuple[int, str]] = {}
         memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
         for level in _LEVELS:
-            for parent in _parents(shadow, region, level, inner):
-                if len(level.sep_re.findall(shadow, parent[0], parent[1])) < 2:
-                    continue  # fewer than three members
-                members = _split_members(shadow, parent, level, inner)
-                for run, pattern in _runs(shadow, members, level, memo):
-                    span = (run[0].start, run[-1].end)
+            if _count(cuts, level.seps, 0, len(cuts)) < 2:
+                continue  # no parent of this level has three members
+            for parent in level.parent_re.finditer(cuts):  # those with three members or more
+                members = _Members(text, _split_members(parent.group(), parent.start(), level), level, memo)
+                for run, pattern in members.runs():
+                    span = (region.start + run[0].start, region.start + run[-1].end)
                     old = candidates.get(span)
                     if old is None or len(run) > old[0]:
                         candidates[span] = (len(run), pattern)
@@ -531,16 +539,22 @@ def _find_parallel(
 
 
 class _Cut(NamedTuple):
-    """A level of members: the separators between members and those that close their parent."""
+    """A level of members: the separators between members and those that close their parent.
+    ``parent_re`` matches each whole parent that holds two separators or more (three members):
+    it starts only where a parent starts, and its possessive repeats never backtrack, so the
+    search is linear."""
 
     name: str
+    seps: str
     sep_re: re.Pattern[str]
-    close_re: re.Pattern[str]
+    parent_re: re.Pattern[str]
     max_member: int
 
 
 def _cut(name: str, seps: str, closes: str, max_member: int) -> _Cut:
-    return _Cut(name, re.compile(f"[{seps}]"), re.compile(f"[{closes}\\r\\n]"), max_member)
+    c, cs = f"{closes}\\r\\n", f"{closes}{seps}\\r\\n"
+    parent = f"(?<![^{c}])[^{cs}]*+[{seps}][^{cs}]*+[{seps}][^{c}]*+"
+    return _Cut(name, seps, re.compile(f"[{seps}]"), re.compile(parent), max_member)
 
 
 _LEVELS = (
@@ -548,156 +562,262 @@ _LEVELS = (
     _cut("clause", "，,", "；;。！？!?：:", PARALLEL_MAX_MEMBER),
     _cut("part", "；;", "。！？!?", 60),
 )
+_CUT_CHARS = "、，,；;。！？!?：:\r\n"
+_MASKED = "\ue002"  # a separator inside a quotation: it closes and separates nothing
+_MASK_TABLE = str.maketrans(_CUT_CHARS, _MASKED * len(_CUT_CHARS))
+
+
+def _count(text: str, chars: str, start: int, end: int) -> int:
+    return sum(text.count(ch, start, end) for ch in chars)
+
+
+def _mask_quotes(text: str, offset: int, inner: list[tuple[int, int]]) -> str:
+    """``text`` (the region starting at ``offset``) with the separators inside the quotations
+    ``inner`` masked, so members and their parents are cut only outside quotations."""
+    if not inner:
+        return text
+    parts: list[str] = []
+    at = 0
+    for a, b in inner:  # content of a quotation: a + 1 .. b - 2, in shadow offsets
+        lo, hi = max(a + 1 - offset, at), min(b - 1 - offset, len(text))
+        if lo < hi:
+            parts += [text[at:lo], text[lo:hi].translate(_MASK_TABLE)]
+            at = hi
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _in_quote(pos: int, inner: list[tuple[int, int]]) -> bool:
     return any(a < pos < b - 1 for a, b in inner)
 
 
-def _parents(
-    shadow: str, region: _Region, level: _Cut, inner: list[tuple[int, int]]
-) -> Iterator[tuple[int, int]]:
-    """Stretches of the region between separators that close members of this level."""
-    start = region.start
-    for m in level.close_re.finditer(shadow, region.start, region.end):
-        i = m.start()
-        if inner and _in_quote(i, inner):
-            continue
-        if i > start:
-            yield start, i
-        start = i + 1
-    if region.end > start:
-        yield start, region.end
-
-
-def _split_members(
-    shadow: str, parent: tuple[int, int], level: _Cut, inner: list[tuple[int, int]]
-) -> list[_Member]:
+def _split_members(piece: str, start: int, level: _Cut) -> list[_Member]:
+    """The members of a parent ``piece`` (at ``start`` in its region), without the spaces
+    around them; empty members are dropped."""
     out: list[_Member] = []
-    cuts = [m.start() for m in level.sep_re.finditer(shadow, parent[0], parent[1])
-            if not (inner and _in_quote(m.start(), inner))]
-    start = parent[0]
-    for i in [*cuts, parent[1]]:
-        a, b = start, i
-        while a < b and shadow[a] in _WS:
-            a += 1
-        while b > a and shadow[b - 1] in _WS:
-            b -= 1
-        if b > a:
-            out.append(_Member(a, b))
-        start = i + 1
+    at = start
+    for part in level.sep_re.split(piece):
+        a, at = at, at + len(part) + 1
+        kept = part.strip(_WS)
+        if kept:
+            a += len(part) - len(part.lstrip(_WS))
+            out.append(_Member(a, a + len(kept)))
     return out
 
 
-def _runs(
-    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
-) -> Iterator[tuple[list[_Member], str]]:
-    """Maximal runs of ≥3 consecutive members that share a frame, leftmost first."""
-    if len(members) < 3:
-        return
-    i = 0
-    while i <= len(members) - 3:
-        if not _may_share(shadow, members[i + 1], members[i + 2]):
-            i += 1  # the second and third members share nothing: no run starts here
-            continue
-        best: tuple[list[_Member], str] | None = None
-        for j in range(i + 3, min(len(members), i + 16) + 1):
-            judged = _judge(shadow, members[i:j], level, memo)
-            if judged is None or (best is not None and _score(judged[1]) < _score(best[1])):
-                break  # the run stopped growing, or grew only by weakening its frame
-            best = judged
-        if best is None:
-            i += 1
-            continue
-        if len(best[0]) >= 4:  # a first member that fits the frame worse is a lead-in clause
-            rest = _judge(shadow, members[i + 1 : i + len(best[0])], level, memo)
-            if rest is not None and _score(rest[1]) > _score(best[1]):
+class _Members:
+    """The members of one parent, with what the frame search needs of each, computed once:
+    the text as written, the normalised text (:func:`_norm`), and its characters."""
+
+    def __init__(
+        self, text: str, spans: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
+    ) -> None:
+        self.text = text
+        self.spans = spans
+        self.level = level
+        self.memo = memo
+        self.raws = [text[a:b] for a, b in spans]
+        self._norms: list[str | None] = [None] * len(spans)
+        self._chars: list[frozenset[str] | None] = [None] * len(spans)
+        self._tails: list[frozenset[str] | None] = [None] * len(spans)
+        self._digits: list[bool | None] = [None] * len(spans)
+        self._judged: dict[tuple[int, int], tuple[list[_Member], str] | None] = {}
+
+    def norm(self, i: int) -> str:
+        t = self._norms[i]
+        if t is None:
+            t = self._norms[i] = _norm(self.raws[i])
+        return t
+
+    def chars(self, i: int) -> frozenset[str]:
+        s = self._chars[i]
+        if s is None:
+            s = self._chars[i] = frozenset(self.norm(i))
+        return s
+
+    def tail_chars(self, i: int) -> frozenset[str]:
+        """The characters after the first one."""
+        s = self._tails[i]
+        if s is None:
+            s = self._tails[i] = frozenset(self.norm(i)[1:])
+        return s
+
+    def digit(self, i: int) -> bool:
+        d = self._digits[i]
+        if d is None:
+            d = self._digits[i] = _DIGIT.search(self.raws[i]) is not None
+        return d
+
+    def runs(self) -> Iterator[tuple[list[_Member], str]]:
+        """Maximal runs of ≥3 consecutive members that share a frame, leftmost first."""
+        members, raws = self.spans, self.raws
+        n = len(members)
+        i = 0
+        while i <= n - 3:
+            if not _may_share(raws[i + 1], raws[i + 2]):
+                i += 1  # the second and third members share nothing: no run starts here
+                continue
+            best: tuple[list[_Member], str] | None = None
+            for j in range(i + 3, min(n, i + 16) + 1):
+                judged = self.judge(i, j)
+                if judged is None or (best is not None and _score(judged[1]) < _score(best[1])):
+                    break  # the run stopped growing, or grew only by weakening its frame
+                best = judged
+            if best is None:
                 i += 1
                 continue
-        yield best
-        i += len(best[0]) if best[0][-1].end == members[i + len(best[0]) - 1].end else 1
+            if len(best[0]) >= 4:  # a first member that fits the frame worse is a lead-in clause
+                rest = self.judge(i + 1, i + len(best[0]))
+                if rest is not None and _score(rest[1]) > _score(best[1]):
+                    i += 1
+                    continue
+            yield best
+            i += len(best[0]) if best[0][-1].end == members[i + len(best[0]) - 1].end else 1
+
+    def judge(self, i: int, j: int) -> tuple[list[_Member], str] | None:
+        """Members ``i`` to ``j - 1`` (the first and last trimmed) and their frame, or None."""
+        key = (i, j)
+        if key not in self._judged:
+            self._judged[key] = self._judge(i, j) if self._may_frame(i, j) else None
+        return self._judged[key]
+
+    def _may_frame(self, i: int, j: int) -> bool:
+        """Necessary conditions for :meth:`_judge`, cheap to test. The middle members are never
+        trimmed, so their lengths and figures already decide; the first member can only lose a
+        lead-in and the last what runs on, so every frame :func:`_frame` accepts needs a shared
+        prefix (the first characters of all members but the first, found in the first), a shared
+        suffix (the last characters of all but the last, found in the last) or an infix: a Han
+        character other than :data:`_GENERIC_INFIX` in every member, after the first character
+        of each middle one."""
+        spans = self.spans
+        if j - i > 2:
+            lengths = [spans[k].end - spans[k].start for k in range(i + 1, j - 1)]
+            longest = max(lengths)
+            if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * min(lengths):
+                return False
+            if sum(1 for k in range(i + 1, j - 1) if self.digit(k)) >= 2:
+                return False
+        texts = [self.norm(k) for k in range(i, j)]
+        head = texts[1][0]
+        if _lead_char(head) and head in texts[0] and all(t[0] == head for t in texts[2:]):
+            return True
+        tail = texts[0][-1]
+        if _lead_char(tail) and tail in texts[-1] and all(t[-1] == tail for t in texts[1:-1]):
+            return True
+        shared = self.chars(i) & self.chars(j - 1)
+        for k in range(i + 1, j - 1):
+            if not shared:
+                return False
+            shared &= self.tail_chars(k)
+        return any(_han_char(ch) and ch not in _GENERIC_INFIX for ch in shared)
+
+    def _judge(self, i: int, j: int) -> tuple[list[_Member], str] | None:
+        texts = [self.norm(k) for k in range(i, j)]
+        memo = self.memo
+        middle = texts[1:-1]
+        first_options = _first_options(texts[0], texts[1:])
+        last_options = _last_options(texts[-1], texts[:-1])
+        best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
+        typical = _mode([len(t) for t in middle] or [len(texts[1])])
+        seen: set[tuple[str, str]] = set()
+        for cut0, first in first_options:
+            for cut1, last in last_options:
+                if (first, last) in seen:
+                    continue
+                seen.add((first, last))
+                group = (first, *middle, last)
+                if group in memo:
+                    pattern = memo[group]
+                else:
+                    pattern = memo[group] = _frame(group)
+                if pattern is None:
+                    continue
+                # Cut the last member only when that shows more of the frame (ties keep it
+                # whole); cut a lead-in off the first when it then fits its siblings' length
+                # better.
+                key = (_score(pattern), -abs(len(first) - typical), -cut0, cut1, pattern)
+                if best is None or key[:4] > best[:4]:
+                    best = key
+        if best is None:
+            return None
+        _, _, neg0, kept, pattern = best
+        head, tail = self.spans[i], self.spans[j - 1]
+        head = head._replace(start=head.start + _raw_offset(self.raws[i], texts[0], -neg0))
+        tail = tail._replace(end=tail.start + _raw_offset(self.raws[j - 1], texts[-1], kept))
+        out = [head, *self.spans[i + 1 : j - 1], tail]
+        digits = sum(1 for k in range(i + 1, j - 1) if self.digit(k))
+        for k, m in ((i, head), (j - 1, tail)):
+            if self.digit(k) and _DIGIT.search(self.text, m.start, m.end):
+                digits += 1
+        if digits >= 2:
+            return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
+        lengths = [m.end - m.start for m in out]
+        longest = max(lengths)
+        if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * min(lengths):
+            return None
+        return out, pattern
 
 
-def _may_share(shadow: str, a: _Member, b: _Member) -> bool:
+def _han_char(ch: str) -> bool:
+    """``ch`` is a Han character (:data:`studykit.zh.HAN`)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def _lead_char(ch: str) -> bool:
+    """``ch`` can be part of a shared prefix or suffix (:func:`_leading`)."""
+    return _han_char(ch) or ch in _LEADING_MARKS
+
+
+def _may_share(sa: str, sb: str) -> bool:
     """A cheap necessary condition for a frame, on the second and third members of a run (the
     first may still lose a lead-in): they open or close alike, the tail of one recurs in the
     other (the last member may run on), both hold a quoted label, both are three characters
     long, or they share a character at the same place counted from the start or the end (an
-    infix frame)."""
-    sa, sb = shadow[a.start : a.end], shadow[b.start : b.end]
+    infix frame: two characters in a row, or one in members of at most eight)."""
     if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
         return True
     if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
         return True
-    # An infix at the same place: two characters, or one in members of at most eight.
-    need = 1 if min(len(sa), len(sb)) <= 8 else 2
-    for pairs in (zip(sa, sb, strict=False), zip(reversed(sa), reversed(sb), strict=False)):
-        run = 0
-        for p, q in pairs:
-            run = run + 1 if p == q and p not in _NO_FRAME else 0
-            if run >= need:
-                return True
-    return False
+    common = set(sa).intersection(sb).difference(_NO_FRAME)
+    if not common:
+        return False
+    na, nb = len(sa), len(sb)
+    from_start: set[int] = set()  # places where both have the same character
+    from_end: set[int] = set()
+    for ch in common:
+        i = sa.find(ch)
+        while i >= 0:
+            if i < nb and sb[i] == ch:
+                from_start.add(i)
+            k = na - 1 - i
+            if k < nb and sb[nb - 1 - k] == ch:
+                from_end.add(k)
+            i = sa.find(ch, i + 1)
+    if min(na, nb) <= 8:
+        return bool(from_start or from_end)
+    return any(i + 1 in from_start for i in from_start) or any(k + 1 in from_end for k in from_end)
 
 
 def _score(pattern: str) -> int:
     """How much a frame shares: its characters other than the variable slots."""
-    return sum(1 for ch in pattern if ch != "…")
+    return len(pattern) - pattern.count("…")
 
 
 def _norm(text: str) -> str:
     """A member as the frame sees it: quoted labels as one slot, an ordinal opening (一是,
     十三是, 第二，) as a neutral mark, since numbering members is not sharing words."""
-    text = _QUOTE_IN_MEMBER.sub(lambda m: m.group()[0] + _PLACEHOLDER + m.group()[-1], text)
-    return _ORDINAL.sub(_ORDINAL_MARK, text, count=1)
+    if "“" in text or "「" in text or "『" in text:
+        text = _QUOTE_IN_MEMBER.sub(lambda m: m.group()[0] + _PLACEHOLDER + m.group()[-1], text)
+    if text[:1] in _ORDINAL_FIRST:
+        text = _ORDINAL.sub(_ORDINAL_MARK, text, count=1)
+    return text
 
 
-def _judge(
-    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
-) -> tuple[list[_Member], str] | None:
-    """The members (the first and last trimmed) and their frame, or None."""
-    texts = [_norm(shadow[m.start : m.end]) for m in members]
-    middle = texts[1:-1]
-    first_options = _first_options(texts[0], texts[1:])
-    last_options = _last_options(texts[-1], texts[:-1])
-    best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
-    typical = _mode([len(t) for t in texts[1:-1]] or [len(texts[1])])
-    seen: set[tuple[str, str]] = set()
-    for cut0, first in first_options:
-        for cut1, last in last_options:
-            if (first, last) in seen:
-                continue
-            seen.add((first, last))
-            group = [first, *middle, last]
-            seen_key = tuple(group)
-            if seen_key not in memo:
-                memo[seen_key] = _frame(group)
-            pattern = memo[seen_key]
-            if pattern is None:
-                continue
-            # Cut the last member only when that shows more of the frame (ties keep it whole);
-            # cut a lead-in off the first when it then fits its siblings' length better.
-            key = (_score(pattern), -abs(len(first) - typical), -cut0, cut1, pattern)
-            if best is None or key[:4] > best[:4]:
-                best = key
-    if best is None:
-        return None
-    _, _, neg0, kept, pattern = best
-    head, tail = members[0], members[-1]
-    out = [head._replace(start=head.start + _raw_offset(shadow, head, -neg0))]
-    out += members[1:-1]
-    out.append(tail._replace(end=tail.start + _raw_offset(shadow, tail, kept)))
-    if sum(1 for m in out if _DIGIT.search(shadow, m.start, m.end)) >= 2:
-        return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
-    lengths = [m.end - m.start for m in out]
-    if max(lengths) > level.max_member or max(lengths) > PARALLEL_MAX_RATIO * min(lengths):
-        return None
-    return out, pattern
-
-
-def _raw_offset(shadow: str, member: _Member, norm_offset: int) -> int:
-    """The offset in the member's text of position ``norm_offset`` of its normalised form."""
-    raw = shadow[member.start : member.end]
+def _raw_offset(raw: str, norm: str, norm_offset: int) -> int:
+    """The offset in a member's text ``raw`` of position ``norm_offset`` of its normalised
+    form ``norm``."""
+    if norm == raw:  # nothing replaced (or a slot standing for itself): the same offsets
+        return min(norm_offset, len(raw))
     index: list[int] = []  # raw offset of each normalised character
     at = 0
     ordinal = _ORDINAL.match(raw)
@@ -754,7 +874,7 @@ def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
     return options
 
 
-def _common_prefix(texts: list[str]) -> str:
+def _common_prefix(texts: Sequence[str]) -> str:
     low, high = min(texts), max(texts)  # the prefix common to all is common to these two
     for i, ch in enumerate(low):
         if high[i] != ch:
@@ -764,22 +884,22 @@ def _common_prefix(texts: list[str]) -> str:
 
 def _leading(s: str) -> str:
     """The leading run of Han characters and quoted-label slots."""
-    m = re.match(f"[{HAN}“”「」『』{_PLACEHOLDER}]+", s)
+    m = _LEADING_RE.match(s)
     return m.group() if m else ""
 
 
-def _frame(members: list[str]) -> str | None:
+def _frame(members: Sequence[str]) -> str | None:
     """The shared pattern of parallel members (``一同…``, ``在…上…``, ``…阵地``), or None."""
     prefix = _leading(_common_prefix(members))
-    suffix = _leading(_common_prefix([m[::-1] for m in members]))[::-1]
-    shortest = min(len(m) for m in members)
+    shortest = min(map(len, members))
     if len(prefix) >= shortest:  # nothing variable left
         return None
+    suffix = _leading(_common_prefix([m[::-1] for m in members]))[::-1]
     if len(prefix) + len(suffix) >= shortest:
         suffix = suffix[len(prefix) + len(suffix) - shortest + 1 :]
     middles = [m[len(prefix) : len(m) - len(suffix)] for m in members]
-    infix = _infix(middles) if min(len(x) for x in middles) >= 2 else ""
-    short = all(len(m) == 3 for m in members)
+    longest = max(map(len, members))
+    short = longest == 3 == shortest
     prefix = prefix.lstrip(_ORDINAL_MARK)
     generic = prefix[:2] in _GENERIC_PREFIXES or prefix[:3] in _GENERIC_PREFIXES or prefix == "第"
     plain_suffix = suffix.replace(_PLACEHOLDER, "").strip("“”「」『』")
@@ -789,10 +909,13 @@ def _frame(members: list[str]) -> str | None:
     suffix_ok = (len(suffix) >= 2 and not all(c in _FUNCTION for c in plain_suffix) and not slot_only) or (
         len(suffix) == 1 and short and suffix not in _FUNCTION
     ) or (slot_only and len(variable) == 1 and max(variable) <= 4)  # 增强“…”、坚定“…”、做到“…”
-    longest = max(map(len, members))
+    headed = len(prefix) == 1 and not generic  # 在…上…, 向…要…, 把…作为…
+    if not (prefix_ok or suffix_ok or headed or longest <= 1.5 * shortest):
+        return None  # no infix could make a frame: skip looking for one
+    infix = _infix(middles) if min(map(len, middles)) >= 2 else ""
     infix_ok = bool(infix) and (
-        (len(prefix) == 1 and not generic)  # 在…上…, 向…要…, 把…作为…
-        or (_aligned(middles, infix) and longest <= 1.5 * min(map(len, members))  # 遇到矛盾不绕、…
+        headed
+        or (_aligned(middles, infix) and longest <= 1.5 * shortest  # 遇到矛盾不绕、…
             and (len(infix) >= 3 or (len(infix) == 2 and (longest <= 12 or len(members) >= 4))
                  or longest <= 8))
     )
@@ -822,8 +945,8 @@ def _infix(middles: list[str]) -> str:
     """
     shortest = min(middles, key=len)
     common = set(shortest[1:]).intersection(*(m[1:] for m in middles))
-    common = {ch for ch in common if _HAN_RUN_RE.match(ch)}
-    if not common:
+    common = {ch for ch in common if _han_char(ch)}
+    if common <= _GENERIC_INFIX:  # nothing, or only characters that never make an infix alone
         return ""
     best = ""
     for lo, hi in _stretches(shortest, common):  # a common substring lies in one of these
