@@ -27,6 +27,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, pairwise
+from operator import add, eq, sub
 from typing import Literal, NamedTuple, get_args
 
 import numpy as np
@@ -126,6 +128,7 @@ _THREE_CHAR_LIST_RE = re.compile(  # from the first 、; the first item is the 3
     rf"、(?<={_H}{{3}}、)(?:{_H}{{3}}、)+{_H}{{3}}(?=[{_SEPS_ALL}\r\n]|$)", re.M
 )
 _HAN_RUN_RE = re.compile(f"{_H}+")
+_DASH_RE = re.compile(r"——|—{2}|--")  # a dash that leads a member
 _DIGIT = re.compile("[0-9０-９]")
 _GENERIC_PREFIXES = _words(
     "我们 他们 你们 这些 那些 这个 那个 这是 这也 其中 同时 以及 并且 而且 但是 因此 所以 如果 虽然 一些 "
@@ -489,18 +492,13 @@ def _label_end(head: str) -> int:
 # --- parallel --------------------------------------------------------------------------------
 
 
-class _Member(NamedTuple):
-    start: int
-    end: int
-
-
 def _find_parallel(
     found: _Found, quotes: list[tuple[int, int]], *, add: bool
 ) -> list[tuple[int, int]]:
     """Runs of parallel members in every heading and paragraph; returns their spans.
 
     Each region is read once as its own string; members are offsets into it, and the work per
-    member (its normalised form, its characters) is done once, not for every window it is in."""
+    member (its normalised form, its figures) is done once, not for every window it is in."""
     shadow = found.shadow
     quote_starts = [q[0] - 1 for q in quotes]  # the opening mark
     quote_spans = [(q[0] - 1, q[1] + 1) for q in quotes]
@@ -510,19 +508,19 @@ def _find_parallel(
         hi = bisect_right(quote_starts, region.end)
         inner = quote_spans[lo:hi]
         text = shadow[region.start : region.end]
-        cuts = _mask_quotes(text, region.start, inner)
+        cuts = "\n" + _mask_quotes(text, region.start, inner)  # "\n": every parent follows a close
         candidates: dict[tuple[int, int], tuple[int, str]] = {}
         memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
         for level in _LEVELS:
-            if _count(cuts, level.seps, 0, len(cuts)) < 2:
+            if _count(cuts, level.seps) < 2:
                 continue  # no parent of this level has three members
             for parent in level.parent_re.finditer(cuts):  # those with three members or more
-                members = _Members(text, _split_members(parent.group(), parent.start(), level), level, memo)
-                for run, pattern in members.runs():
-                    span = (region.start + run[0].start, region.start + run[-1].end)
+                members = _Members(text, parent.group(1), parent.start(1) - 1, level, memo)
+                for n, start, end, pattern in members.runs():
+                    span = (region.start + start, region.start + end)
                     old = candidates.get(span)
-                    if old is None or len(run) > old[0]:
-                        candidates[span] = (len(run), pattern)
+                    if old is None or n > old[0]:
+                        candidates[span] = (n, pattern)
         for span, (n, pattern) in _dashed_runs(shadow, region, inner).items():
             candidates.setdefault(span, (n, pattern))
         kept: list[tuple[int, int]] = []
@@ -540,9 +538,9 @@ def _find_parallel(
 
 class _Cut(NamedTuple):
     """A level of members: the separators between members and those that close their parent.
-    ``parent_re`` matches each whole parent that holds two separators or more (three members):
-    it starts only where a parent starts, and its possessive repeats never backtrack, so the
-    search is linear."""
+    ``parent_re`` matches a close and then the whole parent after it, when that holds two
+    separators or more (three members); its possessive repeats never backtrack, so the search
+    is linear."""
 
     name: str
     seps: str
@@ -553,7 +551,7 @@ class _Cut(NamedTuple):
 
 def _cut(name: str, seps: str, closes: str, max_member: int) -> _Cut:
     c, cs = f"{closes}\\r\\n", f"{closes}{seps}\\r\\n"
-    parent = f"(?<![^{c}])[^{cs}]*+[{seps}][^{cs}]*+[{seps}][^{c}]*+"
+    parent = f"[{c}]([^{cs}]*+[{seps}][^{cs}]*+[{seps}][^{c}]*+)"
     return _Cut(name, seps, re.compile(f"[{seps}]"), re.compile(parent), max_member)
 
 
@@ -565,10 +563,11 @@ _LEVELS = (
 _CUT_CHARS = "、，,；;。！？!?：:\r\n"
 _MASKED = "\ue002"  # a separator inside a quotation: it closes and separates nothing
 _MASK_TABLE = str.maketrans(_CUT_CHARS, _MASKED * len(_CUT_CHARS))
+_WS_RE = re.compile(f"[{_WS}]")
 
 
-def _count(text: str, chars: str, start: int, end: int) -> int:
-    return sum(text.count(ch, start, end) for ch in chars)
+def _count(text: str, chars: str) -> int:
+    return sum(text.count(ch) for ch in chars)
 
 
 def _mask_quotes(text: str, offset: int, inner: list[tuple[int, int]]) -> str:
@@ -591,127 +590,168 @@ def _in_quote(pos: int, inner: list[tuple[int, int]]) -> bool:
     return any(a < pos < b - 1 for a, b in inner)
 
 
-def _split_members(piece: str, start: int, level: _Cut) -> list[_Member]:
-    """The members of a parent ``piece`` (at ``start`` in its region), without the spaces
-    around them; empty members are dropped."""
-    out: list[_Member] = []
-    at = start
-    for part in level.sep_re.split(piece):
-        a, at = at, at + len(part) + 1
-        kept = part.strip(_WS)
-        if kept:
-            a += len(part) - len(part.lstrip(_WS))
-            out.append(_Member(a, a + len(kept)))
-    return out
-
-
 class _Members:
-    """The members of one parent, with what the frame search needs of each, computed once:
-    the text as written, the normalised text (:func:`_norm`), and its characters."""
+    """The members of one parent: offsets into the region's ``text`` and the text of each, with
+    what the frame search needs of a member computed once and only when asked (the normalised
+    text, :func:`_norm`; whether it holds a figure).
+
+    The members are the parent's parts between separators, without the spaces around them;
+    empty parts are dropped."""
 
     def __init__(
-        self, text: str, spans: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
+        self, text: str, parent: str, start: int, level: _Cut, memo: dict[tuple[str, ...], str | None]
     ) -> None:
         self.text = text
-        self.spans = spans
         self.level = level
         self.memo = memo
-        self.raws = [text[a:b] for a, b in spans]
-        self._norms: list[str | None] = [None] * len(spans)
-        self._chars: list[frozenset[str] | None] = [None] * len(spans)
-        self._tails: list[frozenset[str] | None] = [None] * len(spans)
-        self._digits: list[bool | None] = [None] * len(spans)
-        self._judged: dict[tuple[int, int], tuple[list[_Member], str] | None] = {}
+        parts = level.sep_re.split(parent)
+        if _MASKED in parent or "" in parts or _WS_RE.search(parent):
+            self.starts, self.ends, self.raws = _stripped(text, parts, start)
+        else:  # the parts are the members: offsets by their lengths
+            self.starts = list(accumulate([len(p) + 1 for p in parts[:-1]], initial=start))
+            self.ends = list(map(add, self.starts, map(len, parts)))
+            self.raws = parts
+        n = len(self.raws)
+        self._norms: list[str | None] = [None] * n
+        self._digits: list[bool | None] = [None] * n
+        self._judged: dict[tuple[int, int], tuple[int, int, int, str] | None] = {}
 
-    def norm(self, i: int) -> str:
-        t = self._norms[i]
+    def norm(self, k: int) -> str:
+        t = self._norms[k]
         if t is None:
-            t = self._norms[i] = _norm(self.raws[i])
+            t = self._norms[k] = _norm(self.raws[k])
         return t
 
-    def chars(self, i: int) -> frozenset[str]:
-        s = self._chars[i]
-        if s is None:
-            s = self._chars[i] = frozenset(self.norm(i))
-        return s
-
-    def tail_chars(self, i: int) -> frozenset[str]:
-        """The characters after the first one."""
-        s = self._tails[i]
-        if s is None:
-            s = self._tails[i] = frozenset(self.norm(i)[1:])
-        return s
-
-    def digit(self, i: int) -> bool:
-        d = self._digits[i]
+    def digit(self, k: int) -> bool:
+        d = self._digits[k]
         if d is None:
-            d = self._digits[i] = _DIGIT.search(self.raws[i]) is not None
+            d = self._digits[k] = _DIGIT.search(self.raws[k]) is not None
         return d
 
-    def runs(self) -> Iterator[tuple[list[_Member], str]]:
-        """Maximal runs of ≥3 consecutive members that share a frame, leftmost first."""
-        members, raws = self.spans, self.raws
-        n = len(members)
+    def runs(self) -> Iterator[tuple[int, int, int, str]]:
+        """Maximal runs of ≥3 consecutive members that share a frame, leftmost first: (members,
+        start, end, pattern)."""
+        n = len(self.raws)
         i = 0
         while i <= n - 3:
-            if not _may_share(raws[i + 1], raws[i + 2]):
+            if not self._may_share(i + 1):
                 i += 1  # the second and third members share nothing: no run starts here
                 continue
-            best: tuple[list[_Member], str] | None = None
+            best: tuple[int, int, int, str] | None = None
             for j in range(i + 3, min(n, i + 16) + 1):
                 judged = self.judge(i, j)
-                if judged is None or (best is not None and _score(judged[1]) < _score(best[1])):
+                if judged is None or (best is not None and _score(judged[3]) < _score(best[3])):
                     break  # the run stopped growing, or grew only by weakening its frame
                 best = judged
             if best is None:
                 i += 1
                 continue
-            if len(best[0]) >= 4:  # a first member that fits the frame worse is a lead-in clause
-                rest = self.judge(i + 1, i + len(best[0]))
-                if rest is not None and _score(rest[1]) > _score(best[1]):
+            size = best[0]
+            if size >= 4:  # a first member that fits the frame worse is a lead-in clause
+                rest = self.judge(i + 1, i + size)
+                if rest is not None and _score(rest[3]) > _score(best[3]):
                     i += 1
                     continue
             yield best
-            i += len(best[0]) if best[0][-1].end == members[i + len(best[0]) - 1].end else 1
+            i += size if best[2] == self.ends[i + size - 1] else 1
 
-    def judge(self, i: int, j: int) -> tuple[list[_Member], str] | None:
-        """Members ``i`` to ``j - 1`` (the first and last trimmed) and their frame, or None."""
+    def _may_share(self, k: int) -> bool:
+        """A cheap necessary condition for a frame, on members ``k`` and ``k + 1``, the second
+        and third of a run (the first may still lose a lead-in): they open or close alike, the
+        tail of one recurs in the other (the last member may run on), both hold a quoted label,
+        both are three characters long, or they share a character at the same place counted from
+        the start or the end (an infix frame: two characters in a row, or one in members of at
+        most eight)."""
+        sa, sb = self.raws[k], self.raws[k + 1]
+        if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
+            return True
+        if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
+            return True
+        na, nb = len(sa), len(sb)
+        one = na <= 8 or nb <= 8
+        # The same place counted from the start, then from the end (the last m characters).
+        m = min(na, nb)
+        for x, y in ((sa, sb), (sa[na - m :], sb[nb - m :])) if na != nb else ((sa, sb),):
+            same = list(map(eq, x, y))
+            if True in same:
+                at = [i for i in compress(range(m), same) if x[i] not in _NO_FRAME]
+                if at and (one or any(b - a == 1 for a, b in pairwise(at))):
+                    return True
+        return False
+
+    def judge(self, i: int, j: int) -> tuple[int, int, int, str] | None:
+        """Members ``i`` to ``j - 1`` (the first and last trimmed) as (members, start, end,
+        pattern), or None."""
         key = (i, j)
-        if key not in self._judged:
-            self._judged[key] = self._judge(i, j) if self._may_frame(i, j) else None
-        return self._judged[key]
+        judged = self._judged
+        if key not in judged:
+            judged[key] = self._judge(i, j) if self._may_frame(i, j) else None
+        return judged[key]
 
     def _may_frame(self, i: int, j: int) -> bool:
-        """Necessary conditions for :meth:`_judge`, cheap to test. The middle members are never
-        trimmed, so their lengths and figures already decide; the first member can only lose a
-        lead-in and the last what runs on, so every frame :func:`_frame` accepts needs a shared
-        prefix (the first characters of all members but the first, found in the first), a shared
-        suffix (the last characters of all but the last, found in the last) or an infix: a Han
-        character other than :data:`_GENERIC_INFIX` in every member, after the first character
-        of each middle one."""
-        spans = self.spans
-        if j - i > 2:
-            lengths = [spans[k].end - spans[k].start for k in range(i + 1, j - 1)]
-            longest = max(lengths)
-            if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * min(lengths):
-                return False
-            if sum(1 for k in range(i + 1, j - 1) if self.digit(k)) >= 2:
-                return False
-        texts = [self.norm(k) for k in range(i, j)]
-        head = texts[1][0]
-        if _lead_char(head) and head in texts[0] and all(t[0] == head for t in texts[2:]):
-            return True
-        tail = texts[0][-1]
-        if _lead_char(tail) and tail in texts[-1] and all(t[-1] == tail for t in texts[1:-1]):
-            return True
-        shared = self.chars(i) & self.chars(j - 1)
-        for k in range(i + 1, j - 1):
-            if not shared:
-                return False
-            shared &= self.tail_chars(k)
-        return any(_han_char(ch) and ch not in _GENERIC_INFIX for ch in shared)
+        """Necessary conditions for :meth:`_judge`, cheap to test.
 
-    def _judge(self, i: int, j: int) -> tuple[list[_Member], str] | None:
+        The middle members are never trimmed, so their lengths and figures already decide. The
+        first member can only lose a lead-in and the last what runs on, so each way
+        :func:`_frame` accepts a frame shows in the untrimmed members: a prefix of two
+        characters (shared by all members but the first, found in the first), or of one when
+        the middle members have three characters; a suffix likewise (shared by all but the last,
+        found in the last); a quoted-label slot in every member, the middle ones of one length;
+        or an infix, a Han character other than :data:`_GENERIC_INFIX` in every member (after
+        the first character of each middle one), with a one-character prefix or middle members
+        within 1.5× of each other's length (and for longer members a string of two or three Han
+        characters, see :func:`_frame`). Since :meth:`_judge` keeps at most
+        ``PARALLEL_MAX_RATIO`` times the shortest middle member (and at most the level's
+        ``max_member``) of the first and the last, only that much of their ends is searched."""
+        raws = self.raws
+        lengths = [len(raws[k]) for k in range(i + 1, j - 1)]
+        longest, shortest = max(lengths), min(lengths)
+        if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * shortest:
+            return False
+        # The trimmed first and last members have at most ``reach`` characters (see _judge).
+        reach = min(self.level.max_member, int(PARALLEL_MAX_RATIO * shortest))
+        norms = self._norms
+        texts = [norms[k] or self.norm(k) for k in range(i, j)]
+        first, last, middle = texts[0][-reach:], texts[-1][:reach], texts[1:-1]
+        sizes = list(map(len, middle))
+        short = min(sizes) == 3 == max(sizes)
+        head = middle[0][0]
+        headed = _lead_char(head) and head in first and all(t[0] == head for t in texts[2:])
+        if headed:
+            two = middle[0][:2]
+            if short or (len(two) == 2 and _lead_char(two[1]) and two in first
+                         and all(t.startswith(two) for t in texts[2:])):
+                return self._few_figures(i, j)
+        tail = first[-1]
+        if _lead_char(tail) and tail in last and all(t[-1] == tail for t in middle):
+            two = first[-2:]
+            if short or (len(two) == 2 and _lead_char(two[0]) and two in last
+                         and all(t.endswith(two) for t in middle)):
+                return self._few_figures(i, j)
+        if min(sizes) == max(sizes) and all(_PLACEHOLDER in t for t in (first, *middle, last)):
+            return self._few_figures(i, j)
+        if not headed and max(sizes) > 1.5 * min(sizes):
+            return False
+        probe = middle[0]
+        inner = [t[1:] for t in middle[1:]]
+        if not any(ch in first and ch in last and _han_char(ch) and ch not in _GENERIC_INFIX
+                   and all(ch in t for t in inner) for ch in probe[1:]):
+            return False
+        if not (headed or max(sizes) <= 8):
+            # Without a one-character prefix, longer members need an infix of two characters
+            # (three in a run of three members longer than twelve): a Han string in every member.
+            need = 2 if max(sizes) <= 12 or j - i >= 4 else 3
+            if not any(piece in first and piece in last and all(map(_han_char, piece))
+                       and all(piece in t for t in inner)
+                       for piece in (probe[at : at + need] for at in range(1, len(probe) - need + 1))):
+                return False
+        return self._few_figures(i, j)
+
+    def _few_figures(self, i: int, j: int) -> bool:
+        """At most one middle member holds a figure (see :meth:`_judge`)."""
+        return sum(1 for k in range(i + 1, j - 1) if self.digit(k)) < 2
+
+    def _judge(self, i: int, j: int) -> tuple[int, int, int, str] | None:
         texts = [self.norm(k) for k in range(i, j)]
         memo = self.memo
         middle = texts[1:-1]
@@ -741,21 +781,39 @@ class _Members:
         if best is None:
             return None
         _, _, neg0, kept, pattern = best
-        head, tail = self.spans[i], self.spans[j - 1]
-        head = head._replace(start=head.start + _raw_offset(self.raws[i], texts[0], -neg0))
-        tail = tail._replace(end=tail.start + _raw_offset(self.raws[j - 1], texts[-1], kept))
-        out = [head, *self.spans[i + 1 : j - 1], tail]
+        start = self.starts[i] + _raw_offset(self.raws[i], texts[0], -neg0)
+        end = self.starts[j - 1] + _raw_offset(self.raws[j - 1], texts[-1], kept)
         digits = sum(1 for k in range(i + 1, j - 1) if self.digit(k))
-        for k, m in ((i, head), (j - 1, tail)):
-            if self.digit(k) and _DIGIT.search(self.text, m.start, m.end):
-                digits += 1
+        if self.digit(i) and _DIGIT.search(self.text, start, self.ends[i]):
+            digits += 1
+        if self.digit(j - 1) and _DIGIT.search(self.text, self.starts[j - 1], end):
+            digits += 1
         if digits >= 2:
             return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
-        lengths = [m.end - m.start for m in out]
+        lengths = [self.ends[i] - start, *map(sub, self.ends[i + 1 : j - 1], self.starts[i + 1 : j - 1]),
+                   end - self.starts[j - 1]]
         longest = max(lengths)
         if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * min(lengths):
             return None
-        return out, pattern
+        return j - i, start, end, pattern
+
+
+def _stripped(text: str, parts: list[str], start: int) -> tuple[list[int], list[int], list[str]]:
+    """Offsets and texts of the non-empty ``parts`` (at ``start`` in ``text``, one separator
+    between each), without the spaces around them."""
+    starts: list[int] = []
+    ends: list[int] = []
+    raws: list[str] = []
+    at = start
+    for part in parts:
+        a, at = at, at + len(part) + 1
+        kept = part.strip(_WS)
+        if kept:
+            a += len(part) - len(part.lstrip(_WS))
+            starts.append(a)
+            ends.append(a + len(kept))
+            raws.append(text[a : a + len(kept)])
+    return starts, ends, raws
 
 
 def _han_char(ch: str) -> bool:
@@ -766,36 +824,6 @@ def _han_char(ch: str) -> bool:
 def _lead_char(ch: str) -> bool:
     """``ch`` can be part of a shared prefix or suffix (:func:`_leading`)."""
     return _han_char(ch) or ch in _LEADING_MARKS
-
-
-def _may_share(sa: str, sb: str) -> bool:
-    """A cheap necessary condition for a frame, on the second and third members of a run (the
-    first may still lose a lead-in): they open or close alike, the tail of one recurs in the
-    other (the last member may run on), both hold a quoted label, both are three characters
-    long, or they share a character at the same place counted from the start or the end (an
-    infix frame: two characters in a row, or one in members of at most eight)."""
-    if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
-        return True
-    if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
-        return True
-    common = set(sa).intersection(sb).difference(_NO_FRAME)
-    if not common:
-        return False
-    na, nb = len(sa), len(sb)
-    from_start: set[int] = set()  # places where both have the same character
-    from_end: set[int] = set()
-    for ch in common:
-        i = sa.find(ch)
-        while i >= 0:
-            if i < nb and sb[i] == ch:
-                from_start.add(i)
-            k = na - 1 - i
-            if k < nb and sb[nb - 1 - k] == ch:
-                from_end.add(k)
-            i = sa.find(ch, i + 1)
-    if min(na, nb) <= 8:
-        return bool(from_start or from_end)
-    return any(i + 1 in from_start for i in from_start) or any(k + 1 in from_end for k in from_end)
 
 
 def _score(pattern: str) -> int:
@@ -835,10 +863,8 @@ def _raw_offset(raw: str, norm: str, norm_offset: int) -> int:
 
 
 def _mode(values: list[int]) -> int:
-    counts: dict[int, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return min(counts, key=lambda v: (-counts[v], v))
+    """The most frequent value; the smallest of equally frequent ones."""
+    return max(sorted(set(values)), key=values.count)
 
 
 def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
@@ -1001,7 +1027,7 @@ def _dashed_runs(
     out: dict[tuple[int, int], tuple[int, str]] = {}
     text = shadow[region.start : region.end]
     led: list[tuple[int, int]] = []
-    for m in re.finditer(r"——|—{2}|--", text):
+    for m in _DASH_RE.finditer(text) if "—" in text or "--" in text else ():
         a = m.start()
         if a > 0 and text[a - 1] not in _SENTENCE_END + _WS + "\r\n":
             continue  # a dash inside a sentence
@@ -1011,7 +1037,7 @@ def _dashed_runs(
         led.append((region.start + a, region.start + b))
     if len(led) >= 3:
         out[(led[0][0], led[-1][1])] = (len(led), "——…")
-    for m in _THREE_CHAR_LIST_RE.finditer(text):
+    for m in _THREE_CHAR_LIST_RE.finditer(text) if text.count("、") >= 2 else ():
         members = m.group().count("、") + 1
         span = (region.start + m.start() - 3, region.start + m.end())
         items = text[m.start() - 3 : m.end()].split("、")
