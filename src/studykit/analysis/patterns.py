@@ -117,6 +117,7 @@ _NUMERIC_LABEL_RE = re.compile(
 _SEPS_ALL = "，,、；;。！？!?：:"
 _WS = " \t\u3000\xa0"
 _SENTENCE_END = "。！？!?"
+_SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 _LIST_TAIL = "的等于之和与中上"
 # 解疑释惑、宣传政策、理顺情绪、化解矛盾: items of exactly four Han characters. The first may end a
 # longer item (做好|解疑释惑) and the last may run on into 的/等/于… (化解矛盾|的工作).
@@ -497,32 +498,50 @@ def _find_parallel(
 ) -> list[tuple[int, int]]:
     """Runs of parallel members in every heading and paragraph; returns their spans.
 
-    Each region is read once as its own string; members are offsets into it, and the work per
-    member (its normalised form, its figures) is done once, not for every window it is in."""
+    The regions are joined by line breaks (which close members of every level), with the
+    separators inside each region's quotations masked, so each level's parents are found by one
+    search over the document. Members are offsets into the shadow, and the work per member (its
+    normalised form, its figures) is done once, not for every window it is in; frames are
+    judged once per call for each distinct group of member texts."""
     shadow = found.shadow
+    regions = found.regions
     quote_starts = [q[0] - 1 for q in quotes]  # the opening mark
     quote_spans = [(q[0] - 1, q[1] + 1) for q in quotes]
-    spans: list[tuple[int, int]] = []
-    for region in found.regions:
+    inners: list[list[tuple[int, int]]] = []
+    pieces: list[str] = [""]
+    offsets: list[int] = []  # where each region starts in the joined text
+    at = 1
+    for region in regions:
         lo = bisect_right(quote_starts, region.start - 1)
         hi = bisect_right(quote_starts, region.end)
         inner = quote_spans[lo:hi]
-        text = shadow[region.start : region.end]
-        cuts = "\n" + _mask_quotes(text, region.start, inner)  # "\n": every parent follows a close
-        candidates: dict[tuple[int, int], tuple[int, str]] = {}
-        memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
-        for level in _LEVELS:
-            if _count(cuts, level.seps) < 2:
-                continue  # no parent of this level has three members
-            for parent in level.parent_re.finditer(cuts):  # those with three members or more
-                members = _Members(text, parent.group(1), parent.start(1) - 1, level, memo)
-                for n, start, end, pattern in members.runs():
-                    span = (region.start + start, region.start + end)
-                    old = candidates.get(span)
-                    if old is None or n > old[0]:
-                        candidates[span] = (n, pattern)
-        for span, (n, pattern) in _dashed_runs(shadow, region, inner).items():
-            candidates.setdefault(span, (n, pattern))
+        inners.append(inner)
+        pieces.append(_mask_quotes(shadow, region.start, region.end, inner))
+        offsets.append(at)
+        at += region.end - region.start + 1
+    joined = "\n".join(pieces)
+    by_region: dict[int, dict[tuple[int, int], tuple[int, str]]] = {}
+    memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this call
+    for level in _LEVELS:
+        for parent in level.parent_re.finditer(joined):  # those with three members or more
+            r = bisect_right(offsets, parent.start(1)) - 1
+            start = regions[r].start + parent.start(1) - offsets[r]
+            members = _Members(shadow, parent.group(1), start, level, memo)
+            for n, run_start, run_end, pattern in members.runs():
+                candidates = by_region.setdefault(r, {})
+                old = candidates.get((run_start, run_end))
+                if old is None or n > old[0]:
+                    candidates[(run_start, run_end)] = (n, pattern)
+    spans: list[tuple[int, int]] = []
+    for r, region in enumerate(regions):
+        text = pieces[r + 1]
+        dashed = "—" in text or "--" in text or text.count("、") >= 2
+        if r not in by_region and not dashed:
+            continue
+        candidates = by_region.get(r, {})
+        if dashed:
+            for span, (n, pattern) in _dashed_runs(shadow, region, inners[r]).items():
+                candidates.setdefault(span, (n, pattern))
         kept: list[tuple[int, int]] = []
         order = sorted(candidates, key=lambda s: (-candidates[s][0], -(s[1] - s[0]), s))
         for span in order:
@@ -570,19 +589,19 @@ def _count(text: str, chars: str) -> int:
     return sum(text.count(ch) for ch in chars)
 
 
-def _mask_quotes(text: str, offset: int, inner: list[tuple[int, int]]) -> str:
-    """``text`` (the region starting at ``offset``) with the separators inside the quotations
-    ``inner`` masked, so members and their parents are cut only outside quotations."""
+def _mask_quotes(shadow: str, start: int, end: int, inner: list[tuple[int, int]]) -> str:
+    """``shadow[start:end]`` with the separators inside the quotations ``inner`` masked, so
+    members and their parents are cut only outside quotations."""
     if not inner:
-        return text
+        return shadow[start:end]
     parts: list[str] = []
-    at = 0
-    for a, b in inner:  # content of a quotation: a + 1 .. b - 2, in shadow offsets
-        lo, hi = max(a + 1 - offset, at), min(b - 1 - offset, len(text))
+    at = start
+    for a, b in inner:  # content of a quotation: a + 1 .. b - 2
+        lo, hi = max(a + 1, at), min(b - 1, end)
         if lo < hi:
-            parts += [text[at:lo], text[lo:hi].translate(_MASK_TABLE)]
+            parts += [shadow[at:lo], shadow[lo:hi].translate(_MASK_TABLE)]
             at = hi
-    parts.append(text[at:])
+    parts.append(shadow[at:end])
     return "".join(parts)
 
 
@@ -599,14 +618,14 @@ class _Members:
     empty parts are dropped."""
 
     def __init__(
-        self, text: str, parent: str, start: int, level: _Cut, memo: dict[tuple[str, ...], str | None]
+        self, shadow: str, parent: str, start: int, level: _Cut, memo: dict[tuple[str, ...], str | None]
     ) -> None:
-        self.text = text
+        self.text = shadow
         self.level = level
         self.memo = memo
         parts = level.sep_re.split(parent)
         if _MASKED in parent or "" in parts or _WS_RE.search(parent):
-            self.starts, self.ends, self.raws = _stripped(text, parts, start)
+            self.starts, self.ends, self.raws = _stripped(shadow, parts, start)
         else:  # the parts are the members: offsets by their lengths
             self.starts = list(accumulate([len(p) + 1 for p in parts[:-1]], initial=start))
             self.ends = list(map(add, self.starts, map(len, parts)))
@@ -1027,13 +1046,14 @@ def _dashed_runs(
     out: dict[tuple[int, int], tuple[int, str]] = {}
     text = shadow[region.start : region.end]
     led: list[tuple[int, int]] = []
+    b = 0  # where the sentence of the last dash ends
     for m in _DASH_RE.finditer(text) if "—" in text or "--" in text else ():
         a = m.start()
         if a > 0 and text[a - 1] not in _SENTENCE_END + _WS + "\r\n":
             continue  # a dash inside a sentence
-        b = a
-        while b < len(text) and text[b] not in _SENTENCE_END:
-            b += 1
+        if b <= a:  # else the sentence that ends at b holds this dash too
+            end = _SENTENCE_END_RE.search(text, a)
+            b = end.start() if end else len(text)
         led.append((region.start + a, region.start + b))
     if len(led) >= 3:
         out[(led[0][0], led[-1][1])] = (len(led), "——…")
