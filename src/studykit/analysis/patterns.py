@@ -96,9 +96,8 @@ _NUMBERED_SHAPE = re.compile(
 )
 # An unquoted named set: a count word and a head noun from LABEL_HEADS (十大千亿级产业 lets up to
 # six characters stand between 大 and the head).
-_UNQUOTED_SET = re.compile(
-    rf"(?<![{_NUM}第零〇百千万0-9])[{_NUM}](?:个|种|项|条|篇)({_H}{{2,4}})"
-    rf"|(?<![{_NUM}第零〇百千万0-9])[{_NUM}]大({_H}{{2,8}})"
+_UNQUOTED_SET = re.compile(  # the numeral first, so the search skips ahead to numerals
+    rf"[{_NUM}](?<![{_NUM}第零〇百千万0-9][{_NUM}])(?:(?:个|种|项|条|篇)({_H}{{2,4}})|大({_H}{{2,8}}))"
 )
 # Words that begin with a numeral but name no set: “双向发力” is two-way, not a pair of things.
 _NUMERAL_WORDS = _words(
@@ -624,16 +623,29 @@ class _Members:
         self.level = level
         self.memo = memo
         parts = level.sep_re.split(parent)
+        self._start = start
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
         if _MASKED in parent or "" in parts or _WS_RE.search(parent):
-            self.starts, self.ends, self.raws = _stripped(shadow, parts, start)
-        else:  # the parts are the members: offsets by their lengths
-            self.starts = list(accumulate([len(p) + 1 for p in parts[:-1]], initial=start))
-            self.ends = list(map(add, self.starts, map(len, parts)))
+            self._starts, self._ends, self.raws = _stripped(shadow, parts, start)
+        else:  # the parts are the members; their offsets follow from their lengths when asked
             self.raws = parts
         n = len(self.raws)
         self._norms: list[str | None] = [None] * n
         self._digits: list[bool | None] = [None] * n
         self._judged: dict[tuple[int, int], tuple[int, int, int, str] | None] = {}
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = list(accumulate([len(p) + 1 for p in self.raws[:-1]], initial=self._start))
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = list(map(add, self.starts, map(len, self.raws)))
+        return self._ends
 
     def norm(self, k: int) -> str:
         t = self._norms[k]
@@ -650,11 +662,15 @@ class _Members:
     def runs(self) -> Iterator[tuple[int, int, int, str]]:
         """Maximal runs of ≥3 consecutive members that share a frame, leftmost first: (members,
         start, end, pattern)."""
-        n = len(self.raws)
+        raws = self.raws
+        n = len(raws)
+        longest = self.level.max_member
         i = 0
         while i <= n - 3:
-            if not self._may_share(i + 1):
-                i += 1  # the second and third members share nothing: no run starts here
+            if len(raws[i + 1]) > longest or not self._may_share(i + 1):
+                # The second member is too long to be a middle one (see _may_frame), or the
+                # second and third share nothing: no run starts here.
+                i += 1
                 continue
             best: tuple[int, int, int, str] | None = None
             for j in range(i + 3, min(n, i + 16) + 1):
