@@ -667,9 +667,13 @@ class _Members:
         longest = self.level.max_member
         i = 0
         while i <= n - 3:
-            if len(raws[i + 1]) > longest or not self._may_share(i + 1):
+            sa, sb = raws[i + 1], raws[i + 2]
+            if len(sa) > longest or not (
+                sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb))
+                or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb) or _same_place(sa, sb)
+            ):
                 # The second member is too long to be a middle one (see _may_frame), or the
-                # second and third share nothing: no run starts here.
+                # second and third share nothing (see _may_share): no run starts here.
                 i += 1
                 continue
             best: tuple[int, int, int, str] | None = None
@@ -690,38 +694,50 @@ class _Members:
             yield best
             i += size if best[2] == self.ends[i + size - 1] else 1
 
-    def _may_share(self, k: int) -> bool:
-        """A cheap necessary condition for a frame, on members ``k`` and ``k + 1``, the second
-        and third of a run (the first may still lose a lead-in): they open or close alike, the
-        tail of one recurs in the other (the last member may run on), both hold a quoted label,
-        both are three characters long, or they share a character at the same place counted from
-        the start or the end (an infix frame: two characters in a row, or one in members of at
-        most eight)."""
-        sa, sb = self.raws[k], self.raws[k + 1]
-        if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
-            return True
-        if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
-            return True
-        na, nb = len(sa), len(sb)
-        one = na <= 8 or nb <= 8
-        # The same place counted from the start, then from the end (the last m characters).
-        m = min(na, nb)
-        for x, y in ((sa, sb), (sa[na - m :], sb[nb - m :])) if na != nb else ((sa, sb),):
-            same = list(map(eq, x, y))
-            if True in same:
-                at = [i for i in compress(range(m), same) if x[i] not in _NO_FRAME]
-                if at and (one or any(b - a == 1 for a, b in pairwise(at))):
-                    return True
-        return False
-
     def judge(self, i: int, j: int) -> tuple[int, int, int, str] | None:
         """Members ``i`` to ``j - 1`` (the first and last trimmed) as (members, start, end,
         pattern), or None."""
         key = (i, j)
         judged = self._judged
         if key not in judged:
-            judged[key] = self._judge(i, j) if self._may_frame(i, j) else None
+            may = self._may_frame3(i) if j - i == 3 else self._may_frame(i, j)
+            judged[key] = self._judge(i, j) if may else None
         return judged[key]
+
+    def _may_frame3(self, i: int) -> bool:
+        """:meth:`_may_frame` for the three members from ``i``, spelled out for speed: there is
+        one middle member, so length ratios and figures cannot rule the window out."""
+        la = len(self.raws[i + 1])
+        most = self.level.max_member
+        if la > most:
+            return False
+        reach = min(most, int(PARALLEL_MAX_RATIO * la))
+        norms = self._norms
+        a = norms[i + 1] or self.norm(i + 1)
+        first = (norms[i] or self.norm(i))[-reach:]
+        last = (norms[i + 2] or self.norm(i + 2))[:reach]
+        na = len(a)
+        head = a[0]
+        headed = last[0] == head and head in first and _lead_char(head)
+        if headed and (na == 3 or (na >= 2 and last.startswith(a[:2]) and a[:2] in first
+                                   and _lead_char(a[1]))):
+            return True
+        tail = first[-1]
+        if a[-1] == tail and tail in last and _lead_char(tail) and (
+            na == 3 or (len(first) >= 2 and a.endswith(first[-2:]) and first[-2:] in last
+                        and _lead_char(first[-2]))
+        ):
+            return True
+        if _PLACEHOLDER in a and _PLACEHOLDER in first and _PLACEHOLDER in last:
+            return True
+        if not any(ch in first and ch in last and _han_char(ch) and ch not in _GENERIC_INFIX
+                   for ch in a[1:]):
+            return False
+        if headed or na <= 8:
+            return True
+        need = 2 if na <= 12 else 3
+        return any(piece in first and piece in last and all(map(_han_char, piece))
+                   for piece in (a[at : at + need] for at in range(1, na - need + 1)))
 
     def _may_frame(self, i: int, j: int) -> bool:
         """Necessary conditions for :meth:`_judge`, cheap to test.
@@ -849,6 +865,27 @@ def _stripped(text: str, parts: list[str], start: int) -> tuple[list[int], list[
             ends.append(a + len(kept))
             raws.append(text[a : a + len(kept)])
     return starts, ends, raws
+
+
+def _same_place(sa: str, sb: str) -> bool:
+    """``sa`` and ``sb`` have the same character, other than :data:`_NO_FRAME`, at the same
+    place counted from the start or from the end: two in a row, or one when either has at most
+    eight characters.
+
+    With the cheaper tests in :meth:`_Members.runs` (they open alike, the tail of one recurs in
+    the other, both hold a quoted label, both have three characters) this is the necessary
+    condition for a frame on the second and third members of a run (the first may still lose a
+    lead-in)."""
+    na, nb = len(sa), len(sb)
+    one = na <= 8 or nb <= 8
+    m = min(na, nb)  # from the start, then the last m characters of each
+    for x, y in ((sa, sb), (sa[na - m :], sb[nb - m :])) if na != nb else ((sa, sb),):
+        same = list(map(eq, x, y))
+        if True in same:
+            at = [i for i in compress(range(m), same) if x[i] not in _NO_FRAME]
+            if at and (one or any(b - a == 1 for a, b in pairwise(at))):
+                return True
+    return False
 
 
 def _han_char(ch: str) -> bool:
