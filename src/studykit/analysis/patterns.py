@@ -980,6 +980,25 @@ def _common_prefix(texts: Sequence[str]) -> str:
     return low
 
 
+def _common_suffix(texts: Sequence[str]) -> str:
+    first = texts[0]
+    size = min(map(len, texts))
+    for k in range(size):
+        ch = first[-1 - k]
+        if any(t[-1 - k] != ch for t in texts):
+            size = k
+            break
+    return first[len(first) - size :]
+
+
+def _trailing(s: str) -> str:
+    """The trailing run of Han characters and quoted-label slots (see :func:`_leading`)."""
+    k = len(s)
+    while k and _lead_char(s[k - 1]):
+        k -= 1
+    return s[k:]
+
+
 def _leading(s: str) -> str:
     """The leading run of Han characters and quoted-label slots."""
     m = _LEADING_RE.match(s)
@@ -992,7 +1011,7 @@ def _frame(members: Sequence[str]) -> str | None:
     shortest = min(map(len, members))
     if len(prefix) >= shortest:  # nothing variable left
         return None
-    suffix = _leading(_common_prefix([m[::-1] for m in members]))[::-1]
+    suffix = _trailing(_common_suffix(members))
     if len(prefix) + len(suffix) >= shortest:
         suffix = suffix[len(prefix) + len(suffix) - shortest + 1 :]
     middles = [m[len(prefix) : len(m) - len(suffix)] for m in members]
@@ -1003,10 +1022,10 @@ def _frame(members: Sequence[str]) -> str | None:
     plain_suffix = suffix.replace(_PLACEHOLDER, "").strip("“”「」『』")
     prefix_ok = not generic and (len(prefix) >= 2 or (len(prefix) == 1 and short))
     slot_only = _PLACEHOLDER in suffix and not plain_suffix
-    variable = {len(m) - len(suffix) - len(prefix) for m in members}
-    suffix_ok = (len(suffix) >= 2 and not all(c in _FUNCTION for c in plain_suffix) and not slot_only) or (
+    suffix_ok = (len(suffix) >= 2 and bool(plain_suffix.strip(_FUNCTION)) and not slot_only) or (
         len(suffix) == 1 and short and suffix not in _FUNCTION
-    ) or (slot_only and len(variable) == 1 and max(variable) <= 4)  # 增强“…”、坚定“…”、做到“…”
+    ) or (slot_only and len({len(m) for m in members}) == 1  # 增强“…”、坚定“…”、做到“…”
+          and shortest - len(suffix) - len(prefix) <= 4)
     headed = len(prefix) == 1 and not generic  # 在…上…, 向…要…, 把…作为…
     if not (prefix_ok or suffix_ok or headed or longest <= 1.5 * shortest):
         return None  # no infix could make a frame: skip looking for one
