@@ -360,14 +360,14 @@ class _Region(NamedTuple):
 
 class _Found:
     """Occurrences collected so far, keyed by kind and normalised text. Offsets are in the reading
-    view until :meth:`add` maps them to the source."""
+    view; :meth:`items` maps them to the source, all at once."""
 
     def __init__(self, shadow: str, regions: list[_Region], view: ReadingView) -> None:
         self.shadow = shadow
         self.view = view
         self.regions = sorted(regions)
         self._starts = [r.start for r in self.regions]
-        self.locations: dict[tuple[FormulationKind, str], list[Location]] = {}
+        self.spans: dict[tuple[FormulationKind, str], list[tuple[int, int, _Region]]] = {}
         self.extra: dict[tuple[FormulationKind, str], tuple[str | None, int | None]] = {}
 
     def region_of(self, start: int, end: int) -> _Region | None:
@@ -383,14 +383,24 @@ class _Found:
         if region is None:
             return
         key = (kind, self.shadow[start:end])
-        a, b = self.view.source_span(start, end)
-        self.locations.setdefault(key, []).append(Location(region.section, a, b, region.paragraph))
+        self.spans.setdefault(key, []).append((start, end, region))
         if members is not None:
             self.extra[key] = (pattern, members)
 
     def items(self, min_count: int) -> tuple[Formulation, ...]:
+        flat = [span for spans in self.spans.values() for span in spans]
+        starts = np.fromiter((s for s, _, _ in flat), dtype=np.int64, count=len(flat))
+        ends = np.fromiter((e for _, e, _ in flat), dtype=np.int64, count=len(flat))
+        # ReadingView.source_span, for every span at once
+        source_starts = self.view.to_source(starts).tolist()
+        source_ends = (self.view.to_source(ends - 1) + 1).tolist()
+        every = [Location(region.section, a, b, region.paragraph)
+                 for (_, _, region), a, b in zip(flat, source_starts, source_ends, strict=True)]
         out = []
-        for (kind, text), locs in self.locations.items():
+        at = 0
+        for (kind, text), spans in self.spans.items():
+            locs = every[at : at + len(spans)]
+            at += len(spans)
             unique = tuple(sorted(set(locs), key=lambda loc: (loc.start, loc.end)))
             if len(unique) >= min_count:
                 pattern, members = self.extra.get((kind, text), (None, None))
