@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, pairwise
+from itertools import accumulate, compress, pairwise, repeat
 from operator import add, eq, sub
 from typing import Literal, NamedTuple, get_args
 
@@ -322,20 +322,24 @@ def formulations(
     found = _Found(shadow, regions, view)
     # One pass of each pattern over the whole text; matches outside headings and paragraphs
     # (boilerplate, title block, meta) are dropped by the region lookup.
-    quotes = [(m.start(g), m.end(g)) for m in _QUOTE_RE.finditer(shadow)
-              for g in (m.lastindex or 1,) if m.group(g).strip()]
+    quotes = _Quotes([], [])  # the content of each pair of quotation marks
+    for m in _QUOTE_RE.finditer(shadow):
+        g = m.lastindex or 1
+        if m.group(g).strip():
+            quotes.starts.append(m.start(g))
+            quotes.ends.append(m.end(g))
     numbered = _find_numbered(found, quotes) if wanted & {"numbered", "quote"} else set()
     if "numbered" in wanted:
-        for start, end in sorted(numbered):
-            found.add("numbered", start, end)
+        for span in sorted(numbered):
+            found.add("numbered", *divmod(span, _SPAN))
     if "quote" in wanted:
-        ends_at: dict[int, list[int]] = {}  # numbered spans by start: a quote is looked up, not scanned
-        for a, b in numbered:
-            ends_at.setdefault(a, []).append(b)
-        for qs, qe in quotes:
+        ends_at: dict[int, int] = {}  # the furthest end of numbered spans by start
+        for a, b in map(divmod, numbered, repeat(_SPAN)):
+            ends_at[a] = max(b, ends_at.get(a, b))
+        for qs, qe in zip(quotes.starts, quotes.ends, strict=True):
             # The quote is numbered when a numbered span is its content (两重) or holds it with
             # its marks (“246”工程).
-            covered = any(b >= qe for a in (qs, qs - 1) for b in ends_at.get(a, ()))
+            covered = ends_at.get(qs, -1) >= qe or ends_at.get(qs - 1, -1) >= qe
             if qe - qs >= 2 and not covered:
                 found.add("quote", qs, qe)
     parallel: list[tuple[int, int]] = []
@@ -351,6 +355,17 @@ def formulations(
     return FormulationResult(found.items(min_count), document.text)
 
 
+_SPAN = 1 << 40  # a span as one number: start * _SPAN + end (a text is shorter than _SPAN)
+
+
+class _Quotes(NamedTuple):
+    """Where the content of each pair of quotation marks starts and ends, in text order (two
+    lists of numbers rather than a tuple per quotation: fewer objects for the collector)."""
+
+    starts: list[int]
+    ends: list[int]
+
+
 class _Region(NamedTuple):
     start: int
     end: int
@@ -360,48 +375,50 @@ class _Region(NamedTuple):
 
 class _Found:
     """Occurrences collected so far, keyed by kind and normalised text. Offsets are in the reading
-    view; :meth:`items` maps them to the source, all at once."""
+    view; :meth:`items` maps them to the source, all at once. Occurrences are kept in flat lists
+    of numbers (few objects for the garbage collector to visit, however many there are)."""
 
     def __init__(self, shadow: str, regions: list[_Region], view: ReadingView) -> None:
         self.shadow = shadow
         self.view = view
         self.regions = sorted(regions)
         self._starts = [r.start for r in self.regions]
-        self.spans: dict[tuple[FormulationKind, str], list[tuple[int, int, _Region]]] = {}
+        self.found: dict[tuple[FormulationKind, str], list[int]] = {}  # key → occurrence numbers
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.region: list[int] = []  # index into regions
         self.extra: dict[tuple[FormulationKind, str], tuple[str | None, int | None]] = {}
 
-    def region_of(self, start: int, end: int) -> _Region | None:
-        """The heading or paragraph holding ``[start, end)``, or None."""
+    def region_index(self, start: int, end: int) -> int:
+        """The heading or paragraph holding ``[start, end)`` (its index in ``regions``), or -1."""
         i = bisect_right(self._starts, start) - 1
         if i >= 0 and end <= self.regions[i].end:
-            return self.regions[i]
-        return None
+            return i
+        return -1
 
     def add(self, kind: FormulationKind, start: int, end: int, *,
             pattern: str | None = None, members: int | None = None) -> None:
-        region = self.region_of(start, end)
-        if region is None:
+        region = self.region_index(start, end)
+        if region < 0:
             return
         key = (kind, self.shadow[start:end])
-        self.spans.setdefault(key, []).append((start, end, region))
+        self.found.setdefault(key, []).append(len(self.start))
+        self.start.append(start)
+        self.end.append(end)
+        self.region.append(region)
         if members is not None:
             self.extra[key] = (pattern, members)
 
     def items(self, min_count: int) -> tuple[Formulation, ...]:
-        flat = [span for spans in self.spans.values() for span in spans]
-        starts = np.fromiter((s for s, _, _ in flat), dtype=np.int64, count=len(flat))
-        ends = np.fromiter((e for _, e, _ in flat), dtype=np.int64, count=len(flat))
-        # ReadingView.source_span, for every span at once
-        source_starts = self.view.to_source(starts).tolist()
-        source_ends = (self.view.to_source(ends - 1) + 1).tolist()
-        every = [Location(region.section, a, b, region.paragraph)
-                 for (_, _, region), a, b in zip(flat, source_starts, source_ends, strict=True)]
+        # ReadingView.source_span, for every occurrence at once
+        starts = self.view.to_source(np.asarray(self.start, dtype=np.int64)).tolist()
+        ends = (self.view.to_source(np.asarray(self.end, dtype=np.int64) - 1) + 1).tolist()
+        regions = self.regions
         out = []
-        at = 0
-        for (kind, text), spans in self.spans.items():
-            locs = every[at : at + len(spans)]
-            at += len(spans)
-            unique = tuple(sorted(set(locs), key=lambda loc: (loc.start, loc.end)))
+        for (kind, text), numbers in self.found.items():
+            locs = {Location(regions[r].section, starts[k], ends[k], regions[r].paragraph)
+                    for k in numbers for r in (self.region[k],)}
+            unique = tuple(sorted(locs, key=lambda loc: (loc.start, loc.end)))
             if len(unique) >= min_count:
                 pattern, members = self.extra.get((kind, text), (None, None))
                 out.append(Formulation(kind, text, unique, pattern, members))
@@ -455,24 +472,26 @@ def _find_labels(shadow: str, labels: set[str]) -> Iterator[tuple[int, int]]:
             at = i + 1
 
 
-def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[int, int]]:
+def _find_numbered(found: _Found, quotes: _Quotes) -> set[int]:
+    """The numbered spans, each as ``start * _SPAN + end`` (numbers, not tuples: one call can
+    find a hundred thousand, and numbers give the garbage collector nothing to visit)."""
     shadow = found.shadow
     labels = set(KNOWN_NUMBERED)
     labels.update(
-        shadow[qs:qe] for qs, qe in quotes
+        shadow[qs:qe] for qs, qe in zip(quotes.starts, quotes.ends, strict=True)
         if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe) and not _numeral_word(shadow[qs:qe])
     )
-    spans: set[tuple[int, int]] = set()
+    spans: set[int] = set()
     labelled: dict[int, int] = {}  # start → end of known and quoted labels
     for start, end in _find_labels(shadow, labels):
         if start == 0 or shadow[start - 1] not in _NUM_BEFORE:  # 十四个意识 is no label
-            spans.add((start, end))
+            spans.add(start * _SPAN + end)
             labelled[start] = end
     for m in _NUMERIC_LABEL_RE.finditer(shadow):
         if m.group(2):
-            spans.add((m.start(), m.end()))
+            spans.add(m.start() * _SPAN + m.end())
         elif not m.group(1).isdigit() or len(m.group(1)) >= 3:  # “3”的目标 is a number
-            spans.add((m.start(1), m.end(1)))
+            spans.add(m.start(1) * _SPAN + m.end(1))
     for m in _UNQUOTED_SET.finditer(shadow):
         head = m.group(1) or m.group(2)
         end = _label_end(head)
@@ -481,7 +500,7 @@ def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[in
         whole = group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after]) or (
             shadow[after] in _FUNCTION)  # 十四个意识形态: 意识 is part of 意识形态
         if end and whole and labelled.get(m.start(), -1) < after:  # 四个意识 is a label already
-            spans.add((m.start(), after))
+            spans.add(m.start() * _SPAN + after)
     return spans
 
 
@@ -503,7 +522,7 @@ def _label_end(head: str) -> int:
 
 
 def _find_parallel(
-    found: _Found, quotes: list[tuple[int, int]], *, add: bool
+    found: _Found, quotes: _Quotes, *, add: bool
 ) -> list[tuple[int, int]]:
     """Runs of parallel members in every heading and paragraph; returns their spans.
 
@@ -514,18 +533,19 @@ def _find_parallel(
     judged once per call for each distinct group of member texts."""
     shadow = found.shadow
     regions = found.regions
-    quote_starts = [q[0] - 1 for q in quotes]  # the opening mark
-    quote_spans = [(q[0] - 1, q[1] + 1) for q in quotes]
-    inners: list[list[tuple[int, int]]] = []
+    opening = [q - 1 for q in quotes.starts]  # the marks
+    closing = [q + 1 for q in quotes.ends]
+    def inner(region: _Region) -> list[tuple[int, int]]:
+        """The quotations opening in the region."""
+        lo = bisect_right(opening, region.start - 1)
+        hi = bisect_right(opening, region.end)
+        return list(zip(opening[lo:hi], closing[lo:hi], strict=True))
+
     pieces: list[str] = [""]
     offsets: list[int] = []  # where each region starts in the joined text
     at = 1
     for region in regions:
-        lo = bisect_right(quote_starts, region.start - 1)
-        hi = bisect_right(quote_starts, region.end)
-        inner = quote_spans[lo:hi]
-        inners.append(inner)
-        pieces.append(_mask_quotes(shadow, region.start, region.end, inner))
+        pieces.append(_mask_quotes(shadow, region.start, region.end, inner(region)))
         offsets.append(at)
         at += region.end - region.start + 1
     joined = "\n".join(pieces)
@@ -533,10 +553,25 @@ def _find_parallel(
     memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this call
     for level in _LEVELS:
         for parent in level.parent_re.finditer(joined):  # those with three members or more
-            r = bisect_right(offsets, parent.start(1)) - 1
-            start = regions[r].start + parent.start(1) - offsets[r]
-            members = _Members(shadow, parent.group(1), start, level, memo)
-            for n, run_start, run_end, pattern in members.runs():
+            text = parent.group(1)
+            parts = level.sep_re.split(text)
+            if _MASKED in text or "" in parts or _WS_RE.search(text):
+                r = bisect_right(offsets, parent.start(1)) - 1
+                start = regions[r].start + parent.start(1) - offsets[r]
+                found_members: list[str] | tuple[list[int], list[int], list[str]]
+                found_members = _stripped(shadow, parts, start)
+                raws = found_members[2]
+            else:  # the parts are the members
+                r = start = -1
+                found_members = raws = parts
+            first = _first_start(raws, level.max_member)
+            if first < 0:
+                continue  # most parents: no window passes the cheap tests
+            if r < 0:
+                r = bisect_right(offsets, parent.start(1)) - 1
+                start = regions[r].start + parent.start(1) - offsets[r]
+            members = _Members(shadow, found_members, start, level, memo)
+            for n, run_start, run_end, pattern in members.runs(first):
                 candidates = by_region.setdefault(r, {})
                 old = candidates.get((run_start, run_end))
                 if old is None or n > old[0]:
@@ -549,7 +584,7 @@ def _find_parallel(
             continue
         candidates = by_region.get(r, {})
         if dashed:
-            for span, (n, pattern) in _dashed_runs(shadow, region, inners[r]).items():
+            for span, (n, pattern) in _dashed_runs(shadow, region, inner(region)).items():
                 candidates.setdefault(span, (n, pattern))
         kept: list[tuple[int, int]] = []
         order = sorted(candidates, key=lambda s: (-candidates[s][0], -(s[1] - s[0]), s))
@@ -627,19 +662,19 @@ class _Members:
     empty parts are dropped."""
 
     def __init__(
-        self, shadow: str, parent: str, start: int, level: _Cut, memo: dict[tuple[str, ...], str | None]
+        self, shadow: str, members: list[str] | tuple[list[int], list[int], list[str]], start: int,
+        level: _Cut, memo: dict[tuple[str, ...], str | None],
     ) -> None:
         self.text = shadow
         self.level = level
         self.memo = memo
-        parts = level.sep_re.split(parent)
         self._start = start
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
-        if _MASKED in parent or "" in parts or _WS_RE.search(parent):
-            self._starts, self._ends, self.raws = _stripped(shadow, parts, start)
-        else:  # the parts are the members; their offsets follow from their lengths when asked
-            self.raws = parts
+        if isinstance(members, tuple):  # offsets and texts from _stripped
+            self._starts, self._ends, self.raws = members
+        else:  # the parent's parts; their offsets follow from their lengths when asked
+            self.raws = members
         n = len(self.raws)
         self._norms: list[str | None] = [None] * n
         self._digits: list[bool | None] = [None] * n
@@ -669,22 +704,16 @@ class _Members:
             d = self._digits[k] = _DIGIT.search(self.raws[k]) is not None
         return d
 
-    def runs(self) -> Iterator[tuple[int, int, int, str]]:
-        """Maximal runs of ≥3 consecutive members that share a frame, leftmost first: (members,
-        start, end, pattern)."""
+    def runs(self, i: int) -> Iterator[tuple[int, int, int, str]]:
+        """Maximal runs of ≥3 consecutive members that share a frame, leftmost first, from
+        member ``i`` on (no run starts before it, see :func:`_first_start`): (members, start,
+        end, pattern)."""
         raws = self.raws
         n = len(raws)
         longest = self.level.max_member
-        i = 0
         while i <= n - 3:
-            sa, sb = raws[i + 1], raws[i + 2]
-            if len(sa) > longest or not (
-                sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb))
-                or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb) or _same_place(sa, sb)
-            ):
-                # The second member is too long to be a middle one (see _may_frame), or the
-                # second and third share nothing (see _may_share): no run starts here.
-                i += 1
+            if not _may_start(raws[i + 1], raws[i + 2], longest):
+                i += 1  # no run starts here
                 continue
             best: tuple[int, int, int, str] | None = None
             for j in range(i + 3, min(n, i + 16) + 1):
@@ -877,15 +906,33 @@ def _stripped(text: str, parts: list[str], start: int) -> tuple[list[int], list[
     return starts, ends, raws
 
 
+def _first_start(raws: list[str], longest: int) -> int:
+    """The first member where a run may start (see :func:`_may_start`), or -1."""
+    for i in range(len(raws) - 2):
+        if _may_start(raws[i + 1], raws[i + 2], longest):
+            return i
+    return -1
+
+
+def _may_start(sa: str, sb: str, longest: int) -> bool:
+    """Whether a run may start a member before ``sa`` and ``sb``: the second member ``sa`` is
+    short enough to be a middle one (see :meth:`_Members._may_frame`), and the second and third
+    share something, a cheap necessary condition for a frame (the first may still lose a
+    lead-in): they open or close alike, the tail of one recurs in the other (the last member
+    may run on), both hold a quoted label, both have three characters, or :func:`_same_place`."""
+    return len(sa) <= longest and (
+        sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb))
+        or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb) or _same_place(sa, sb)
+    )
+
+
 def _same_place(sa: str, sb: str) -> bool:
     """``sa`` and ``sb`` have the same character, other than :data:`_NO_FRAME`, at the same
     place counted from the start or from the end: two in a row, or one when either has at most
     eight characters.
 
-    With the cheaper tests in :meth:`_Members.runs` (they open alike, the tail of one recurs in
-    the other, both hold a quoted label, both have three characters) this is the necessary
-    condition for a frame on the second and third members of a run (the first may still lose a
-    lead-in)."""
+    An infix frame needs this of the second and third members of a run (see
+    :func:`_may_start`)."""
     na, nb = len(sa), len(sb)
     one = na <= 8 or nb <= 8
     m = min(na, nb)  # from the start, then the last m characters of each
