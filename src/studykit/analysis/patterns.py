@@ -706,13 +706,14 @@ class _Members:
 
     def runs(self, i: int) -> Iterator[tuple[int, int, int, str]]:
         """Maximal runs of ≥3 consecutive members that share a frame, leftmost first, from
-        member ``i`` on (no run starts before it, see :func:`_first_start`): (members, start,
-        end, pattern)."""
+        member ``i`` on (the first where :func:`_may_start` holds, see :func:`_first_start`):
+        (members, start, end, pattern)."""
         raws = self.raws
         n = len(raws)
         longest = self.level.max_member
+        tested = i
         while i <= n - 3:
-            if not _may_start(raws[i + 1], raws[i + 2], longest):
+            if i != tested and not _may_start(raws[i + 1], raws[i + 2], longest):
                 i += 1  # no run starts here
                 continue
             best: tuple[int, int, int, str] | None = None
