@@ -908,9 +908,14 @@ def _stripped(text: str, parts: list[str], start: int) -> tuple[list[int], list[
 
 
 def _first_start(raws: list[str], longest: int) -> int:
-    """The first member where a run may start (see :func:`_may_start`), or -1."""
+    """The first member where a run may start (see :func:`_may_start`, spelled out here for
+    speed: every member of every parent passes through), or -1."""
     for i in range(len(raws) - 2):
-        if _may_start(raws[i + 1], raws[i + 2], longest):
+        sa, sb = raws[i + 1], raws[i + 2]
+        if len(sa) <= longest and (
+            sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb))
+            or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb) or _same_place(sa, sb)
+        ):
             return i
     return -1
 
@@ -1007,8 +1012,8 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
             if pos > 0:
                 options.append((pos, first[pos:]))
                 break
-    if len(first) > max(len(t) for t in others):
-        for size in sorted({len(t) for t in others}):  # 全面推进|产业振兴: a sibling's length
+    if len(first) > max(map(len, others)):
+        for size in sorted(set(map(len, others))):  # 全面推进|产业振兴: a sibling's length
             if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
                 options.append((len(first) - size, first[len(first) - size :]))
     return options
@@ -1017,12 +1022,12 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
 def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
     """Ways to cut what runs on after the last member: (characters kept, member)."""
     options = [(len(last), last)]
-    longest = max(len(t) for t in others)
+    longest = max(map(len, others))
     if len(last) > longest:
-        pos = last.find("的", min(len(t) for t in others))
+        pos = last.find("的", min(map(len, others)))
         if 0 < pos <= longest:
             options.append((pos, last[:pos]))
-    suffix = _common_prefix([t[::-1] for t in others])[::-1]
+    suffix = _common_suffix(others)
     if len(suffix) >= 1:
         pos = last.rfind(suffix)
         if pos > 0 and pos + len(suffix) < len(last):
