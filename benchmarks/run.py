@@ -130,6 +130,8 @@ def _print(rows: list[Row]) -> None:
             parts.append(f"{r['median_ms']:>10.2f} ms")
         if "mb_per_s" in r:
             parts.append(f"{r['mb_per_s']:>8.2f} MB/s")
+        if "ratio_to_bare_redraw" in r:
+            parts.append(f"{r['ratio_to_bare_redraw']:>5.2f}× bare")
         if "value" in r:
             parts.append(f"{r['value']:>10} {r.get('unit', '')}")
         if r.get("target"):

@@ -65,6 +65,10 @@ class Lab:
             env[var] = str(path)
         # Keep the system data dirs (the widget extension lives in the venv's share/jupyter).
         env["JUPYTER_PREFER_ENV_PATH"] = "1"
+        # No "get notified about Jupyter news?" toast over the widgets in screenshots.
+        notification = self.base / "lab-settings" / "@jupyterlab" / "apputils-extension"
+        notification.mkdir(parents=True, exist_ok=True)
+        (notification / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
         return env
 
     def start(self, root_dir: Path) -> None:

@@ -17,7 +17,7 @@ import wordcloud.wordcloud
 from matplotlib.figure import Figure
 from wordcloud import WordCloud
 
-from studykit.draw.cloud import make_wordcloud, plot_wordcloud
+from studykit.draw.cloud import CLOUD_PALETTE, _palette_color, make_wordcloud, plot_wordcloud
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 
@@ -59,7 +59,7 @@ def test_the_font_cache_does_not_change_the_picture() -> None:
     ordered = dict(sorted(FREQS.items(), key=lambda tw: (-tw[1], tw[0])))
     plain = WordCloud(  # the same layout canvas (800×400 laid out at 640×320, drawn at 1.25×)
         font_path=str(font.path), width=640, height=320, scale=1.25, random_state=0,
-        background_color="white",
+        background_color="white", prefer_horizontal=1.0, color_func=_palette_color,
     ).generate_from_frequencies(ordered)
     assert np.array_equal(cached.to_array(), plain.to_array())
 
@@ -149,3 +149,43 @@ def test_plot_wordcloud_makes_a_figure() -> None:
     finally:
         plt.close(ax.get_figure(root=True))  # type: ignore[arg-type]
     assert plt.get_fignums() == before
+
+
+# --- what a reader sees: upright words, readable colours, a readable title ---------------------------
+def _luminance(color: str) -> float:
+    """Relative luminance (WCAG 2.x) of a ``#rrggbb`` colour."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_words_stay_upright_and_colours_read_on_white() -> None:
+    many = {f"词语{i}": 100 - i for i in range(80)} | FREQS
+    cloud = make_wordcloud(many, width=400, height=200)
+    assert len(cloud.layout_) > 30
+    assert all(orientation is None for *_, orientation, _ in cloud.layout_)  # never rotated
+    used = {color for *_, color in cloud.layout_}
+    assert used <= set(CLOUD_PALETTE) and len(used) > 3
+    for color in CLOUD_PALETTE:  # WCAG contrast ratio against white, AA for text: at least 4.5
+        assert (1.05) / (_luminance(color) + 0.05) >= 4.5, color
+    # A term keeps its colour from cloud to cloud.
+    again = make_wordcloud(dict(list(many.items())[::2]), width=400, height=200)
+    colors = {w: c for (w, _), *_, c in cloud.layout_}
+    assert all(colors[w] == c for (w, _), *_, c in again.layout_ if w in colors)
+    # Rotation stays possible when asked for, and a colormap still wins over the palette.
+    turned = make_wordcloud(many, width=400, height=200, prefer_horizontal=0.0)
+    assert any(orientation is not None for *_, orientation, _ in turned.layout_)
+    mapped = make_wordcloud(FREQS, colormap="viridis")
+    assert not {c for *_, c in mapped.layout_} <= set(CLOUD_PALETTE)
+
+
+def test_cloud_title_is_large_and_plain_text() -> None:
+    ax = plot_wordcloud(make_wordcloud(FREQS), title="收入 US$5亿 与 $3 的词云")
+    title = ax.title
+    assert title.get_text() == "收入 US$5亿 与 $3 的词云"
+    assert title.get_parse_math() is False  # a $ never starts math mode
+    assert title.get_fontsize() >= 14
+    fig = ax.get_figure()
+    assert fig is not None
+    fig.canvas.draw()  # draws without a mathtext error
+    plt.close(fig)

@@ -12,8 +12,11 @@ from __future__ import annotations
 import copy
 import html
 import importlib
+import io
 import json
 import logging
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,8 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+
+import itertools
 
 import jieba
 import jieba.posseg
@@ -78,7 +83,7 @@ def make(doc: Document, table: pd.DataFrame, font: FontChoice, tmp_path: Path) -
         if kind == "structure":
             return E.StructureExplorer(doc, **common)
         if kind == "formulations":
-            return E.FormulationExplorer(doc, **common)
+            return E.FormulationExplorer(doc, table=table, **common)
         raise AssertionError(kind)
 
     return build
@@ -153,7 +158,7 @@ def test_term_defaults(make: Callable[..., Any], table: pd.DataFrame) -> None:
     bar_order_ok(ax, ex.result["count"].astype(float).tolist())
     assert ex.result["count"].iloc[0] == ex.result["count"].max()
     assert "全部章节" in ax.get_title()
-    assert [v for _, v in ex.picker.options][1:] == ex.result["term"].tolist()
+    assert [r[4] for r in ex.chart.image.regions] == ex.result["term"].tolist()  # one clickable bar each
     assert "sk-table" in ex.table_view.value
 
 
@@ -187,7 +192,9 @@ def test_term_control(
     assert yticks(ax) == expected["term"].tolist()
     bar_order_ok(ax, expected["count"].astype(float).tolist())
     if "sections" in kwargs:
-        assert all(s in ax.get_title() for s in kwargs["sections"])
+        names = {"0": "导语"}  # the preamble is named, never "0"
+        assert all(names.get(s, s) in ax.get_title() for s in kwargs["sections"])
+        assert "0" not in ax.get_title()
     assert watch.changed(), f"PNG unchanged after {control}={value!r}"
 
 
@@ -309,7 +316,7 @@ def test_compare_explorer(make: Callable[..., Any], table: pd.DataFrame) -> None
         assert "、".join(target) in names
         assert ("其余章节" if reference == "rest" else "、".join(reference)) in names
         assert dict(importlib.import_module("studykit.explorers.base").MEASURES_REV)[measure] in ax.get_title()
-        assert [v for _, v in ex.picker.options][1:] == expected["term"].head(40).tolist()
+        assert [r[4] for r in ex.chart.image.regions] == labels  # every bar can be clicked
         assert watch.changed() is redrawn
         columns[:] = expected.columns
         return expected
@@ -495,7 +502,7 @@ def test_structure_picker(make: Callable[..., Any], doc: Document) -> None:
         sec = doc.section(path)
         paragraphs = list(sec.all_paragraphs())
         assert ex.result["text"].tolist() == [p.text for p in paragraphs]
-        assert ex.result["chars"].tolist() == [len(p.text) for p in paragraphs]
+        assert ex.result["chars"].tolist() == [sum(not c.isspace() for c in p.text) for p in paragraphs]
         assert ex.result["paragraph"].tolist() == list(range(1, len(paragraphs) + 1))
         assert html.escape(sec.display) in ex.text.value
         assert not watch.changed()  # the lengths overview stays; the picked section is shown as text
@@ -508,7 +515,7 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
     no_error(ex)
     items = formulations(doc).to_frame()
     pd.testing.assert_frame_equal(ex.result, items.reset_index(drop=True))
-    assert len(ex.picker.options) == len(ex.result)
+    assert ex.picker.value.count("data-pick=") == len(ex.result)
     ax = ax0(ex)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["导语", "一", "二", "三", "四"]
     figure = ex.chart.figure
@@ -517,7 +524,7 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
         no_error(ex)
         expected = items if kind == "*" else items[items["kind"] == kind]
         pd.testing.assert_frame_equal(ex.result, expected.reset_index(drop=True))
-        assert len(ex.picker.options) == len(ex.result)
+        assert ex.picker.value.count("data-pick=") == len(ex.result)
         assert ex.chart.figure is figure and len(figure.axes) == 1
         # The chart follows the kind: its bars add up to the occurrences of that kind.
         bars = sum(p.get_height() for p in ax0(ex).patches)
@@ -528,15 +535,27 @@ def test_formulation_controls(make: Callable[..., Any], doc: Document) -> None:
     assert ex.chart.figure is figure and len(figure.axes) == 1
 
 
-def test_formulation_picker_shows_contexts(make: Callable[..., Any]) -> None:
+def test_formulation_click_opens_contexts_inline(make: Callable[..., Any], doc: Document) -> None:
     ex = make("formulations")
+    assert ex.kwic is None and ex.contexts.children == ()
     ex.kind.value = "numbered"
     first = ex.result.iloc[0]
-    ex.picker.value = 0
+    ex.picker.pick("0")
     no_error(ex)
-    assert html.escape(str(first["text"])) in ex.contexts.value
-    assert "<mark>" in ex.contexts.value
-    assert ex.contexts.value.count("<li>") == first["count"]
+    assert ex.kwic is not None and ex.kwic.widget in ex.contexts.children
+    assert ex.kwic.query.value == first["text"] and ex.kwic.regex.value is False
+    assert len(ex.kwic.result) == first["count"]
+    assert (ex.kwic.result["match"] == first["text"]).all()
+    # A quoted phrase is searched inside its quotation marks, so 「在线」 is not every 在线.
+    ex.kind.value = "quote"
+    rows = [i for i, t in enumerate(ex.result["text"]) if doc.text.count(t) > ex.result["count"].iloc[i]]
+    assert rows, "the seed has a quoted phrase that also occurs unquoted"
+    row, text = rows[0], ex.result["text"].iloc[rows[0]]
+    ex.picker.pick(str(row))
+    no_error(ex.kwic)
+    assert ex.kwic.regex.value is True
+    assert len(ex.kwic.result) == ex.result["count"].iloc[row] < doc.text.count(text)
+    assert (ex.kwic.result["match"].str[1:-1] == text).all()
 
 
 def test_formulation_nothing_matches(make: Callable[..., Any]) -> None:
@@ -547,7 +566,7 @@ def test_formulation_nothing_matches(make: Callable[..., Any]) -> None:
     no_error(ex)
     assert ex.result.empty and list(ex.result.columns) == columns
     assert "没有符合条件的提法" in ex.messages.value
-    assert ex.picker.options == () and ex.contexts.value == ""
+    assert "data-pick" not in ex.picker.value
 
 
 # --- export -----------------------------------------------------------------------------------------
@@ -557,8 +576,13 @@ def sidecar(paths: list[Path]) -> dict[str, Any]:
     return data
 
 
+def tick(ex: Any, *formats: str) -> None:
+    for fmt, box in ex.export_formats.items():
+        box.value = fmt in formats
+
+
 def click(ex: Any, fmt: str) -> list[Path]:
-    ex.export_format.value = fmt
+    tick(ex, fmt)
     ex.export_button.click()
     no_error(ex)
     paths: list[Path] = list(ex.last_export)
@@ -566,7 +590,7 @@ def click(ex: Any, fmt: str) -> list[Path]:
     assert all(p.is_file() for p in paths)
     for p in paths:
         if p.suffix != ".json":
-            assert html.escape(str(p)) in ex.status.value
+            assert f"data-lab-path='{html.escape(os.path.abspath(p), quote=True)}'" in ex.status.value
     return paths
 
 
@@ -580,17 +604,22 @@ def test_term_export_png_and_numbering(make: Callable[..., Any], tmp_path: Path)
     assert data.startswith(PNG_MAGIC)
     meta = sidecar(first)
     assert meta["kind"] == "figure" and meta["studykit_version"] == studykit.__version__
-    assert meta["files"] == [first[0].name]
+    assert meta["meta"]["files"] == [first[0].name]
     m = meta["meta"]
     assert m["explorer"] == "TermExplorer" and m["top_n"] == 10 and m["sections"] == ["三"]
     assert m["view"] == "bar" and m["stopwords_removed"] is True and m["document"]
     assert "导出" in ex.status.value
 
-    ex.top_n.value = 12
+    assert first[0].stem == "推动政协党建与履职工作深度融合-词频-三-前10"  # document, view, selection
+    ex.view.value = "cloud"
+    ex.view.value = "bar"  # the same chart again: the same stem exists, so it is numbered
     second = click(ex, "png")
     assert second[0] != first[0] and second[0].stem == first[0].stem + "-2"
     assert first[0].read_bytes() == data  # not overwritten
-    assert sidecar(second)["meta"]["top_n"] == 12
+    ex.top_n.value = 12  # another selection, another stem
+    third = click(ex, "png")
+    assert third[0].stem == "推动政协党建与履职工作深度融合-词频-三-前12"
+    assert sidecar(third)["meta"]["top_n"] == 12
     assert sidecar(first)["meta"]["top_n"] == 10
 
 
@@ -601,8 +630,10 @@ def test_term_export_csv(make: Callable[..., Any]) -> None:
     raw = paths[0].read_bytes()
     assert raw.startswith(BOM)
     back = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert back["term"].tolist() == ex.result["term"].tolist()
-    assert back["count"].tolist() == ex.result["count"].tolist()
+    assert list(back.columns)[:4] == ["词语", "次数", "每千词", "分布章节数"]  # Chinese headers for people
+    assert not set(back.columns) & set(ex.result.columns)  # every column named in Chinese
+    assert back["词语"].tolist() == ex.result["term"].tolist()
+    assert back["次数"].tolist() == ex.result["count"].tolist()
     meta = sidecar(paths)
     assert meta["kind"] == "table" and meta["shape"] == list(ex.result.shape)
     assert meta["meta"]["pos"] == "noun"
@@ -614,8 +645,9 @@ def test_term_export_cloud(make: Callable[..., Any]) -> None:
     paths = click(ex, "png")
     assert paths[0].read_bytes().startswith(PNG_MAGIC)
     meta = sidecar(paths)
-    assert meta["kind"] == "wordcloud" and meta["meta"]["view"] == "cloud"
-    svg = click(ex, "svg")  # other formats take the figure
+    # The PNG is the figure, title included, exactly like the SVG and PDF (not the bare cloud).
+    assert meta["kind"] == "figure" and meta["meta"]["view"] == "cloud"
+    svg = click(ex, "svg")
     assert sidecar(svg)["kind"] == "figure"
 
 
@@ -627,7 +659,8 @@ def test_every_explorer_exports_png_and_csv(make: Callable[..., Any], kind: str)
     table = click(ex, "csv")
     assert table[0].read_bytes().startswith(BOM)
     back = pd.read_csv(table[0], encoding="utf-8-sig")
-    assert len(back) == len(ex.result) and list(back.columns) == list(ex.result.columns)
+    headers = importlib.import_module("studykit.explorers.base").HEADERS
+    assert len(back) == len(ex.result) and list(back.columns) == [headers.get(c, c) for c in ex.result.columns]
     for paths in (pic, table):
         meta = sidecar(paths)
         assert meta["studykit_version"] == studykit.__version__
@@ -641,7 +674,7 @@ def test_kwic_export_meta(make: Callable[..., Any]) -> None:
     ex.sections.value = ("三",)
     paths = click(ex, "csv")
     back = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert (back["match"] == "党建").all() and len(back) == len(ex.result)
+    assert (back["检索词"] == "党建").all() and len(back) == len(ex.result)
     m = sidecar(paths)["meta"]
     assert m["explorer"] == "KwicExplorer"
     assert (m["query"], m["regex"], m["window"], m["sections"]) == ("党建", False, 30, ["三"])
@@ -650,7 +683,7 @@ def test_kwic_export_meta(make: Callable[..., Any]) -> None:
 def test_export_of_empty_result(make: Callable[..., Any], tmp_path: Path) -> None:
     ex = make("kwic")
     ex.query.value = "不存在的词"
-    ex.export_format.value = "csv"
+    tick(ex, "csv")
     ex.export_button.click()
     no_error(ex)
     assert "没有可导出的结果" in ex.messages.value
@@ -746,14 +779,15 @@ def test_dashboard_tabs(dash: Any) -> None:
 
 
 @pytest.mark.parametrize("source", ["terms", "compare"])
-def test_dashboard_pick_opens_kwic(dash: Any, source: str) -> None:
+def test_dashboard_click_opens_kwic(dash: Any, source: str) -> None:
     dash.tabs.selected_index = 0
     dash.kwic.regex.value = True
     ex = getattr(dash, source)
-    options = [v for _, v in ex.picker.options if v]
+    options = [r[4] for r in ex.chart.image.regions]
     term = options[1] if options[1] != dash.kwic.query.value else options[2]
-    ex.picker.value = term
+    ex.chart.image.pick(term)  # a click on the bar
     no_error(ex)
+    assert ex.kwic is None and ex.contexts.children == ()  # not inline: the dashboard's KWIC tab
     assert dash.kwic.query.value == term
     assert dash.kwic.regex.value is False
     assert dash.tabs.selected_index == dash.TABS.index("上下文") == 3
@@ -767,20 +801,353 @@ def test_rcparams_and_jieba_unchanged(baseline: Any, dash: Any, make: Callable[.
     terms = make("terms")
     terms.view.value = "cloud"
     terms.sections.value = ("三",)
-    terms.export_format.value = "pdf"
-    terms.export_button.click()
+    terms.export(["pdf"])
     kw = make("kwic")
     kw.query.value = "党建"
-    kw.export_format.value = "svg"
-    kw.export_button.click()
+    kw.export(["svg"])
     make("structure").picker.value = "二"
     make("formulations").kind.value = "parallel"
     dash.compare.measure.value = "log_odds"
     dash.compare.heat_terms.value = 7
     dash.terms.pos.value = "verb"
-    dash.terms.picker.value = dash.terms.result["term"].iloc[0]
+    dash.terms.chart.image.pick(dash.terms.result["term"].iloc[0])
+    dash.formulations.picker.pick("0")
     for ex in (terms, kw, dash.compare, dash.terms, dash.kwic):
         no_error(ex)
     rc, dt = baseline
     assert copy.deepcopy(dict(matplotlib.rcParams.items())) == rc
     assert _jieba_state() == dt
+
+
+# --- charts that fit -------------------------------------------------------------------------------
+def png_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        return im.size
+
+
+def test_bars_cloud_bars_restores_the_chart(make: Callable[..., Any]) -> None:
+    ex = make("terms")
+    before = png_size(ex.chart.image.value)
+    ax = ax0(ex)
+    box = ax.get_position()
+    ex.view.value = "cloud"
+    no_error(ex)
+    assert ax0(ex).get_aspect() == 1.0 and png_size(ex.chart.image.value)[0] == before[0]
+    ex.view.value = "bar"
+    no_error(ex)
+    ax = ax0(ex)
+    assert ax.get_aspect() == "auto" and ax.axison  # nothing of the cloud's view is left
+    assert png_size(ex.chart.image.value) == before  # same size and aspect as the first bars
+    after = ax.get_position()
+    assert after.width == pytest.approx(box.width, abs=0.02) and after.width > 0.7  # not a narrow column
+    paths = ex.export(["png"])  # and the export is the same readable chart
+    w, h = png_size(paths[0].read_bytes())
+    assert w / h == pytest.approx(before[0] / before[1], rel=0.15)
+
+
+def test_sixty_bars_grow_the_figure_and_never_overlap(make: Callable[..., Any]) -> None:
+    ex = make("terms")
+    ex.top_n.value = 60
+    no_error(ex)
+    fig = ex.chart.figure
+    assert fig.get_figheight() == pytest.approx(studykit.draw.charts.bar_figure_height(60))
+    width, height = png_size(ex.chart.image.value)
+    assert height > 1000 and width == 750
+    renderer = fig.canvas.get_renderer()
+    labels = sorted((t.get_window_extent(renderer) for t in ax0(ex).get_yticklabels()), key=lambda b: b.y0)
+    assert len(labels) == 60
+    assert all(a.y1 <= b.y0 + 0.01 for a, b in itertools.pairwise(labels))
+    title = ax0(ex).title.get_window_extent(renderer)
+    assert title.y1 <= fig.bbox.height and ax0(ex).get_title()
+    ex.top_n.value = 10  # and back: the figure shrinks again
+    assert fig.get_figheight() == pytest.approx(studykit.draw.charts.bar_figure_height(10))
+
+
+def test_sliders_fill_their_column(make: Callable[..., Any]) -> None:
+    ex = make("terms")
+    assert ex.min_len.layout.width == "95%" and ex.min_len.layout.min_width == "300px"
+    assert ex.top_n.layout.width == "100%"  # above the chart, as wide as it
+    right = ex.widget.children[1].children[1]
+    assert right.children[0] is ex.top_n and right.children[1] is ex.chart.box
+
+
+def test_similarity_chart_has_short_labels_and_a_caption(make: Callable[..., Any]) -> None:
+    ex = make("compare")
+    ax = ex.similarity_chart.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["导语", "一", "二", "三", "四"]
+    note = [t.get_text() for t in ax.texts if t.get_gid() == "studykit-caption"]
+    assert note and "三：促进政协党建与履职工作共同提升" in note[0]
+
+
+# --- views that link -------------------------------------------------------------------------------
+def test_click_a_bar_opens_its_contexts_inline(make: Callable[..., Any], doc: Document) -> None:
+    ex = make("terms")
+    keys = [r[4] for r in ex.chart.image.regions]
+    assert keys == ex.result["term"].tolist()
+    for x0, y0, x1, y1, *_ in ex.chart.image.regions:
+        assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+    ys = [r[1] for r in ex.chart.image.regions]
+    assert ys == sorted(ys)  # top to bottom, like the bars
+    ex.chart.image.pick("党建")
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.widget in ex.contexts.children
+    assert ex.kwic.query.value == "党建"
+    assert len(ex.kwic.result) == len(kwic(doc, "党建"))
+    ex.close_contexts()
+    assert ex.contexts.children == ()
+    ex.chart.image.pick("履职")  # the same inline explorer comes back with the new query
+    assert ex.kwic.widget in ex.contexts.children and ex.kwic.query.value == "履职"
+
+
+def test_click_a_word_of_the_cloud(make: Callable[..., Any]) -> None:
+    ex = make("terms")
+    ex.view.value = "cloud"
+    regions = ex.chart.image.regions
+    assert {r[4] for r in regions} == {w for (w, _), *_ in ex.cloud.layout_}
+    biggest = ex.cloud.layout_[0][0][0]
+    ex.chart.image.pick(biggest)
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.query.value == biggest and not ex.kwic.result.empty
+
+
+def test_click_a_keyness_bar(make: Callable[..., Any]) -> None:
+    ex = make("compare")
+    keys = [r[4] for r in ex.chart.image.regions]
+    assert keys == yticks(ax0(ex)) and keys
+    ex.chart.image.pick(keys[-1])  # a term key to the reference
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.query.value == keys[-1] and not ex.kwic.result.empty
+
+
+def test_reader_pane_shows_the_whole_paragraph(make: Callable[..., Any], doc: Document) -> None:
+    ex = make("kwic", query="协商")
+    assert "点击" in ex.reader.value and ex.reading is None
+    rows = ex.results.value.count("data-pick=")
+    assert rows == len(ex.result) > 1
+    hit = ex.result.iloc[1]
+    ex.results.pick("1")
+    no_error(ex)
+    assert ex.reading == 1
+    paragraph = doc.paragraphs[int(hit["paragraph"])]
+    reader = ex.reader.value
+    plain = re.sub(r"<[^>]+>", "", reader.split("<div class='sk-reader'>")[1])
+    assert html.escape(paragraph.text) in html.escape(html.unescape(plain))  # the whole paragraph
+    sec = doc.section(str(hit["section"]).split("/")[0])
+    assert html.escape(f"{sec.label} {sec.title}") in reader  # its section path
+    assert "<mark>协商</mark>" in reader  # the hit clicked, highlighted
+    assert reader.count("<mark") == paragraph.text.count("协商")  # other hits in it marked too
+    ex.query.value = "党建"  # a new search resets the pane
+    assert ex.reading is None
+
+
+def test_structure_highlights_a_term_and_lengths_agree(make: Callable[..., Any], doc: Document) -> None:
+    ex = make("structure")
+    ex.picker.value = "三"
+    ex.highlight.value = "党建"
+    no_error(ex)
+    sec = doc.section("三")
+    body = "".join(p.text for p in sec.all_paragraphs())
+    n = body.count("党建") + sum(s.heading.text.count("党建") for s in sec.walk() if s.heading)
+    assert ex.text.value.count("<mark class='sk-hit'>党建</mark>") == n
+    assert f"<b>{n}</b>" in ex.text.value
+    ex.highlight.value = "不存在"
+    assert "没有「不存在」" in ex.text.value and "<mark" not in ex.text.value
+    # The list, the tree and the chart give each section the same length (headings included).
+    bars = dict(zip(yticks(ax0(ex)), (p.get_width() for p in ax0(ex).patches), strict=True))
+    for (label, path), top in zip(ex.picker.options, doc.walk(), strict=True):
+        chars = ex.sizes[path]
+        assert label.endswith(f"· {chars} 字")
+        assert f"{chars} 字</span>" in ex.tree.value
+        if top.level <= 1:
+            shown = [v for k, v in bars.items() if k.startswith(section_name(top))]
+            assert shown == [chars]
+    assert ex.lengths["chars"].tolist() == [ex.sizes[s.path] for s in doc.sections]
+    ex.chart.image.pick("二")  # clicking a bar opens that section
+    assert ex.picker.value == "二" and html.escape(doc.section("二").display) in ex.text.value
+
+
+def section_name(sec: Any) -> str:
+    return "导语" if sec.level == 0 else str(sec.label)
+
+
+NOTICE = """关于开展基层协商试点工作的通知
+
+各乡镇人民政府，各有关单位：
+为推进基层协商民主建设，现就有关事项通知如下。
+
+一、工作目标
+到年底，形成一批可复制的基层协商经验。
+
+二、主要任务
+（一）健全协商平台。推动协商议事室建设全覆盖，每月开展一次协商活动。
+（二）丰富协商形式。开展线上线下相结合的协商活动，方便群众参与协商。
+（三）规范协商程序。明确议题提出、协商讨论、成果运用的程序。
+（四）加强成果运用。协商成果按程序报送，及时向群众反馈落实情况。
+（五）强化队伍建设。培训协商骨干，提高协商议事能力。
+
+三、保障措施
+各单位要加强组织领导，落实经费保障，确保试点取得实效。
+"""
+
+
+@pytest.fixture(scope="module")
+def notice() -> Document:
+    return studykit.parse_document(studykit.read_source(NOTICE))
+
+
+def test_filters_offer_subsections_with_their_own_markers(notice: Document, font: FontChoice,
+                                                          tmp_path: Path) -> None:
+    table = tokenize(notice)
+    ex = E.TermExplorer(notice, table=table, folder=tmp_path, font=font)
+    labels = {v: k for k, v in ex.sections.options}
+    assert [labels[f"二/{n}"].strip()[:3] for n in "一二三四五"] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
+    assert labels["二"].startswith("二 ") and labels["二/一"].startswith("　（一）")
+    ex.sections.value = ("二/二",)
+    no_error(ex)
+    pd.testing.assert_frame_equal(ex.result, expected_terms(table, sections=["二/二"]))
+    assert "二（二）" in ax0(ex).get_title()  # not confused with section 二
+    cmp = E.CompareExplorer(notice, table=table, folder=tmp_path, font=font)
+    cmp.target.value = ("二/一",)
+    cmp.reference_mode.value = "chosen"
+    cmp.reference.value = ("二/二", "二/三")
+    no_error(cmp)
+    pd.testing.assert_frame_equal(cmp.result, keyness(table, ["二/一"], ["二/二", "二/三"]))
+    assert "二（一）对二（二）、二（三）" in cmp.export_name.value
+    kw = E.KwicExplorer(notice, "协商", table=table, folder=tmp_path, font=font)
+    kw.sections.value = ("二/五",)
+    assert len(kw.result) == len(kwic(notice, "协商", sections="二/五")) > 0
+
+
+def test_tables_name_the_preamble_and_the_title(doc: Document) -> None:
+    base = importlib.import_module("studykit.explorers.base")
+    frame = pd.DataFrame({"section": ["", "0", "三"], "section_title": ["", "导语", "促进"],
+                          "term": ["推动", "重要", "党建"], "count": [1, 3, 5]})
+    shown = base.readable_table(frame, doc)
+    assert shown["章节"].tolist() == ["标题", "导语", "三"]
+    assert shown["章节标题"].tolist() == ["标题", "导语", "促进"]
+    assert list(shown.columns) == ["章节", "章节标题", "词语", "次数"]
+    assert frame["section"].tolist() == ["", "0", "三"]  # the code's frame is unchanged
+
+
+def test_a_word_only_in_the_title_has_range_zero() -> None:
+    # analysis/__init__: "range is the number of top-level sections a term occurs in; title tokens
+    # belong to no section". 示范区 occurs only in the title.
+    doc = studykit.parse_document(studykit.read_source("建设协商示范区的意见\n\n一、总体要求\n加强协商。\n\n二、主要任务\n推进协商。\n"))
+    freqs = term_frequencies(tokenize(doc))
+    row = freqs[freqs["term"].str.contains("示范")]
+    assert not row.empty and (row["range"] == 0).all()
+    assert freqs.loc[freqs["term"] == "协商", "range"].item() == 2
+
+
+# --- exports ---------------------------------------------------------------------------------------
+def test_one_click_writes_several_formats_under_one_stem(make: Callable[..., Any], tmp_path: Path) -> None:
+    ex = make("terms")
+    ex.sections.value = ("三",)
+    tick(ex, "png", "svg", "pdf", "csv")
+    ex.export_button.click()
+    no_error(ex)
+    paths = ex.last_export
+    stem = "推动政协党建与履职工作深度融合-词频-三-前20"
+    assert [p.name for p in paths] == [f"{stem}.{s}" for s in ("png", "svg", "pdf", "csv", "json")]
+    assert all(p.is_file() for p in paths)
+    meta = sidecar(paths)  # one sidecar, shared, listing every file
+    assert meta["meta"]["files"] == [f"{stem}.{s}" for s in ("png", "svg", "pdf", "csv")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    assert paths[1].read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+    assert paths[2].read_bytes().startswith(b"%PDF")
+    again = ex.export(["png", "csv"])  # that stem exists: the whole export is numbered
+    assert [p.name for p in again] == [f"{stem}-2.png", f"{stem}-2.csv", f"{stem}-2.json"]
+    links = re.findall(r"data-lab-path='([^']+)'", ex.status.value)  # links to the files just written
+    assert links == [os.path.abspath(p) for p in again[:2]]
+
+
+def test_stem_follows_the_view_and_can_be_edited(make: Callable[..., Any], tmp_path: Path) -> None:
+    ex = make("terms")
+    assert ex.export_name.value == "推动政协党建与履职工作深度融合-词频-全部章节-前20"
+    ex.view.value = "cloud"
+    assert ex.export_name.value.endswith("-词云")
+    ex.export_name.value = "我的 图/1"
+    ex.sections.value = ("二",)  # the user's own name is kept
+    assert ex.export_name.value == "我的 图/1"
+    (png, _json) = ex.export(["png"])
+    assert png.name == "我的_图_1.png" and png.parent == tmp_path  # sanitised, not refused
+    ex.export_name.value = ""  # cleared: it follows the selection again
+    ex.sections.value = ("三",)
+    assert ex.export_name.value == "推动政协党建与履职工作深度融合-词频-三-前20-词云"
+    cmp = make("compare")
+    cmp.measure.value = "log_ratio"
+    assert cmp.export_name.value.endswith("关键性-一对其余章节-对数比")
+    kw = make("kwic", query="党建")
+    assert kw.export_name.value.endswith("上下文-党建")
+
+
+@pytest.mark.parametrize("title", ["\ufeff推动/政协\u200b党建", "..", "a\\b:c*?", "\u200d"])
+def test_export_works_whatever_the_title(title: str, font: FontChoice, tmp_path: Path) -> None:
+    doc = studykit.parse_document(studykit.read_source(f"{title}\n\n一、总体要求\n加强协商，推进协商。\n"))
+    ex = E.KwicExplorer(doc, "协商", folder=tmp_path, font=font)
+    paths = ex.export(["csv", "png"])
+    no_error(ex)
+    assert paths and all(p.parent == tmp_path and p.is_file() for p in paths)
+    for p in paths:
+        assert not set(p.stem) & set('/\\:*?"<>|\ufeff\u200b\u200d') and not p.name.startswith(".")
+
+
+# --- your own document -----------------------------------------------------------------------------
+def test_loader_paste_and_upload(font: FontChoice, tmp_path: Path) -> None:
+    import datetime
+
+    loader = E.DocumentLoader(folder=tmp_path, font=font)
+    loader.paste_button.click()
+    assert "粘贴框是空的" in loader.messages.value and loader.dashboard is None
+    loader.paste.value = NOTICE
+    loader.paste_button.click()
+    assert loader.messages.value == "", loader.messages.value
+    assert loader.document is not None and loader.document.title == "关于开展基层协商试点工作的通知"
+    assert loader.dashboard is not None and loader.output.children == (loader.dashboard.tabs,)
+    assert "已打开" in loader.summary.value
+    loader.paste.value = "notes.txt"  # a line that looks like a file name is still pasted text
+    loader.paste_button.click()
+    assert loader.document.source.name == "粘贴的文本" and loader.document.text == "notes.txt"
+    data = NOTICE.encode("gb18030")
+    upload = {"name": "通知-gbk.txt", "type": "text/plain", "size": len(data), "content": memoryview(data),
+              "last_modified": datetime.datetime.now(datetime.UTC)}
+    loader.upload.value = (upload,)
+    assert loader.messages.value == "", loader.messages.value
+    assert loader.document.source.name == "通知-gbk.txt" and loader.document.source.encoding == "gb18030"
+    assert [s.path for s in loader.document.walk()] == [s.path for s in
+                                                       studykit.parse_document(studykit.read_source(NOTICE)).walk()]
+    bad = {**upload, "name": "图片.txt", "content": memoryview(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)}
+    loader.upload.value = (bad,)
+    assert "图片.txt" in loader.messages.value and "出错了" not in loader.messages.value
+
+
+def test_concurrent_widget_messages_do_not_share_the_figure(make: Callable[..., Any]) -> None:
+    """ipykernel 7 can run widget callbacks on several threads: an export (savefig at 200 dpi)
+    and a redraw must not interleave on the one figure, or the preview comes out at 200 dpi."""
+    import threading
+
+    ex = make("terms")
+    sizes: list[tuple[int, int]] = []
+    seen = threading.Lock()
+
+    def exports() -> None:
+        for _ in range(3):
+            ex._call(lambda: ex.export(["png", "pdf"]))
+
+    def redraws() -> None:
+        for n in (21, 22, 23, 24, 25, 26):
+            ex.top_n.value = n
+            with seen:
+                sizes.append(png_size(ex.chart.image.value))
+
+    threads = [threading.Thread(target=exports), threading.Thread(target=redraws)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    no_error(ex)
+    assert sizes and all(w == 750 for w, _ in sizes)
+    assert png_size(ex.chart.image.value)[0] == 750 and ex.figure.dpi == 100

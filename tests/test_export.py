@@ -65,27 +65,33 @@ def out(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "stem"),
     [
-        "../x",
-        "/abs/x",
-        "a/b",
-        "a\\b",
-        "x\x00y",
-        "x\ny",
-        "x\x1by",
-        "",
-        "   ",
-        "..",
-        ".",
-        ".hidden",
-        "a:b",
-        "x" * 201,
+        ("../x", "_x"),
+        ("/abs/x", "_abs_x"),
+        ("a/b", "a_b"),
+        ("a\\b", "a_b"),
+        ("x\x00y", "xy"),
+        ("x\ny", "x y"),
+        ("x\x1by", "xy"),
+        ("..", "导出"),
+        (".", "导出"),
+        (".hidden", "hidden"),
+        ("a:b", "a_b"),
+        ("x" * 201, "x" * 200),
     ],
 )
-def test_unsafe_names_are_refused_and_nothing_is_written(
-    name: str, tmp_path: Path, out: Path
+def test_unsafe_names_are_made_safe_inside_the_folder(
+    name: str, stem: str, tmp_path: Path, out: Path
 ) -> None:
+    paths = export(_table(), name, formats=["csv"], folder=out)
+    assert [p.name for p in paths] == [f"{stem}.csv", f"{stem}.json"]
+    assert _listing(tmp_path) == ["exports"] and _listing(out) == [f"{stem}.csv", f"{stem}.json"]
+    assert json.loads(paths[-1].read_text(encoding="utf-8"))["requested_name"] == name
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\n\t"])
+def test_empty_names_are_refused_and_nothing_is_written(name: str, tmp_path: Path, out: Path) -> None:
     with pytest.raises(ExportError, match="file name"):
         export(_table(), name, folder=out)
     assert _listing(tmp_path) == []
@@ -222,8 +228,12 @@ def test_format_mismatch_is_refused(obj: Any, formats: list[str], out: Path) -> 
 
 
 def test_unknown_object_is_refused(out: Path) -> None:
-    with pytest.raises(ExportError, match="cannot export a list"):
-        export([1, 2], "x", folder=out)  # type: ignore[arg-type]
+    with pytest.raises(ExportError, match="cannot export a dict"):
+        export({"a": 1}, "x", folder=out)  # type: ignore[arg-type]
+    with pytest.raises(ExportError, match="cannot export a int"):
+        export([1, 2], "x", folder=out)  # type: ignore[list-item]
+    with pytest.raises(ExportError, match="nothing to export"):
+        export([], "x", folder=out)
 
 
 def test_pdf_shows_the_chinese_title(out: Path) -> None:
@@ -299,9 +309,9 @@ def test_bad_folder_and_name_type_are_one_line_errors(out: Path) -> None:
         export(_table(), "t", folder=blocker / "sub")
     with pytest.raises(ExportError, match="string"):
         export(_table(), None, folder=out)  # type: ignore[arg-type]
-    bad = pd.DataFrame({"term": ["控制\x01字符"], "count": [1]})
-    with pytest.raises(ExportError):
-        export(bad, "bad", formats=["xlsx"], folder=out)
+    huge = pd.DataFrame({"term": ["长" * 40_000], "count": [1]})
+    with pytest.raises(ExportError, match="csv"):  # over Excel's 32,767 characters a cell
+        export(huge, "bad", formats=["xlsx"], folder=out)
     assert not any(p.name.startswith("bad") or p.name.startswith(".") for p in out.iterdir())
 
 

@@ -1,4 +1,8 @@
-"""Every notebook runs top to bottom in a real kernel, and each .ipynb matches its .py pair."""
+"""Every notebook runs top to bottom in a real kernel, and each .ipynb matches its .py pair.
+
+The jupytext pairs live in ``notebooks/py/`` (pyproject's ``[tool.jupytext]``), so JupyterLab's
+file browser shows only the notebooks.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +27,27 @@ def test_all_notebooks_present() -> None:
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 
+def test_py_twins_are_out_of_the_file_browsers_way() -> None:
+    assert not list((ROOT / "notebooks").glob("*.py"))  # nothing next to the notebooks
+    twins = sorted(p.stem for p in (ROOT / "notebooks" / "py").glob("*.py"))
+    assert twins == [p.stem for p in NOTEBOOKS]
+    import tomllib
+
+    from jupytext.paired_paths import paired_paths
+
+    formats = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["jupytext"]["formats"]
+    paths = [p for p, _ in paired_paths("notebooks/02-term-frequency.ipynb", "ipynb", formats)]
+    assert paths == ["notebooks/02-term-frequency.ipynb", "notebooks/py/02-term-frequency.py"]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_pair_in_sync_and_without_outputs(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit without outputs"
-    paired = jupytext.read(path.with_suffix(".py"))
+    paired = jupytext.read(path.parent / "py" / f"{path.stem}.py")
     ours = [(c.cell_type, c.source.strip()) for c in nb.cells]
     theirs = [(c.cell_type, c.source.strip()) for c in paired.cells]
-    assert ours == theirs, f"{path.name} and its .py differ: run `jupytext --sync {path}`"
+    assert ours == theirs, f"{path.name} and py/{path.stem}.py differ: run `jupytext --sync {path}`"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and code[0].source.strip().startswith("import studykit as sk")
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")

@@ -15,6 +15,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -587,7 +589,7 @@ def test_formulations_fixed_sections_and_all_kinds() -> None:
     assert [t.get_text() for t in ax.get_xticklabels()] == ["导语", "一", "二", "三", "四"]
     legend = ax.get_legend()
     assert legend is not None
-    assert [t.get_text() for t in legend.get_texts()] == ["数字提法", "排比", "引语", "四字格"]
+    assert [t.get_text() for t in legend.get_texts()] == ["数字提法", "排比", "引号短语", "四字短语"]
     assert len(ax.patches) == 20
     render(ax)
 
@@ -730,3 +732,101 @@ def test_seed_keyness(seed: tuple[Any, pd.DataFrame]) -> None:
         assert note.get_text() == f"{rows.at[term, 'target_count']} : {rows.at[term, 'reference_count']}"
         assert (width > 0) == (rows.at[term, "effect"] > 0)
     assert shown
+
+
+# --- charts that fit (issue 11) ------------------------------------------------------------------
+
+
+def _no_overlap(labels: list[Text], renderer: Any) -> None:
+    boxes = sorted((t.get_window_extent(renderer) for t in labels if t.get_text()), key=lambda b: b.y0)
+    assert len(boxes) > 1
+    for lower, upper in itertools.pairwise(boxes):
+        assert lower.y1 <= upper.y0 + 0.01, "tick labels overlap"
+
+
+@pytest.mark.parametrize("n", [20, 40, 60])
+def test_top_terms_figure_grows_with_the_bars_and_labels_never_overlap(n: int, font: FontChoice) -> None:
+    freqs = pd.DataFrame({"term": [f"词语{i:02d}" for i in range(n)], "count": list(range(n, 0, -1))})
+    ax = sp.plot_top_terms(freqs, font=font, title="高频词 · 全部章节")
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    assert fig.get_figheight() == pytest.approx(sp.bar_figure_height(n))
+    assert sp.bar_figure_height(60) > sp.bar_figure_height(20) >= 4.5
+    render(ax)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    _no_overlap(ax.get_yticklabels(), renderer)
+    title = ax.title.get_window_extent(renderer)
+    assert title.y0 >= 0 and title.y1 <= fig.bbox.height  # the title stays inside the figure
+
+
+def test_keyness_figure_grows_with_the_bars(font: FontChoice) -> None:
+    rows = [(f"词{i:02d}", 30 - i, i, 0.0, 0.0, float(30 - 2 * i), float(15 - i)) for i in range(30)]
+    frame = pd.DataFrame(rows, columns=["term", "target_count", "reference_count", "target_rate",
+                                        "reference_rate", "statistic", "effect"])
+    ax = sp.plot_keyness(frame, font=font, n=15)
+    fig = ax.get_figure(root=True)
+    shown = len(ax.get_yticklabels())
+    assert shown == 29  # 15 key to the target, 14 to the reference (one term has statistic 0)
+    assert fig is not None and fig.get_figheight() == pytest.approx(sp.bar_figure_height(shown))
+    render(ax)
+    _no_overlap(ax.get_yticklabels(), fig.canvas.get_renderer())  # type: ignore[attr-defined]
+
+
+def test_formulation_colours_follow_the_kind_and_empty_slots_stay_unlabelled() -> None:
+    colors: dict[str, set[tuple[float, ...]]] = {}
+    for kinds in [("numbered", "parallel"), ("parallel",), ("quote", "numbered"), ("four_char_list",)]:
+        ax = sp.plot_formulations(locations_frame(), sections=["0", "一", "二", "三", "四"], kinds=kinds)
+        render(ax)
+        for container, kind in zip(ax.containers, kinds, strict=True):
+            colors.setdefault(kind, set()).update(tuple(p.get_facecolor()) for p in container)
+        values = [t.get_text() for t in ax.texts if t.get_gid() == "studykit-value"]
+        assert "0" not in values  # an empty slot gets no "0"
+        heights = [p.get_height() for p in ax.patches]
+        assert len(values) == sum(h > 0 for h in heights)
+    assert all(len(c) == 1 for c in colors.values())  # one colour per kind, whatever else is shown
+    assert len({next(iter(c)) for c in colors.values()}) == 4
+    assert set(sp.KIND_COLORS) == {"numbered", "parallel", "quote", "four_char_list"}
+
+
+def test_similarity_short_labels_with_full_titles_in_a_caption() -> None:
+    labels = {"0": "导语", "一": "一", "二": "二", "三": "（三）"}
+    ax = sp.plot_similarity(similarity_frame(), labels=labels, titles=TITLES)
+    render(ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["导语", "一", "二", "（三）"]
+    text = caption(ax)
+    assert "一：自觉扛起党对人民政协领导的重大政治责任" in text and "（三）：促进政协党建与履职工作共同提升" in text
+    assert "导语：" not in text
+
+
+DOLLAR = "收入US$5亿，比上年增长$3"  # balanced: would be math; and a lone $ below
+
+
+@pytest.mark.parametrize("name", sorted(PLOTTERS))
+def test_dollar_signs_in_titles_and_labels_stay_text(name: str, tmp_path: Path) -> None:
+    from studykit.draw.export import export
+
+    fig, ax = plt.subplots()
+    PLOTTERS[name](ax, None)
+    ax.set_title("")  # titles come from the plot call below; labels from the data
+    calls: dict[str, Callable[[], Axes]] = {
+        "top_terms": lambda: sp.plot_top_terms({"US$5亿": 3, "$": 2}, title=DOLLAR),
+        "section_lengths": lambda: sp.plot_section_lengths(
+            lengths_frame().assign(title=[DOLLAR, "美元$", "一个 $ 号", "$$", "二"]), title=DOLLAR),
+        "term_heatmap": lambda: sp.plot_term_heatmap(by_section_frame(), terms=4, title=DOLLAR),
+        "keyness": lambda: sp.plot_keyness(keyness_frame(), n=3, target="US$5亿", reference="$", title=DOLLAR),
+        "similarity": lambda: sp.plot_similarity(similarity_frame(), labels={"一": "$一$"},
+                                                 titles={"一": DOLLAR}, title=DOLLAR),
+        "dispersion": lambda: sp.plot_dispersion(hits_frame(), sections_frame().assign(title=DOLLAR),
+                                                 terms=["$5", "党建"], title=DOLLAR),
+        "cooccurrence": lambda: sp.plot_cooccurrence(
+            pairs_frame().assign(term_a=lambda f: f["term_a"] + "$"), title=DOLLAR),
+        "formulations": lambda: sp.plot_formulations(locations_frame(), title=DOLLAR),
+    }
+    plt.close(fig)
+    ax = calls[name]()
+    render(ax)
+    dollars = [t for t in ax.findobj(Text) if "$" in t.get_text()]
+    assert dollars and all(t.get_parse_math() is False for t in dollars)
+    assert ax.get_title() == DOLLAR
+    exported = export(ax, "dollar", formats=("png", "svg", "pdf"), folder=tmp_path)
+    assert len(exported) == 4

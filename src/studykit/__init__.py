@@ -46,12 +46,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "plot_section_clouds", "plot_section_top_terms", "short_title", "section_caption",
     ),
     "draw.export": ("export",),
+    "explorers.base": ("readable_table",),
     "explorers.structure": ("StructureExplorer",),
     "explorers.terms": ("TermExplorer",),
     "explorers.compare": ("CompareExplorer",),
     "explorers.concordance": ("KwicExplorer",),
     "explorers.patterns": ("FormulationExplorer",),
     "explorers.dashboard": ("explore", "Dashboard"),
+    "explorers.loader": ("DocumentLoader",),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -1,21 +1,81 @@
 """``studykit terms|kwic|compare|formulations``: the analyses without Jupyter.
 
-Each prints a table for people (``--format table``), CSV or JSON.
+Each prints a table for people (``--format table``), CSV or JSON. ``PATH`` is always a path
+(``-`` reads standard input), never the document's text: a missing file is an error.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 
-def _document(args: argparse.Namespace) -> Any:
+def source_argument(path: str) -> Path | bytes:
+    """What a command's ``PATH`` argument reads: the file (whatever its extension, so a missing
+    ``reports/missing.pdf`` is reported as missing), or standard input for ``-``."""
+    from studykit.document.read import DEFAULT_MAX_BYTES
+    from studykit.errors import SourceError
+
+    if path != "-":
+        return Path(path)
+    if sys.stdin is None or sys.stdin.isatty():
+        raise SourceError(
+            "标准输入没有内容 / nothing on standard input: pipe a document in "
+            "(cat 报告.txt | studykit terms -) or give a path"
+        )
+    data: bytes = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
+    return data
+
+
+def read_document(args: argparse.Namespace) -> Any:
+    """The parsed document a command's ``PATH``, ``--encoding``, ``--errors`` and
+    ``--max-bytes`` name."""
     from studykit.document.parse import parse_document
     from studykit.document.read import read_source
 
-    return parse_document(read_source(args.path, encoding=args.encoding))
+    src = source_argument(args.path)
+    name = "<stdin>" if isinstance(src, bytes) else None
+    return parse_document(
+        read_source(src, encoding=args.encoding, errors=args.errors, max_bytes=args.max_bytes, name=name)
+    )
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """``PATH`` and the reading options every command shares."""
+    from studykit.document.read import DEFAULT_MAX_BYTES
+
+    p.add_argument("path", help="the document's file (.txt or .html), or - for standard input")
+    p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
+    p.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                   help="replace: read a file with a few broken bytes, marking them with U+FFFD")
+    p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"refuse larger files (default {DEFAULT_MAX_BYTES:_} = 50 MB)")
+
+
+_API_HINTS = (
+    (re.compile(r'errors="replace"'), "--errors replace"),
+    (re.compile(r'encoding="([^"]+)"'), r"--encoding \1"),
+    (re.compile(r"\bencoding="), "--encoding"),
+    (re.compile(r"\bmax_bytes=([0-9_]+)"), r"--max-bytes \1"),
+)
+
+
+def cli_message(message: str) -> str:
+    """An error message with the API's hints (``errors="replace"``) in command-line words."""
+    for pattern, words in _API_HINTS:
+        message = pattern.sub(words, message)
+    if "not a regular file" in message:  # cat 报告.txt | studykit terms /dev/stdin
+        message += " (to read a pipe, pass - as PATH)"
+    return message
+
+
+def _document(args: argparse.Namespace) -> Any:
+    return read_document(args)
 
 
 def _render(frame: pd.DataFrame, fmt: str) -> str:
@@ -41,7 +101,13 @@ def _terms(args: argparse.Namespace) -> str:
 
 def _kwic(args: argparse.Namespace) -> str:
     from studykit.analysis.concordance import kwic
+    from studykit.errors import QueryError
 
+    if any("\udc80" <= c <= "\udcff" for c in args.query):  # bytes the terminal could not decode
+        raise QueryError(
+            f"检索词不是有效的文字 / the query {args.query.encode('utf-8', 'surrogateescape')!r} is not "
+            "valid UTF-8: check the terminal's encoding (LANG), or type the query again"
+        )
     frame = kwic(_document(args), args.query, window=args.window, regex=args.regex).to_frame()
     return _render(frame, args.format)
 
@@ -72,8 +138,7 @@ def _positive(text: str) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("path")
-        p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
+        add_source_options(p)
         p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     p = sub.add_parser("terms", help="term frequencies")

@@ -7,18 +7,20 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from studykit.cli.analyses import add_commands as add_analysis_commands
+from studykit.cli.analyses import add_source_options, cli_message, read_document
 from studykit.errors import StudykitError
 
 
 def _outline(args: argparse.Namespace) -> str:
     from studykit.document.outline import outline_dict, outline_markdown, outline_text
-    from studykit.document.parse import parse_document
-    from studykit.document.read import read_source
 
     if args.check:
         from studykit.document.scoring import check_folder, score_table
@@ -27,7 +29,7 @@ def _outline(args: argparse.Namespace) -> str:
         args.exit_code = 0 if all(s.ok for s in scores) else 1
         return score_table(scores)
 
-    doc = parse_document(read_source(args.path, encoding=args.encoding, errors=args.errors))
+    doc = read_document(args)
     if args.format == "json":
         return json.dumps(outline_dict(doc), ensure_ascii=False, indent=2)
     if args.format == "markdown":
@@ -41,11 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("outline", help="print the document's structure")
-    p.add_argument("path")
-    p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
+    add_source_options(p)
     p.add_argument("--format", choices=("json", "text", "markdown"), default="text")
-    p.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                   help="replace: read a file with a few broken bytes, marking them with U+FFFD")
     p.add_argument("--check", action="store_true",
                    help="PATH is a folder of documents with NAME.expected.json beside each: print "
                         "how each parses against its expected outline; exit 1 if any falls short")
@@ -62,12 +61,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         out = args.func(args)
     except StudykitError as exc:
-        print(f"studykit: {exc}", file=sys.stderr)
+        _emit(sys.stderr, f"studykit: {cli_message(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
         return 130
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    try:
+        if sys.stdout is None:  # started with standard output closed (`studykit … >&-`)
+            raise OSError(9, "standard output is closed")
+        _emit(sys.stdout, out if out.endswith("\n") else out + "\n")
+    except BrokenPipeError:  # `studykit terms x.txt | head`: the reader left, nothing to say
+        _silence_stdout()
+        return 141
+    except OSError as exc:  # a full disk, a closed descriptor
+        _silence_stdout()
+        _emit(sys.stderr, f"studykit: 无法输出结果 / cannot write the output: {exc.strerror or exc}\n")
+        return 2
     return int(getattr(args, "exit_code", 0))
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's own flush at exit is quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _emit(stream: TextIO, text: str) -> None:
+    """Write Chinese output even where the terminal's encoding cannot (LANG=C on old systems,
+    a Latin-1 locale): then as UTF-8 bytes, which is what a pipe into a file wants."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            stream.write(text.encode("ascii", "backslashreplace").decode("ascii"))
+        else:
+            stream.flush()
+            buffer.write(text.encode("utf-8", "backslashreplace"))
+    stream.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,12 +18,33 @@ Decoding
 UTF-8, then (for HTML) the page's ``<meta charset>``, then strict GB18030 when the result reads
 as Chinese, then charset-normalizer on a sample. GB2312 and GBK are always decoded as GB18030, a
 superset of both. Detectors misread short GBK input (``政协`` comes out as Big5), which is why
-GB18030 is tried before the detector.
+GB18030 is tried before the detector. Every check looks at samples from the whole file, not only
+its start, so Chinese after a long ASCII stretch (a big inline script) is still recognised.
+
+Path or text
+------------
+A ``str`` is a path when it names an existing file. Otherwise it is the document itself when it
+is recognisably text: several lines, sentence punctuation (``。！？；…!?``), or markup. Any
+other ``str`` (one short line such as ``reports/missing.pdf``, ``报告.docx`` or ``政府工作报告``)
+is taken for a mistyped path and raises :class:`~studykit.errors.SourceNotFoundError`; pass
+``text=`` to read such a string as the document.
+
+Hostile input
+-------------
+Only regular files are read: FIFOs, devices and sockets are refused before anything could
+block. Lone surrogates in a ``str`` (which no file can hold) are refused, or read as U+FFFD with
+``errors="replace"``. In HTML, C0 control characters that XML cannot hold are read as a space
+(vertical tab and form feed, which Word uses for line breaks) or removed; elements that old or
+broken pages leave open (``<embed>``, ``<select>``, ``<textarea>``, ``<title>``, ``<object>``,
+``<nav>`` …) never take the rest of the page with them; tags with more than 1,000 attributes keep
+their first 1,000 (attributes are never text); and a page nested too deeply for libxml2 is
+reported, never returned in part.
 """
 
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import re
 import stat
@@ -51,12 +72,22 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 ReadFormat = Literal["auto", "text", "html", "markdown"]
 
 _MB = 1024 * 1024
-_DETECT_SAMPLE = 256 * 1024  # bytes handed to the detector
-_TEXT_SAMPLE = 64 * 1024  # characters inspected by the text heuristics
+_DETECT_SAMPLE = 256 * 1024  # bytes handed to the detector, from across the file
+_TEXT_SAMPLE = 64 * 1024  # characters inspected by the text heuristics, from across the text
+_WINDOWS = 16  # evenly spaced windows a sample takes after the start
+_MIN_NON_ASCII = 256  # fewer in a spread sample: collect the non-ASCII characters of it all
+_META_SCAN = 1024 * 1024  # bytes searched for <meta charset>
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 _MAX_CONTROL_SHARE = 0.05
 _MIN_CHINESE_SHARE = 0.9
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-_PATH_LIKE = re.compile(r"[^\n\r<>|*?\"]{1,255}\.(?:txt|text|html?|xhtml|shtml|md)", re.IGNORECASE)
+# What makes a str recognisably text rather than a path: line breaks, sentence punctuation,
+# markup or characters no portable path holds.
+_TEXT_MARKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029。！？；…!?<>|*\"\x00-\x08\x0e-\x1f]")
+_MAX_PATH_BYTES = 4096
+_MAX_NAME_BYTES = 255
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")
 _GB_CODECS = frozenset({"gb2312", "gbk", "gb18030"})
 _SINGLE_BYTE_LABELS = frozenset({"ascii", "iso8859-1", "cp1252"})  # often declared wrongly
 
@@ -70,7 +101,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00b7\u00d7\u2460-\u24ff\u25a0-\u25ff"
 _CJK = f"{HAN}{_CJK_PUNCT}"
 _COMMON_CHAR = re.compile(f"[{_CJK}]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Control characters that mark binary data or a wrong decoding. Vertical tab and form feed are
+# not among them: Word writes them for manual line and page breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _NON_SPACE = re.compile(r"\S")
 _META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _HTML_START = re.compile(
@@ -81,8 +114,9 @@ _HTML_BLOCK = re.compile(r"<(?:p|div)[\s>]", re.IGNORECASE)
 
 
 def read_source(
-    src: str | bytes | os.PathLike[str],
+    src: str | bytes | os.PathLike[str] | None = None,
     *,
+    text: str | None = None,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     format: ReadFormat = "auto",
@@ -91,56 +125,77 @@ def read_source(
 ) -> Source:
     """Read a document into a :class:`Source`: decoded text plus where it came from.
 
-    ``src`` is a path (``str`` naming an existing file, or any ``os.PathLike``), raw file content
-    (``bytes``), or the document itself as a ``str`` (pasted text, named ``<text>``). A
-    one-line ``str`` ending in ``.txt``/``.html``/``.md`` that names no file is taken for a
-    mistyped path and raises :class:`SourceNotFoundError` instead of being read as text.
+    ``src`` is a path (an ``os.PathLike``, or a ``str`` naming an existing file) or raw file
+    content (``bytes``); ``text=`` is the document itself as a ``str`` (pasted text, named
+    ``<text>``). A ``str`` given as ``src`` that names no file is read as text only when it is
+    recognisably text (several lines, sentence punctuation ``。！？；…!?``, or markup); a one-line
+    string such as ``reports/missing.pdf`` or ``政府工作报告`` raises
+    :class:`SourceNotFoundError` instead of being read as a six-character document.
 
-    ``errors="replace"`` reads a file with a few broken bytes anyway, each shown as U+FFFD (by
-    default such a file is refused with the offset of the first bad byte).
+    Only regular files are read: a FIFO, device or socket is refused at once (reading one could
+    block forever). ``errors="replace"`` reads a file with a few broken bytes anyway, each shown
+    as U+FFFD (by default such a file is refused with the offset of the first bad byte); for a
+    ``str`` it reads lone surrogates (U+D800–U+DFFF, which no file can hold) as U+FFFD, one for
+    one, so offsets stay those of the string.
 
     ``encoding`` overrides detection for paths and bytes; ``format="auto"`` treats ``.html``/
     ``.htm`` files and text that sniffs as HTML as web pages. Every failure is a one-line
     :class:`~studykit.errors.SourceError` saying what to do.
 
-    >>> read_source("推动政协党建与履职工作深度融合\\n\\n一、自觉扛起政治责任").text[:4]
+    >>> read_source(text="推动政协党建与履职工作深度融合").text
+    '推动政协党建与履职工作深度融合'
+    >>> read_source("推动政协党建与履职工作深度融合\n\n一、自觉扛起政治责任").text[:4]
     '推动政协'
     """
     if format not in ("auto", "text", "html", "markdown"):
         raise ValueError(f"format must be 'auto', 'text', 'html' or 'markdown', not {format!r}")
-    if max_bytes <= 0:
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
         raise ValueError(f"max_bytes must be positive, not {max_bytes!r}")
     if errors not in ("strict", "replace"):
         raise ValueError(f"errors must be 'strict' or 'replace', not {errors!r}")
+    if encoding is not None and not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a codec name such as 'gb18030', not {encoding!r}")
+    if (src is None) == (text is None):
+        raise TypeError("pass a path or bytes, or text=..., exactly one of them")
+    if text is not None and not isinstance(text, str):
+        raise TypeError(f"text= takes a str, not {type(text).__name__}: pass bytes or a path as src")
 
     path: Path | None = None
     html_hint = format == "html"
-    if isinstance(src, bytes | bytearray):
-        what = name or "<bytes>"
+    if text is not None or (isinstance(src, str) and _is_text(src)):
+        pasted = text if text is not None else src
+        assert isinstance(pasted, str)
+        what = _shown(name or "<text>")
+        if len(pasted) * 4 > max_bytes:  # only pay for encoding when the limit is within reach
+            _check_size(len(pasted.encode("utf-8", "surrogatepass")), max_bytes, what)
+        decoded, enc = _no_surrogates(pasted.removeprefix("\ufeff"), what, errors), "unicode"
+    elif isinstance(src, bytes | bytearray | memoryview):
+        what = _shown(name or "<bytes>")
         _check_size(len(src), max_bytes, what)
-        text, enc = _decode(bytes(src), what, encoding, meta=format != "text", errors=errors)
-    elif isinstance(src, str) and not _names_file(src):
-        what = name or "<text>"
-        if len(src) * 4 > max_bytes:  # only pay for encoding when the limit is within reach
-            _check_size(len(src.encode("utf-8", "surrogatepass")), max_bytes, what)
-        text, enc = src.removeprefix("\ufeff"), "unicode"
-    else:
-        path = Path(os.fspath(src)).expanduser()
-        what = str(path)
+        decoded, enc = _decode(bytes(src), what, encoding, meta=format != "text", errors=errors)
+    elif isinstance(src, str | os.PathLike):
+        if isinstance(src, str) and not _exists(src):
+            src = src.strip()  # "报告.txt\n" as copied: the file is 报告.txt
+        path = _path(src)
+        what = _shown(str(path))
         html_hint = html_hint or (format == "auto" and path.suffix.lower() in _HTML_SUFFIXES)
-        data = _read_bytes(path, what, max_bytes)
-        text, enc = _decode(data, what, encoding, meta=format != "text", errors=errors)
+        data = _read_bytes(path, what, max_bytes, typed=isinstance(src, str))
+        decoded, enc = _decode(data, what, encoding, meta=format != "text", errors=errors)
+    else:
+        raise TypeError(
+            f"read_source takes a path, bytes or text=, not {type(src).__name__}"
+        )
 
-    _check_text(text, what)
+    _check_text(decoded, what)
     label = name or (path.name if path is not None else what)
-    if format == "markdown" or (format == "auto" and _is_markdown(path, text)):
+    if format == "markdown" or (format == "auto" and _is_markdown(path, decoded)):
         from .markdown import markdown_source  # Markdown and front matter: document/markdown.py
 
-        return markdown_source(text, name=label, encoding=enc, path=path)
-    is_html = format != "text" and (html_hint or (format == "auto" and _sniff_html(text)))
+        return markdown_source(decoded, name=label, encoding=enc, path=path)
+    is_html = format != "text" and (html_hint or (format == "auto" and _sniff_html(decoded)))
     if not is_html:
-        return Source(text=text, name=label, encoding=enc, format="text", path=path)
-    body, leads, headings = _extract_html(text, what)
+        return Source(text=decoded, name=label, encoding=enc, format="text", path=path)
+    body, leads, headings = _extract_html(decoded, what)
     return Source(
         text=body, name=label, encoding=enc, format="html", path=path, lead_spans=leads,
         heading_spans=headings,
@@ -158,11 +213,63 @@ def _is_markdown(path: Path | None, text: str) -> bool:
     return text.startswith(("---", "+++")) and starts_with_front_matter(text)
 
 
-def _names_file(s: str) -> bool:
-    """Whether a ``str`` argument is meant as a path: an existing file or a path-shaped line."""
-    if not s or len(s) > 4096 or any(c in s for c in "\n\r\x00"):
+def _is_text(s: str) -> bool:
+    """Whether a ``str`` given as ``src`` is the document itself rather than a path.
+
+    An existing file is a path. Otherwise the string is text when it is recognisably text
+    (line breaks, sentence punctuation, markup or characters no portable path holds) or too
+    long to be a path; anything else is a path, mistyped or missing.
+    """
+    stripped = s.strip()
+    if not stripped:
+        return True  # reported as empty text, not as a file named "   "
+    if _exists(s) or _exists(stripped):
         return False
-    return os.path.exists(os.path.expanduser(s)) or bool(_PATH_LIKE.fullmatch(s.strip()))
+    # A path copied with its line end ("报告.txt\n") is still one line: look inside the ends.
+    if _TEXT_MARKS.search(stripped) or _SURROGATE.search(s):
+        return True
+    raw = stripped.encode("utf-8", "surrogatepass")
+    return len(raw) > _MAX_PATH_BYTES or any(
+        len(part) > _MAX_NAME_BYTES for part in re.split(rb"[/\\]", raw)
+    )
+
+
+def _exists(s: str) -> bool:
+    try:
+        return os.path.lexists(os.path.expanduser(s))
+    except (ValueError, OSError):
+        return False
+
+
+def _path(src: str | os.PathLike[str]) -> Path:
+    try:
+        return Path(os.fspath(src)).expanduser()
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise SourceNotFoundError(
+            f"路径无效：{_shown(str(src))} / {_shown(str(src))} is not a usable path ({exc})"
+        ) from None
+
+
+def _shown(what: str) -> str:
+    """A name for messages: one line, whatever characters it holds."""
+    if what.isprintable():
+        return what
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in what)
+
+
+def _no_surrogates(text: str, what: str, errors: str) -> str:
+    """The text with lone surrogates refused, or replaced one for one with U+FFFD."""
+    first = _SURROGATE.search(text)
+    if first is None:
+        return text
+    if errors == "replace":
+        return _SURROGATE.sub("\ufffd", text)
+    count = len(_SURROGATE.findall(text))
+    raise DecodeError(
+        f"文本含有无效字符：{what} / {what} holds {count} lone surrogate(s) (U+D800–U+DFFF, the "
+        f"first at offset {first.start()}), which no file can store: pass errors=\"replace\" to "
+        "read each as �"
+    )
 
 
 def _check_size(size: int, max_bytes: int, what: str) -> None:
@@ -178,15 +285,24 @@ def _size(n: int) -> str:
     return f"{n / _MB:.1f} MB" if n >= _MB else f"{n:,} bytes"
 
 
-def _read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
-    """The file's bytes, after checking with ``stat`` that it exists and is small enough."""
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "FIFO (named pipe)", "命名管道"),
+    (stat.S_ISCHR, "character device", "字符设备"),
+    (stat.S_ISBLK, "block device", "块设备"),
+    (stat.S_ISSOCK, "socket", "套接字"),
+)
+
+
+def _read_bytes(path: Path, what: str, max_bytes: int, *, typed: bool = False) -> bytes:
+    """The file's bytes, after checking with ``stat`` that it is a regular file small enough.
+
+    The file is opened without blocking and checked again on the open descriptor, so a FIFO
+    swapped in between cannot hang the read.
+    """
     try:
         st = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        raise SourceNotFoundError(
-            f"找不到文件：{what} / no such file: {what}: check the path "
-            f"(relative paths start from {os.getcwd()})"
-        ) from None
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        raise _not_found(path, what, typed=typed) from None
     except OSError as exc:
         raise SourceError(f"无法读取文件：{what} / cannot read {what}: {exc.strerror}") from None
     if stat.S_ISDIR(st.st_mode):
@@ -194,14 +310,42 @@ def _read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
             f"这是文件夹，不是文件：{what} / {what} is a folder, not a file: choose a .txt or "
             ".html file inside it"
         )
+    _check_regular(st.st_mode, what)
     _check_size(st.st_size, max_bytes, what)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise SourceError(f"无法读取文件：{what} / cannot read {what}: {exc.strerror}") from None
+    try:
+        _check_regular(os.fstat(fd).st_mode, what)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)  # bounded: special files may report size 0
     except OSError as exc:
         raise SourceError(f"无法读取文件：{what} / cannot read {what}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     _check_size(len(data), max_bytes, what)
     return data
+
+
+def _check_regular(mode: int, what: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next(((en, zh) for test, en, zh in _SPECIAL_KINDS if test(mode)), ("special file", "特殊文件"))
+    raise SourceError(
+        f"不是普通文件（{kind[1]}）：{what} / {what} is a {kind[0]}, not a regular file: save the "
+        "document to a file and read that"
+    )
+
+
+def _not_found(path: Path, what: str, *, typed: bool) -> SourceNotFoundError:
+    hint = f"check the path (relative paths start from {_shown(os.getcwd())})"
+    if _URL.match(str(path)) or str(path).startswith("www."):
+        hint = "studykit reads saved files, it does not download: save the page and read the file"
+    if typed:
+        hint += "; to read the string itself as the document, pass text=..."
+    return SourceNotFoundError(f"找不到文件：{what} / no such file: {what}: {hint}")
 
 
 def _check_text(text: str, what: str) -> None:
@@ -253,6 +397,14 @@ def _decode(
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # UTF-8 Chinese with a few broken bytes (a stray byte, a pasted GBK phrase): say so, before
+    # GB18030, which decodes nearly any bytes, turns the whole file into plausible mojibake.
+    lenient = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    bad = lenient.count("\ufffd")
+    if bad <= max(8, len(lenient) // 200) and _reads_as_chinese(lenient.replace("\ufffd", "")):
+        if errors == "replace":
+            return lenient, "utf-8"
+        raise DecodeError(_broken_bytes(what, data, "utf-8", bad))
 
     if meta and (declared := _meta_charset(data)) and declared not in _SINGLE_BYTE_LABELS:
         text = _try_decode(data, declared)
@@ -336,7 +488,10 @@ def _decode_override(data: bytes, what: str, encoding: str, errors: str = "stric
 
 def _canonical(label: str) -> str:
     """Python's name for a codec label, with every GB2312/GBK label mapped to gb18030."""
-    name = codecs.lookup(label.strip()).name
+    try:
+        name = codecs.lookup(label.strip()).name
+    except ValueError:  # a NUL in the label
+        raise LookupError(label) from None
     return "gb18030" if name in _GB_CODECS else name
 
 
@@ -349,7 +504,8 @@ def _try_decode(data: bytes, codec: str) -> str | None:
 
 
 def _meta_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:8192])
+    # Not only the first 1,024 bytes browsers prescan: pages put large inline scripts first.
+    match = _META_CHARSET.search(data[:_META_SCAN])
     if match is None:
         return None
     try:
@@ -367,12 +523,36 @@ def _reads_as_chinese(text: str) -> bool:
     return not _CONTROL.search(text[:_TEXT_SAMPLE]) and _chinese_share(text) >= _MIN_CHINESE_SHARE
 
 
+def _spread(text: str, size: int = _TEXT_SAMPLE) -> str:
+    """About ``size`` characters from across ``text``: its first half-sample, then evenly
+    spaced windows up to its very end."""
+    if len(text) <= size:
+        return text
+    head = size // 2
+    width = size // (2 * _WINDOWS)
+    step = (len(text) - head - width) / (_WINDOWS - 1)
+    return text[:head] + "".join(
+        text[head + round(i * step) : head + round(i * step) + width] for i in range(_WINDOWS)
+    )
+
+
+def _non_ascii_sample(text: str) -> str:
+    """A sample from across ``text`` holding its non-ASCII characters: where the spread sample
+    is nearly all ASCII (a long inline script before the article), the non-ASCII characters of
+    the whole text, spread."""
+    sample = _spread(text)
+    if len(sample) == len(text) or sum(1 for c in sample if c >= "\x80") >= _MIN_NON_ASCII:
+        return sample
+    return _spread(_ASCII_RUN.sub("", text))
+
+
 def _chinese_share(text: str, *, traditional: bool = False) -> float:
-    """Share of non-ASCII characters that are common Chinese characters or punctuation.
+    """Share of non-ASCII characters that are common Chinese characters or punctuation, in a
+    sample from across the whole text.
 
     Common means in GB2312, or with ``traditional`` also in Big5's frequent-character block.
     """
-    counts = Counter(c for c in text[:_TEXT_SAMPLE] if c >= "\x80")
+    counts = Counter(c for c in _non_ascii_sample(text) if c >= "\x80")
     total = sum(counts.values())
     common = sum(n for c, n in counts.items() if _is_common(c, traditional=traditional))
     return common / total if total else 0.0
@@ -395,13 +575,21 @@ def _is_common(char: str, *, traditional: bool = False) -> bool:
 
 
 def _detect(data: bytes) -> str | None:
-    """charset-normalizer's guess from a prefix of ``data`` cut at a line break."""
+    """charset-normalizer's guess from a sample of ``data``: its start and pieces from across
+    the whole file, each cut at line breaks so no character is split."""
     from charset_normalizer import from_bytes
 
     sample = data
     if len(data) > _DETECT_SAMPLE:
-        cut = data.rfind(b"\n", _DETECT_SAMPLE // 2, _DETECT_SAMPLE)
-        sample = data[: cut if cut > 0 else _DETECT_SAMPLE]
+        pieces = [_lines(data, 0, _DETECT_SAMPLE // 2)]
+        width = _DETECT_SAMPLE // (2 * _WINDOWS)
+        step = (len(data) - _DETECT_SAMPLE // 2 - width) // (_WINDOWS - 1)
+        for i in range(_WINDOWS):
+            start = _DETECT_SAMPLE // 2 + i * step
+            pieces.append(_lines(data, start, start + width))
+        sample = b"\n".join(p for p in pieces if p)
+        if not sample.strip(b"\n"):
+            sample = data[:_DETECT_SAMPLE]
     best = from_bytes(sample).best()
     if best is None:
         return None
@@ -409,6 +597,21 @@ def _detect(data: bytes) -> str | None:
         return _canonical(str(best.encoding))
     except LookupError:
         return None
+
+
+def _lines(data: bytes, start: int, end: int) -> bytes:
+    """``data[start:end]`` trimmed to whole lines (a multi-byte character never splits)."""
+    if start:
+        nl = data.find(b"\n", start, end)
+        if nl < 0:
+            return b""
+        start = nl + 1
+    if end < len(data):
+        nl = data.rfind(b"\n", start, end)
+        if nl < 0:
+            return b""
+        end = nl
+    return data[start:end]
 
 
 def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
@@ -466,7 +669,11 @@ _BR, _LEAD_OPEN, _LEAD_CLOSE = "\x00", "\x01", "\x02"
 _NO_SENTINELS = str.maketrans("", "", _BR + _LEAD_OPEN + _LEAD_CLOSE)
 _SOURCE_WRAP = re.compile(f"(?<=[{_CJK}])[ \t\f]*[\r\n][ \t\r\n\f]*(?=[{_CJK}])")
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
-_AROUND_BR = re.compile(r"[^\S\n]*\x00[^\S\n]*")
+# Every character str.isspace() accepts except "\n": stripped around a <br> with str.strip,
+# which is linear where a regex around the break backtracks over long runs of &nbsp; or U+3000.
+_SPACE_NOT_NL = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(
+    map(chr, range(0x2000, 0x200B))
+) + "\u2028\u2029\u202f\u205f\u3000"
 _DTD_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 _TITLE_PARTS = re.compile(r"\s*(?:_|｜|\||\s[-–—]\s)\s*")
 
@@ -490,24 +697,18 @@ def _extract_html(
     text: str, what: str
 ) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
     """Article text of a page, one block per paragraph, with the spans of ``<strong>`` leads."""
-    import lxml.html
     from lxml import etree
 
-    # libxml2's HTML parser never reads a DTD, so entities stay unexpanded and nothing is fetched.
-    parser = lxml.html.HTMLParser(
-        encoding="utf-8",
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        default_doctype=False,
-    )
-    head = _DTD_SUBSET.sub("", text[:_TEXT_SAMPLE], count=1)  # its "]>" would show as text
-    try:
-        markup = (head + text[_TEXT_SAMPLE:]).encode("utf-8", "replace")
-        root = lxml.html.document_fromstring(markup, parser=parser)
-    except (etree.LxmlError, ValueError):
-        raise _no_article(what) from None
+    markup = _prepare_markup(text)
+    root = _parse_markup(markup)
+    if root is None:  # nested deeper than libxml2 allows: read it again with the nesting flattened
+        root = _parse_markup(_flatten_markup(markup))
+        if root is None:
+            raise SourceError(
+                f"网页嵌套过深：{what} / the page {what} nests elements deeper than libxml2 can "
+                'read (2,048 levels), so only part of it could be read: pass format="text" to '
+                "read the markup as text, or repair the page"
+            )
     title_el = root.find(".//title")
     page_title = (title_el.text_content() if title_el is not None else "") or ""
     body = root.find("body")
@@ -516,9 +717,11 @@ def _extract_html(
     from .govcn import prepare_govcn  # gov.cn info tables and split titles: document/govcn.py
 
     prepare_govcn(body)
-    _strip_furniture(body)
+    unclosed = _unclosed_tags(markup)
+    _drop_elements(body, unclosed)
+    _strip_furniture(body, unclosed)
+    _drop_link_lists(body, open_links="a" in unclosed)
 
-    _drop_link_lists(body)
     blocks = _Blocks()
     title_text = _page_title(page_title)
     first_text = next((t.strip() for t in body.itertext() if t.strip()), "")
@@ -556,52 +759,381 @@ def _no_article(what: str) -> EmptySourceError:
     )
 
 
-def _strip_furniture(body: Any) -> None:
-    """Drop scripts and page furniture (menus, share bars, footers) in place, keeping tails."""
+# --- markup before libxml2 ----------------------------------------------------------------------
+
+# C0 controls XML cannot hold (lxml refuses them in any string it is given): vertical tab and form
+# feed (Word's manual line and page breaks) read as a space, the others and U+FFFE/U+FFFF go.
+_HTML_CONTROLS: dict[int, str | None] = {
+    **dict.fromkeys((*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF)), 0x0B: " ", 0x0C: " ",
+}
+_HTML_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Elements whose content libxml2 reads as raw text: left open, they would swallow the page.
+# <script>, <style> and <plaintext> are left alone, as browsers do.
+_RAW_TEXT = ("textarea", "title", "iframe", "xmp", "noembed", "noframes")
+_RAW_OPEN = re.compile(rf"<({'|'.join(_RAW_TEXT)})(?=[\s/>])", re.IGNORECASE)
+_RAW_END = {
+    name: re.compile(rf"</{name}(?=[\s/>])|<{name}(?=[\s/>])|<body(?=[\s/>])|</body|</html", re.I)
+    for name in _RAW_TEXT
+}
+_MARKUP_START = re.compile(r"<[A-Za-z/!]")
+_PAGE_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+# Tag scanning for the attribute cap: a start tag, or a comment; raw-text elements skipped.
+_TAG_START = re.compile(r"<(?:(!--)|([A-Za-z][^\s/>]*))")
+_TAG_REST = re.compile(r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>""")
+_ATTRIBUTE = re.compile(r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
+_SKIP_RAW = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
+_RAW_CLOSE = {name: re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE) for name in _SKIP_RAW}
+MAX_ATTRIBUTES = 1000
+"""Attributes kept per tag: libxml2 checks each new attribute against all earlier ones (200k
+attributes take minutes), and attributes never hold text a reader sees."""
+# Elements libxml2 nests the rest of a page into when they are left open (their end tags are
+# required); furniture of a kind left open gives up its blocks instead of taking them along.
+_SWALLOWERS = ("object", "button", "canvas", "svg", "noscript", "template", "nav", "footer",
+               "aside", "menu", "header", "form", "select", "video", "audio", "applet", "a",
+               "div", "section", "article", "main", "span", "ul", "ol", "dl", "table", "center",
+               "font")
+_OPEN_OR_CLOSE = re.compile(rf"<(/?)({'|'.join(_SWALLOWERS)})(?=[\s/>])", re.IGNORECASE)
+# For pages nested too deeply: every block becomes a flat paragraph, <br> stays, elements whose
+# content is raw text keep their tags (so scripts stay scripts), and every other tag goes.
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^<>]*>")
+_FLATTEN_KEEP = frozenset({"br", "script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                           "noframes"})
+
+
+def _prepare_markup(text: str) -> str:
+    """The page as libxml2 should see it: controls handled, no DTD subset, raw-text elements
+    closed where they were left open, and no tag with more than :data:`MAX_ATTRIBUTES`."""
+    if _HTML_CONTROL.search(text):
+        text = text.translate(_HTML_CONTROLS)
+    head = _DTD_SUBSET.sub("", text[:_TEXT_SAMPLE], count=1)  # its "]>" would show as text
+    # Browsers put what follows </body> or </html> into the body; libxml2 may drop it (after an
+    # element left open), so those end tags go: every element still closes at the end.
+    text = _PAGE_END.sub("", head + text[_TEXT_SAMPLE:])
+    return _cap_attributes(_close_raw_text(text))
+
+
+def _parse_markup(markup: str) -> Any:
+    """libxml2's parse of the page, or None when it stopped at its nesting limit."""
+    import lxml.html
+    from lxml import etree
+
+    # libxml2's HTML parser never reads a DTD, so entities stay unexpanded and nothing is
+    # fetched; huge_tree lifts the 10 MB text-node and attribute limits (max_bytes bounds input).
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", no_network=True, huge_tree=True, remove_comments=True,
+        remove_pis=True, default_doctype=False,
+    )
+    try:
+        root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
+    except (etree.LxmlError, ValueError):
+        root = None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" or "XML_PARSE_HUGE" in e.message
+           for e in parser.error_log):
+        return None
+    if root is None:
+        # An empty document (only markup that parses to nothing): no elements at all.
+        return lxml.html.document_fromstring(b"<html><body></body></html>", parser=parser)
+    return root
+
+
+def _flatten_markup(markup: str) -> str:
+    def flat(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        if name in _FLATTEN_KEEP:
+            return m.group()
+        return "<p>" if name in _BLOCK_TAGS and not m.group(1) else ""
+
+    return _ANY_TAG.sub(flat, markup)
+
+
+def _close_raw_text(markup: str) -> str:
+    """Close ``<textarea>``, ``<title>``, ``<iframe>`` … left open, at their first markup.
+
+    libxml2 reads everything up to ``</textarea>`` as the textarea's text; left open, that is
+    the rest of the page. An element counts as left open when its end tag never comes, or
+    another of its kind, ``<body>`` or ``</body>`` comes first. Linear: every search resumes
+    where the last one for the same element stopped.
+    """
+    inserts: list[tuple[int, str]] = []
+    found: dict[str, int] = {}  # element → the end or stop marker found last (-1: none left)
+    pos = 0
+    while (m := _RAW_OPEN.search(markup, pos)) is not None:
+        name = m.group(1).lower()
+        gt = markup.find(">", m.end())
+        if gt < 0:
+            break
+        marker = found.get(name, 0)
+        if marker != -1 and marker <= gt:
+            hit = _RAW_END[name].search(markup, gt + 1)
+            marker = found[name] = hit.start() if hit else -1
+        if marker != -1 and markup.startswith("</", marker) and markup[marker + 2 : marker + 2 + len(name)].lower() == name:
+            pos = marker + 2  # properly closed: continue after its end tag
+            continue
+        nxt = _MARKUP_START.search(markup, gt + 1)
+        at = nxt.start() if nxt else len(markup)
+        inserts.append((at, f"</{name}>"))
+        pos = gt + 1
+    if not inserts:
+        return markup
+    out: list[str] = []
+    last = 0
+    for at, tag in inserts:
+        out += [markup[last:at], tag]
+        last = at
+    out.append(markup[last:])
+    return "".join(out)
+
+
+def _cap_attributes(markup: str) -> str:
+    """Keep the first :data:`MAX_ATTRIBUTES` attributes of any start tag that has more."""
+    if len(markup) < 2 * MAX_ATTRIBUTES:
+        return markup
+    out: list[str] = []
+    last = pos = 0
+    for m in _TAG_START.finditer(markup):
+        if m.start() < pos:
+            continue  # inside a comment, a raw-text element or a tag already read
+        if m.group(1):  # a comment: nothing inside it is a tag
+            end = markup.find("-->", m.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        gt = markup.find(">", m.end())
+        if gt < 0:
+            break  # the tag runs to the end of the input: no tag follows it
+        if gt - m.end() <= 2 * MAX_ATTRIBUTES and "\"" not in (inner := markup[m.end() : gt]) and "'" not in inner:
+            end = gt + 1  # the common tag: short and without quoted values
+        else:
+            rest = _TAG_REST.match(markup, m.end())
+            if rest is None:
+                break
+            end = rest.end()
+        if end - m.end() > 2 * MAX_ATTRIBUTES:
+            inner = markup[m.end() : end - 1]
+            attrs = list(itertools.islice(_ATTRIBUTE.finditer(inner), MAX_ATTRIBUTES + 1))
+            if len(attrs) > MAX_ATTRIBUTES:
+                closing = "/>" if inner.rstrip().endswith("/") else ">"
+                out += [markup[last : m.end()], inner[: attrs[MAX_ATTRIBUTES - 1].end()], closing]
+                last = end
+        pos = end
+        name = m.group(2).lower()
+        if name in _SKIP_RAW:
+            close = _RAW_CLOSE[name].search(markup, pos)
+            if close is None:
+                break
+            pos = close.end()
+    if not out:
+        return markup
+    out.append(markup[last:])
+    return "".join(out)
+
+
+def _unclosed_tags(markup: str) -> frozenset[str]:
+    """Which of the elements that can swallow a page have more start tags than end tags."""
+    balance: Counter[str] = Counter()
+    for m in _OPEN_OR_CLOSE.finditer(markup):
+        balance[m.group(2).lower()] += -1 if m.group(1) else 1
+    return frozenset(name for name, n in balance.items() if n > 0)
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+_VOID_DROPS = frozenset({"embed", "input", "meta", "link"})  # void in HTML5: nothing is inside
+
+
+def _drop_elements(body: Any, unclosed: frozenset[str]) -> None:
+    """Drop scripts, embeds and form controls, but never what libxml2 nested into them.
+
+    ``<embed>`` is void, so whatever sits inside it is page content: it stays. ``<select>`` keeps
+    only its options; anything else inside it moves out after it. Another element of
+    ``_DROP_TAGS`` left open in the page (``<object>`` without ``</object>``) gives up the blocks
+    (paragraphs, divs, tables …) nested in it.
+    """
     for el in list(body.iter(*_DROP_TAGS)):
+        if el.tag in _VOID_DROPS:
+            el.drop_tag()
+            continue
+        if el.tag == "select":
+            _hoist(el, lambda d: d.tag not in ("option", "optgroup"))
+        elif el.tag in unclosed:
+            _hoist(el, lambda d: d.tag in _BLOCK_TAGS)
         el.drop_tree()
-    body_chars = _text_len(body)
-    candidates = [
-        el
-        for el in body.iter()
-        if el is not body
-        and isinstance(el.tag, str)
-        and (
-            el.tag in _FURNITURE_TAGS
-            or _FURNITURE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
+
+
+def _hoist(el: Any, wanted: Any) -> None:
+    """Move the outermost descendants of ``el`` that ``wanted`` accepts out after ``el``, in
+    document order, each with its tail; ``el``'s own tail follows them."""
+    from lxml import etree
+
+    found = []
+    walker = etree.iterwalk(el, events=("start",))
+    for _, d in walker:
+        if d is not el and isinstance(d.tag, str) and wanted(d):
+            found.append(d)
+            walker.skip_subtree()
+    if not found:
+        return
+    tail, el.tail = el.tail, None
+    anchor = el
+    for d in found:
+        anchor.addnext(d)
+        anchor = d
+    if tail:
+        anchor.tail = (anchor.tail or "") + tail
+
+
+def _subtree_stats(body: Any) -> tuple[dict[Any, int], set[Any]]:
+    """Characters of text under each element (its own tail excluded) and the elements with an
+    ``<article>`` below them, in one bottom-up pass."""
+    from lxml import etree
+
+    chars: dict[Any, int] = {}
+    above_article: set[Any] = set()
+    for _, el in etree.iterwalk(body, events=("end",)):
+        n = len(el.text or "") if isinstance(el.tag, str) else 0
+        for child in el:
+            n += chars.get(child, 0) + len(child.tail or "")
+            if child.tag == "article" or child in above_article:
+                above_article.add(el)
+        chars[el] = n
+    return chars, above_article
+
+
+class _FurnitureStats:
+    """Text length and ``<article>`` descendants of furniture candidates: measured one by one for
+    the first few (most pages have a handful), then from one bottom-up pass over the page, so
+    many nested candidates never make it quadratic."""
+
+    _FEW = 200
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+        self._asked = 0
+        self._stats: tuple[dict[Any, int], set[Any]] | None = None
+
+    def _full(self) -> tuple[dict[Any, int], set[Any]] | None:
+        self._asked += 1
+        if self._stats is None and self._asked > self._FEW:
+            self._stats = _subtree_stats(self._body)
+        return self._stats
+
+    def chars(self, el: Any) -> int:
+        stats = self._full()
+        return stats[0][el] if stats is not None else sum(len(t) for t in el.itertext())
+
+    def holds_article(self, el: Any) -> bool:
+        stats = self._full()
+        return el in stats[1] if stats is not None else el.find(".//article") is not None
+
+
+def _strip_furniture(body: Any, unclosed: frozenset[str] = frozenset()) -> None:
+    """Drop page furniture (menus, share bars, footers) in place, keeping tails.
+
+    Furniture of a kind the page leaves open (``<nav>`` without ``</nav>``, into which libxml2
+    nests the rest of the page) gives up the blocks nested in it before it goes. One pass down
+    the tree decides, one pass applies: linear in the page, however deep.
+    """
+    from lxml import etree
+
+    def candidate(el: Any, tag: str) -> bool:
+        return el is not body and bool(tag) and bool(
+            tag in _FURNITURE_TAGS or _FURNITURE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
         )
-    ]
-    for el in candidates:
-        if not any(a is body for a in el.iterancestors()):
-            continue  # already dropped with an ancestor
-        if el.tag == "header" and any(a.tag in ("article", "main") for a in el.iterancestors()):
-            continue  # an article's own header holds its title and meta line
-        if el.find(".//article") is not None or (
-            el.tag not in _SEMANTIC_FURNITURE and _text_len(el) > body_chars / 2
-        ):
-            continue  # a wrapper around the article (ASP.NET pages wrap everything in a form)
+
+    stats = _FurnitureStats(body)
+    body_chars = -1  # measured when the first candidate needs it
+    actions: list[tuple[Any, bool]] = []  # (element, release its blocks first)
+    inside = 0  # open <article>/<main> ancestors
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "end":
+            inside -= tag in ("article", "main")
+            continue
+        if candidate(el, tag):
+            if body_chars < 0:
+                body_chars = sum(len(t) for t in body.itertext())
+            keep = (
+                (tag == "header" and inside > 0)  # an article's own header: its title and meta
+                or stats.holds_article(el)
+                or (tag not in _SEMANTIC_FURNITURE and stats.chars(el) > body_chars / 2)
+            )  # a wrapper around the article (ASP.NET pages wrap everything in a form)
+            if not keep:
+                release = tag in unclosed
+                actions.append((el, release))
+                if not release:
+                    walker.skip_subtree()  # its "end" event still comes
+        inside += tag in ("article", "main")
+    for el, release in actions:
+        if release:
+            _hoist(el, lambda d: d.tag in _BLOCK_TAGS)
         for h1 in el.findall(".//h1"):  # the title stays, wherever the site put it
             h1.tail = None
             el.addprevious(h1)
         el.drop_tree()
 
 
-def _drop_link_lists(body: Any) -> None:
-    """Drop blocks made only of two or more links (menus, column lists) outside the article."""
-    for el in list(body.iter("div", "p", "ul", "ol", "table", "tr", "td", "span")):
-        if el.getparent() is None or el.find(".//h1") is not None:
-            continue
-        links = el.findall(".//a")
-        if len(links) < 2:
-            continue
-        linked = sum(len(a.text_content().strip()) for a in links)
-        own = len(re.sub(r"[\s|｜/>»·]+", "", el.text_content()))
-        if own and linked >= own * 0.9 and own <= 80:
-            el.drop_tree()
+def _link_text_len(a: Any, open_links: bool) -> int:
+    if not open_links:
+        return len(a.text_content().strip())
+    parts = [a.text or ""]
+    for child in a:
+        if child.tag in _BLOCK_TAGS:
+            break  # what follows a block inside a link left open is the page, not the link
+        parts += [child.text_content() if isinstance(child.tag, str) else "", child.tail or ""]
+    return len("".join(parts).strip())
 
 
-def _text_len(el: Any) -> int:
-    return sum(len(t) for t in el.itertext())
+_LINK_SEPARATORS = re.compile(r"[\s|｜/>»·]+")
+_LINK_LIST_TAGS = frozenset({"div", "p", "ul", "ol", "table", "tr", "td", "span"})
+
+
+def _drop_link_lists(body: Any, *, open_links: bool = False) -> None:
+    """Drop blocks made only of two or more links (menus, column lists) outside the article.
+
+    A block goes when its links hold at least 90% of its visible characters and it has at most
+    80 of them. Counts come from one bottom-up pass, so deep pages stay linear. With
+    ``open_links`` (the page leaves ``<a>`` elements open, so libxml2 nests what follows into
+    them), a link's text ends at the first block inside it.
+    """
+    from lxml import etree
+
+    def own(s: str | None) -> int:
+        return len(_LINK_SEPARATORS.sub("", s)) if s else 0
+
+    links: dict[Any, int] = {}
+    linked: dict[Any, int] = {}
+    visible: dict[Any, int] = {}
+    has_h1: set[Any] = set()
+    for _, el in etree.iterwalk(body, events=("end",)):
+        if not isinstance(el.tag, str):
+            continue
+        n_links = n_linked = 0
+        n_visible = own(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                n_links += links[child]
+                n_linked += linked[child]
+                n_visible += visible[child]
+                if child.tag == "h1" or child in has_h1:
+                    has_h1.add(el)
+            n_visible += own(child.tail)
+        if el.tag == "a":  # its text counts once, however its links nest
+            n_links += 1
+            n_linked = _link_text_len(el, open_links) if n_links == 1 else n_linked
+        links[el], linked[el], visible[el] = n_links, n_linked, n_visible
+    doomed = []
+    walker = etree.iterwalk(body, events=("start",))
+    for _, el in walker:
+        if el.tag not in _LINK_LIST_TAGS or el is body or el in has_h1 or links[el] < 2:
+            continue
+        n = visible[el]
+        if n and linked[el] >= n * 0.9 and n <= 80:
+            doomed.append(el)
+            walker.skip_subtree()
+    for el in doomed:
+        el.drop_tree()
 
 
 class _Blocks:
@@ -670,7 +1202,15 @@ class _Blocks:
 
 def _clean_block(raw: str) -> tuple[str, tuple[int, int] | None]:
     """Collapse markup whitespace, turn ``<br>`` into line breaks and locate the lead markers."""
-    text = _AROUND_BR.sub("\n", _SPACE_RUN.sub(" ", raw))
+    text = _SPACE_RUN.sub(" ", raw)
+    if _BR in text:
+        pieces = text.split(_BR)
+        last = len(pieces) - 1
+        text = "\n".join(
+            p.lstrip(_SPACE_NOT_NL) if i == last else p.rstrip(_SPACE_NOT_NL) if i == 0
+            else p.strip(_SPACE_NOT_NL)
+            for i, p in enumerate(pieces)
+        )
     start, end = text.find(_LEAD_OPEN), text.find(_LEAD_CLOSE)
     text = text.replace(_LEAD_OPEN, "").replace(_LEAD_CLOSE, "")
     stripped = text.strip()

@@ -57,8 +57,10 @@ __all__ = [
     "BAND_GID",
     "CAPTION_GID",
     "EMPTY_GID",
+    "KIND_COLORS",
     "NODE_LABEL_GID",
     "SECTION_LABEL_GID",
+    "bar_figure_height",
     "plot_cooccurrence",
     "plot_dispersion",
     "plot_formulations",
@@ -90,8 +92,8 @@ NOT_FOUND = "未找到"
 KIND_NAMES: dict[str, str] = {
     "numbered": "数字提法",
     "parallel": "排比",
-    "quote": "引语",
-    "four_char_list": "四字格",
+    "quote": "引号短语",
+    "four_char_list": "四字短语",
 }
 VALUE_NAMES: dict[str, str] = {
     "count": "次数",
@@ -100,6 +102,14 @@ VALUE_NAMES: dict[str, str] = {
     "tokens": "词数",
     "paragraphs": "段落数",
 }
+
+KIND_COLORS: dict[str, str] = {
+    "numbered": "#c0392b",
+    "parallel": "#2f6fa8",
+    "quote": "#3d7a2a",
+    "four_char_list": "#7b4fa3",
+}
+"""One colour per formulation kind, the same in every chart and list that shows kinds."""
 
 _BAR_COLOR = "#3b6ea5"
 _TARGET_COLOR = "#c0392b"
@@ -151,6 +161,21 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
     return ax
 
 
+_BAR_PITCH = 0.18  # inches per bar: a 10-point label (11.6 pt line box) plus a gap
+_BAR_FRAME = 1.0  # inches for the title, the x axis and its label
+
+
+def bar_figure_height(n_bars: int, *, minimum: float = 4.5) -> float:
+    """Figure height in inches for a horizontal bar chart of ``n_bars`` bars: at least
+    ``minimum``, and 0.18 in per bar plus an inch for the title and x axis, so that the
+    category labels (10 pt) never overlap however many bars there are (60 bars: 11.8 in).
+
+    >>> bar_figure_height(20), bar_figure_height(60)
+    (4.6, 11.8)
+    """
+    return round(max(float(minimum), _BAR_FRAME + _BAR_PITCH * max(int(n_bars), 0)), 2)
+
+
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -194,12 +219,12 @@ def _section_order(frame: pd.DataFrame, column: str = "section") -> list[str]:
 def _note(ax: Axes, text: str, fonts: _Fonts) -> None:
     ax.text(
         0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
-        fontproperties=fonts.label, color="0.4", gid=EMPTY_GID,
+        fontproperties=fonts.label, color="0.4", gid=EMPTY_GID, parse_math=False,
     )
 
 
 def _set_title(ax: Axes, title: str, fonts: _Fonts, **kwargs: Any) -> None:
-    ax.set_title(title, fontproperties=fonts.title, **kwargs)
+    ax.set_title(title, fontproperties=fonts.title, parse_math=False, **kwargs)
 
 
 def _fmt(value: float) -> str:
@@ -230,7 +255,7 @@ def _value_labels(
         up = offset_copy(ax.transData, fig=fig, y=2, units="points")
         for x, y, text in zip(xs, ys, labels, strict=True):
             ax.text(x, y, text, transform=up, ha="center", va="bottom",
-                    fontproperties=fonts.note).set_in_layout(False)
+                    fontproperties=fonts.note, gid=_VALUE_GID).set_in_layout(False)
         return
     right = offset_copy(ax.transData, fig=fig, x=2, units="points")
     left = offset_copy(ax.transData, fig=fig, x=-2, units="points")
@@ -335,7 +360,7 @@ def _caption(ax: Axes, caption: str, fonts: _Fonts) -> None:
     ax.annotate(
         caption, xy=(0, 0), xycoords=below_x_axis, xytext=(0, -4), textcoords="offset points",
         ha="left", va="top", fontproperties=fonts.note, color="0.3", gid=CAPTION_GID,
-        annotation_clip=False,
+        annotation_clip=False, parse_math=False,
     )
 
 
@@ -356,8 +381,11 @@ def plot_top_terms(
 
     ``freqs`` is ``term_frequencies``' table (``term``, ``count``, ``rate``, ``range``) or a
     ``{term: count}`` mapping. ``value`` picks the bar length (``rate`` is per thousand tokens);
-    ``n`` keeps the top ``n`` (default: every row given; the analysis already chose how many). Ties are ordered by term, so the chart is
-    deterministic. To update a chart in place: ``ax.clear(); plot_top_terms(freqs, ax=ax)``.
+    ``n`` keeps the top ``n`` (default: every row given; the analysis already chose how many).
+    Ties are ordered by term, so the chart is deterministic. A new figure grows with the number
+    of bars (:func:`bar_figure_height`), so labels never overlap; on an ``ax`` you give, size
+    its figure the same way. To update a chart in place: ``ax.clear(); plot_top_terms(freqs,
+    ax=ax)``.
 
     >>> ax = plot_top_terms({"政协": 30, "党建": 21, "履职": 12}, title="高频词")  # doctest: +SKIP
     >>> [t.get_text() for t in ax.get_yticklabels()]  # doctest: +SKIP
@@ -377,7 +405,7 @@ def plot_top_terms(
             )
     data = data.sort_values(["v", "term"], ascending=[False, True], kind="stable")
     data = data if n is None else data.head(max(int(n), 0))
-    ax = _axes(ax)
+    ax = _axes(ax, (7.5, bar_figure_height(len(data))))
     y = np.arange(len(data))
     widths = data["v"].to_numpy()
     title = title if title is not None else "高频词"
@@ -386,7 +414,7 @@ def plot_top_terms(
     if _top_terms_bars(ax) is not None:  # a chart of another length: start afresh
         ax.clear()
     ax.barh(y, widths, color=color or _BAR_COLOR, height=0.7, label=_TOP_TERMS)
-    ax.set_yticks(y, data["term"].tolist(), fontproperties=fonts.tick)
+    ax.set_yticks(y, data["term"].tolist(), fontproperties=fonts.tick, parse_math=False)
     ax.set_ylim(max(len(data), 1) - 0.5, -0.5)  # first (largest) bar at the top
     _value_labels(ax, widths, y, [_fmt(float(v)) for v in widths], fonts)
     ax.margins(x=0.12)
@@ -432,7 +460,7 @@ def _update_hbars(
         value_label.set_text(text)
         value_label.set_transform(right if w >= 0 else left)
         value_label.set_horizontalalignment("left" if w >= 0 else "right")
-    ax.yaxis.set_ticks(np.arange(len(terms)), terms, fontproperties=fonts.tick)
+    ax.yaxis.set_ticks(np.arange(len(terms)), terms, fontproperties=fonts.tick, parse_math=False)
     return True
 
 
@@ -479,7 +507,7 @@ def plot_section_lengths(
     ax = _axes(ax)
     y = np.arange(len(values))
     ax.barh(y, values, color=_BAR_COLOR, height=0.65)
-    ax.set_yticks(y, names, fontproperties=fonts.tick)
+    ax.set_yticks(y, names, fontproperties=fonts.tick, parse_math=False)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.5)
     _value_labels(ax, values, y, [_fmt(float(v)) for v in values], fonts)
     ax.margins(x=0.12)
@@ -589,12 +617,12 @@ def plot_term_heatmap(
     ax = _axes(ax)
     titles = _section_titles(freqs_by_section)
     _heatmap(ax, values, fonts, cmap="YlOrRd", bar_label=VALUE_NAMES[value], vmin=0.0)
-    ax.set_xticks(range(len(chosen)), chosen, fontproperties=fonts.tick)
+    ax.set_xticks(range(len(chosen)), chosen, fontproperties=fonts.tick, parse_math=False)
     for lbl in ax.get_xticklabels():
         lbl.set_rotation(45)
         lbl.set_horizontalalignment("right")
         lbl.set_rotation_mode("anchor")
-    ax.set_yticks(range(len(rows)), [_heat_label(r, titles) for r in rows], fontproperties=fonts.tick)
+    ax.set_yticks(range(len(rows)), [_heat_label(r, titles) for r in rows], fontproperties=fonts.tick, parse_math=False)
     ax.set_ylabel("章节", fontproperties=fonts.label)
     if values.size == 0:
         _note(ax, NOT_FOUND, fonts)
@@ -611,13 +639,15 @@ def plot_similarity(
     ax: Axes | None = None,
     font: FontChoice | None = None,
     labels: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None,
     title: str | None = None,
 ) -> Axes:
     """A section × section similarity heatmap with each value written in its cell.
 
     ``sim`` is ``section_similarity``' square table, indexed and labelled by section paths.
-    ``labels`` maps a path to the text shown (default: the path, 导语 for ``0``). The colour
-    scale spans 0–1 unless values fall outside it.
+    ``labels`` maps a path to the text shown (default: the path, 导语 for ``0``); keep them short
+    (``一``, ``（一）``) and give ``titles`` (path → full title) to list the full titles in a
+    caption under the chart. The colour scale spans 0–1 unless values fall outside it.
 
     >>> ax = plot_similarity(section_similarity(table), labels={"一": "一 政治责任"})  # doctest: +SKIP
     """
@@ -639,11 +669,14 @@ def plot_similarity(
     mapping = dict(labels or {})
     rows = [mapping.get(str(p), _section_name(str(p))) for p in sim.index]
     cols = [mapping.get(str(p), _section_name(str(p))) for p in sim.columns]
-    ax.set_xticks(range(len(cols)), cols, fontproperties=fonts.tick)
-    ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick)
+    ax.set_xticks(range(len(cols)), cols, fontproperties=fonts.tick, parse_math=False)
+    ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick, parse_math=False)
     ax.set_xlabel("章节", fontproperties=fonts.label)
     ax.set_ylabel("章节", fontproperties=fonts.label)
     _set_title(ax, title if title is not None else "章节相似度", fonts)
+    if titles:
+        pairs = [(mapping.get(str(p), _section_name(str(p))), titles.get(str(p), "")) for p in sim.index]
+        _caption(ax, section_caption(pairs, width=_CAPTION_LINE), fonts)
     return ax
 
 
@@ -686,7 +719,7 @@ def plot_keyness(
     pos = data[data["_signed"] > 0].sort_values(["_signed", "term"], ascending=[False, True])
     neg = data[data["_signed"] < 0].sort_values(["_signed", "term"], ascending=[False, True])
     shown = pd.concat([pos.head(k), neg.tail(k)])
-    ax = _axes(ax)
+    ax = _axes(ax, (7.5, bar_figure_height(len(shown))))
     y = np.arange(len(shown))
     widths = shown["_signed"].to_numpy()
     has_flag = "significant" in shown.columns
@@ -701,23 +734,26 @@ def plot_keyness(
     if legend is not None and _update_hbars(ax, _KEYNESS, shown["term"].tolist(), widths, texts, fonts, colors):
         for text, name in zip(legend.get_texts(), (target, reference), strict=False):
             text.set_text(name)
+            text.set_parse_math(False)
     else:
         if _bars_of(ax, _KEYNESS) is not None:  # a chart of another length: start afresh
             ax.clear()
         ax.barh(y, widths, color=colors, height=0.7, label=_KEYNESS)
-        ax.set_yticks(y, shown["term"].tolist(), fontproperties=fonts.tick)
+        ax.set_yticks(y, shown["term"].tolist(), fontproperties=fonts.tick, parse_math=False)
         ax.set_ylim(max(len(shown), 1) - 0.5, -0.5)
         ax.axvline(0, color="0.3", linewidth=0.8)
         _value_labels(ax, widths, y, texts, fonts)
         handles = [Patch(color=_TARGET_COLOR, label=target), Patch(color=_REFERENCE_COLOR, label=reference)]
         if has_flag:
             handles.append(Patch(color="#888888" + _FADE, label="浅色：校正后不显著"))
-        ax.legend(handles=handles, prop=fonts.note, loc="lower right", frameon=False)
+        legend = ax.legend(handles=handles, prop=fonts.note, loc="lower right", frameon=False)
+        for text in legend.get_texts():
+            text.set_parse_math(False)
         ax.spines[["top", "right"]].set_visible(False)
         if shown.empty:
             _note(ax, NOT_FOUND, fonts)
     ax.set_xlim(-1.35 * reach if (widths < 0).any() else 0, 1.35 * reach if (widths > 0).any() or not len(widths) else 0)
-    ax.set_xlabel(f"关键性（→ {target}　← {reference}）", fontproperties=fonts.label)
+    ax.set_xlabel(f"关键性（→ {target}　← {reference}）", fontproperties=fonts.label, parse_math=False)
     _set_title(ax, title, fonts)
     return ax
 
@@ -781,6 +817,7 @@ def plot_dispersion(
             _section_name(str(path), str(label)), xy=((float(lo) + float(hi)) / 2, 1.0),
             xycoords=label_pos, xytext=(0, 2), textcoords="offset points", ha="center",
             va="bottom", fontproperties=fonts.note, gid=SECTION_LABEL_GID, annotation_clip=False,
+            parse_math=False,
         )
     cmap = colormaps["tab10"]
     hit_terms = hits["term"].astype(str).to_numpy()
@@ -790,7 +827,7 @@ def plot_dispersion(
         if len(xs):
             ax.vlines(xs, i - 0.38, i + 0.38, colors=[cmap(i % 10)], linewidth=1.2, label=term)
     ax.tick_params(axis="y", length=0)  # before the labels: on a reused Axes it resets their font
-    ax.set_yticks(range(len(rows)), names, fontproperties=fonts.tick)
+    ax.set_yticks(range(len(rows)), names, fontproperties=fonts.tick, parse_math=False)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     edges = [*sections[lo_col].astype(float), *sections[hi_col].astype(float), *positions]
     if edges:
@@ -867,7 +904,7 @@ def plot_cooccurrence(
     for (px, py), name in zip(xy, nodes, strict=True):
         ax.text(
             px, py, name, ha="center", va="center", fontproperties=fonts.tick, zorder=3,
-            gid=NODE_LABEL_GID,
+            gid=NODE_LABEL_GID, parse_math=False,
         )
     ax.set_xlim(xy[:, 0].min() - 0.2, xy[:, 0].max() + 0.2)
     ax.set_ylim(xy[:, 1].min() - 0.2, xy[:, 1].max() + 0.2)
@@ -890,8 +927,9 @@ def plot_formulations(
 
     ``locations`` is ``formulations(doc).locations_frame()`` (one row per occurrence: ``kind``,
     ``text``, ``section`` path, ``paragraph``, ``start``, ``end``). ``kinds`` picks the groups,
-    named in the legend 数字提法 (numbered), 排比 (parallel), 引语 (quote), 四字格
-    (four_char_list). ``sections`` fixes the top-level sections shown and their order (so
+    named in the legend 数字提法 (numbered), 排比 (parallel), 引号短语 (quote), 四字短语
+    (four_char_list), each always in its colour from :data:`KIND_COLORS`; bars are labelled
+    with their counts, empty slots are not. ``sections`` fixes the top-level sections shown and their order (so
     sections without any formulation still get a slot); by default, the sections that occur,
     in document order.
 
@@ -911,13 +949,14 @@ def plot_formulations(
     ax = _axes(ax)
     x = np.arange(len(order))
     width = 0.8 / max(len(wanted), 1)
-    palette = ("#c0392b", "#2f6fa8", "#6a9e3f", "#8e6bb0")
     for k, kind in enumerate(wanted):
         xs = x + (k - (len(wanted) - 1) / 2) * width
         heights = counts[kind].to_numpy()
-        ax.bar(xs, heights, width, label=KIND_NAMES.get(kind, kind), color=palette[k % len(palette)])
-        _value_labels(ax, xs, heights, [_fmt(float(h)) for h in heights], fonts, vertical=True)
-    ax.set_xticks(x, [_section_name(s) for s in order], fontproperties=fonts.tick)
+        ax.bar(xs, heights, width, label=KIND_NAMES.get(kind, kind), color=KIND_COLORS.get(kind, _BAR_COLOR))
+        drawn = heights > 0  # an empty slot stays empty: no "0" on the axis
+        _value_labels(ax, xs[drawn], heights[drawn], [_fmt(float(h)) for h in heights[drawn]], fonts,
+                      vertical=True)
+    ax.set_xticks(x, [_section_name(s) for s in order], fontproperties=fonts.tick, parse_math=False)
     ax.set_xlabel("章节", fontproperties=fonts.label)
     ax.set_ylabel("次数", fontproperties=fonts.label)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -1012,7 +1051,7 @@ def plot_section_clouds(
         plot_wordcloud(cloud, ax=ax)
         _set_title(ax, name, fonts)
     if title:
-        fig.suptitle(title, fontproperties=fonts.title)
+        fig.suptitle(title, fontproperties=fonts.title, parse_math=False)
     return np.array(axes, dtype=object)
 
 
@@ -1045,5 +1084,5 @@ def plot_section_top_terms(
         group = data[data["section"] == section]
         plot_top_terms(group, ax=ax, font=choice, value=value, n=n, title=name)
     if title:
-        fig.suptitle(title, fontproperties=fonts.title)
+        fig.suptitle(title, fontproperties=fonts.title, parse_math=False)
     return np.array(axes, dtype=object)

@@ -1,9 +1,14 @@
 """What every explorer shares: the chart holder, the explorer base class, labels and helpers.
 
 Each explorer is a small class. Its controls are public attributes (``ex.sections``,
-``ex.top_n``), it keeps ONE matplotlib figure and redraws it in place, shows it as a PNG in an
-``Image`` widget, and exposes what it last computed as ``ex.result`` (a DataFrame) and
-``ex.figure``. A test sets ``ex.top_n.value = 10`` and checks ``ex.result`` without a browser.
+``ex.top_n``), it keeps ONE matplotlib figure and redraws it in place, shows it as a PNG in a
+:class:`~studykit.explorers.clickable.ClickImage`, and exposes what it last computed as
+``ex.result`` (a DataFrame) and ``ex.figure``. A test sets ``ex.top_n.value = 10`` and checks
+``ex.result`` without a browser.
+
+Views link: clicking a bar, a word of a cloud, a keyness bar or a formulation calls
+``ex.open_contexts(query)``. Inside the dashboard that opens the KWIC tab on the query; an
+explorer on its own shows a KWIC explorer inline, below its chart.
 
 Errors inside callbacks are shown in the explorer (and logged to the ``studykit`` logger), never
 swallowed; an empty selection shows a friendly message instead of a traceback. Labels are Chinese.
@@ -14,24 +19,33 @@ from __future__ import annotations
 import html
 import io
 import logging
+import os
 import re
+import threading
 import traceback
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import ipywidgets as widgets
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
-from studykit.document.model import Document, Section
-from studykit.draw.export import export
+from studykit.document.model import PREAMBLE_KEY, Document, Section
+from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
 from studykit.text.tokens import tokenize
+
+from .clickable import ClickHTML, ClickImage, Region
+
+if TYPE_CHECKING:
+    from .concordance import KwicExplorer
 
 log = logging.getLogger("studykit")
 
@@ -45,27 +59,223 @@ POS_CHOICES: dict[str, list[str] | None] = {
 }
 MEASURES = [("对数似然 G²", "g2"), ("对数比 log ratio", "log_ratio"), ("对数优势比 log-odds", "log_odds")]
 MEASURES_REV = [(v, k) for k, v in MEASURES]
+MEASURE_SHORT = {"g2": "G2", "log_ratio": "对数比", "log_odds": "对数优势比"}
 
+PREAMBLE_NAME = "导语"
+TITLE_NAME = "标题"
+
+HEADERS: dict[str, str] = {
+    "section": "章节", "subsection": "小节", "paragraph": "段落", "term": "词语", "count": "次数",
+    "rate": "每千词", "range": "分布章节数", "target_count": "目标次数", "reference_count": "参照次数",
+    "target_rate": "目标每千词", "reference_rate": "参照每千词", "statistic": "统计量",
+    "effect": "效应（log₂ 比）", "p_value": "p 值", "left": "左侧上下文", "match": "检索词",
+    "right": "右侧上下文", "section_title": "章节标题", "sentence": "句子", "start": "起始位置",
+    "end": "结束位置", "kind": "类型", "text": "内容", "members": "项数", "lead": "段首句",
+    "chars": "字数", "label": "编号", "title": "标题", "paragraphs": "段落数", "tokens": "词数",
+    "sections": "章节", "first_offset": "首次出现位置", "pattern": "句式",
+    "dp": "离散度 DP", "juilland_d": "均匀度 D", "log_ratio_low": "对数比下限",
+    "log_ratio_high": "对数比上限", "conservative_log_ratio": "保守对数比", "test": "检验",
+    "p_adjusted": "校正 p 值", "significant": "显著", "g2": "G²", "article": "条",
+}
+"""Chinese column headers for tables that people read: the explorers' table views and their
+CSV/XLSX exports. The DataFrames in ``ex.result`` keep their English names for code."""
+
+WIDE = widgets.Layout(width="95%")
+"""Sliders and pickers fill their column, so a value can be set with the mouse."""
+SLIDER_STYLE = {"description_width": "5.5em"}
 
 _PNG = {"compress_level": 1}
 
 
+def slider(value: int, lo: int, hi: int, description: str, **kwargs: Any) -> widgets.IntSlider:
+    """An integer slider as wide as its column (several pixels per step, not one or two)."""
+    return widgets.IntSlider(value=value, min=lo, max=hi, description=description, style=SLIDER_STYLE,
+                             layout=widgets.Layout(width="95%", min_width="300px"), **kwargs)
+
+
+def say(messages: widgets.HTML, text: str, *, kind: str = "info") -> None:
+    """Show ``text`` in a message line (empty text clears it)."""
+    color = {"info": "#555", "warn": "#a35a00", "error": "#b00020"}[kind]
+    messages.value = f"<div style='color:{color}'>{html.escape(text)}</div>" if text else ""
+
+
+def run_shown(messages: widgets.HTML, fn: Callable[[], None]) -> None:
+    """Run a widget callback: a studykit error becomes its one-line message, anything else is
+    shown with its traceback under 详情 and logged. Nothing is swallowed."""
+    try:
+        say(messages, "")
+        fn()
+    except StudykitError as exc:
+        say(messages, str(exc), kind="warn")
+    except Exception as exc:  # shown and logged, never swallowed
+        log.exception("studykit explorer callback failed")
+        tb = html.escape("".join(traceback.format_exception(exc)))
+        messages.value = (
+            f"<div style='color:#b00020'>出错了 / something went wrong: {html.escape(repr(exc))}</div>"
+            f"<details><summary>详情 / details</summary><pre>{tb}</pre></details>"
+        )
+
+
+# --- sections ----------------------------------------------------------------------------------
+def section_marker(sec: Section) -> str:
+    """How the document numbers a section, as written: ``一``, ``（一）``, ``1``, ``第一部分``;
+    ``导语`` for the preamble. A subsection keeps its own marker, so （一） is never shown as 一."""
+    if sec.level == 0:
+        return PREAMBLE_NAME
+    head = (sec.heading.text if sec.heading is not None else "").lstrip("#").strip()
+    title = (sec.title or "").strip()
+    at = head.find(title) if title else -1
+    marker = head[:at] if at > 0 else ("" if title else head)
+    marker = marker.strip().rstrip("、，,.．:：;；\u3000 ")
+    return marker or sec.label or sec.path
+
+
+def path_label(document: Document, path: str) -> str:
+    """A section path for people: ``导语`` for the preamble, ``标题`` for the title's rows (path
+    ``""``), otherwise the markers of the section and its parents (``一（二）1``)."""
+    if path == PREAMBLE_KEY:
+        return PREAMBLE_NAME
+    if not path:
+        return TITLE_NAME
+    parts = path.split("/")
+    markers = []
+    for k in range(1, len(parts) + 1):
+        try:
+            markers.append(section_marker(document.section("/".join(parts[:k]))))
+        except StudykitError:
+            markers.append(parts[k - 1])
+    return "".join(markers)
+
+
+def _short(sec: Section, n: int = 14) -> str:
+    if sec.level == 0:
+        return PREAMBLE_NAME
+    title = sec.title or ""
+    title = title if len(title) <= n else title[:n] + "…"
+    return f"{section_marker(sec)} {title}".strip()
+
+
+def _section_options(document: Document, *, with_all: bool, depth: int = 2) -> list[tuple[str, str]]:
+    """Sections and (down to ``depth``) their subsections, indented, each with its own marker."""
+    opts = [("全部", ALL)] if with_all else []
+    for sec in document.walk():
+        if sec.level > depth:
+            continue
+        indent = "　" * max(sec.level - 1, 0)
+        opts.append((indent + _short(sec, 14 if sec.level <= 1 else 12), sec.path))
+    return opts
+
+
+def _selected(values: Sequence[str]) -> list[str] | None:
+    """``None`` means every section; an empty list means nothing chosen."""
+    vals = list(values)
+    return None if ALL in vals else vals
+
+
+def _selection_name(document: Document, values: Sequence[str]) -> str:
+    chosen = _selected(values)
+    if chosen is None:
+        return "全部章节"
+    return "、".join(path_label(document, v) for v in chosen)
+
+
+def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
+    """A copy of any studykit table for people to read: section paths become 导语 (the preamble,
+    path ``0``), 标题 (title rows, path ``""``) or the sections' own markers (``一（二）``), and the
+    columns get Chinese headers (:data:`HEADERS`: 词语, 次数, 每千词 …). The explorers show and
+    export their tables this way; the analyses keep paths and English names for code.
+
+    >>> sk.readable_table(sk.term_frequencies(table, by="section", top=3), doc)   # doctest: +SKIP
+         章节    词语  次数  每千词  分布章节数
+    0    标题    推动    1  125.0       2
+    …
+    """
+    out = frame.copy()
+    if "section_title" in out.columns and "section" in out.columns:  # a title line has no section title
+        out["section_title"] = [TITLE_NAME if not str(p) else t for p, t in zip(out["section"], out["section_title"],
+                                                                               strict=True)]
+    for col in ("section", "subsection", "top"):
+        if col in out.columns and out[col].dtype != "int64":
+            out[col] = [path_label(document, str(p)) for p in out[col]]
+    return out.rename(columns={c: HEADERS[c] for c in out.columns if c in HEADERS})
+
+
+def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, floats: int = 2) -> str:
+    if frame.empty:
+        return "<i>没有结果 / no results</i>"
+    shown = readable_table(frame.head(max_rows), document)
+    return str(shown.to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
+                             classes="sk-table", escape=True))
+
+
+# --- file names ----------------------------------------------------------------------------------
+_FORBIDDEN = re.compile(r'[/\\<>:"|?*\s]+')
+_MAX_STEM_BYTES = 150
+
+
+def safe_stem(text: str, *, fallback: str = "studykit") -> str:
+    """A file stem from any text: zero-width marks, BOMs and control characters dropped, path
+    separators, ``<>:"|?*`` and whitespace runs turned into ``_``, no leading dot, at most 150
+    UTF-8 bytes. Never empty (``fallback``).
+
+    >>> safe_stem("\\ufeff政协/党建\\u200b 报告")
+    '政协_党建_报告'
+    """
+    cleaned = "".join(c for c in unicodedata.normalize("NFC", text)
+                      if unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+    cleaned = _FORBIDDEN.sub("_", cleaned).strip("._- ")
+    while len(cleaned.encode("utf-8")) > _MAX_STEM_BYTES:
+        cleaned = cleaned[:-1]
+    cleaned = cleaned.rstrip("._- ")
+    return cleaned or fallback
+
+
+def _free_stem(folder: Path, stem: str, suffixes: Sequence[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3`` …: the first for which no file of the export exists.
+
+    The explorer writes a figure and its table with two ``sk.export`` calls that must share one
+    stem, so it picks the stem for both (``sk.export`` numbers each call on its own)."""
+    candidate, n = stem, 1
+    while any(os.path.lexists(folder / f"{candidate}.{s}") for s in suffixes):
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+# --- the chart -----------------------------------------------------------------------------------
 class _Chart:
     """One figure for the explorer's whole life, shown as a PNG that changes on every redraw."""
 
     def __init__(self, width: float = 7.5, height: float = 4.5, *, dpi: int = 100) -> None:
         self.figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = ClickImage(layout=widgets.Layout(max_width="100%"))
         self.box = widgets.Box([self.image])
         self.box.add_class("sk-chart")
         self._layout: Hashable | None = None
+        self.view: str | None = None
+        """What the figure shows now (``bar``, ``cloud`` …); another view starts a fresh figure."""
 
-    def axes(self, *, fresh: bool = False, keep: bool = False) -> Axes:
-        """The figure's single Axes, cleared; ``fresh`` rebuilds it (charts with colorbars),
-        ``keep`` leaves its artists for a plot function that updates them in place."""
+    def axes(self, *, fresh: bool = False, keep: bool = False, view: str | None = None,
+             size: tuple[float, float] | None = None) -> Axes:
+        """The figure's single Axes, cleared.
+
+        ``fresh`` rebuilds it (charts with colorbars); ``keep`` leaves its artists for a plot
+        function that updates them in place. ``view`` names what is about to be drawn: a view
+        other than the last one always gets a new Axes, so nothing one view set (a cloud's 1:1
+        aspect, hidden axes, limits) leaks into the next. ``size`` (inches) resizes the figure,
+        keeping the laid-out margins of the same view (see ``_resize``).
+        """
+        if view is not None and view != self.view:
+            fresh, keep = True, False
+            self.view = view
+        if size is not None:
+            w, h = (round(float(v), 2) for v in size)
+            if (round(self.figure.get_figwidth(), 2), round(self.figure.get_figheight(), 2)) != (w, h):
+                self._resize(w, h, keep_margins=not fresh)
         if fresh or not self.figure.axes:
             self.figure.clear()
+            self._layout = None
             return self.figure.add_subplot()
         ax = self.figure.axes[0]
         for extra in self.figure.axes[1:]:
@@ -74,8 +284,28 @@ class _Chart:
             ax.clear()
         return ax
 
-    def show(self, *, layout: Hashable | None = None) -> None:
-        """Render the figure into the Image widget.
+    def _resize(self, width: float, height: float, *, keep_margins: bool) -> None:
+        """Resize the figure. With ``keep_margins``, the laid-out Axes keeps its margins in inches
+        (room for labels, title and axis stay the same, only the plotting area grows or shrinks),
+        so a chart that only changes its number of bars needs no new constrained layout."""
+        old_w, old_h = self.figure.get_figwidth(), self.figure.get_figheight()
+        ax = self.figure.axes[0] if keep_margins and len(self.figure.axes) == 1 and self._layout is not None else None
+        self.figure.set_size_inches(width, height)
+        if ax is None:
+            self._layout = None
+            return
+        pos = ax.get_position()
+        left, right = pos.x0 * old_w, (1 - pos.x1) * old_w
+        bottom, top = pos.y0 * old_h, (1 - pos.y1) * old_h
+        if left + right >= width or top + bottom >= height:
+            self._layout = None
+            return
+        ax.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height))
+
+    def show(self, *, layout: Hashable | None = None,
+             regions: Callable[[], Sequence[Region]] | None = None) -> None:
+        """Render the figure into the image widget, with ``regions()`` (computed after drawing,
+        when every artist has its place) as the clickable boxes.
 
         Constrained layout costs about as much as the drawing itself, so it runs only when
         ``layout`` (a key for what shapes the chart: view, number of bars, longest label)
@@ -91,26 +321,73 @@ class _Chart:
         if relayout:
             self.figure.set_layout_engine("none")
             self._layout = layout
-        self.image.value = buf.getvalue()
+        boxes = [list(r) for r in regions()] if regions is not None else []
+        with self.image.hold_sync():
+            self.image.value = buf.getvalue()
+            self.image.regions = boxes
+
+    def fraction(self, box: Bbox) -> tuple[float, float, float, float]:
+        """A display-space box as fractions of the PNG (origin top left)."""
+        width, height = float(self.figure.bbox.width), float(self.figure.bbox.height)
+        return (round(max(float(box.x0) / width, 0.0), 5), round(max(1 - float(box.y1) / height, 0.0), 5),
+                round(min(float(box.x1) / width, 1.0), 5), round(min(1 - float(box.y0) / height, 1.0), 5))
+
+    def bar_regions(self, ax: Axes, keys: Sequence[str], *, what: str = "看上下文") -> list[Region]:
+        """One box per horizontal bar: the bar with its tick label, keyed by ``keys`` (in bar
+        order, top to bottom as drawn)."""
+        if not ax.containers or not keys:
+            return []
+        renderer = self.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        bars = list(ax.containers[0])
+        labels = ax.get_yticklabels()
+        out: list[Region] = []
+        for key, rect, label in zip(keys, bars, labels, strict=False):
+            box = Bbox.union([rect.get_window_extent(renderer), label.get_window_extent(renderer)])
+            out.append((*self.fraction(box), str(key), f"{key} · 点击{what}"))
+        return out
+
+
+# --- explorers -----------------------------------------------------------------------------------
+class PickHandler(Protocol):
+    """Opens a query elsewhere (the dashboard's KWIC tab): ``handler("党建", regex=False)``."""
+
+    def __call__(self, query: str, *, regex: bool = False) -> None: ...
 
 
 class _Explorer:
-    """Shared plumbing: messages, status line, export, callback guard, notebook display."""
+    """Shared plumbing: messages, status line, export, linking to contexts, callback guard."""
 
     css = "sk-explorer"
     name = "studykit"
+    table: pd.DataFrame | None = None
 
-    def __init__(self, document: Document, *, folder: str | Path = "exports", font: FontChoice | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        *,
+        folder: str | Path = "exports",
+        font: FontChoice | None = None,
+        on_pick: PickHandler | None = None,
+    ) -> None:
         self.document = document
         self.folder = Path(folder)
         self.font = font or find_cjk_font()
+        self.on_pick = on_pick
         self.result: pd.DataFrame = pd.DataFrame()
         self.last_export: list[Path] = []
         self.messages = widgets.HTML()
         self.messages.add_class("sk-messages")
-        self.status = widgets.HTML()
+        self.status = ClickHTML()
         self.status.add_class("sk-status")
+        self.contexts = widgets.VBox()
+        """Where an explorer on its own shows the contexts of what was clicked (a KWIC explorer)."""
+        self.contexts.add_class("sk-contexts")
+        self.kwic: KwicExplorer | None = None
         self.widget: widgets.Box = widgets.VBox()
+        self._auto_name = ""
+        self._lock = threading.RLock()
+        """ipykernel 7 may run widget messages concurrently: one callback at a time per explorer,
+        or an export's 200-dpi savefig and a redraw would share the figure mid-way."""
 
     @property
     def figure(self) -> Figure:
@@ -128,8 +405,7 @@ class _Explorer:
 
     # --- messages ------------------------------------------------------------------------------
     def _say(self, text: str, *, kind: str = "info") -> None:
-        color = {"info": "#555", "warn": "#a35a00", "error": "#b00020"}[kind]
-        self.messages.value = f"<div style='color:{color}'>{html.escape(text)}</div>" if text else ""
+        say(self.messages, text, kind=kind)
 
     def _guard(self, fn: Callable[[], None]) -> Callable[..., None]:
         def run(*_args: Any) -> None:
@@ -138,47 +414,145 @@ class _Explorer:
         return run
 
     def _call(self, fn: Callable[[], None]) -> None:
-        try:
-            self._say("")
-            fn()
-        except StudykitError as exc:
-            self._say(str(exc), kind="warn")
-        except Exception as exc:  # shown and logged, never swallowed
-            log.exception("studykit explorer callback failed")
-            tb = html.escape("".join(traceback.format_exception(exc)))
-            self.messages.value = (
-                f"<div style='color:#b00020'>出错了 / something went wrong: {html.escape(repr(exc))}</div>"
-                f"<details><summary>详情 / details</summary><pre>{tb}</pre></details>"
-            )
+        with self._lock:
+            run_shown(self.messages, fn)
 
     def _observe(self, controls: Sequence[widgets.Widget], fn: Callable[[], None]) -> None:
         handler = self._guard(fn)
         for control in controls:
             control.observe(handler, names="value")
 
+    # --- linking -------------------------------------------------------------------------------
+    def open_contexts(self, query: str, *, regex: bool = False) -> None:
+        """Show every context of ``query``: in the dashboard's KWIC tab when this explorer is
+        part of one (``on_pick``), otherwise in a KWIC explorer inline, below the chart."""
+        if not query:
+            return
+        if self.on_pick is not None:
+            self.on_pick(query, regex=regex)
+            return
+        from .concordance import KwicExplorer
+
+        if self.kwic is None:
+            self.kwic = KwicExplorer(self.document, table=self.table, folder=self.folder, font=self.font)
+            close = widgets.Button(description="收起上下文", icon="times", layout=widgets.Layout(width="auto"))
+            close.on_click(lambda _b: self.close_contexts())
+            title = widgets.HTML("<b>上下文</b> · 点击的词在文中的每一处")
+            self._contexts_children = (widgets.HBox([title, close]), self.kwic.widget)
+        self.contexts.children = self._contexts_children
+        self.kwic.search(query, regex=regex)
+
+    def close_contexts(self) -> None:
+        """Hide the inline contexts (they come back on the next click)."""
+        self.contexts.children = ()
+
+    _contexts_children: tuple[widgets.Widget, ...] = ()
+
+    def _pick_guarded(self, fn: Callable[[str], None]) -> Callable[[str], None]:
+        def run(key: str) -> None:
+            self._call(lambda: fn(key))
+
+        return run
+
     # --- export --------------------------------------------------------------------------------
-    def _export_controls(self, formats: Sequence[str], default: str) -> widgets.HBox:
-        self.export_format = widgets.Dropdown(options=list(formats), value=default, description="格式",
-                                              layout=widgets.Layout(width="160px"))
-        self.export_button = widgets.Button(description="导出", icon="download", tooltip="保存到 exports 文件夹")
+    def _export_controls(self, formats: Sequence[str], default: Sequence[str]) -> widgets.Box:
+        self.export_name = widgets.Text(description="文件名", placeholder="导出文件名（不含扩展名）",
+                                        style={"description_width": "3.5em"},
+                                        layout=widgets.Layout(flex="1 1 22em", min_width="16em"))
+        self.export_name.add_class("sk-export-name")
+        self.export_formats = {
+            fmt: widgets.Checkbox(value=fmt in default, description=fmt.upper(), indent=False,
+                                  layout=widgets.Layout(width="auto", margin="0 .6em 0 0"))
+            for fmt in formats
+        }
+        for fmt, box in self.export_formats.items():
+            box.add_class(f"sk-format-{fmt}")
+        self.export_button = widgets.Button(description="导出", icon="download", button_style="primary",
+                                            tooltip="把勾选的格式保存到 exports 文件夹（同一个文件名）")
         self.export_button.on_click(self._guard(self._export))
-        box = widgets.HBox([self.export_format, self.export_button, self.status])
+        row = widgets.HBox([self.export_name, *self.export_formats.values(), self.export_button],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        box = widgets.VBox([row, self.status])
         box.add_class("sk-export")
         return box
 
-    def _export_object(self, fmt: str) -> Any:
-        return self.result if fmt in ("csv", "xlsx") else self.chart.figure
+    def _name_parts(self) -> list[str]:
+        """What the export shows, for its file name: the view and the selection."""
+        return [self.name]
+
+    def default_name(self) -> str:
+        """The file stem the explorer suggests: document, view and selection."""
+        doc = self.document.title or Path(self.document.source.name).stem or "文档"
+        doc = doc if len(doc) <= 16 else doc[:16]
+        return safe_stem("-".join([doc, *self._name_parts()]), fallback=self.name)
+
+    def _refresh_name(self) -> None:
+        """Follow the view and selection in the file name, unless the user typed their own."""
+        if not hasattr(self, "export_name"):
+            return
+        new = self.default_name()
+        if self.export_name.value in ("", self._auto_name):
+            self.export_name.value = new
+        self._auto_name = new
+
+    def _export_object(self) -> Any:
+        return self.chart.figure
+
+    def _export_table(self) -> pd.DataFrame:
+        return readable_table(self.result, self.document)
 
     def _export(self) -> None:
-        fmt = self.export_format.value
-        obj = self._export_object(fmt)
-        if isinstance(obj, pd.DataFrame) and obj.empty:
+        chosen = [fmt for fmt, box in self.export_formats.items() if box.value]
+        self.export(chosen)
+
+    def export(self, formats: Sequence[str], *, name: str | None = None) -> list[Path]:
+        """Write the chart and/or the table in every format given, under one file stem.
+
+        ``name`` defaults to the file-name box (sanitised: a title with slashes, zero-width marks
+        or a BOM still exports). The stem is numbered (``-2``) only when a file of that stem and
+        one of these formats (or its sidecar) exists. Tables get Chinese headers and 导语 / 标题
+        for the preamble and title rows. Returns the paths written (sidecar included).
+        """
+        with self._lock:
+            return self._export_files(formats, name)
+
+    def _export_files(self, formats: Sequence[str], name: str | None) -> list[Path]:
+        wanted = list(dict.fromkeys(f.lower() for f in formats))
+        if not wanted:
+            raise StudykitError("没有选择格式 / no format chosen: tick PNG, SVG, PDF, CSV or XLSX")
+        bad = [f for f in wanted if f not in (*FIGURE_FORMATS, *TABLE_FORMATS)]
+        if bad:
+            raise StudykitError(f"不支持的格式 {bad} / unknown format {bad}: choose from png svg pdf csv xlsx")
+        figures = [f for f in wanted if f in FIGURE_FORMATS]
+        tables = [f for f in wanted if f in TABLE_FORMATS]
+        if tables and self.result.empty:
             raise StudykitError("没有可导出的结果 / nothing to export: change the filters first")
-        base = (self.document.title or self.document.source.name).strip("<>")[:20]
-        name = re.sub(r'[/\\<>:"|?*\s]+', "_", f"{base}-{self.name}").strip("._") or self.name
-        self.last_export = export(obj, name, formats=(fmt,), folder=self.folder, meta=self._export_meta())
-        shown = ", ".join(str(p) for p in self.last_export if p.suffix != ".json")
-        self.status.value = f"已导出 / exported: <code>{html.escape(shown)}</code>"
+        raw = name if name is not None else getattr(self, "export_name", None) and self.export_name.value
+        stem = safe_stem(str(raw or ""), fallback="") or self.default_name()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem = _free_stem(self.folder.resolve(), stem, [*wanted, "json"])
+        meta = {**self._export_meta(), "files": [f"{stem}.{f}" for f in wanted]}
+        written: list[Path] = []
+        # One sidecar for the export: the table (written second) rewrites the figure's sidecar
+        # with the same metadata, which lists every file of the export.
+        if figures:
+            written += export(self._export_object(), stem, formats=figures, folder=self.folder, meta=meta)
+        if tables:
+            paths = export(self._export_table(), stem, formats=tables, folder=self.folder, meta=meta,
+                           overwrite=bool(figures))
+            written = [p for p in written if p.suffix != ".json"] + paths
+        self.last_export = written
+        self._show_written(written)
+        return written
+
+    def _show_written(self, paths: Sequence[Path]) -> None:
+        links = " · ".join(
+            f"<a class='sk-file' data-lab-path='{html.escape(os.path.abspath(p), quote=True)}' "
+            f"title='{html.escape(str(p), quote=True)}'>{html.escape(p.name)}</a>"
+            for p in paths if p.suffix != ".json"
+        )
+        folder = html.escape(str(self.folder))
+        self.status.value = f"已导出 / exported to <code>{folder}</code>: {links}"
 
     def _export_meta(self) -> dict[str, Any]:
         return {"document": self.document.title or self.document.source.name, "explorer": type(self).__name__}
@@ -186,39 +560,8 @@ class _Explorer:
     chart: _Chart
 
 
-def _section_options(document: Document, *, with_all: bool) -> list[tuple[str, str]]:
-    opts = [("全部", ALL)] if with_all else []
-    for sec in document.sections:
-        opts.append((_short(sec), sec.path))
-    return opts
-
-
-def _short(sec: Section, n: int = 14) -> str:
-    if sec.level == 0:
-        return "导语"
-    title = sec.title or ""
-    title = title if len(title) <= n else title[:n] + "…"
-    return f"{sec.label} {title}".strip()
-
-
-def _selected(values: Sequence[str]) -> list[str] | None:
-    """``None`` means every section; an empty list means nothing chosen."""
-    vals = list(values)
-    return None if ALL in vals else vals
-
-
-def _table_html(frame: pd.DataFrame, *, max_rows: int = 60, floats: int = 2) -> str:
-    if frame.empty:
-        return "<i>没有结果 / no results</i>"
-    return str(
-        frame.head(max_rows).to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
-                                     classes="sk-table", escape=True)
-    )
-
-
-# --- terms -----------------------------------------------------------------------------------
-class _PickingExplorer(_Explorer):
-    """An explorer over a token table whose term picker can open a term elsewhere (the KWIC tab)."""
+class _TableExplorer(_Explorer):
+    """An explorer over a token table (made from the document when not given)."""
 
     def __init__(
         self,
@@ -228,17 +571,7 @@ class _PickingExplorer(_Explorer):
         segmenter: JiebaSegmenter | None = None,
         folder: str | Path = "exports",
         font: FontChoice | None = None,
-        on_pick: Callable[[str], None] | None = None,
+        on_pick: PickHandler | None = None,
     ) -> None:
-        super().__init__(document, folder=folder, font=font)
+        super().__init__(document, folder=folder, font=font, on_pick=on_pick)
         self.table = table if table is not None else tokenize(document, segmenter)
-        self.on_pick = on_pick
-        self.picker = widgets.Dropdown(options=[("（选一个词看上下文）", "")], value="", description="上下文")
-        self.picker.observe(self._guard(self._pick), names="value")
-
-    def _pick(self) -> None:
-        term = self.picker.value
-        if term and self.on_pick is not None:
-            self.on_pick(term)
-
-

@@ -21,7 +21,8 @@ from .terms import TermExplorer
 
 # --- dashboard -------------------------------------------------------------------------------
 class Dashboard:
-    """All explorers in tabs. Picking a term in the term or keyness table opens it in the KWIC tab."""
+    """All explorers in tabs. Clicking a bar or a word of a cloud (词频), a keyness bar (章节比较) or
+    a formulation (提法) opens the KWIC tab on it."""
 
     TABS = ("结构", "词频", "章节比较", "上下文", "提法")
 
@@ -33,14 +34,15 @@ class Dashboard:
         self.terms = TermExplorer(document, table=table, folder=folder, font=font, on_pick=self.open_in_kwic)
         self.compare = CompareExplorer(document, table=table, folder=folder, font=font, on_pick=self.open_in_kwic)
         self.kwic = KwicExplorer(document, table=table, folder=folder, font=font)
-        self.formulations = FormulationExplorer(document, folder=folder, font=font)
+        self.formulations = FormulationExplorer(document, table=table, folder=folder, font=font,
+                                                on_pick=self.open_in_kwic)
         explorers = [self.structure, self.terms, self.compare, self.kwic, self.formulations]
         self.tabs = widgets.Tab(children=[e.widget for e in explorers], titles=self.TABS)
         self.tabs.add_class("sk-dashboard")
 
-    def open_in_kwic(self, term: str) -> None:
-        self.kwic.regex.value = False
-        self.kwic.query.value = term
+    def open_in_kwic(self, query: str, *, regex: bool = False) -> None:
+        """Search ``query`` in the KWIC tab and switch to it."""
+        self.kwic.search(query, regex=regex)
         self.tabs.selected_index = self.TABS.index("上下文")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

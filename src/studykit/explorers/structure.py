@@ -1,57 +1,102 @@
-"""The structure explorer: the section tree, section lengths and section text."""
+"""The structure explorer: the section tree, section lengths and the text of a section."""
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from studykit.document.model import Document, Section
-from studykit.draw.charts import plot_section_lengths
+from studykit.draw.charts import bar_figure_height, plot_section_lengths
 from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 from studykit.text.tokens import section_lengths
 
 from .base import (
+    WIDE,
     _Chart,
     _Explorer,
     _short,
+    path_label,
 )
 
+LENGTH_NOTE = "字数含小标题，不计空白 / characters of headings and paragraphs, whitespace left out"
 
-# --- structure -------------------------------------------------------------------------------
+
+def section_chars(sec: Section) -> int:
+    """Characters of a section with its subsections: its headings and paragraphs, whitespace
+    left out. The same count as ``section_lengths``' ``chars``, so list, tree and chart agree."""
+    total = 0
+    for s in sec.walk():
+        if s.heading is not None:
+            total += _visible(s.heading.text)
+        total += sum(_visible(p.text) for p in s.paragraphs)
+    return total
+
+
+def _visible(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
+
+
 class StructureExplorer(_Explorer):
-    """The outline as a collapsible tree with section lengths; pick a section to read it."""
+    """The outline as a list and a tree with section lengths; pick a section (in the list or by
+    clicking its bar) to read it on the right, with a search term highlighted."""
 
     css = "sk-structure-explorer"
     name = "结构"
 
     def __init__(self, document: Document, *, folder: str | Path = "exports", font: FontChoice | None = None) -> None:
         super().__init__(document, folder=folder, font=font)
-        sizes = {s.path: sum(len(p.text) for p in s.all_paragraphs()) for s in document.walk()}
-        options = [("　" * max(s.level - 1, 0) + f"{_short(s, 18)} · {sizes[s.path]} 字", s.path) for s in document.walk()]
+        self.sizes = {s.path: section_chars(s) for s in document.walk()}
+        """Characters per section path (headings included, whitespace not), as shown everywhere."""
+        options = [("　" * max(s.level - 1, 0) + f"{_short(s, 18)} · {self.sizes[s.path]} 字", s.path)
+                   for s in document.walk()]
         self.picker = widgets.Select(options=options, value=options[0][1] if options else None, description="章节",
-                                     rows=min(max(len(options), 3), 14), layout=widgets.Layout(width="95%"))
+                                     rows=min(max(len(options), 3), 14), layout=WIDE)
         self.picker.add_class("sk-picker")
-        self.tree = widgets.HTML(_tree_html(document, sizes))
+        self.highlight = widgets.Text(description="高亮", placeholder="输入词语，在正文中标出（回车）",
+                                      continuous_update=False, layout=WIDE)
+        self.highlight.add_class("sk-highlight")
+        self.tree = widgets.HTML(_tree_html(document, self.sizes))
         self.text = widgets.HTML()
         self.text.add_class("sk-section-text")
-        self.chart = _Chart(7, 3.2)
         self.lengths = section_lengths(document)
-        self._observe([self.picker], self.update)
+        self.chart = _Chart(7, bar_figure_height(len(self.lengths), minimum=3.2))
+        self.chart.image.on_pick(self._pick_guarded(self._pick_bar))
+        self._observe([self.picker, self.highlight], self.update)
         self._finish([
-            widgets.HTML(f"<b>{html.escape(document.title or '（无标题）')}</b> · 文档结构"),
-            widgets.HBox([widgets.VBox([self.picker, self.tree], layout=widgets.Layout(width="40%")),
-                          widgets.VBox([self.chart.box], layout=widgets.Layout(width="60%"))]),
-            self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], "png"),
-            self.text,
+            widgets.HTML(f"<b>{html.escape(document.title or '（无标题）')}</b> · 文档结构："
+                         "左边选章节，右边读全文"),
+            widgets.HBox([
+                widgets.VBox([self.picker, self.highlight,
+                              widgets.Accordion([self.tree], titles=("章节树",), selected_index=None)],
+                             layout=widgets.Layout(width="40%")),
+                widgets.Box([self.text], layout=widgets.Layout(width="60%", max_height="32em", overflow="auto",
+                                                               padding="0 .8em", border="1px solid #e3e3e3")),
+            ]),
+            widgets.HTML(f"<small>{LENGTH_NOTE}；点击条形打开那一部分</small>"),
+            self.chart.box,
+            self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], ["png"]),
         ])
-        if not self.lengths.empty:
-            plot_section_lengths(self.lengths, ax=self.chart.axes(), font=self.font, title="各章节篇幅（字）")
-        self.chart.show()
+        self._draw_lengths()
         self._call(self.update)
+
+    def _draw_lengths(self) -> None:
+        ax = self.chart.axes()
+        if self.lengths.empty:
+            ax.set_axis_off()
+            self.chart.show()
+            return
+        plot_section_lengths(self.lengths, ax=ax, font=self.font, title="各部分篇幅（字，含小标题）")
+        keys = [str(p) for p in self.lengths["section"]]
+        self.chart.show(regions=lambda: self.chart.bar_regions(ax, keys, what="打开这一部分"))
+
+    def _pick_bar(self, path: str) -> None:
+        self.picker.value = path
 
     def update(self) -> None:
         if self.picker.value is None:
@@ -61,15 +106,30 @@ class StructureExplorer(_Explorer):
         self.result = pd.DataFrame({
             "paragraph": range(1, len(paragraphs) + 1),
             "lead": [p.lead or "" for p in paragraphs],
-            "chars": [len(p.text) for p in paragraphs],
+            "chars": [_visible(p.text) for p in paragraphs],
             "text": [p.text for p in paragraphs],
         })
-        self.text.value = _section_html(sec)
+        term = self.highlight.value.strip()
+        body, found = _section_html(sec, term)
+        note = ""
+        if term:
+            note = (f"<div class='sk-found'>「{html.escape(term)}」在本部分出现 <b>{found}</b> 次</div>" if found
+                    else f"<div class='sk-found' style='color:#a35a00'>本部分没有「{html.escape(term)}」 / "
+                         f"{html.escape(term)} does not occur here</div>")
+        self.text.value = note + body
+        self._refresh_name()
+
+    def _name_parts(self) -> list[str]:
+        path = self.picker.value
+        return [self.name, path_label(self.document, path) if path is not None else "全文"]
+
+    def _export_meta(self) -> dict[str, Any]:
+        return {**super()._export_meta(), "section": self.picker.value, "highlight": self.highlight.value}
 
 
 def _tree_html(document: Document, sizes: dict[str, int]) -> str:
     def node(sec: Section) -> str:
-        label = html.escape(sec.display)
+        label = html.escape(sec.display if sec.level <= 1 else _short(sec, 40))
         info = f" <span style='color:#888'>{len(sec.paragraphs)} 段 · {sizes[sec.path]} 字</span>"
         leads = "".join(f"<li style='color:#555'>{html.escape(p.lead)}</li>" for p in sec.paragraphs if p.lead)
         kids = "".join(node(c) for c in sec.children)
@@ -79,17 +139,40 @@ def _tree_html(document: Document, sizes: dict[str, int]) -> str:
     return "<div class='sk-tree'>" + "".join(node(s) for s in document.sections) + "</div>"
 
 
-def _section_html(sec: Section) -> str:
-    parts = [f"<h4 style='margin:.4em 0'>{html.escape(sec.display)}</h4>"]
+def _marked(text: str, pattern: re.Pattern[str] | None) -> tuple[str, int]:
+    """``text`` escaped, with every match of ``pattern`` in ``<mark>``; and how many there were."""
+    if pattern is None:
+        return html.escape(text), 0
+    out, pos, n = [], 0, 0
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        out.append(f"<mark class='sk-hit'>{html.escape(m.group())}</mark>")
+        pos, n = m.end(), n + 1
+    out.append(html.escape(text[pos:]))
+    return "".join(out), n
+
+
+def _section_html(sec: Section, term: str = "") -> tuple[str, int]:
+    """The section's text (headings, paragraphs, leads in bold) with ``term`` highlighted, and
+    the number of times ``term`` occurs in it."""
+    pattern = re.compile(re.escape(term)) if term else None
+    found = 0
+    title, n = _marked(sec.display, pattern)
+    parts = [f"<h4 style='margin:.4em 0'>{title}</h4>"]
     for s in sec.walk():
         if s is not sec and s.heading is not None:
-            parts.append(f"<h5 style='margin:.4em 0'>{html.escape(s.heading.text)}</h5>")
+            heading, n = _marked(s.heading.text, pattern)
+            found += n
+            parts.append(f"<h5 style='margin:.4em 0'>{heading}</h5>")
         for p in s.paragraphs:
             if p.lead:
-                body = f"<mark><b>{html.escape(p.lead)}</b></mark>{html.escape(p.text[len(p.lead):])}"
+                lead, n1 = _marked(p.lead, pattern)
+                rest, n2 = _marked(p.text[len(p.lead):], pattern)
+                body, n = f"<b style='color:#7a3300'>{lead}</b>{rest}", n1 + n2
             else:
-                body = html.escape(p.text)
+                body, n = _marked(p.text, pattern)
+            found += n
             parts.append(f"<p style='text-indent:2em;line-height:1.7'>{body}</p>")
-    return "".join(parts)
-
-
+    if sec.heading is not None:  # the section's own heading counts too (its display is shown above)
+        found += len(pattern.findall(sec.heading.text)) if pattern is not None else 0
+    return "".join(parts), found

@@ -21,17 +21,22 @@ from __future__ import annotations
 
 import gc
 import logging
+import marshal
 import os
 import re
+import stat
+import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache, partial
 from importlib import resources
 from itertools import accumulate, compress, repeat
 from os import PathLike
 from pathlib import Path
+from types import MethodType
 from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
@@ -311,29 +316,256 @@ def _jieba_logger_quiet() -> Iterator[None]:
         logger.setLevel(old)
 
 
-def _writable_dir(path: Path) -> bool:
+_CACHE_LOG = logging.getLogger("studykit")
+_CACHE_WARNED: set[str] = set()  # cache paths already warned about in this process
+_STALE_TEMP_SECONDS = 3600
+_MAX_CACHE_BYTES = 64 * 1024 * 1024  # jieba 0.42's cache is 9.3 MB
+_STALE_TEMP = re.compile(r"\.jieba-.*\.tmp|tmp[a-z0-9_]{8}")  # ours, and jieba's own
+
+
+def _prefix_dict(tok: Any, path: Path) -> tuple[dict[str, int], int]:
+    """jieba's prefix dictionary, from studykit's cache when it holds a good one, else built
+    (about 0.4 s) and cached. A cache that cannot be written costs time, never correctness:
+    one warning line per process, and no temporary file left behind."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(path, os.W_OK | os.X_OK)
+        # Without blocking, and only a regular file of sane size: a FIFO or a device put in the
+        # cache's place must not hang or exhaust the process.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISREG(st.st_mode) and st.st_size <= _MAX_CACHE_BYTES:
+                freq, total = marshal.load(fh)
+                if isinstance(freq, dict) and isinstance(total, int) and freq:
+                    return freq, total
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    freq, total = tok.gen_pfdict(tok.get_dict_file())
+    _write_cache(path, (freq, total))
+    return freq, total
+
+
+def _write_cache(path: Path, value: tuple[dict[str, int], int]) -> None:
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale_temps(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump(value, fh)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        if str(path) not in _CACHE_WARNED:
+            _CACHE_WARNED.add(str(path))
+            reason = " ".join((exc.strerror or str(exc)).split())
+            _CACHE_LOG.warning(
+                "studykit: 无法写入分词词典缓存 / cannot write jieba's dictionary cache %s (%s): "
+                "segmentation works, each start takes about 0.3 s longer; set "
+                "STUDYKIT_CACHE_DIR to a writable folder",
+                path, reason,
+            )
+    finally:
+        if tmp is not None:
+            with suppress(OSError):
+                os.unlink(tmp)
+
+
+def _clean_stale_temps(folder: Path) -> None:
+    """Temporary cache files of processes killed while writing, over an hour old."""
+    now = time.time()
+    with suppress(OSError):
+        for entry in os.scandir(folder):
+            if _STALE_TEMP.fullmatch(entry.name):
+                with suppress(OSError):
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(st.st_mode) and now - st.st_mtime > _STALE_TEMP_SECONDS:
+                        os.unlink(entry.path)
+
+
+def _hmm_cut(buf: str) -> Iterator[str]:
+    """``jieba.finalseg.cut`` with a linear Viterbi: the same words for every input."""
+    from jieba import finalseg
+
+    for block in finalseg.re_han.split(buf):
+        if not block:
+            continue
+        if finalseg.re_han.match(block):
+            route = _viterbi(block, finalseg)
+            begin = nexti = 0
+            for i, state in enumerate(route):
+                word = ""
+                if state == "B":
+                    begin = i
+                elif state == "E":
+                    word, nexti = block[begin : i + 1], i + 1
+                elif state == "S":
+                    word, nexti = block[i], i + 1
+                if word:
+                    if word in finalseg.Force_Split_Words:
+                        yield from word
+                    else:
+                        yield word
+            if nexti < len(block):
+                rest = block[nexti:]
+                if rest in finalseg.Force_Split_Words:
+                    yield from rest
+                else:
+                    yield rest
+        else:
+            yield from (x for x in finalseg.re_skip.split(block) if x)
+
+
+def _viterbi(obs: str, hmm: Any) -> list[str]:
+    """The state path jieba.finalseg.viterbi finds, kept as back-pointers instead of copied
+    lists (linear in ``obs``); same sums in the same order, same tie-breaks."""
+    start_p, trans_p, emit_p, prev_status = hmm.start_P, hmm.trans_P, hmm.emit_P, hmm.PrevStatus
+    floor = hmm.MIN_FLOAT
+    v = {y: start_p[y] + emit_p[y].get(obs[0], floor) for y in "BMES"}
+    back: list[dict[str, str]] = []
+    for char in obs[1:]:
+        nv: dict[str, float] = {}
+        ptr: dict[str, str] = {}
+        for y in "BMES":
+            em_p = emit_p[y].get(char, floor)
+            prob, state = max([(v[y0] + trans_p[y0].get(y, floor) + em_p, y0) for y0 in prev_status[y]])
+            nv[y], ptr[y] = prob, state
+        v = nv
+        back.append(ptr)
+    _, state = max((v[y], y) for y in "ES")
+    route = [state]
+    for ptr in reversed(back):
+        state = ptr[state]
+        route.append(state)
+    route.reverse()
+    return route
+
+
+@cache
+def _pos_reverse_transitions() -> dict[Any, tuple[Any, ...]]:
+    """For each posseg state, the states with a transition into it."""
+    from jieba.posseg import trans_P
+
+    into: dict[Any, list[Any]] = {}
+    for before, after in trans_P.items():
+        for state in after:
+            into.setdefault(state, []).append(before)
+    return {state: tuple(froms) for state, froms in into.items()}
+
+
+def _pos_viterbi(obs: str, states: Any, start_p: Any, trans_p: Any, emit_p: Any) -> list[Any]:
+    """The route ``jieba.posseg.viterbi.viterbi`` finds, summed in the same order with the same
+    tie-breaks, but looking only at transitions that exist: a state without one scores -inf
+    there, so it can win only where no state has one, as in jieba."""
+    floor, never = -3.14e100, float("-inf")
+    all_states = trans_p.keys()
+    into = _pos_reverse_transitions()
+    v = {y: start_p[y] + emit_p[y].get(obs[0], floor) for y in states.get(obs[0], all_states)}
+    back: list[dict[Any, Any]] = []
+    for char in obs[1:]:
+        prev_states = [x for x in v if len(trans_p[x]) > 0]
+        prev = set(prev_states)
+        expect_next = {y for x in prev_states for y in trans_p[x]}
+        obs_states = set(states.get(char, all_states)) & expect_next
+        if not obs_states:
+            obs_states = expect_next if expect_next else set(all_states)
+        nv: dict[Any, float] = {}
+        ptr: dict[Any, Any] = {}
+        for y in obs_states:
+            em_p = emit_p[y].get(char, floor)
+            best: tuple[float, Any] | None = None
+            for y0 in into.get(y, ()):
+                if y0 in prev:
+                    cand = (v[y0] + trans_p[y0][y] + em_p, y0)
+                    if best is None or cand > best:
+                        best = cand
+            if best is None:  # no way in: every candidate is -inf and the largest state wins
+                best = (never, max(prev_states))
+            nv[y], ptr[y] = best
+        v = nv
+        back.append(ptr)
+    _, state = max((p, y) for y, p in v.items())
+    route = [state]
+    for ptr in reversed(back):
+        state = ptr[state]
+        route.append(state)
+    route.reverse()
+    return route
+
+
+def _pos_cut_sparse(pos: Any, sentence: str) -> Iterator[Any]:
+    """jieba.posseg.POSTokenizer.__cut (jieba 0.42.1, MIT licence) over :func:`_pos_viterbi`."""
+    from jieba.posseg import char_state_tab_P, emit_P, pair, start_P, trans_P
+
+    pos_list = _pos_viterbi(sentence, char_state_tab_P, start_P, trans_P, emit_P)
+    begin, nexti = 0, 0
+    for i, char in enumerate(sentence):
+        state = pos_list[i][0]
+        if state == "B":
+            begin = i
+        elif state == "E":
+            yield pair(sentence[begin : i + 1], pos_list[i][1])
+            nexti = i + 1
+        elif state == "S":
+            yield pair(char, pos_list[i][1])
+            nexti = i + 1
+    if nexti < len(sentence):
+        yield pair(sentence[nexti:], pos_list[nexti][1])
+
+
+def _cut_dag_linear(tok: Any, sentence: str) -> Iterator[str]:
+    """jieba.Tokenizer.__cut_DAG (jieba 0.42.1, MIT licence) with :func:`_hmm_cut` in place of
+    ``finalseg.cut``; everything else as jieba does it."""
+    dag = tok.get_DAG(sentence)
+    route: dict[int, tuple[float, int]] = {}
+    tok.calc(sentence, dag, route)
+    x = 0
+    buf = ""
+    n = len(sentence)
+    while x < n:
+        y = route[x][1] + 1
+        l_word = sentence[x:y]
+        if y - x == 1:
+            buf += l_word
+        else:
+            if buf:
+                if len(buf) == 1:
+                    yield buf
+                elif not tok.FREQ.get(buf):
+                    yield from _hmm_cut(buf)
+                else:
+                    yield from buf
+                buf = ""
+            yield l_word
+        x = y
+    if buf:
+        if len(buf) == 1:
+            yield buf
+        elif not tok.FREQ.get(buf):
+            yield from _hmm_cut(buf)
+        else:
+            yield from buf
 
 
 def _tag_words(
-    words: list[str], table: dict[str, str], oov: dict[str, str], tag_alone: Callable[[str], str]
+    words: list[str],
+    table: dict[str, str],
+    oov: dict[str, str],
+    tag_alone: Callable[[list[str]], list[str]],
 ) -> tuple[list[str], list[str]]:
-    """Tag ``words`` from a word-tag table; words it lacks are tagged once each by
-    ``tag_alone`` (Han words) or by their characters, and remembered in ``oov``."""
-
-    def tag_of_unknown(word: str) -> str:
-        tag = oov.get(word)
-        if tag is None:
-            tag = oov[word] = tag_alone(word) if _HAN_CHAR.search(word) else _non_han_tag(word)
-        return tag
-
+    """Tag ``words`` from a word-tag table; words it lacks are tagged once each, Han words by
+    ``tag_alone`` (all new ones in one call) and others by their characters, and remembered in
+    ``oov``."""
     get = table.get
+    distinct = set(words)
+    unknown = [w for w in distinct if not get(w) and w not in oov]
+    han = [w for w in unknown if _HAN_CHAR.search(w)]
+    if han:
+        oov.update(zip(han, tag_alone(han), strict=True))
+    for w in unknown:
+        if w not in oov:
+            oov[w] = _non_han_tag(w)
     # Tag each distinct word once, then map: no Python code runs per token.
-    tag_of = {w: get(w) or tag_of_unknown(w) for w in set(words)}
+    tag_of = {w: get(w) or oov[w] for w in distinct}
     return words, list(map(tag_of.__getitem__, words))
 
 
@@ -356,16 +588,15 @@ class _JiebaEngine:
 
         tok = jieba.Tokenizer()
         with _jieba_warnings_silenced(), _jieba_logger_quiet():
-            if not _writable_dir(cache_dir):
-                # Build the prefix dictionary in memory rather than let jieba fall back to the
-                # shared temp directory (or log a traceback when it cannot write its cache).
-                tok.FREQ, tok.total = tok.gen_pfdict(tok.get_dict_file())
-                tok.initialized = True
-            else:
-                tok.tmp_dir = str(cache_dir)
-                # jieba never checks its cache against its version; put the version in the name.
-                tok.cache_file = f"jieba-{jieba.__version__}.cache"
-                tok.initialize()
+            # studykit loads and writes the prefix-dictionary cache itself: jieba would fall back
+            # to the shared temp directory, log a traceback when the cache cannot be written and
+            # leave its 9 MB temporary file behind on every start.
+            tok.FREQ, tok.total = _prefix_dict(tok, cache_dir / f"jieba-{jieba.__version__}.cache")
+            tok.initialized = True
+        # jieba's HMM for runs of characters the dictionary does not join copies its whole path
+        # at every character (quadratic: 40k characters take seconds, 2M never finish). This
+        # tokenizer's own runs go through a linear Viterbi with the same tables and tie-breaks.
+        tok._Tokenizer__cut_DAG = MethodType(_cut_dag_linear, tok)
         self._tok: Any = tok
         self._pos: Any = None  # posseg.POSTokenizer, built on the first tag() call
         self._oov: dict[str, str] = {}  # tags of words outside the dictionary, found once
@@ -382,6 +613,9 @@ class _JiebaEngine:
                 import jieba.posseg
 
             self._pos = jieba.posseg.POSTokenizer(self._tok)
+            # posseg's Viterbi tries all 256 states against all 256 for every character it does
+            # not know: the same path, found over the transitions that exist (about 20 a state).
+            self._pos._POSTokenizer__cut = MethodType(_pos_cut_sparse, self._pos)
             with _jieba_warnings_silenced(), _jieba_logger_quiet():
                 self._pos.makesure_userdict_loaded()
         return self._pos
@@ -400,9 +634,23 @@ class _JiebaEngine:
             pos.makesure_userdict_loaded()
         return _tag_words(self._tok.lcut(text), table, self._oov, self._tag_alone)
 
-    def _tag_alone(self, word: str) -> str:
-        pairs = self._posseg().lcut(word)
-        return str(pairs[-1].flag) if pairs else "x"  # the head of a compound comes last
+    def _tag_alone(self, words: list[str]) -> list[str]:
+        """posseg's tag of each word on its own: the last pair's (the head of a compound comes
+        last). All words go through posseg in one call, one line each: a run of characters the
+        dictionary does not know yields thousands of such words, and a call each costs 0.3 ms."""
+        pos = self._posseg()
+        tags: list[str] = []
+        current = "x"
+        for pair in pos.lcut("\n".join(words)):
+            if pair.word == "\n":
+                tags.append(current)
+                current = "x"
+            else:
+                current = str(pair.flag)
+        tags.append(current)
+        if len(tags) != len(words):  # a word that posseg split at a line break: one by one
+            tags = [str(p[-1].flag) if (p := pos.lcut(w)) else "x" for w in words]
+        return tags
 
 
 @cache
@@ -451,10 +699,13 @@ class _RjiebaEngine:
             self._table = {**_jieba_tag_table(), **self._user_tags}
         return _tag_words(self._r.cut(text), self._table, self._oov, self._tag_alone)
 
-    def _tag_alone(self, word: str) -> str:
-        pairs = self._r.tag(word)
-        # rjieba tags a user word added without a tag as "", where jieba.posseg says "x".
-        return str(pairs[-1][1] if pairs else "") or "x"
+    def _tag_alone(self, words: list[str]) -> list[str]:
+        tags = []
+        for word in words:
+            pairs = self._r.tag(word)
+            # rjieba tags a user word added without a tag as "", where jieba.posseg says "x".
+            tags.append(str(pairs[-1][1] if pairs else "") or "x")
+        return tags
 
 
 def _rjieba_available() -> bool:

@@ -132,14 +132,19 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
 
 
 def _finish_section_ranges(sections: list[dict[str, Any]], n_tokens: int) -> None:
-    """A section's token range runs to where the next section at its level or above begins."""
-    for i, sec in enumerate(sections):
-        end = n_tokens
-        for later in sections[i + 1 :]:
-            if later["level"] <= sec["level"] or sec["level"] == 0:
-                end = later["token_start"]
-                break
-        sec["token_end"] = end
+    """A section's token range runs to where the next section at its level or above begins
+    (the preamble, level 0, ends where the next section begins).
+
+    One pass with a stack of the sections still open, whose levels rise from bottom to top:
+    linear in the number of sections (100,000 sections once took 25 s with a slice each).
+    """
+    open_: list[dict[str, Any]] = []
+    for sec in sections:
+        while open_ and (open_[-1]["level"] >= sec["level"] or open_[-1]["level"] == 0):
+            open_.pop()["token_end"] = sec["token_start"]
+        open_.append(sec)
+    for sec in open_:
+        sec["token_end"] = n_tokens
 
 
 def section_labels(table: pd.DataFrame) -> list[str]:

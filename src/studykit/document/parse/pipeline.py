@@ -84,21 +84,26 @@ def parse_document(source: Source | str | bytes) -> Document:
 
 
 def load(
-    path_or_text: str | bytes | PathLike[str],
+    path_or_text: str | bytes | PathLike[str] | None = None,
     *,
+    text: str | None = None,
     encoding: str | None = None,
     max_bytes: int | None = None,
     errors: Literal["strict", "replace"] = "strict",
 ) -> Document:
     """Read and parse in one step: ``doc = sk.load("seeds/000_….txt")``.
 
-    ``encoding`` overrides the detected one; ``max_bytes`` raises the size limit of
-    :func:`studykit.read_source` (50 MB); ``errors="replace"`` reads a file with broken bytes.
+    ``sk.load(text="一、总体要求……")`` parses pasted text; a one-line string that names no file
+    (``sk.load("报告.docx")``) raises SourceNotFoundError rather than being read as text (see
+    :func:`studykit.read_source`). ``encoding`` overrides the detected one; ``max_bytes`` raises
+    the size limit (50 MB); ``errors="replace"`` reads a file with broken bytes.
     """
     from studykit.document.read import DEFAULT_MAX_BYTES, read_source
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    return parse_document(read_source(path_or_text, encoding=encoding, max_bytes=limit, errors=errors))
+    return parse_document(
+        read_source(path_or_text, text=text, encoding=encoding, max_bytes=limit, errors=errors)
+    )
 
 
 def _late_byline(title_block: list[TitleLine]) -> str | None:

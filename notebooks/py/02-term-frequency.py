@@ -37,10 +37,10 @@ freq
 sk.plot_top_terms(freq, title="全文高频词");
 
 # %% [markdown]
-# 按章节分开看，每一章各自的重点一目了然：
+# 按章节分开看，每一章各自的重点一目了然（`sk.readable_table` 把章节写成「标题」「导语」「一」……，表头换成中文）：
 
 # %%
-sk.term_frequencies(table, by="section", top=5)
+sk.readable_table(sk.term_frequencies(table, by="section", top=5), doc)
 
 # %% [markdown]
 # 词典里没有的新词会被切碎（「同心书屋」→ 同心 / 书屋）。`sk.suggest_terms` 列出被切开的引号标签和
@@ -55,8 +55,10 @@ mine = sk.tokenize(doc, sk.JiebaSegmenter(user_words=["同心书屋", "南宁市
 # %% [markdown]
 # ## 词频探索器
 #
-# 选择章节（可多选）、前 N 个、最短词长、词性，开关停用词和政治套话（切实、进一步…），
-# 决定标题和小标题是否计入，在条形图与词云之间切换，然后导出图表或表格。
+# 选择章节或小节（可多选）、前 N 个、最短词长、词性，开关停用词和政治套话（切实、进一步…），
+# 决定标题和小标题是否计入，在条形图与词云之间切换。**点击一个条形或词云里的一个词**，
+# 下面就会打开它的全部上下文。导出时文件名已经写好（文档-视图-所选章节），可以改；
+# 勾选几种格式（PNG、SVG、PDF、CSV……）一次导出，点状态栏里的文件名就能在 JupyterLab 里打开。
 
 # %%
 ex = sk.TermExplorer(doc, table=table)
