@@ -535,6 +535,7 @@ def _find_parallel(
     regions = found.regions
     opening = [q - 1 for q in quotes.starts]  # the marks
     closing = [q + 1 for q in quotes.ends]
+
     def inner(region: _Region) -> list[tuple[int, int]]:
         """The quotations opening in the region."""
         lo = bisect_right(opening, region.start - 1)
@@ -606,7 +607,6 @@ class _Cut(NamedTuple):
     is linear."""
 
     name: str
-    seps: str
     sep_re: re.Pattern[str]
     parent_re: re.Pattern[str]
     max_member: int
@@ -615,7 +615,7 @@ class _Cut(NamedTuple):
 def _cut(name: str, seps: str, closes: str, max_member: int) -> _Cut:
     c, cs = f"{closes}\\r\\n", f"{closes}{seps}\\r\\n"
     parent = f"[{c}]([^{cs}]*+[{seps}][^{cs}]*+[{seps}][^{c}]*+)"
-    return _Cut(name, seps, re.compile(f"[{seps}]"), re.compile(parent), max_member)
+    return _Cut(name, re.compile(f"[{seps}]"), re.compile(parent), max_member)
 
 
 _LEVELS = (
@@ -627,10 +627,6 @@ _CUT_CHARS = "、，,；;。！？!?：:\r\n"
 _MASKED = "\ue002"  # a separator inside a quotation: it closes and separates nothing
 _MASK_TABLE = str.maketrans(_CUT_CHARS, _MASKED * len(_CUT_CHARS))
 _WS_RE = re.compile(f"[{_WS}]")
-
-
-def _count(text: str, chars: str) -> int:
-    return sum(text.count(ch) for ch in chars)
 
 
 def _mask_quotes(shadow: str, start: int, end: int, inner: list[tuple[int, int]]) -> str:
@@ -654,9 +650,9 @@ def _in_quote(pos: int, inner: list[tuple[int, int]]) -> bool:
 
 
 class _Members:
-    """The members of one parent: offsets into the region's ``text`` and the text of each, with
-    what the frame search needs of a member computed once and only when asked (the normalised
-    text, :func:`_norm`; whether it holds a figure).
+    """The members of one parent: their offsets into the shadow and their texts, with what the
+    frame search needs of a member computed once and only when asked (the normalised text,
+    :func:`_norm`; whether it holds a figure).
 
     The members are the parent's parts between separators, without the spaces around them;
     empty parts are dropped."""
