@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 EXPECTED = [
     "00-index", "01-structure", "02-term-frequency", "03-section-comparison",
-    "04-keyword-in-context", "05-formulations", "06-your-own-document",
+    "04-keyword-in-context", "05-formulations", "06-your-own-document", "07-corpus",
 ]
 pytestmark = pytest.mark.notebooks
 

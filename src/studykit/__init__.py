@@ -7,7 +7,7 @@ A flat public face over modules with one idea each::
     table = sk.tokenize(doc)
     sk.term_frequencies(table, top=20)
 
-The modules sit in one folder per layer (document, text, analysis, draw, explorers, cli); no
+The modules sit in one folder per layer (document, text, analysis, corpus, draw, explorers, cli); no
 module shares its name with a public function. Names load lazily on first use, so ``import studykit`` is quick and changes nothing: not jieba's
 default tokenizer, not matplotlib's rcParams, not the working directory, not any cache.
 """
@@ -38,12 +38,20 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "analysis.concordance": ("kwic", "dispersion", "dispersion_sections"),
     "analysis.patterns": ("formulations",),
     "analysis.vocabulary": ("suggest_terms",),
+    "corpus.collection": ("load_corpus", "Corpus"),
+    "corpus.analyses": ("trend", "first_appearance", "document_similarity", "key_terms", "CorpusKwicResult"),
+    "corpus.sections": ("align_sections",),
+    "corpus.versions": ("compare_versions", "VersionDiff"),
     "draw.fonts": ("find_cjk_font", "font_rc", "FontChoice"),
     "draw.cloud": ("make_wordcloud", "plot_wordcloud"),
     "draw.charts": (
         "plot_top_terms", "plot_section_lengths", "plot_term_heatmap", "plot_keyness",
         "plot_similarity", "plot_dispersion", "plot_cooccurrence", "plot_formulations",
         "plot_section_clouds", "plot_section_top_terms", "short_title", "section_caption",
+    ),
+    "draw.corpus_charts": (
+        "plot_trend", "plot_trends", "plot_doc_term_heatmap", "plot_key_terms", "plot_first_appearance",
+        "plot_document_map", "plot_version_summary",
     ),
     "draw.export": ("export",),
     "explorers.base": ("readable_table",),
@@ -54,6 +62,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "explorers.patterns": ("FormulationExplorer",),
     "explorers.dashboard": ("explore", "Dashboard"),
     "explorers.loader": ("DocumentLoader",),
+    "explorers.corpus": ("CorpusExplorer",),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

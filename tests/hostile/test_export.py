@@ -417,8 +417,8 @@ def test_chinese_headers_in_csv_and_xlsx_keep_the_frame(out: Path, analysis_fram
 
 
 def test_hostile_cells_survive_csv_and_xlsx(out: Path) -> None:
-    frame = pd.DataFrame({
-        "match": ["=1+1", "@SUM(A1)", "垂直\x0b制表", "孤立\udc80", "正常"],
+    frame = pd.DataFrame({  # object dtype: pandas' Arrow-backed strings cannot hold a lone surrogate
+        "match": pd.Series(["=1+1", "@SUM(A1)", "垂直\x0b制表", "孤立\udc80", "正常"], dtype=object),
         "tokens": [("政协", "党建"), None, float("nan"), float("inf"), ["a"]],
     })
     csv, xlsx, _ = export(frame, "单元格", folder=out)

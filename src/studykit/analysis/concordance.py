@@ -511,6 +511,9 @@ def kwic(
     >>> len(kwic(doc, r"哪里有.{1,6}哪里就有", regex=True))
     3
     """
+    if hasattr(source, "_studykit_corpus"):  # a Corpus: hits labelled with their document (studykit.corpus)
+        return getattr(source, "kwic")(query, window=window, sections=sections, regex=regex, unit=unit,  # type: ignore[no-any-return]  # noqa: B009
+                                       include_title=include_title, overlapping=overlapping, sort=sort, timeout=timeout)
     _literal_unit(unit)
     _literal_sort(sort)
     matcher = _compile(query, regex=regex, overlapping=overlapping, timeout=timeout)

@@ -116,6 +116,9 @@ def term_frequencies(
     3       三    政协     11  0.090
     4       四    工作     13  0.147
     """
+    if hasattr(table, "_studykit_corpus"):  # a Corpus: counts across its documents (studykit.corpus)
+        return cast(pd.DataFrame, getattr(table, "term_frequencies")(  # noqa: B009
+            by=by, top=top, min_len=min_len, pos=pos, stopwords=stopwords, filler=filler, kinds=kinds))
     _literal("by", by, (None, "section", "subsection", "paragraph"))
     group_col = _GROUP_COLUMN[by] if by is not None else None
     columns = dict(_TF_COLUMNS)

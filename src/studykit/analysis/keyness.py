@@ -245,6 +245,10 @@ def keyness(
     >>> int((k["p_value"] < 0.05).sum()), int(k["significant"].sum())   # raw p, then FDR-corrected
     (5, 0)
     """
+    if hasattr(table, "_studykit_corpus"):  # a Corpus: documents against documents (studykit.corpus)
+        return cast(pd.DataFrame, getattr(table, "keyness")(  # noqa: B009
+            target, reference, measure=measure, min_count=min_count, stopwords=stopwords, filler=filler, pos=pos,
+            kinds=kinds, top=top, correction=correction, alpha=alpha, test=test, williams=williams, prior=prior))
     _literal("measure", measure, ("g2", "log_ratio", "log_odds", "conservative_log_ratio"))
     _literal("correction", correction, ("fdr_bh", "holm", "bonferroni", None))
     _literal("test", test, ("auto", "g2", "fisher"))

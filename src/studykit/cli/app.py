@@ -16,6 +16,7 @@ from typing import TextIO
 
 from studykit.cli.analyses import add_commands as add_analysis_commands
 from studykit.cli.analyses import add_source_options, cli_message, read_document
+from studykit.cli.corpus import add_commands as add_corpus_commands
 from studykit.errors import StudykitError
 
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --check: read the expected outlines from DIR (same relative paths)")
     p.set_defaults(func=_outline)
     add_analysis_commands(sub)
+    add_corpus_commands(sub)
     return parser
 
 

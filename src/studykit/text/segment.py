@@ -977,6 +977,34 @@ class JiebaSegmenter:
         """Whether ``token`` is political filler (切实, 进一步, 不断 …; also 進一步)."""
         return token in self.filler
 
+    # -- identity and transport ----------------------------------------------------------------
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the token table: the backend (``"auto"`` resolved
+        without loading a dictionary), the dictionary entries in order, stopwords and filler.
+        Two segmenters with the same fingerprint give the same tokens; caches key on it."""
+        import hashlib
+
+        backend = self.requested_backend
+        if backend == "auto":
+            backend = "rjieba" if _rjieba_available() else "jieba"
+        h = hashlib.blake2b(digest_size=16)
+        for part in (backend, *map(repr, self._entries), "\0", *sorted(self.stopwords), "\0",
+                     *sorted(self.filler)):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\n")
+        return h.hexdigest()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the settings, not the loaded engine or the lock, so a segmenter can be sent to
+        worker processes (a corpus build); the dictionary loads again on first use there."""
+        state = dict(self.__dict__)
+        state.update(_engine=None, _jieba_twin=None, _lock=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:

@@ -1,0 +1,140 @@
+"""The corpus cache: one Parquet token table, one Parquet unit table and one JSON record per file.
+
+An entry is keyed by the file's content hash together with everything else that decides what
+building it gives: studykit's version (and the code that reads, parses and segments, so a
+development install never reads stale entries), the segmenter's fingerprint (backend, dictionary
+and user words, stopwords, filler), the encoding override and the error mode. Renaming or moving
+a file keeps its entry; changing one character builds it again. Entries are written to a temporary
+name and renamed into place, the JSON record last, so a half-written entry is never read.
+
+Layout: ``<root>/v1/<first two hex digits>/<key>.tokens.parquet``, ``<key>.units.parquet`` and
+``<key>.json``. Nothing is ever deleted here: remove the folder to reclaim the space.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+STORE_FORMAT = 1
+"""Bumped whenever the layout or the columns of an entry change."""
+
+_SHAPING = ("document", "text", "corpus/build.py", "corpus/store.py")
+
+
+def content_hash(data: bytes) -> str:
+    """BLAKE2b (160 bits) of the file's bytes, as hex."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A hash of studykit's version and of the source files that shape an entry (reading, parsing,
+    segmentation, the token table, the build step). Computed afresh each time (a few ms)."""
+    from studykit import __version__
+
+    base = Path(__file__).resolve().parents[1]
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}|{STORE_FORMAT}".encode())
+    for part in _SHAPING:
+        target = base / part
+        files = sorted(target.rglob("*")) if target.is_dir() else [target]
+        for f in files:
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(f.relative_to(base).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def settings_key(segmenter_fingerprint: str, encoding: str | None, errors: str) -> str:
+    """Everything besides the file's content that an entry depends on."""
+    raw = "|".join([code_fingerprint(), segmenter_fingerprint, encoding or "", errors])
+    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def entry_key(content: str, settings: str) -> str:
+    return hashlib.blake2b(f"{content}|{settings}".encode(), digest_size=20).hexdigest()
+
+
+def default_store_dir() -> Path:
+    """``<studykit cache folder>/corpus`` (see :func:`studykit.text.segment.default_cache_dir`)."""
+    from studykit.text.segment import default_cache_dir
+
+    return default_cache_dir() / "corpus"
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """A cache folder of corpus entries."""
+
+    root: Path
+
+    def _base(self, key: str) -> Path:
+        return self.root / f"v{STORE_FORMAT}" / key[:2] / key
+
+    def tokens_path(self, key: str) -> Path:
+        return self._base(key).with_suffix(".tokens.parquet")
+
+    def units_path(self, key: str) -> Path:
+        return self._base(key).with_suffix(".units.parquet")
+
+    def record_path(self, key: str) -> Path:
+        return self._base(key).with_suffix(".json")
+
+    def has(self, key: str) -> bool:
+        """Whether a complete entry exists (the record is written last)."""
+        return self.record_path(key).is_file() and self.tokens_path(key).is_file() and self.units_path(key).is_file()
+
+    def read_record(self, key: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.record_path(key).read_text(encoding="utf-8"))
+        return data
+
+    def write(self, key: str, tokens: pd.DataFrame, units: pd.DataFrame, record: dict[str, Any]) -> None:
+        """Write an entry atomically: both Parquet files, then the record."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        folder = self._base(key).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        for frame, target in ((tokens, self.tokens_path(key)), (units, self.units_path(key))):
+            plain = frame.copy(deep=False)
+            plain.attrs = {}
+            table = _no_null_types(pa.Table.from_pandas(plain, preserve_index=False))
+            _replace_atomically(target, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        text = json.dumps(record, ensure_ascii=False)
+        _replace_atomically(self.record_path(key), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _no_null_types(table: Any) -> Any:
+    """Columns that pyarrow typed ``null`` (an empty document, a column of missing values) become
+    strings, so every entry has the same schema and DuckDB reads them together."""
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_null(t):
+            t = pa.large_string()
+        elif pa.types.is_dictionary(t) and pa.types.is_null(t.value_type):
+            t = pa.dictionary(pa.int32(), pa.large_string())
+        fields.append(pa.field(f.name, t))
+    schema = pa.schema(fields, metadata=table.schema.metadata)
+    return table if schema.equals(table.schema) else table.cast(schema)
+
+
+def _replace_atomically(target: Path, write: Any) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
