@@ -106,7 +106,26 @@ def bench_analyses() -> list[Row]:
         ms = median_ms(fn, repeat=5)
         rows.append({"group": "analyse", "name": f"{name} on 1 MB ({len(table):,} tokens)", "median_ms": round(ms, 1),
                      "target": "< 200 ms", "ok": ms < 200})
+    rows.append(_formulations_on_real_reports())
     return rows
+
+
+def _formulations_on_real_reports() -> Row:
+    """formulations over the shared corpus' provincial reports: real text, where no paragraph
+    repeats (the 1 MB document repeats the seed's)."""
+    from bench_outline import CORPUS
+
+    import studykit as sk
+
+    folder = CORPUS / "provincial-2026"
+    name = "formulations on the provincial reports"
+    if not folder.is_dir():
+        return {"group": "analyse", "name": name, "target": f"skipped: {folder} not found"}
+    docs = [sk.load(path) for path in sorted(folder.glob("*.txt"))]
+    ms = median_ms(lambda: [sk.formulations(doc) for doc in docs], repeat=5)
+    chars = sum(len(doc.text) for doc in docs) / 1e6
+    return {"group": "analyse", "name": f"{name} ({len(docs)}, {chars:.2f} M chars)", "median_ms": round(ms, 1),
+            "target": "report"}
 
 
 BENCHES = {"tokenize": bench_tokenize, "analyses": bench_analyses}

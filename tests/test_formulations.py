@@ -400,3 +400,23 @@ def test_formulations_read_through_hard_wraps() -> None:
     loc = f.locations[0]
     assert doc.text[loc.start : loc.end] == "四个自\n信"
     assert any(p.startswith("增强") for p in res.texts("parallel"))
+
+
+# --- shapes the fast paths of the 排比 search must keep ------------------------------------------------
+
+
+def test_parallel_separators_inside_quotations_cut_no_members() -> None:
+    found = parallel_texts("要把“讲政治、顾大局”放在首位，把“守规矩、重实效”作为要求，把“敢担当、善作为”作为标准。")
+    assert set(found) == {"把“讲政治、顾大局”放在首位，把“守规矩、重实效”作为要求，把“敢担当、善作为”作为标准"}
+
+
+def test_parallel_members_with_spaces_and_empty_items() -> None:
+    assert set(parallel_texts("坚持稳就业 、 稳企业 、\u3000稳市场，推动经济回升。")) == {"稳就业 、 稳企业 、\u3000稳市场"}
+    assert set(parallel_texts("坚持稳就业、、稳企业、稳市场。")) == {"稳就业、、稳企业、稳市场"}
+
+
+def test_dash_led_members_without_sentence_ends_are_read_once() -> None:
+    """20,000 ——-led members and no sentence end: the end of each member's sentence is found in
+    one pass (scanning from every dash to the next sentence end took minutes here)."""
+    res = formulations(body("——推进发展 " * 20_000), kinds=["parallel"])
+    assert [(f.members, f.count, f.pattern) for f in res] == [(20_000, 1, "——…")]

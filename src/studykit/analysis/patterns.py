@@ -25,8 +25,10 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, pairwise, repeat
+from operator import add, eq, sub
 from typing import Literal, NamedTuple, get_args
 
 import numpy as np
@@ -94,9 +96,8 @@ _NUMBERED_SHAPE = re.compile(
 )
 # An unquoted named set: a count word and a head noun from LABEL_HEADS (十大千亿级产业 lets up to
 # six characters stand between 大 and the head).
-_UNQUOTED_SET = re.compile(
-    rf"(?<![{_NUM}第零〇百千万0-9])[{_NUM}](?:个|种|项|条|篇)({_H}{{2,4}})"
-    rf"|(?<![{_NUM}第零〇百千万0-9])[{_NUM}]大({_H}{{2,8}})"
+_UNQUOTED_SET = re.compile(  # the numeral first, so the search skips ahead to numerals
+    rf"[{_NUM}](?<![{_NUM}第零〇百千万0-9][{_NUM}])(?:(?:个|种|项|条|篇)({_H}{{2,4}})|大({_H}{{2,8}}))"
 )
 # Words that begin with a numeral but name no set: “双向发力” is two-way, not a pair of things.
 _NUMERAL_WORDS = _words(
@@ -115,6 +116,7 @@ _NUMERIC_LABEL_RE = re.compile(
 _SEPS_ALL = "，,、；;。！？!?：:"
 _WS = " \t\u3000\xa0"
 _SENTENCE_END = "。！？!?"
+_SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 _LIST_TAIL = "的等于之和与中上"
 # 解疑释惑、宣传政策、理顺情绪、化解矛盾: items of exactly four Han characters. The first may end a
 # longer item (做好|解疑释惑) and the last may run on into 的/等/于… (化解矛盾|的工作).
@@ -126,6 +128,7 @@ _THREE_CHAR_LIST_RE = re.compile(  # from the first 、; the first item is the 3
     rf"、(?<={_H}{{3}}、)(?:{_H}{{3}}、)+{_H}{{3}}(?=[{_SEPS_ALL}\r\n]|$)", re.M
 )
 _HAN_RUN_RE = re.compile(f"{_H}+")
+_DASH_RE = re.compile(r"——|—{2}|--")  # a dash that leads a member
 _DIGIT = re.compile("[0-9０-９]")
 _GENERIC_PREFIXES = _words(
     "我们 他们 你们 这些 那些 这个 那个 这是 这也 其中 同时 以及 并且 而且 但是 因此 所以 如果 虽然 一些 "
@@ -134,8 +137,11 @@ _GENERIC_PREFIXES = _words(
 _GENERIC_INFIX = frozenset("的了和与及或等之也是在")
 _QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 _PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
+_LEADING_MARKS = frozenset("“”「」『』" + _PLACEHOLDER)  # may join a prefix or suffix
+_LEADING_RE = re.compile(f"[{HAN}“”「」『』{_PLACEHOLDER}]+")
 _ORDINAL = re.compile(rf"^(?:第?[{_NUM}百]+是|第[{_NUM}百]+[，,、：:]?|其[{_NUM}][，,、]?|[（(][{_NUM}]+[）)])")
 _ORDINAL_MARK = "\ue001"
+_ORDINAL_FIRST = frozenset("第其（(百" + _NUM)  # the characters an ordinal opening starts with
 # Characters too common to make a frame on their own (a member may still start with one: 在…上…).
 _NO_FRAME = frozenset("的了和与及或等之也是，,、；;：:“”「」『』（）() \t\u3000" + "0123456789.%")
 
@@ -316,20 +322,24 @@ def formulations(
     found = _Found(shadow, regions, view)
     # One pass of each pattern over the whole text; matches outside headings and paragraphs
     # (boilerplate, title block, meta) are dropped by the region lookup.
-    quotes = [(m.start(g), m.end(g)) for m in _QUOTE_RE.finditer(shadow)
-              for g in (m.lastindex or 1,) if m.group(g).strip()]
+    quotes = _Quotes([], [])  # the content of each pair of quotation marks
+    for m in _QUOTE_RE.finditer(shadow):
+        g = m.lastindex or 1
+        if m.group(g).strip():
+            quotes.starts.append(m.start(g))
+            quotes.ends.append(m.end(g))
     numbered = _find_numbered(found, quotes) if wanted & {"numbered", "quote"} else set()
     if "numbered" in wanted:
-        for start, end in sorted(numbered):
-            found.add("numbered", start, end)
+        for span in sorted(numbered):
+            found.add("numbered", *divmod(span, _SPAN))
     if "quote" in wanted:
-        ends_at: dict[int, list[int]] = {}  # numbered spans by start: a quote is looked up, not scanned
-        for a, b in numbered:
-            ends_at.setdefault(a, []).append(b)
-        for qs, qe in quotes:
+        ends_at: dict[int, int] = {}  # the furthest end of numbered spans by start
+        for a, b in map(divmod, numbered, repeat(_SPAN)):
+            ends_at[a] = max(b, ends_at.get(a, b))
+        for qs, qe in zip(quotes.starts, quotes.ends, strict=True):
             # The quote is numbered when a numbered span is its content (两重) or holds it with
             # its marks (“246”工程).
-            covered = any(b >= qe for a in (qs, qs - 1) for b in ends_at.get(a, ()))
+            covered = ends_at.get(qs, -1) >= qe or ends_at.get(qs - 1, -1) >= qe
             if qe - qs >= 2 and not covered:
                 found.add("quote", qs, qe)
     parallel: list[tuple[int, int]] = []
@@ -345,6 +355,17 @@ def formulations(
     return FormulationResult(found.items(min_count), document.text)
 
 
+_SPAN = 1 << 40  # a span as one number: start * _SPAN + end (a text is shorter than _SPAN)
+
+
+class _Quotes(NamedTuple):
+    """Where the content of each pair of quotation marks starts and ends, in text order (two
+    lists of numbers rather than a tuple per quotation: fewer objects for the collector)."""
+
+    starts: list[int]
+    ends: list[int]
+
+
 class _Region(NamedTuple):
     start: int
     end: int
@@ -354,38 +375,50 @@ class _Region(NamedTuple):
 
 class _Found:
     """Occurrences collected so far, keyed by kind and normalised text. Offsets are in the reading
-    view until :meth:`add` maps them to the source."""
+    view; :meth:`items` maps them to the source, all at once. Occurrences are kept in flat lists
+    of numbers (few objects for the garbage collector to visit, however many there are)."""
 
     def __init__(self, shadow: str, regions: list[_Region], view: ReadingView) -> None:
         self.shadow = shadow
         self.view = view
         self.regions = sorted(regions)
         self._starts = [r.start for r in self.regions]
-        self.locations: dict[tuple[FormulationKind, str], list[Location]] = {}
+        self.found: dict[tuple[FormulationKind, str], list[int]] = {}  # key → occurrence numbers
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.region: list[int] = []  # index into regions
         self.extra: dict[tuple[FormulationKind, str], tuple[str | None, int | None]] = {}
 
-    def region_of(self, start: int, end: int) -> _Region | None:
-        """The heading or paragraph holding ``[start, end)``, or None."""
+    def region_index(self, start: int, end: int) -> int:
+        """The heading or paragraph holding ``[start, end)`` (its index in ``regions``), or -1."""
         i = bisect_right(self._starts, start) - 1
         if i >= 0 and end <= self.regions[i].end:
-            return self.regions[i]
-        return None
+            return i
+        return -1
 
     def add(self, kind: FormulationKind, start: int, end: int, *,
             pattern: str | None = None, members: int | None = None) -> None:
-        region = self.region_of(start, end)
-        if region is None:
+        region = self.region_index(start, end)
+        if region < 0:
             return
         key = (kind, self.shadow[start:end])
-        a, b = self.view.source_span(start, end)
-        self.locations.setdefault(key, []).append(Location(region.section, a, b, region.paragraph))
+        self.found.setdefault(key, []).append(len(self.start))
+        self.start.append(start)
+        self.end.append(end)
+        self.region.append(region)
         if members is not None:
             self.extra[key] = (pattern, members)
 
     def items(self, min_count: int) -> tuple[Formulation, ...]:
+        # ReadingView.source_span, for every occurrence at once
+        starts = self.view.to_source(np.asarray(self.start, dtype=np.int64)).tolist()
+        ends = (self.view.to_source(np.asarray(self.end, dtype=np.int64) - 1) + 1).tolist()
+        regions = self.regions
         out = []
-        for (kind, text), locs in self.locations.items():
-            unique = tuple(sorted(set(locs), key=lambda loc: (loc.start, loc.end)))
+        for (kind, text), numbers in self.found.items():
+            locs = {Location(regions[r].section, starts[k], ends[k], regions[r].paragraph)
+                    for k in numbers for r in (self.region[k],)}
+            unique = tuple(sorted(locs, key=lambda loc: (loc.start, loc.end)))
             if len(unique) >= min_count:
                 pattern, members = self.extra.get((kind, text), (None, None))
                 out.append(Formulation(kind, text, unique, pattern, members))
@@ -439,24 +472,26 @@ def _find_labels(shadow: str, labels: set[str]) -> Iterator[tuple[int, int]]:
             at = i + 1
 
 
-def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[int, int]]:
+def _find_numbered(found: _Found, quotes: _Quotes) -> set[int]:
+    """The numbered spans, each as ``start * _SPAN + end`` (numbers, not tuples: one call can
+    find a hundred thousand, and numbers give the garbage collector nothing to visit)."""
     shadow = found.shadow
     labels = set(KNOWN_NUMBERED)
     labels.update(
-        shadow[qs:qe] for qs, qe in quotes
+        shadow[qs:qe] for qs, qe in zip(quotes.starts, quotes.ends, strict=True)
         if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe) and not _numeral_word(shadow[qs:qe])
     )
-    spans: set[tuple[int, int]] = set()
+    spans: set[int] = set()
     labelled: dict[int, int] = {}  # start → end of known and quoted labels
     for start, end in _find_labels(shadow, labels):
         if start == 0 or shadow[start - 1] not in _NUM_BEFORE:  # 十四个意识 is no label
-            spans.add((start, end))
+            spans.add(start * _SPAN + end)
             labelled[start] = end
     for m in _NUMERIC_LABEL_RE.finditer(shadow):
         if m.group(2):
-            spans.add((m.start(), m.end()))
+            spans.add(m.start() * _SPAN + m.end())
         elif not m.group(1).isdigit() or len(m.group(1)) >= 3:  # “3”的目标 is a number
-            spans.add((m.start(1), m.end(1)))
+            spans.add(m.start(1) * _SPAN + m.end(1))
     for m in _UNQUOTED_SET.finditer(shadow):
         head = m.group(1) or m.group(2)
         end = _label_end(head)
@@ -465,7 +500,7 @@ def _find_numbered(found: _Found, quotes: list[tuple[int, int]]) -> set[tuple[in
         whole = group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after]) or (
             shadow[after] in _FUNCTION)  # 十四个意识形态: 意识 is part of 意识形态
         if end and whole and labelled.get(m.start(), -1) < after:  # 四个意识 is a label already
-            spans.add((m.start(), after))
+            spans.add(m.start() * _SPAN + after)
     return spans
 
 
@@ -486,37 +521,72 @@ def _label_end(head: str) -> int:
 # --- parallel --------------------------------------------------------------------------------
 
 
-class _Member(NamedTuple):
-    start: int
-    end: int
-
-
 def _find_parallel(
-    found: _Found, quotes: list[tuple[int, int]], *, add: bool
+    found: _Found, quotes: _Quotes, *, add: bool
 ) -> list[tuple[int, int]]:
-    """Runs of parallel members in every heading and paragraph; returns their spans."""
+    """Runs of parallel members in every heading and paragraph; returns their spans.
+
+    The regions are joined by line breaks (which close members of every level), with the
+    separators inside each region's quotations masked, so each level's parents are found by one
+    search over the document. Members are offsets into the shadow, and the work per member (its
+    normalised form, its figures) is done once, not for every window it is in; frames are
+    judged once per call for each distinct group of member texts."""
     shadow = found.shadow
-    quote_starts = [q[0] - 1 for q in quotes]  # the opening mark
-    quote_spans = [(q[0] - 1, q[1] + 1) for q in quotes]
+    regions = found.regions
+    opening = [q - 1 for q in quotes.starts]  # the marks
+    closing = [q + 1 for q in quotes.ends]
+
+    def inner(region: _Region) -> list[tuple[int, int]]:
+        """The quotations opening in the region."""
+        lo = bisect_right(opening, region.start - 1)
+        hi = bisect_right(opening, region.end)
+        return list(zip(opening[lo:hi], closing[lo:hi], strict=True))
+
+    pieces: list[str] = [""]
+    offsets: list[int] = []  # where each region starts in the joined text
+    at = 1
+    for region in regions:
+        pieces.append(_mask_quotes(shadow, region.start, region.end, inner(region)))
+        offsets.append(at)
+        at += region.end - region.start + 1
+    joined = "\n".join(pieces)
+    by_region: dict[int, dict[tuple[int, int], tuple[int, str]]] = {}
+    memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this call
+    for level in _LEVELS:
+        for parent in level.parent_re.finditer(joined):  # those with three members or more
+            text = parent.group(1)
+            parts = level.sep_re.split(text)
+            if _MASKED in text or "" in parts or _WS_RE.search(text):
+                r = bisect_right(offsets, parent.start(1)) - 1
+                start = regions[r].start + parent.start(1) - offsets[r]
+                found_members: list[str] | tuple[list[int], list[int], list[str]]
+                found_members = _stripped(shadow, parts, start)
+                raws = found_members[2]
+            else:  # the parts are the members
+                r = start = -1
+                found_members = raws = parts
+            first = _first_start(raws, level.max_member)
+            if first < 0:
+                continue  # most parents: no window passes the cheap tests
+            if r < 0:
+                r = bisect_right(offsets, parent.start(1)) - 1
+                start = regions[r].start + parent.start(1) - offsets[r]
+            members = _Members(shadow, found_members, start, level, memo)
+            for n, run_start, run_end, pattern in members.runs(first):
+                candidates = by_region.setdefault(r, {})
+                old = candidates.get((run_start, run_end))
+                if old is None or n > old[0]:
+                    candidates[(run_start, run_end)] = (n, pattern)
     spans: list[tuple[int, int]] = []
-    for region in found.regions:
-        lo = bisect_right(quote_starts, region.start - 1)
-        hi = bisect_right(quote_starts, region.end)
-        inner = quote_spans[lo:hi]
-        candidates: dict[tuple[int, int], tuple[int, str]] = {}
-        memo: dict[tuple[str, ...], str | None] = {}  # frames judged in this region
-        for level in _LEVELS:
-            for parent in _parents(shadow, region, level, inner):
-                if len(level.sep_re.findall(shadow, parent[0], parent[1])) < 2:
-                    continue  # fewer than three members
-                members = _split_members(shadow, parent, level, inner)
-                for run, pattern in _runs(shadow, members, level, memo):
-                    span = (run[0].start, run[-1].end)
-                    old = candidates.get(span)
-                    if old is None or len(run) > old[0]:
-                        candidates[span] = (len(run), pattern)
-        for span, (n, pattern) in _dashed_runs(shadow, region, inner).items():
-            candidates.setdefault(span, (n, pattern))
+    for r, region in enumerate(regions):
+        text = pieces[r + 1]
+        dashed = "—" in text or "--" in text or text.count("、") >= 2
+        if r not in by_region and not dashed:
+            continue
+        candidates = by_region.get(r, {})
+        if dashed:
+            for span, (n, pattern) in _dashed_runs(shadow, region, inner(region)).items():
+                candidates.setdefault(span, (n, pattern))
         kept: list[tuple[int, int]] = []
         order = sorted(candidates, key=lambda s: (-candidates[s][0], -(s[1] - s[0]), s))
         for span in order:
@@ -531,16 +601,21 @@ def _find_parallel(
 
 
 class _Cut(NamedTuple):
-    """A level of members: the separators between members and those that close their parent."""
+    """A level of members: the separators between members and those that close their parent.
+    ``parent_re`` matches a close and then the whole parent after it, when that holds two
+    separators or more (three members); its possessive repeats never backtrack, so the search
+    is linear."""
 
     name: str
     sep_re: re.Pattern[str]
-    close_re: re.Pattern[str]
+    parent_re: re.Pattern[str]
     max_member: int
 
 
 def _cut(name: str, seps: str, closes: str, max_member: int) -> _Cut:
-    return _Cut(name, re.compile(f"[{seps}]"), re.compile(f"[{closes}\\r\\n]"), max_member)
+    c, cs = f"{closes}\\r\\n", f"{closes}{seps}\\r\\n"
+    parent = f"[{c}]([^{cs}]*+[{seps}][^{cs}]*+[{seps}][^{c}]*+)"
+    return _Cut(name, re.compile(f"[{seps}]"), re.compile(parent), max_member)
 
 
 _LEVELS = (
@@ -548,156 +623,360 @@ _LEVELS = (
     _cut("clause", "，,", "；;。！？!?：:", PARALLEL_MAX_MEMBER),
     _cut("part", "；;", "。！？!?", 60),
 )
+_CUT_CHARS = "、，,；;。！？!?：:\r\n"
+_MASKED = "\ue002"  # a separator inside a quotation: it closes and separates nothing
+_MASK_TABLE = str.maketrans(_CUT_CHARS, _MASKED * len(_CUT_CHARS))
+_WS_RE = re.compile(f"[{_WS}]")
+
+
+def _mask_quotes(shadow: str, start: int, end: int, inner: list[tuple[int, int]]) -> str:
+    """``shadow[start:end]`` with the separators inside the quotations ``inner`` masked, so
+    members and their parents are cut only outside quotations."""
+    if not inner:
+        return shadow[start:end]
+    parts: list[str] = []
+    at = start
+    for a, b in inner:  # content of a quotation: a + 1 .. b - 2
+        lo, hi = max(a + 1, at), min(b - 1, end)
+        if lo < hi:
+            parts += [shadow[at:lo], shadow[lo:hi].translate(_MASK_TABLE)]
+            at = hi
+    parts.append(shadow[at:end])
+    return "".join(parts)
 
 
 def _in_quote(pos: int, inner: list[tuple[int, int]]) -> bool:
     return any(a < pos < b - 1 for a, b in inner)
 
 
-def _parents(
-    shadow: str, region: _Region, level: _Cut, inner: list[tuple[int, int]]
-) -> Iterator[tuple[int, int]]:
-    """Stretches of the region between separators that close members of this level."""
-    start = region.start
-    for m in level.close_re.finditer(shadow, region.start, region.end):
-        i = m.start()
-        if inner and _in_quote(i, inner):
-            continue
-        if i > start:
-            yield start, i
-        start = i + 1
-    if region.end > start:
-        yield start, region.end
+class _Members:
+    """The members of one parent: their offsets into the shadow and their texts, with what the
+    frame search needs of a member computed once and only when asked (the normalised text,
+    :func:`_norm`; whether it holds a figure).
 
+    The members are the parent's parts between separators, without the spaces around them;
+    empty parts are dropped."""
 
-def _split_members(
-    shadow: str, parent: tuple[int, int], level: _Cut, inner: list[tuple[int, int]]
-) -> list[_Member]:
-    out: list[_Member] = []
-    cuts = [m.start() for m in level.sep_re.finditer(shadow, parent[0], parent[1])
-            if not (inner and _in_quote(m.start(), inner))]
-    start = parent[0]
-    for i in [*cuts, parent[1]]:
-        a, b = start, i
-        while a < b and shadow[a] in _WS:
-            a += 1
-        while b > a and shadow[b - 1] in _WS:
-            b -= 1
-        if b > a:
-            out.append(_Member(a, b))
-        start = i + 1
-    return out
+    def __init__(
+        self, shadow: str, members: list[str] | tuple[list[int], list[int], list[str]], start: int,
+        level: _Cut, memo: dict[tuple[str, ...], str | None],
+    ) -> None:
+        self.text = shadow
+        self.level = level
+        self.memo = memo
+        self._start = start
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        if isinstance(members, tuple):  # offsets and texts from _stripped
+            self._starts, self._ends, self.raws = members
+        else:  # the parent's parts; their offsets follow from their lengths when asked
+            self.raws = members
+        n = len(self.raws)
+        self._norms: list[str | None] = [None] * n
+        self._digits: list[bool | None] = [None] * n
+        self._judged: dict[tuple[int, int], tuple[int, int, int, str] | None] = {}
 
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = list(accumulate([len(p) + 1 for p in self.raws[:-1]], initial=self._start))
+        return self._starts
 
-def _runs(
-    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
-) -> Iterator[tuple[list[_Member], str]]:
-    """Maximal runs of ≥3 consecutive members that share a frame, leftmost first."""
-    if len(members) < 3:
-        return
-    i = 0
-    while i <= len(members) - 3:
-        if not _may_share(shadow, members[i + 1], members[i + 2]):
-            i += 1  # the second and third members share nothing: no run starts here
-            continue
-        best: tuple[list[_Member], str] | None = None
-        for j in range(i + 3, min(len(members), i + 16) + 1):
-            judged = _judge(shadow, members[i:j], level, memo)
-            if judged is None or (best is not None and _score(judged[1]) < _score(best[1])):
-                break  # the run stopped growing, or grew only by weakening its frame
-            best = judged
-        if best is None:
-            i += 1
-            continue
-        if len(best[0]) >= 4:  # a first member that fits the frame worse is a lead-in clause
-            rest = _judge(shadow, members[i + 1 : i + len(best[0])], level, memo)
-            if rest is not None and _score(rest[1]) > _score(best[1]):
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = list(map(add, self.starts, map(len, self.raws)))
+        return self._ends
+
+    def norm(self, k: int) -> str:
+        t = self._norms[k]
+        if t is None:
+            t = self._norms[k] = _norm(self.raws[k])
+        return t
+
+    def digit(self, k: int) -> bool:
+        d = self._digits[k]
+        if d is None:
+            d = self._digits[k] = _DIGIT.search(self.raws[k]) is not None
+        return d
+
+    def runs(self, i: int) -> Iterator[tuple[int, int, int, str]]:
+        """Maximal runs of ≥3 consecutive members that share a frame, leftmost first, from
+        member ``i`` on (the first where :func:`_may_start` holds, see :func:`_first_start`):
+        (members, start, end, pattern)."""
+        raws = self.raws
+        n = len(raws)
+        longest = self.level.max_member
+        tested = i
+        while i <= n - 3:
+            if i != tested and not _may_start(raws[i + 1], raws[i + 2], longest):
+                i += 1  # no run starts here
+                continue
+            best: tuple[int, int, int, str] | None = None
+            for j in range(i + 3, min(n, i + 16) + 1):
+                judged = self.judge(i, j)
+                if judged is None or (best is not None and _score(judged[3]) < _score(best[3])):
+                    break  # the run stopped growing, or grew only by weakening its frame
+                best = judged
+            if best is None:
                 i += 1
                 continue
-        yield best
-        i += len(best[0]) if best[0][-1].end == members[i + len(best[0]) - 1].end else 1
+            size = best[0]
+            if size >= 4:  # a first member that fits the frame worse is a lead-in clause
+                rest = self.judge(i + 1, i + size)
+                if rest is not None and _score(rest[3]) > _score(best[3]):
+                    i += 1
+                    continue
+            yield best
+            i += size if best[2] == self.ends[i + size - 1] else 1
+
+    def judge(self, i: int, j: int) -> tuple[int, int, int, str] | None:
+        """Members ``i`` to ``j - 1`` (the first and last trimmed) as (members, start, end,
+        pattern), or None."""
+        key = (i, j)
+        judged = self._judged
+        if key not in judged:
+            may = self._may_frame3(i) if j - i == 3 else self._may_frame(i, j)
+            judged[key] = self._judge(i, j) if may else None
+        return judged[key]
+
+    def _may_frame3(self, i: int) -> bool:
+        """:meth:`_may_frame` for the three members from ``i``, spelled out for speed: there is
+        one middle member, so length ratios and figures cannot rule the window out."""
+        la = len(self.raws[i + 1])
+        most = self.level.max_member
+        if la > most:
+            return False
+        reach = min(most, int(PARALLEL_MAX_RATIO * la))
+        norms = self._norms
+        a = norms[i + 1] or self.norm(i + 1)
+        first = (norms[i] or self.norm(i))[-reach:]
+        last = (norms[i + 2] or self.norm(i + 2))[:reach]
+        na = len(a)
+        head = a[0]
+        headed = last[0] == head and head in first and _lead_char(head)
+        if headed and (na == 3 or (na >= 2 and last.startswith(a[:2]) and a[:2] in first
+                                   and _lead_char(a[1]))):
+            return True
+        tail = first[-1]
+        if a[-1] == tail and tail in last and _lead_char(tail) and (
+            na == 3 or (len(first) >= 2 and a.endswith(first[-2:]) and first[-2:] in last
+                        and _lead_char(first[-2]))
+        ):
+            return True
+        if _PLACEHOLDER in a and _PLACEHOLDER in first and _PLACEHOLDER in last:
+            return True
+        if not any(ch in first and ch in last and _han_char(ch) and ch not in _GENERIC_INFIX
+                   for ch in a[1:]):
+            return False
+        if headed or na <= 8:
+            return True
+        need = 2 if na <= 12 else 3
+        return any(piece in first and piece in last and all(map(_han_char, piece))
+                   for piece in (a[at : at + need] for at in range(1, na - need + 1)))
+
+    def _may_frame(self, i: int, j: int) -> bool:
+        """Necessary conditions for :meth:`_judge`, cheap to test.
+
+        The middle members are never trimmed, so their lengths and figures already decide. The
+        first member can only lose a lead-in and the last what runs on, so each way
+        :func:`_frame` accepts a frame shows in the untrimmed members: a prefix of two
+        characters (shared by all members but the first, found in the first), or of one when
+        the middle members have three characters; a suffix likewise (shared by all but the last,
+        found in the last); a quoted-label slot in every member, the middle ones of one length;
+        or an infix, a Han character other than :data:`_GENERIC_INFIX` in every member (after
+        the first character of each middle one), with a one-character prefix or middle members
+        within 1.5× of each other's length (and for longer members a string of two or three Han
+        characters, see :func:`_frame`). Since :meth:`_judge` keeps at most
+        ``PARALLEL_MAX_RATIO`` times the shortest middle member (and at most the level's
+        ``max_member``) of the first and the last, only that much of their ends is searched."""
+        raws = self.raws
+        lengths = [len(raws[k]) for k in range(i + 1, j - 1)]
+        longest, shortest = max(lengths), min(lengths)
+        if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * shortest:
+            return False
+        # The trimmed first and last members have at most ``reach`` characters (see _judge).
+        reach = min(self.level.max_member, int(PARALLEL_MAX_RATIO * shortest))
+        norms = self._norms
+        texts = [norms[k] or self.norm(k) for k in range(i, j)]
+        first, last, middle = texts[0][-reach:], texts[-1][:reach], texts[1:-1]
+        sizes = list(map(len, middle))
+        short = min(sizes) == 3 == max(sizes)
+        head = middle[0][0]
+        headed = _lead_char(head) and head in first and all(t[0] == head for t in texts[2:])
+        if headed:
+            two = middle[0][:2]
+            if short or (len(two) == 2 and _lead_char(two[1]) and two in first
+                         and all(t.startswith(two) for t in texts[2:])):
+                return self._few_figures(i, j)
+        tail = first[-1]
+        if _lead_char(tail) and tail in last and all(t[-1] == tail for t in middle):
+            two = first[-2:]
+            if short or (len(two) == 2 and _lead_char(two[0]) and two in last
+                         and all(t.endswith(two) for t in middle)):
+                return self._few_figures(i, j)
+        if min(sizes) == max(sizes) and all(_PLACEHOLDER in t for t in (first, *middle, last)):
+            return self._few_figures(i, j)
+        if not headed and max(sizes) > 1.5 * min(sizes):
+            return False
+        probe = middle[0]
+        inner = [t[1:] for t in middle[1:]]
+        if not any(ch in first and ch in last and _han_char(ch) and ch not in _GENERIC_INFIX
+                   and all(ch in t for t in inner) for ch in probe[1:]):
+            return False
+        if not (headed or max(sizes) <= 8):
+            # Without a one-character prefix, longer members need an infix of two characters
+            # (three in a run of three members longer than twelve): a Han string in every member.
+            need = 2 if max(sizes) <= 12 or j - i >= 4 else 3
+            if not any(piece in first and piece in last and all(map(_han_char, piece))
+                       and all(piece in t for t in inner)
+                       for piece in (probe[at : at + need] for at in range(1, len(probe) - need + 1))):
+                return False
+        return self._few_figures(i, j)
+
+    def _few_figures(self, i: int, j: int) -> bool:
+        """At most one middle member holds a figure (see :meth:`_judge`)."""
+        return sum(1 for k in range(i + 1, j - 1) if self.digit(k)) < 2
+
+    def _judge(self, i: int, j: int) -> tuple[int, int, int, str] | None:
+        texts = [self.norm(k) for k in range(i, j)]
+        memo = self.memo
+        middle = texts[1:-1]
+        first_options = _first_options(texts[0], texts[1:])
+        last_options = _last_options(texts[-1], texts[:-1])
+        best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
+        typical = _mode([len(t) for t in middle] or [len(texts[1])])
+        seen: set[tuple[str, str]] = set()
+        for cut0, first in first_options:
+            for cut1, last in last_options:
+                if (first, last) in seen:
+                    continue
+                seen.add((first, last))
+                group = (first, *middle, last)
+                if group in memo:
+                    pattern = memo[group]
+                else:
+                    pattern = memo[group] = _frame(group)
+                if pattern is None:
+                    continue
+                # Cut the last member only when that shows more of the frame (ties keep it
+                # whole); cut a lead-in off the first when it then fits its siblings' length
+                # better.
+                key = (_score(pattern), -abs(len(first) - typical), -cut0, cut1, pattern)
+                if best is None or key[:4] > best[:4]:
+                    best = key
+        if best is None:
+            return None
+        _, _, neg0, kept, pattern = best
+        start = self.starts[i] + _raw_offset(self.raws[i], texts[0], -neg0)
+        end = self.starts[j - 1] + _raw_offset(self.raws[j - 1], texts[-1], kept)
+        digits = sum(1 for k in range(i + 1, j - 1) if self.digit(k))
+        if self.digit(i) and _DIGIT.search(self.text, start, self.ends[i]):
+            digits += 1
+        if self.digit(j - 1) and _DIGIT.search(self.text, self.starts[j - 1], end):
+            digits += 1
+        if digits >= 2:
+            return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
+        lengths = [self.ends[i] - start, *map(sub, self.ends[i + 1 : j - 1], self.starts[i + 1 : j - 1]),
+                   end - self.starts[j - 1]]
+        longest = max(lengths)
+        if longest > self.level.max_member or longest > PARALLEL_MAX_RATIO * min(lengths):
+            return None
+        return j - i, start, end, pattern
 
 
-def _may_share(shadow: str, a: _Member, b: _Member) -> bool:
-    """A cheap necessary condition for a frame, on the second and third members of a run (the
-    first may still lose a lead-in): they open or close alike, the tail of one recurs in the
-    other (the last member may run on), both hold a quoted label, both are three characters
-    long, or they share a character at the same place counted from the start or the end (an
-    infix frame)."""
-    sa, sb = shadow[a.start : a.end], shadow[b.start : b.end]
-    if sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb)):
-        return True
-    if ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb):
-        return True
-    # An infix at the same place: two characters, or one in members of at most eight.
-    need = 1 if min(len(sa), len(sb)) <= 8 else 2
-    for pairs in (zip(sa, sb, strict=False), zip(reversed(sa), reversed(sb), strict=False)):
-        run = 0
-        for p, q in pairs:
-            run = run + 1 if p == q and p not in _NO_FRAME else 0
-            if run >= need:
+def _stripped(text: str, parts: list[str], start: int) -> tuple[list[int], list[int], list[str]]:
+    """Offsets and texts of the non-empty ``parts`` (at ``start`` in ``text``, one separator
+    between each), without the spaces around them."""
+    starts: list[int] = []
+    ends: list[int] = []
+    raws: list[str] = []
+    at = start
+    for part in parts:
+        a, at = at, at + len(part) + 1
+        kept = part.strip(_WS)
+        if kept:
+            a += len(part) - len(part.lstrip(_WS))
+            starts.append(a)
+            ends.append(a + len(kept))
+            raws.append(text[a : a + len(kept)])
+    return starts, ends, raws
+
+
+def _first_start(raws: list[str], longest: int) -> int:
+    """The first member where a run may start (see :func:`_may_start`, spelled out here for
+    speed: every member of every parent passes through), or -1."""
+    for i in range(len(raws) - 2):
+        sa, sb = raws[i + 1], raws[i + 2]
+        if len(sa) <= longest and (
+            sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb))
+            or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb) or _same_place(sa, sb)
+        ):
+            return i
+    return -1
+
+
+def _may_start(sa: str, sb: str, longest: int) -> bool:
+    """Whether a run may start a member before ``sa`` and ``sb``: the second member ``sa`` is
+    short enough to be a middle one (see :meth:`_Members._may_frame`), and the second and third
+    share something, a cheap necessary condition for a frame (the first may still lose a
+    lead-in): they open or close alike, the tail of one recurs in the other (the last member
+    may run on), both hold a quoted label, both have three characters, or :func:`_same_place`."""
+    return len(sa) <= longest and (
+        sa[0] == sb[0] or sa[-2:] in sb or (len(sa) == 3 == len(sb))
+        or ("“" in sa and "“" in sb) or ("「" in sa and "「" in sb) or _same_place(sa, sb)
+    )
+
+
+def _same_place(sa: str, sb: str) -> bool:
+    """``sa`` and ``sb`` have the same character, other than :data:`_NO_FRAME`, at the same
+    place counted from the start or from the end: two in a row, or one when either has at most
+    eight characters.
+
+    An infix frame needs this of the second and third members of a run (see
+    :func:`_may_start`)."""
+    na, nb = len(sa), len(sb)
+    one = na <= 8 or nb <= 8
+    m = min(na, nb)  # from the start, then the last m characters of each
+    for x, y in ((sa, sb), (sa[na - m :], sb[nb - m :])) if na != nb else ((sa, sb),):
+        same = list(map(eq, x, y))
+        if True in same:
+            at = [i for i in compress(range(m), same) if x[i] not in _NO_FRAME]
+            if at and (one or any(b - a == 1 for a, b in pairwise(at))):
                 return True
     return False
 
 
+def _han_char(ch: str) -> bool:
+    """``ch`` is a Han character (:data:`studykit.zh.HAN`)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def _lead_char(ch: str) -> bool:
+    """``ch`` can be part of a shared prefix or suffix (:func:`_leading`)."""
+    return _han_char(ch) or ch in _LEADING_MARKS
+
+
 def _score(pattern: str) -> int:
     """How much a frame shares: its characters other than the variable slots."""
-    return sum(1 for ch in pattern if ch != "…")
+    return len(pattern) - pattern.count("…")
 
 
 def _norm(text: str) -> str:
     """A member as the frame sees it: quoted labels as one slot, an ordinal opening (一是,
     十三是, 第二，) as a neutral mark, since numbering members is not sharing words."""
-    text = _QUOTE_IN_MEMBER.sub(lambda m: m.group()[0] + _PLACEHOLDER + m.group()[-1], text)
-    return _ORDINAL.sub(_ORDINAL_MARK, text, count=1)
+    if "“" in text or "「" in text or "『" in text:
+        text = _QUOTE_IN_MEMBER.sub(lambda m: m.group()[0] + _PLACEHOLDER + m.group()[-1], text)
+    if text[:1] in _ORDINAL_FIRST:
+        text = _ORDINAL.sub(_ORDINAL_MARK, text, count=1)
+    return text
 
 
-def _judge(
-    shadow: str, members: list[_Member], level: _Cut, memo: dict[tuple[str, ...], str | None]
-) -> tuple[list[_Member], str] | None:
-    """The members (the first and last trimmed) and their frame, or None."""
-    texts = [_norm(shadow[m.start : m.end]) for m in members]
-    middle = texts[1:-1]
-    first_options = _first_options(texts[0], texts[1:])
-    last_options = _last_options(texts[-1], texts[:-1])
-    best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
-    typical = _mode([len(t) for t in texts[1:-1]] or [len(texts[1])])
-    seen: set[tuple[str, str]] = set()
-    for cut0, first in first_options:
-        for cut1, last in last_options:
-            if (first, last) in seen:
-                continue
-            seen.add((first, last))
-            group = [first, *middle, last]
-            seen_key = tuple(group)
-            if seen_key not in memo:
-                memo[seen_key] = _frame(group)
-            pattern = memo[seen_key]
-            if pattern is None:
-                continue
-            # Cut the last member only when that shows more of the frame (ties keep it whole);
-            # cut a lead-in off the first when it then fits its siblings' length better.
-            key = (_score(pattern), -abs(len(first) - typical), -cut0, cut1, pattern)
-            if best is None or key[:4] > best[:4]:
-                best = key
-    if best is None:
-        return None
-    _, _, neg0, kept, pattern = best
-    head, tail = members[0], members[-1]
-    out = [head._replace(start=head.start + _raw_offset(shadow, head, -neg0))]
-    out += members[1:-1]
-    out.append(tail._replace(end=tail.start + _raw_offset(shadow, tail, kept)))
-    if sum(1 for m in out if _DIGIT.search(shadow, m.start, m.end)) >= 2:
-        return None  # 地区生产总值增长5.3%，…收入增长4.1%: figures listed, not 排比
-    lengths = [m.end - m.start for m in out]
-    if max(lengths) > level.max_member or max(lengths) > PARALLEL_MAX_RATIO * min(lengths):
-        return None
-    return out, pattern
-
-
-def _raw_offset(shadow: str, member: _Member, norm_offset: int) -> int:
-    """The offset in the member's text of position ``norm_offset`` of its normalised form."""
-    raw = shadow[member.start : member.end]
+def _raw_offset(raw: str, norm: str, norm_offset: int) -> int:
+    """The offset in a member's text ``raw`` of position ``norm_offset`` of its normalised
+    form ``norm``."""
+    if norm == raw:  # nothing replaced (or a slot standing for itself): the same offsets
+        return min(norm_offset, len(raw))
     index: list[int] = []  # raw offset of each normalised character
     at = 0
     ordinal = _ORDINAL.match(raw)
@@ -715,10 +994,8 @@ def _raw_offset(shadow: str, member: _Member, norm_offset: int) -> int:
 
 
 def _mode(values: list[int]) -> int:
-    counts: dict[int, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return min(counts, key=lambda v: (-counts[v], v))
+    """The most frequent value; the smallest of equally frequent ones."""
+    return max(sorted(set(values)), key=values.count)
 
 
 def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
@@ -731,8 +1008,8 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
             if pos > 0:
                 options.append((pos, first[pos:]))
                 break
-    if len(first) > max(len(t) for t in others):
-        for size in sorted({len(t) for t in others}):  # 全面推进|产业振兴: a sibling's length
+    if len(first) > max(map(len, others)):
+        for size in sorted(set(map(len, others))):  # 全面推进|产业振兴: a sibling's length
             if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
                 options.append((len(first) - size, first[len(first) - size :]))
     return options
@@ -741,12 +1018,12 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
 def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
     """Ways to cut what runs on after the last member: (characters kept, member)."""
     options = [(len(last), last)]
-    longest = max(len(t) for t in others)
+    longest = max(map(len, others))
     if len(last) > longest:
-        pos = last.find("的", min(len(t) for t in others))
+        pos = last.find("的", min(map(len, others)))
         if 0 < pos <= longest:
             options.append((pos, last[:pos]))
-    suffix = _common_prefix([t[::-1] for t in others])[::-1]
+    suffix = _common_suffix(others)
     if len(suffix) >= 1:
         pos = last.rfind(suffix)
         if pos > 0 and pos + len(suffix) < len(last):
@@ -754,7 +1031,7 @@ def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
     return options
 
 
-def _common_prefix(texts: list[str]) -> str:
+def _common_prefix(texts: Sequence[str]) -> str:
     low, high = min(texts), max(texts)  # the prefix common to all is common to these two
     for i, ch in enumerate(low):
         if high[i] != ch:
@@ -762,37 +1039,59 @@ def _common_prefix(texts: list[str]) -> str:
     return low
 
 
+def _common_suffix(texts: Sequence[str]) -> str:
+    first = texts[0]
+    size = min(map(len, texts))
+    for k in range(size):
+        ch = first[-1 - k]
+        if any(t[-1 - k] != ch for t in texts):
+            size = k
+            break
+    return first[len(first) - size :]
+
+
+def _trailing(s: str) -> str:
+    """The trailing run of Han characters and quoted-label slots (see :func:`_leading`)."""
+    k = len(s)
+    while k and _lead_char(s[k - 1]):
+        k -= 1
+    return s[k:]
+
+
 def _leading(s: str) -> str:
     """The leading run of Han characters and quoted-label slots."""
-    m = re.match(f"[{HAN}“”「」『』{_PLACEHOLDER}]+", s)
+    m = _LEADING_RE.match(s)
     return m.group() if m else ""
 
 
-def _frame(members: list[str]) -> str | None:
+def _frame(members: Sequence[str]) -> str | None:
     """The shared pattern of parallel members (``一同…``, ``在…上…``, ``…阵地``), or None."""
     prefix = _leading(_common_prefix(members))
-    suffix = _leading(_common_prefix([m[::-1] for m in members]))[::-1]
-    shortest = min(len(m) for m in members)
+    shortest = min(map(len, members))
     if len(prefix) >= shortest:  # nothing variable left
         return None
+    suffix = _trailing(_common_suffix(members))
     if len(prefix) + len(suffix) >= shortest:
         suffix = suffix[len(prefix) + len(suffix) - shortest + 1 :]
     middles = [m[len(prefix) : len(m) - len(suffix)] for m in members]
-    infix = _infix(middles) if min(len(x) for x in middles) >= 2 else ""
-    short = all(len(m) == 3 for m in members)
+    longest = max(map(len, members))
+    short = longest == 3 == shortest
     prefix = prefix.lstrip(_ORDINAL_MARK)
     generic = prefix[:2] in _GENERIC_PREFIXES or prefix[:3] in _GENERIC_PREFIXES or prefix == "第"
     plain_suffix = suffix.replace(_PLACEHOLDER, "").strip("“”「」『』")
     prefix_ok = not generic and (len(prefix) >= 2 or (len(prefix) == 1 and short))
     slot_only = _PLACEHOLDER in suffix and not plain_suffix
-    variable = {len(m) - len(suffix) - len(prefix) for m in members}
-    suffix_ok = (len(suffix) >= 2 and not all(c in _FUNCTION for c in plain_suffix) and not slot_only) or (
+    suffix_ok = (len(suffix) >= 2 and bool(plain_suffix.strip(_FUNCTION)) and not slot_only) or (
         len(suffix) == 1 and short and suffix not in _FUNCTION
-    ) or (slot_only and len(variable) == 1 and max(variable) <= 4)  # 增强“…”、坚定“…”、做到“…”
-    longest = max(map(len, members))
+    ) or (slot_only and len({len(m) for m in members}) == 1  # 增强“…”、坚定“…”、做到“…”
+          and shortest - len(suffix) - len(prefix) <= 4)
+    headed = len(prefix) == 1 and not generic  # 在…上…, 向…要…, 把…作为…
+    if not (prefix_ok or suffix_ok or headed or longest <= 1.5 * shortest):
+        return None  # no infix could make a frame: skip looking for one
+    infix = _infix(middles) if min(map(len, middles)) >= 2 else ""
     infix_ok = bool(infix) and (
-        (len(prefix) == 1 and not generic)  # 在…上…, 向…要…, 把…作为…
-        or (_aligned(middles, infix) and longest <= 1.5 * min(map(len, members))  # 遇到矛盾不绕、…
+        headed
+        or (_aligned(middles, infix) and longest <= 1.5 * shortest  # 遇到矛盾不绕、…
             and (len(infix) >= 3 or (len(infix) == 2 and (longest <= 12 or len(members) >= 4))
                  or longest <= 8))
     )
@@ -822,8 +1121,8 @@ def _infix(middles: list[str]) -> str:
     """
     shortest = min(middles, key=len)
     common = set(shortest[1:]).intersection(*(m[1:] for m in middles))
-    common = {ch for ch in common if _HAN_RUN_RE.match(ch)}
-    if not common:
+    common = {ch for ch in common if _han_char(ch)}
+    if common <= _GENERIC_INFIX:  # nothing, or only characters that never make an infix alone
         return ""
     best = ""
     for lo, hi in _stretches(shortest, common):  # a common substring lies in one of these
@@ -878,17 +1177,18 @@ def _dashed_runs(
     out: dict[tuple[int, int], tuple[int, str]] = {}
     text = shadow[region.start : region.end]
     led: list[tuple[int, int]] = []
-    for m in re.finditer(r"——|—{2}|--", text):
+    b = 0  # where the sentence of the last dash ends
+    for m in _DASH_RE.finditer(text) if "—" in text or "--" in text else ():
         a = m.start()
         if a > 0 and text[a - 1] not in _SENTENCE_END + _WS + "\r\n":
             continue  # a dash inside a sentence
-        b = a
-        while b < len(text) and text[b] not in _SENTENCE_END:
-            b += 1
+        if b <= a:  # else the sentence that ends at b holds this dash too
+            end = _SENTENCE_END_RE.search(text, a)
+            b = end.start() if end else len(text)
         led.append((region.start + a, region.start + b))
     if len(led) >= 3:
         out[(led[0][0], led[-1][1])] = (len(led), "——…")
-    for m in _THREE_CHAR_LIST_RE.finditer(text):
+    for m in _THREE_CHAR_LIST_RE.finditer(text) if text.count("、") >= 2 else ():
         members = m.group().count("、") + 1
         span = (region.start + m.start() - 3, region.start + m.end())
         items = text[m.start() - 3 : m.end()].split("、")
