@@ -354,6 +354,8 @@ def test_compare_versions_aligns_sections_and_sentences() -> None:
     assert "地区生产总值增长6.1%" in " ".join(changed["old"]) and (changed["similarity"] >= 60).all()
     html = diff.to_html()
     assert html.startswith("<!DOCTYPE html>") and "<del>1</del>" in html and "<ins>2</ins>" in html
+    assert "<td colspan='2'>导语</td>" in html and "导语 导语" not in html  # the preamble is named once
+    assert "text-align:left!important" in html  # JupyterLab right-aligns table cells otherwise
     assert "[-1-]{+2+}" in diff.to_text()
     summary = diff.summary()
     assert summary[["same", "changed", "added", "removed"]].to_numpy().sum() == len(frame)

@@ -215,10 +215,10 @@ class VersionDiff:
 
 _CSS = """<style>
 .studykit-diff table{border-collapse:collapse;width:100%;table-layout:fixed}
-.studykit-diff td,.studykit-diff th{border-bottom:1px solid #eee;padding:3px 6px;vertical-align:top;text-align:left}
+.studykit-diff table td,.studykit-diff table th{border-bottom:1px solid #eee;padding:3px 6px;vertical-align:top;text-align:left!important}
 .studykit-diff .sk-sec td{background:#f2f4f7;font-weight:bold}
 .studykit-diff .sk-same td{color:#666}
-.studykit-diff .sk-skip td{color:#999;text-align:center;font-style:italic}
+.studykit-diff table .sk-skip td{color:#999;text-align:center!important;font-style:italic}
 .studykit-diff del{background:#fbdada;color:#8b0000;text-decoration:line-through}
 .studykit-diff ins{background:#d6f5d6;color:#0a5a0a;text-decoration:underline}
 .studykit-diff .sk-summary{margin:4px 0 8px 0}
@@ -232,7 +232,8 @@ def _same_row(c: Change) -> str:
 def _section_heading(c: Change) -> str:
     if c.section_a and c.section_b:
         where = c.section_b if c.section_a == c.section_b else f"{c.section_a} → {c.section_b}"
-        return f"{_show(where)} {c.title}".strip()
+        shown = _show(where)
+        return shown if c.title in ("", shown) else f"{shown} {c.title}"
     if c.section_b:
         return f"{_show(c.section_b)} {c.title}（新增章节 / new section）"
     return f"{_show(c.section_a)} {c.title}（删去章节 / removed section）"
