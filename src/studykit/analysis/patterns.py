@@ -57,6 +57,7 @@ KNOWN_NUMBERED: frozenset[str] = _words(
     四项基本原则 一国两制 三个有利于 四个现代化 五个必由之路 两个毫不动摇 三重一大 四下基层
     十三五 十四五 十五五 四史 两重 两新 三保 双碳 千万工程 五篇大文章 四好农村路 两山
     两个先行 三新一高 四个革命一个合作 五大振兴 两个健康 两个更好 三个区分开来 四个坚持
+    一个中国原则
     """
 )
 """Nationally canonical numbered formulations, found with or without quotation marks."""
@@ -69,7 +70,9 @@ LABEL_HEADS: frozenset[str] = _words(
     """
 )
 """Head nouns that make an unquoted ``N个/种/项/大…`` phrase a named set (五种意识, 四个方法,
-三项机制, 十大千亿级产业) rather than a count (三个县, 两个提案, 三个方面)."""
+三项机制, 十大千亿级产业) rather than a count (三个县, 两个提案, 三个方面). After ``N大`` and a
+modifier only the nominal ones count: in 十大湿地全面建成 and 三大基本矛盾, 全面 and 基本 modify
+what follows."""
 
 PARALLEL_MAX_MEMBER = 40
 """A member of a parallel construction has at most this many characters (60 for members that
@@ -81,6 +84,13 @@ PARALLEL_MAX_RATIO = 3.0
 _NUM = "一二三四五六七八九十两"
 _NUM_LABEL = _NUM + "双百千万"
 _NUM_BEFORE = frozenset(_NUM + "第")
+# Words that end in a numeral: before 统一|大市场, 唯一|一个, 之一|两…, 再三|强调 the numeral is the
+# tail of a word, not the start of a named set (jieba's frequent two-character words of this shape;
+# 高三, 大三, 国三 are left out, as in 提高|三个, 壮大|三大, 全国|三大 the numeral starts a count).
+_NUMERAL_TAILS = _words(
+    "统一 唯一 惟一 万一 之一 其一 同一 单一 逐一 合一 如一 不一 专一 划一 均一 纯一 整一 归一 独一 "
+    "齐一 任一 初一 周一 之二 其二 不二 初二 再三 之三 其三 初三 初五 初八"
+)
 _H = f"[{HAN}]"
 # The shapes a quoted phrase must have to count as a numbered formulation: 四个意识, 五位一体,
 # 八项规定 / 五大发展理念, paired counts 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补, and short
@@ -90,15 +100,24 @@ _MEASURE = "张把只根块口头匹次件股双对"
 _NUMBERED_SHAPE = re.compile(
     rf"[{_NUM}]+个{_H}{{1,4}}"
     rf"|[{_NUM}]+位一体"
-    rf"|[{_NUM}]+[项大条种类篇]{_H}{{1,6}}"
+    rf"|[{_NUM}]+[项大条种类篇]{_H}{{1,8}}"
     rf"|[{_NUM}]{_H}{{1,2}}(?:[{_NUM}双]{_H}{{1,2}}){{1,3}}"
     rf"|[{_NUM_LABEL}](?![{_MEASURE}]){_H}{{1,5}}"
 )
 # An unquoted named set: a count word and a head noun from LABEL_HEADS (十大千亿级产业 lets up to
 # six characters stand between 大 and the head).
 _UNQUOTED_SET = re.compile(  # the numeral first, so the search skips ahead to numerals
-    rf"[{_NUM}](?<![{_NUM}第零〇百千万0-9][{_NUM}])(?:(?:个|种|项|条|篇)({_H}{{2,4}})|大({_H}{{2,8}}))"
+    rf"[{_NUM}](?<![{_NUM}第零〇百千万0-9][{_NUM}])(?:(?:个|种|项|条|篇)({_H}{{2,4}})|大({_H}{{2,10}}))"
 )
+_DA_HEADS = LABEL_HEADS - _words("全面 基本 坚持 务必 必须 维护 确立 统筹 结合") | _words(
+    "产业链 产业带 产业园 产业基地"
+)
+# A set's modifier does not run through these: 两大增长极|的带动能力, 三大市场|的产业链.
+_NOT_IN_MODIFIER = re.compile("[的之与及或等了着过是]")
+# Quoted quantities, not labels: “五年” (a period), “四级” (levels), “三类” (classes).
+_QUANTITY = frozenset("年月日天周岁级类层倍")
+# “7·20”特大暴雨, “25·7”洪水: an event named by its date.
+_DATE_LABEL = re.compile("[0-9０-９]{1,2}[·.．][0-9０-９]{1,2}")
 # Words that begin with a numeral but name no set: “双向发力” is two-way, not a pair of things.
 _NUMERAL_WORDS = _words(
     "双向 双方 双重 双赢 双边 一体 一流 一线 一起 一切 一致 一定 一些 一直 一般 一道 一同 一样 一起 "
@@ -111,7 +130,7 @@ _FUNCTION = "的了和与及或等之也都就是在对把将从以为而并其�
 # two-character head noun after it, when there is one.
 _NUMERIC_LABEL_RE = re.compile(
     rf"[“\"「]((?=[^”\"」]*[0-9０-９])[0-9０-９A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]{{2,}}|"
-    rf"[0-9０-９]+)[”\"」](?:(?=[^{_FUNCTION}个])({_H}{{2}}))?"
+    rf"[0-9０-９]+)[”\"」](?:(?=[^{_FUNCTION}个项号指即])({_H}{{2}}))?"
 )
 _SEPS_ALL = "，,、；;。！？!?：:"
 _WS = " \t\u3000\xa0"
@@ -138,6 +157,7 @@ _GENERIC_INFIX = frozenset("的了和与及或等之也是在")
 _QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 _PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
 _LEADING_MARKS = frozenset("“”「」『』" + _PLACEHOLDER)  # may join a prefix or suffix
+_ELLIPSES = re.compile("…{2,}")
 _LEADING_RE = re.compile(f"[{HAN}“”「」『』{_PLACEHOLDER}]+")
 _ORDINAL = re.compile(rf"^(?:第?[{_NUM}百]+是|第[{_NUM}百]+[，,、：:]?|其[{_NUM}][，,、]?|[（(][{_NUM}]+[）)])")
 _ORDINAL_MARK = "\ue001"
@@ -274,7 +294,13 @@ def formulations(
       two-character head after it (“246”工程, “1+10+N”产业, “3+X”模式); and unquoted named sets,
       a count word with a head noun from :data:`LABEL_HEADS` (五种意识, 四个方法, 三项机制,
       十大千亿级产业). An unquoted ``N个X`` with another head is ordinary counting (全市三个贫困县,
-      两个定点帮扶贫困村, 从三个方面) and is not reported, even when repeated.
+      两个定点帮扶贫困村, 从三个方面) and is not reported, even when repeated. So are, unless
+      quoted or known: counts with 一 (一项重大任务, 一大批…, 一大支柱产业: "one of"); a numeral
+      that ends a word (统一|大市场, 唯一|一个, see ``_NUMERAL_TAILS``); and a ``N大`` phrase whose
+      modifier runs through 的 (两大城区|的带动能力) or whose head noun runs on into a longer word
+      (五大现代服务业产业集群 is reported whole, not as 五大现代服务). A quoted quantity (“五年”,
+      “四级”), a dictionary idiom (“万众一心”) or a date (“7·15”) is a quote, not a label; a quoted
+      count keeps its head only when the head is a word of its own (“5+2”现代化产业 gives 5+2).
     - ``quote``: the content of each pair of quotation marks within a paragraph or heading, of two
       or more characters (“严” is emphasis, not a formulation), unless it is numbered.
     - ``parallel`` (排比): three or more consecutive members that share a frame. Members are
@@ -478,44 +504,104 @@ def _find_numbered(found: _Found, quotes: _Quotes) -> set[int]:
     shadow = found.shadow
     labels = set(KNOWN_NUMBERED)
     labels.update(
-        shadow[qs:qe] for qs, qe in zip(quotes.starts, quotes.ends, strict=True)
-        if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe) and not _numeral_word(shadow[qs:qe])
+        label for qs, qe in zip(quotes.starts, quotes.ends, strict=True)
+        if _NUMBERED_SHAPE.fullmatch(shadow, qs, qe) and _quoted_label(label := shadow[qs:qe])
     )
     spans: set[int] = set()
     labelled: dict[int, int] = {}  # start → end of known and quoted labels
     for start, end in _find_labels(shadow, labels):
-        if start == 0 or shadow[start - 1] not in _NUM_BEFORE:  # 十四个意识 is no label
+        # 十四个意识 is no label, nor 统一带一路: a label starts a word
+        if start == 0 or (shadow[start - 1] not in _NUM_BEFORE
+                          and shadow[start - 1 : start + 1] not in _NUMERAL_TAILS):
             spans.add(start * _SPAN + end)
             labelled[start] = end
+    words: dict[str, str] | None = None  # jieba's dictionary, read when first needed
     for m in _NUMERIC_LABEL_RE.finditer(shadow):
-        if m.group(2):
+        label, head = m.group(1), m.group(2)
+        if _DATE_LABEL.fullmatch(label):
+            continue  # “7·20”暴雨: an event, named by its date
+        if head:
+            words = words if words is not None else _dictionary()
+            if head + shadow[m.end() : m.end() + 1] in words:
+                head = None  # “4×4”现代|化: the head would cut a word (现代化) in two
+        if head:
             spans.add(m.start() * _SPAN + m.end())
-        elif not m.group(1).isdigit() or len(m.group(1)) >= 3:  # “3”的目标 is a number
+        elif not label.isdigit() or len(label) >= 3:  # “3”的目标 is a number
             spans.add(m.start(1) * _SPAN + m.end(1))
-    for m in _UNQUOTED_SET.finditer(shadow):
-        head = m.group(1) or m.group(2)
-        end = _label_end(head)
-        group = 1 if m.group(1) else 2
-        after = m.start(group) + end
-        whole = group == 2 or after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after]) or (
-            shadow[after] in _FUNCTION)  # 十四个意识形态: 意识 is part of 意识形态
-        if end and whole and labelled.get(m.start(), -1) < after:  # 四个意识 is a label already
-            spans.add(m.start() * _SPAN + after)
+    at = 0
+    while (u := _UNQUOTED_SET.search(shadow, at)) is not None:
+        start = u.start()
+        at = start + 1
+        if shadow[start] == "一" or shadow[start - 1 : start + 1] in _NUMERAL_TAILS:
+            continue  # 一项重大任务, 一大批…: one of, a count; 统一|大市场: 一 ends a word
+        if u.group(1):
+            head = u.group(1)
+            end = _label_end(head, LABEL_HEADS)
+            after = u.start(1) + end
+            whole = after >= len(shadow) or not _HAN_RUN_RE.match(shadow[after]) or (
+                shadow[after] in _FUNCTION)  # 十四个意识形态: 意识 is part of 意识形态
+        else:
+            modifier = u.group(2)
+            cut = _NOT_IN_MODIFIER.search(modifier)
+            words = words if words is not None else _dictionary()
+            end = _set_end(shadow, u.start(2), modifier[: cut.start()] if cut else modifier, words)
+            after = u.start(2) + end
+            whole = True
+        if end and whole and labelled.get(start, -1) < after:  # 四个意识 is a label already
+            spans.add(start * _SPAN + after)
+            at = after
     return spans
 
 
-def _numeral_word(label: str) -> bool:
-    return label in _NUMERAL_WORDS or (len(label) <= 4 and label[:2] in _NUMERAL_WORDS)
+def _dictionary() -> dict[str, str]:
+    """jieba's dictionary, word → part of speech (read once per process, on first use)."""
+    from studykit.text.segment import _jieba_tag_table
+
+    return _jieba_tag_table()
 
 
-def _label_end(head: str) -> int:
+def _quoted_label(label: str) -> bool:
+    """A quoted phrase of a numbered shape is a label, unless it begins with a word that names
+    no set (“双向发力”), is a quantity (“五年”, “四级”) or an idiom of the dictionary (“万众一心”)."""
+    if label in _NUMERAL_WORDS or (len(label) <= 4 and label[:2] in _NUMERAL_WORDS):
+        return False
+    if len(label) == 2 and label[1] in _QUANTITY:
+        return False
+    return _dictionary().get(label) != "i"
+
+
+def _label_end(head: str, heads: frozenset[str]) -> int:
     """Where a named set's head noun ends inside ``head`` (0: no head noun there). The shortest
-    match wins, so 四个方法建立 stops after 方法; 大 allows a modifier first (千亿级产业)."""
+    match wins, so 四个方法建立 stops after 方法."""
     for end in range(2, len(head) + 1):
         for size in (2, 3, 4):
-            if end - size >= 0 and head[end - size : end] in LABEL_HEADS:
+            if end - size >= 0 and head[end - size : end] in heads:
                 return end
     return 0
+
+
+def _set_end(shadow: str, at: int, modifier: str, words: Collection[str]) -> int:
+    """Where the head noun of ``N大`` + ``modifier`` (at ``at`` in ``shadow``) ends, or 0.
+
+    The first head of :data:`_DA_HEADS` (十大千亿级|产业) that does not run on: a head is cut in
+    two when it and the next character are a word of the dictionary or a longer head
+    (五大现代服务|业 goes on to 服务业产业集群, 四大特色产业|带 to 产业带), and it runs on into a
+    compound when the next two characters make a word of it (六大优势|产业 goes on to 优势产业) and
+    a later head ends the phrase; else the compound's first head stands (十大重点节能工程|建设)."""
+    fallback = 0
+    for end in range(2, len(modifier) + 1):
+        for size in (2, 3, 4):
+            head = modifier[end - size : end] if end - size >= 0 else ""
+            if head in _DA_HEADS:
+                rest = shadow[at + end : at + end + 2]
+                cut = head + rest[:1]
+                if cut in words or cut in _DA_HEADS or head + rest in _DA_HEADS:
+                    break  # a head cut in two: never the end
+                if head + rest not in words:
+                    return end
+                fallback = fallback or end
+                break
+    return fallback
 
 
 # --- parallel --------------------------------------------------------------------------------
@@ -1103,8 +1189,9 @@ def _frame(members: Sequence[str]) -> str | None:
     if infix:
         parts += [infix, "…"]
     if suffix_ok:
-        parts.append(suffix.replace(_PLACEHOLDER, "…"))
-    return "".join(parts).replace("……", "…")
+        parts.append(suffix)
+    # A quoted label is a variable slot: 把“\ue000”… reads 把“…”…, never the placeholder.
+    return _ELLIPSES.sub("…", "".join(parts).replace(_PLACEHOLDER, "…"))
 
 
 def _aligned(middles: list[str], infix: str) -> bool:
@@ -1161,9 +1248,7 @@ def _stretches(text: str, chars: set[str]) -> list[tuple[int, int]]:
 def _noun_list(items: list[str]) -> bool:
     """Most items are nouns of jieba's dictionary (三星堆、大熊猫、都江堰): a list of things, not
     verb-object members such as 讲政治、顾大局、守规矩 (which the dictionary mostly lacks)."""
-    from studykit.text.segment import _jieba_tag_table
-
-    tags = _jieba_tag_table()
+    tags = _dictionary()
     nouns = sum(1 for w in items if (tags.get(w) or "x")[0] in "nm")
     return nouns * 2 > len(items)
 
