@@ -26,7 +26,7 @@ import pandas as pd
 STORE_FORMAT = 1
 """Bumped whenever the layout or the columns of an entry change."""
 
-_SHAPING = ("document", "text", "corpus/build.py", "corpus/store.py")
+_SHAPING = ("document", "text", "zh.py", "analysis/patterns.py", "corpus/build.py", "corpus/store.py")
 
 
 def content_hash(data: bytes) -> str:
@@ -36,7 +36,8 @@ def content_hash(data: bytes) -> str:
 
 def code_fingerprint() -> str:
     """A hash of studykit's version and of the source files that shape an entry (reading, parsing,
-    segmentation, the token table, the build step). Computed afresh each time (a few ms)."""
+    segmentation, the token table, the formulations stored per document, the build step). Computed
+    afresh each time (a few ms)."""
     from studykit import __version__
 
     base = Path(__file__).resolve().parents[1]
