@@ -36,8 +36,9 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/mypy src
 
+# One worker per core; a test file stays on one worker (its module fixtures, e.g. a JupyterLab server, start once).
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
