@@ -105,12 +105,13 @@ def load_expected(path: str | Path) -> dict[str, Any]:
             f"预期大纲格式错误：{p} / the expected outline {p} is wrong: {problem} "
             "(format: docs/outline-json.md, Expected outlines)"
         )
-    return data
+    checked: dict[str, Any] = data
+    return checked
 
 
 _STR = (str, type(None))
 _TEXT_KEYS = ("title", "byline", "format", "encoding", "read_encoding", "note")
-_SNIPPET_KEYS = {"text": str, "in": str, "nth": int, "section": _STR, "article": _STR,
+_SNIPPET_KEYS: dict[str, type | tuple[type, ...]] = {"text": str, "in": str, "nth": int, "section": _STR, "article": _STR,
                  "item": _STR, "lead": _STR, "kind": _STR}
 _CHECKS = ("title", "meta", "byline", "format", "encoding", "headings", "paragraphs",
            "articles", "snippets", "traps")
@@ -155,7 +156,8 @@ def expected_problem(data: Any) -> str | None:
         return "'paragraphs' must be a count or [min, max]"
     if not _count(data.get("articles", 0)):
         return "'articles' must be a count"
-    for key, fields in (("snippets", _SNIPPET_KEYS), ("traps", {"text": str, "not_in": str})):
+    traps: dict[str, type | tuple[type, ...]] = {"text": str, "not_in": str}
+    for key, fields in (("snippets", _SNIPPET_KEYS), ("traps", traps)):
         items = data.get(key, [])
         if not isinstance(items, list):
             return f"{key!r} must be a list of objects"
@@ -166,7 +168,7 @@ def expected_problem(data: Any) -> str | None:
                 want = fields.get(k)
                 if want is None:
                     return f"unknown key {k!r} in {key!r}; known: {', '.join(fields)}"
-                if not isinstance(v, want) or (want is int and (isinstance(v, bool) or v < 1)):
+                if not isinstance(v, want) or (want is int and (not _count(v) or v == 0)):
                     return f"{key} {item['text'][:12]!r}: {k!r} has the wrong type"
     return None
 
