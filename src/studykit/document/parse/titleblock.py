@@ -50,8 +50,11 @@ _NAME_RE = re.compile(
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
 _DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
+    # A law's history: adopted, approved, amended — each with its date, however many.
+    rf"|^[（(]\s*{_DATE}(?:[^（()）]|[（(][^（()）]{{0,30}}[）)]){{0,600}}?{_LAW_ACT}[^（()）]{{0,40}}[）)]$"
     rf"|^{_DATE}$"
     rf"|^{_DATE}\s*(在|于).{{2,60}}(上|会议|大会)([ \u3000]+[^，。；：:]{{2,24}})?$"
     r"|^(?:(?:新华社|中新社|中新网|人民网|央视网|本报)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|本网讯)"
@@ -83,6 +86,8 @@ _ORG_RE = re.compile(
 """An issuing body on its own line: 东川省统计局."""
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
+_TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
+"""A table of contents opens here: never the title."""
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff“”]{2,12}[ \u3000]+[\u4e00-\u9fff“”]{2,12}$")
 """Two phrases set apart by a wide space: the first line of a two-line report title."""
 
@@ -169,6 +174,7 @@ def title_kind(s: str) -> TitleBlockKind | None:
 def looks_like_title(s: str) -> bool:
     return (
         1 <= len(s) <= 80
+        and not _TOC.match(s)
         and not s.endswith(tuple(END_PUNCT + "，,：:"))
         and match_marker(s) is None
         and not _BYLINE_RE.match(s)
@@ -220,7 +226,9 @@ def decide(
     else:
         # No title: meta and byline lines at the very top still form the block.
         block.title = declared.get("title")
-    pos = _extend(text, lines, idx, pos, block, has_title=title_at is not None)
+    # A title declared in front matter heads the text as a title line would.
+    has_title = title_at is not None or bool(declared.get("title"))
+    pos = _extend(text, lines, idx, pos, block, has_title=has_title)
     block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
     return block
 
