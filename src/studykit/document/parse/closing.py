@@ -5,7 +5,8 @@ A closing block is anchored on a date line: a date standing alone that follows t
 body's name, precedes a publication note, or ends the document (or its main part, before the
 attachments). From the anchor it grows up over the issuing bodies (two or three for a joint
 notice) and the 附件 list above them, and down over notes and the distribution lines. A
-publication note anywhere in the body is a closing line too.
+publication note anywhere in the body is a closing line too, and so are the distribution lines
+(抄送：…, …印发) that end the document after its attachments.
 """
 
 from __future__ import annotations
@@ -78,6 +79,11 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             else:
                 break
             x += 1
+    # The 版记 at the very end (抄送：… / …办公室　2024年3月29日印发), even after attachment bodies.
+    x = len(body) - 1
+    while x >= 0 and body[x] not in out and _DISTRIBUTION.search(lines[body[x]].shadow.strip(WS)):
+        out[body[x]] = "distribution"
+        x -= 1
     return out
 
 

@@ -214,8 +214,11 @@ def decide(
         first = _wrapped_title_start(lines, idx, pos)
         if first != pos and idx[first] in block.consumed:
             first = pos  # the line above is a meta value, not the start of the title
-        if first != pos:  # a title wrapped over two lines: the line above belongs to it
-            block.furniture.pop(idx[first], None)
+        if _issuer_above(lines, idx, first, block):
+            first -= 1  # 东川省人民政府办公室 / 关于印发…的通知: the issuer opens the title
+        if first != pos:  # a title wrapped over two lines: the lines above belong to it
+            for j in idx[first:pos]:
+                block.furniture.pop(j, None)
             block.entries = [e for e in block.entries if e.start < lines[idx[first]].start]
         a, b = lines[idx[first]], lines[title_at]
         block.entries.append(TitleLine(a.start, b.end, text[a.start : b.end], "title"))
@@ -251,6 +254,15 @@ def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
     ):
         return pos - 1
     return pos
+
+
+def _issuer_above(lines: list[Line], idx: list[int], first: int, block: TitleBlock) -> bool:
+    """Whether the line right above a ``关于…`` title is its issuing body on a line of its own
+    (a 公文 title is issuer + 关于 + matter + kind of document)."""
+    if first == 0 or idx[first - 1] != idx[first] - 1 or idx[first - 1] in block.consumed:
+        return False
+    above, here = lines[idx[first - 1]], lines[idx[first]]
+    return here.gap == 1 and here.shadow.startswith("关于") and _ORG_RE.match(above.shadow.strip(WS)) is not None
 
 
 def join_title(parts: list[str]) -> str:
