@@ -28,6 +28,7 @@ _ORG_END = re.compile(
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
 """Right under the date, any short note in brackets: （本文有删减）, （完）."""
+_END_MARK = re.compile(r"^[（(]\s*(?:完|全文完|全文结束)\s*[）)]$")
 _ATTACH_LIST = re.compile(r"^附\s*件\s*[:：]|^附\s*件\s*\d{0,2}\s*[:：]?\s*\S.{0,60}$")
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
 _DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
@@ -79,6 +80,9 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             else:
                 break
             x += 1
+    # （完）: the end mark of a news story, on the last line of the text.
+    if body[-1] not in out and _END_MARK.match(lines[body[-1]].shadow.strip(WS)):
+        out[body[-1]] = "note"
     # The 版记 at the very end (抄送：… / …办公室　2024年3月29日印发), even after attachment bodies.
     x = len(body) - 1
     while x >= 0 and body[x] not in out and _DISTRIBUTION.search(lines[body[x]].shadow.strip(WS)):

@@ -62,6 +62,8 @@ _DATELINE_RE = re.compile(
 )
 _MEETING_DATE_RE = re.compile(rf"^[^。！？]{{2,40}}[，,、\s]+{_DATE}$")
 _ROLE = r"(?:长|主席|总理|书记|主任|委员|组长|专员|教授|研究员|司令员|政委|理事|代表|负责人|发言人)"
+_REPORTERS = re.compile(r"[（(]\s*(?:本报|本台|本网)?记者[\s\u3000]*([^（()）]{2,40})[）)]")
+"""The reporters a news agency dateline names: 新华社北京3月5日电（记者 王晓明 李悦）."""
 _SPEAKER_RE = re.compile(
     rf"^[\u4e00-\u9fff、·，,（）()]{{0,40}}{_ROLE}[ \u3000]+"
     r"(?P<name>[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff]){1,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10})$"
@@ -500,8 +502,13 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
         m = _SPEAKER_RE.match(ln.shadow)
         raw = ln.text[m.start("name") : m.end("name")] if m else ln.text
         facts.author = re.sub(r"[\s\u3000]+", "", raw)
-    elif kind in ("dateline", "subtitle") and facts.own_date is None:
-        facts.own_date = find_date(ln.shadow)
+    elif kind in ("dateline", "subtitle"):
+        if facts.own_date is None:
+            facts.own_date = find_date(ln.shadow)
+        reporters = _REPORTERS.search(ln.text) if kind == "dateline" else None
+        if reporters and facts.author is None:
+            names = re.split(r"\s*(?:通讯员|实习生|见习记者)\s*", reporters.group(1))[0]
+            facts.author = " ".join(names.replace("、", " ").split()) or None
 
 
 def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> None:
