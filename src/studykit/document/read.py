@@ -407,7 +407,7 @@ def _not_found(path: Path, what: str, *, typed: bool) -> SourceNotFoundError:
     hint = f"check the path (relative paths start from {_shown(os.getcwd())})"
     if _URL.match(str(path)) or str(path).startswith("www."):
         hint = "studykit reads saved files, it does not download: save the page and read the file"
-    if typed and _GLOB.search(path.name):
+    if _GLOB.search(path.name):
         hint += "; one file is read here: for the files a pattern matches use sk.load_corpus (CLI: studykit corpus)"
     if typed and _DOT_TYPED_AS_STOP.search(path.name):
         hint += f" (。 typed for the dot? {_shown(_DOT_TYPED_AS_STOP.sub('.', path.name))})"
