@@ -23,7 +23,14 @@ import numpy as np
 import pandas as pd
 
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
-from studykit.analysis.concordance import REGEX_TIMEOUT, KwicHit, KwicResult, Sort, kwic
+from studykit.analysis.concordance import (
+    REGEX_TIMEOUT,
+    KwicHit,
+    KwicResult,
+    SearchBudget,
+    Sort,
+    kwic,
+)
 from studykit.analysis.keyness import (
     PRIOR_FLOOR,
     UNIFORM_PRIOR,
@@ -773,11 +780,12 @@ def corpus_kwic(
     fields = tuple(f for f in corpus.fields if f != "doc")
     field_rows = corpus.docs.set_index(corpus.docs["doc"].astype(str))
     section_errors: list[SectionNotFoundError] = []
+    budget = SearchBudget(timeout)  # one regex time limit for the whole corpus, not per document
     for doc in candidates:
         source: Any = corpus.document(doc) if unit == "char" else _doc_tokens(corpus, doc)
         try:
             found_hits = kwic(source, query, window=window, sections=sections, regex=regex, unit=unit,
-                              include_title=include_title, overlapping=overlapping, timeout=timeout)
+                              include_title=include_title, overlapping=overlapping, budget=budget)
         except SectionNotFoundError as exc:
             section_errors.append(exc)
             continue
