@@ -37,12 +37,14 @@ HEADING_TITLE_MAX = 80
 _ATTACH = re.compile(
     r"^附\s*件\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
 )
-_APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
+_APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|参考文献|参考资料|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
 _TOC = re.compile(r"^(目\s*录|目\s*次)$")
 """A table of contents: the line itself and the entries under it are not headings."""
 _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
+_DECIMAL = frozenset({"ars", "dec2", "dec3", "dec4"})
+_UNIT = re.compile(r"[年月日时分秒个万亿千百元倍项家次号名人所件位台批种类届期%％]")
 _STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -241,7 +243,16 @@ def _candidates(
         c = _numbered_candidate(lines, members, pos, k, m)
         if c is not None:
             out.append(c)
-    return out
+    # ``1 研究背景`` (a number, a space, a title) is the top of decimal numbering only where
+    # ``1.1`` sections follow it; elsewhere a leading number is text (a table row, a count).
+    # Without them, three or more such lines each holding a bare title (no space inside,
+    # alone on its line) still number sections.
+    tops = {c.label.split(".")[0] for c in out if c.style == "dec2" and c.label}
+    spaced = [c for c in out if c.style == "ars"]
+    decimal = any(c.label in tops for c in spaced) or (
+        len(spaced) >= 3 and all(c.h >= 2 and not re.search(rf"[{WS}]", c.title) for c in spaced)
+    )
+    return [c for c in out if c.style != "ars" or decimal]
 
 
 def _marked_candidate(ln: Line, i: int, m: Marker | None, level: int) -> Candidate | None:
@@ -267,6 +278,8 @@ def _numbered_candidate(
         return None  # 一、…；二、… on one line
     if m.style == "ar" and re.match(r"\d{0,2}\s*[年月日%％]", s[m.end - 1 :]):
         return None
+    if m.style in _DECIMAL and _UNIT.match(s[m.end :]):
+        return None  # 5 月, 1.5 亿元: a quantity, not a number
     item = item_label(ln.text, m)
     if m.style == "article":
         return Candidate(i, "article", m.number, m.label, "", m.end, True, None, -9.0, 99.0, item=item)
