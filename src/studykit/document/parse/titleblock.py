@@ -86,6 +86,11 @@ _ORG_RE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,24}(人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会|联合会)$"
 )
 """An issuing body on its own line: 东川省统计局."""
+_RED_HEADER = re.compile(
+    r"^(?P<org>[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心))"
+    r"(?:[ \u3000]+[\u4e00-\u9fff（）()]{2,24}){0,3}[ \u3000]*文[ \u3000]*件$"
+)
+"""The masthead of an official document (版头, printed in red): 东川省人民政府办公厅文件."""
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
 _TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
@@ -211,6 +216,9 @@ def decide(
             if step:
                 pos += step
                 continue
+            if _masthead(lines, i, block):
+                pos += 1
+                continue
             block.furniture[i] = "caption" if _CAPTION.search(lines[i].shadow) else "navigation"
             pos += 1
         first = _wrapped_title_start(lines, idx, pos)
@@ -236,6 +244,38 @@ def decide(
     pos = _extend(text, lines, idx, pos, block, has_title=has_title)
     block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
     return block
+
+
+def _is_masthead(lines: list[Line], idx: list[int], pos: int) -> bool:
+    """The masthead of an official document: 东川省人民政府文件, or the issuing body alone with
+    the document number right below it (东川省教育厅 / 东教发〔2025〕3号)."""
+    s = lines[idx[pos]].shadow.strip(WS)
+    if _RED_HEADER.match(s):
+        return True
+    nxt = idx[pos + 1] if pos + 1 < len(idx) else None
+    return (
+        _ORG_RE.match(s) is not None
+        and nxt == idx[pos] + 1
+        and _DOC_NUMBER.match(lines[nxt].shadow.strip(WS)) is not None
+    )
+
+
+def _masthead(lines: list[Line], i: int, block: TitleBlock) -> bool:
+    """Record a masthead (东川省人民政府文件) or a document number (东政发〔2025〕3号) above the
+    title as meta: the issuing body is the source, the number the document's number."""
+    ln = lines[i]
+    s = ln.shadow.strip(WS)
+    if m := _RED_HEADER.match(s):
+        block.facts.source = block.facts.source or ln.text.strip(WS)[: m.end("org")]
+    elif _ORG_RE.match(s) and i + 1 < len(lines) and _DOC_NUMBER.match(lines[i + 1].shadow.strip(WS)):
+        block.facts.source = block.facts.source or ln.text.strip(WS)
+    elif _DOC_NUMBER.match(s):
+        block.facts.doc_number = block.facts.doc_number or ln.text.strip(WS)
+    else:
+        return False
+    block.entries.append(TitleLine(ln.start, ln.end, ln.text, "meta"))
+    block.consumed.add(i)
+    return True
 
 
 def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
@@ -315,8 +355,8 @@ def _choose_title(
             after_key = False
             continue  # the value of a key on the line above (索 引 号： / 11300000-…)
         after_key = bool(_KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and not _value_of(s)))
-        if is_meta_line(s) or _DOC_NUMBER.match(s):
-            continue  # meta above the title does not push it down
+        if is_meta_line(s) or _DOC_NUMBER.match(s) or (rank < 0 and _is_masthead(lines, idx, pos)):
+            continue  # meta (and a masthead) above the title does not push it down
         rank += 1
         if rank > 0 and (_is_body(s) or match_marker(s) is not None):
             break  # a title comes before the text and the headings it heads
