@@ -91,6 +91,9 @@ _RED_HEADER = re.compile(
     r"(?:[ \u3000]+[\u4e00-\u9fff（）()]{2,24}){0,3}[ \u3000]*文[ \u3000]*件$"
 )
 """The masthead of an official document (版头, printed in red): 东川省人民政府办公厅文件."""
+_DECREE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}令$")
+_DECREE_NO = re.compile(r"^[（(]?\s*第\s*(?:\d{1,5}|[〇零一二三四五六七八九十百千]{1,8})\s*号\s*[）)]?$")
+_ANNEX = re.compile(r"^附\s*[:：]?$")
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
 _TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
@@ -206,6 +209,10 @@ def decide(
     if not idx:
         block.body_from = len(lines)
         return block
+    idx = idx[_decree(text, lines, idx, block) :]
+    if not idx:
+        block.body_from = len(lines)
+        return block
     title_at = _choose_title(lines, kinds, idx, declared_title, declared)
     pos = 0
     if title_at is not None:
@@ -244,6 +251,43 @@ def decide(
     pos = _extend(text, lines, idx, pos, block, has_title=has_title)
     block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
     return block
+
+
+def _decree(text: str, lines: list[Line], idx: list[int], block: TitleBlock) -> int:
+    """The order that promulgates a law or regulation, above its title (国务院令 / 第812号 /
+    《…》已经…通过，现予公布 / 总理　李强 / 2025年7月2日 [/ 附：]): its lines are title-block
+    lines (the order and its number meta, the signer the speaker, the date the dateline) and
+    the regulation's own title follows. Returns how many lines of ``idx`` it used (0: none)."""
+    if len(idx) < 4 or not _DECREE.match(lines[idx[0]].shadow.strip(WS)):
+        return 0
+    if not _DECREE_NO.match(lines[idx[1]].shadow.strip(WS)):
+        return 0
+    entries: list[tuple[int, TitleBlockKind]] = [(idx[0], "meta"), (idx[1], "meta")]
+    pos = 2
+    while pos < len(idx) and pos < 6 and re.search(r"公布|施行|发布|通过", lines[idx[pos]].shadow):
+        if _SPEAKER_RE.match(lines[idx[pos]].shadow.strip(WS)):
+            break
+        entries.append((idx[pos], "meta"))  # 《…》已经…通过，现予公布，自…起施行。
+        pos += 1
+    if pos == 2 or pos + 1 >= len(idx):
+        return 0
+    signer, date = lines[idx[pos]].shadow.strip(WS), lines[idx[pos + 1]].shadow.strip(WS)
+    if not (_SPEAKER_RE.match(signer) or _NAME_RE.match(signer)) or not _DATELINE_RE.match(date):
+        return 0
+    entries += [(idx[pos], "speaker"), (idx[pos + 1], "dateline")]
+    pos += 2
+    for i, kind in entries:
+        ln = lines[i]
+        block.entries.append(TitleLine(ln.start, ln.end, text[ln.start : ln.end], kind))
+        block.consumed.add(i)
+        if kind != "meta":
+            _record(kind, ln, block)
+    first, number = lines[idx[0]].text.strip(WS), lines[idx[1]].text.strip(WS)
+    block.facts.doc_number = block.facts.doc_number or first + number.strip("（）()")
+    if pos < len(idx) and _ANNEX.match(lines[idx[pos]].shadow.strip(WS)):
+        block.furniture[idx[pos]] = "other"  # 附： the regulation follows
+        pos += 1
+    return pos
 
 
 def _is_masthead(lines: list[Line], idx: list[int], pos: int) -> bool:
@@ -545,6 +589,9 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
     elif kind in ("dateline", "subtitle"):
         if facts.own_date is None:
             facts.own_date = find_date(ln.shadow)
+        order = re.search(r"[\u4e00-\u9fff]{0,20}令\s*第\s*\d{1,5}\s*号", ln.text) if kind == "dateline" else None
+        if order and facts.doc_number is None:
+            facts.doc_number = order.group(0)  # （2025年7月2日中华人民共和国国务院令第812号公布）
         reporters = _REPORTERS.search(ln.text) if kind == "dateline" else None
         if reporters and facts.author is None:
             names = re.split(r"\s*(?:通讯员|实习生|见习记者)\s*", reporters.group(1))[0]
