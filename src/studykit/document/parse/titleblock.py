@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from studykit.document.model import BoilerplateKind, Meta, TitleBlockKind, TitleLine
 
-from .common import CN, END_PUNCT, WS, find_date, find_time
+from .common import CN, END_PUNCT, WS, YEAR_CN, find_date, find_time
 from .lines import Line
 from .markers import match_marker
 
@@ -49,7 +49,7 @@ _NAME_RE = re.compile(
     r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
-_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
 _LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
@@ -100,6 +100,9 @@ _TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
 """A table of contents opens here: never the title."""
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff“”]{2,12}[ \u3000]+[\u4e00-\u9fff“”]{2,12}$")
 """Two phrases set apart by a wide space: the first line of a two-line report title."""
+_SLOGAN_SUB = re.compile(r"^[\u4e00-\u9fff“”]{4,10}(?:[ \u3000]+[\u4e00-\u9fff“”]{4,10}){1,4}$")
+"""Phrases of four or more characters set apart by wide spaces: a slogan under a report's title
+(深化改革　惠民兴业　共建繁荣), a subtitle without its dash."""
 
 
 @dataclass(slots=True)
@@ -452,12 +455,24 @@ def _next_kind(lines: list[Line], idx: list[int], rank: int) -> str | None:
     s = lines[idx[rank + 1]].shadow
     if is_meta_line(s) or _DOC_NUMBER.match(s):
         return "meta"
+    if _slogan_under(lines[idx[rank]].shadow, s):
+        return "subtitle"
     kind = title_kind(s)
     if kind is None and (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank + 2 < len(idx):
         after = lines[idx[rank + 2]].shadow
         if title_kind(after) in ("dateline", "subtitle") or is_meta_line(after):
             return "speaker"  # a name or an issuing body between the title and its date
     return kind
+
+
+def _slogan_under(title: str, s: str) -> bool:
+    """Whether ``s`` is a slogan subtitle under ``title`` (a line ending in 报告, 规划 …)."""
+    s = s.strip(WS)
+    return (
+        _TITLE_END_WORD.search(title.strip(WS)) is not None
+        and _SLOGAN_SUB.match(s) is not None
+        and match_marker(s) is None
+    )
 
 
 def _strip_column(title: str) -> str:
@@ -537,6 +552,8 @@ def _extend(
             or prev in ("dateline", "subtitle")
         ):
             kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
+        if kind is None and prev == "title" and _slogan_under(lines[idx[pos - 1]].shadow, s):
+            kind = "subtitle"
         if kind is None and has_title and _CAPTION.search(s) and len(s) <= 150:
             block.furniture[i] = "caption"
             pos += 1
