@@ -572,6 +572,11 @@ def _runs(
         fits = [r for r in here if r.items[-1].number == c.number - 1]
         if not fits and c.h >= 2 and c.style in ("cn", "pcn"):
             fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
+        if not fits and not here and c.number > 1 and c.style in ("chapter", "jie") and runs:
+            # 第三章 opening 第二篇: chapters numbered straight through the parts of a 纲要
+            last = runs[-1]
+            if last.items[-1].style == c.style and last.items[-1].number == c.number - 1:
+                fits = [last]
         if fits:
             nearest = [
                 r for r in fits
