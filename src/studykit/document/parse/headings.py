@@ -45,6 +45,14 @@ _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
 _DECIMAL = frozenset({"ars", "dec2", "dec3", "dec4"})
 _UNIT = re.compile(r"[年月日时分秒个万亿千百元倍项家次号名人所件位台批种类届期%％]")
+BRACKET_RANK = 4.5
+"""``【指导思想】`` subheadings nest under 一、 and above （一）."""
+_UNNUMBERED = frozenset({"plain", "bracket"})
+_BRACKET_TITLE = re.compile(r"^[【〖]\s*[\u4e00-\u9fff“”、·]{2,20}\s*[】〗]$")
+_NOT_SUBHEAD = frozenset({
+    "打印", "关闭", "打印本页", "关闭窗口", "收藏", "纠错", "返回顶部", "字号", "字体", "下载", "分享",
+    "责任编辑", "编辑", "来源", "作者", "摘要", "关键词", "注释", "附件", "图片", "视频", "音频",
+})
 _STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -433,8 +441,9 @@ def _plan_runs(
     pos = {i: k for k, i in enumerate(members)}
     accepted: list[Candidate] = []  # in document order, across styles decided so far
     plains = _plain_candidates(lines, members, cands)
+    brackets = _bracket_candidates(lines, members, cands)
     styles = sorted({c.rank for c in cands if c.style != "article" and c.style not in ITEM_ONLY}
-                    | ({3.0} if plains else set()))
+                    | ({3.0} if plains else set()) | ({BRACKET_RANK} if brackets else set()))
     by_rank: dict[float, list[Candidate]] = {}
     for c in cands:
         if c.style in ITEM_ONLY:
@@ -444,12 +453,15 @@ def _plan_runs(
     if plains:
         by_rank.setdefault(3.0, []).extend(plains)
         by_rank[3.0].sort(key=lambda c: c.i)
+    if brackets:
+        by_rank.setdefault(BRACKET_RANK, []).extend(brackets)
+        by_rank[BRACKET_RANK].sort(key=lambda c: c.i)
     for rank in styles:
         group = by_rank.get(rank, [])
         if not group:
             continue
-        chosen = [c for c in group if c.style == "plain" or c.marked is not None]
-        group = [c for c in group if c.style != "plain" and c.marked is None]
+        chosen = [c for c in group if c.style in _UNNUMBERED or c.marked is not None]
+        group = [c for c in group if c.style not in _UNNUMBERED and c.marked is None]
         parents = _parents(group, accepted)
         through = _straight_through(group, parents)
         first_style = bool(group) and all(a.style != group[0].style for a in accepted)
@@ -514,6 +526,23 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         if chars < 120:
             return []
     return found
+
+
+def _bracket_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
+    """Unnumbered subheadings in lenticular brackets, each alone on its line with text after it
+    (``【指导思想】`` / ``【主要目标】`` under 一、): at least two of them in the part."""
+    numbered = {c.i for c in cands}
+    found: list[Candidate] = []
+    for k, i in enumerate(members):
+        s = lines[i].shadow.strip(WS)
+        if i in numbered or not _BRACKET_TITLE.match(s) or s[1:-1].strip(WS) in _NOT_SUBHEAD:
+            continue
+        nxt = members[k + 1] if k + 1 < len(members) else None
+        if nxt is None or _BRACKET_TITLE.match(lines[nxt].shadow.strip(WS)):
+            continue  # a subheading heads text, not another tag
+        found.append(Candidate(i, "bracket", len(found) + 1, None, lines[i].text.strip(WS),
+                               len(lines[i].text), False, None, 3.0, BRACKET_RANK))
+    return found if len(found) >= 2 else []
 
 
 def _parents(group: list[Candidate], accepted: list[Candidate]) -> list[int]:
@@ -640,7 +669,7 @@ def _run_score(
     # A level skipped: 1. directly under 一、 while （一） is in use elsewhere.
     parent = by_id.get(run.parent)
     prank = parent.rank if parent is not None else -1.0
-    if any(prank < r < items[0].rank and r != 3.0 for r in used):
+    if any(prank < r < items[0].rank and r not in (3.0, BRACKET_RANK) for r in used):
         score -= 2.0
     return score
 
