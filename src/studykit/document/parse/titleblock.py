@@ -30,7 +30,7 @@ ZONE = 16
 
 _META_KEYS = (
     r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
-    r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|主题词|发文机关"
+    r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|分类|主题词|发文机关"
     r"|发布机构|发文字号|文号|公文种类|标题|信息来源|文章来源"
 )
 _META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
@@ -396,6 +396,7 @@ def _choose_title(
     best, best_score = None, 0.99
     rank = -1
     after_key = False
+    named = declared.get("title") or _table_title(lines, idx)
     for pos, i in enumerate(idx[:ZONE]):
         s = lines[i].shadow
         if after_key and (pos == 0 or idx[pos - 1] == i - 1):
@@ -429,13 +430,21 @@ def _choose_title(
             score -= 3.0
         if re.search(r"[，,]", s):
             score -= 0.5
-        if declared.get("title") and re.sub(r"\s", "", declared["title"]) == re.sub(r"\s", "", s):
+        if named and re.sub(r"\s", "", named) == re.sub(r"\s", "", s):
             score += 5.0
         if pos + 1 >= len(idx) and len(idx) > 1:
             score -= 2.0  # the last line of a page is not its title
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _table_title(lines: list[Line], idx: list[int]) -> str | None:
+    """The title an info table names above the headline (标题：…), or None."""
+    for i in idx[:ZONE]:
+        if m := re.match(r"^标\s*题\s*[:：]\s*(.{4,120})$", lines[i].shadow.strip(WS)):
+            return m.group(1)
+    return None
 
 
 def _is_body(s: str) -> bool:
