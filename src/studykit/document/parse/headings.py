@@ -464,11 +464,14 @@ def _plan_runs(
         group = [c for c in group if c.style not in _UNNUMBERED and c.marked is None]
         parents = _parents(group, accepted)
         through = _straight_through(group, parents)
+        titled = through and _titled_through(group, parents, {a.i: a for a in accepted}, lines, members, pos)
+        if titled:
+            through = False  # （一）…（七） titled points numbered through 一、二、三: headings
         first_style = bool(group) and all(a.style != group[0].style for a in accepted)
         listed = through
         by_id = {a.i: a for a in accepted}
         used = {a.rank for a in accepted}
-        for run in _runs(group, parents, pos, first_style=first_style):
+        for run in _runs(group, parents, pos, first_style=first_style, carry=titled):
             score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
                                through=through)
             if score > 0:
@@ -584,8 +587,34 @@ def _straight_through(group: list[Candidate], parents: list[int]) -> bool:
     return (len(numbers) >= 8 and max(numbers) >= 8) or (carried >= 1 and len(numbers) >= 3)
 
 
+def _titled_through(
+    group: list[Candidate],
+    parents: list[int],
+    by_id: dict[int, Candidate],
+    lines: list[Line],
+    members: list[int],
+    pos: dict[int, int],
+) -> bool:
+    """（一）…（七） numbered straight through the 一、 parts of a 意见 or 决定: every point a short
+    title (alone on its line, or run in before its body) under a 一、 heading, none a clause
+    (``；``) and none after a colon. Arabic （1） and 1. numbered through stay lists."""
+    if group[0].style != "pcn" or len(group) < 3:
+        return False
+    if any(p == -1 or by_id.get(p) is None or by_id[p].style != "cn" for p in parents):
+        return False
+    if not all(c.h >= 1 and len(c.title) <= 30 for c in group):
+        return False
+    for k, c in enumerate(group):
+        if k == 0 or parents[k] != parents[k - 1]:
+            before = members[pos[c.i] - 1] if pos[c.i] > 0 else None
+            if before is not None and lines[before].shadow.rstrip(WS).endswith(("：", ":")):
+                return False  # items after a colon: a list that runs on
+    return True
+
+
 def _runs(
-    group: list[Candidate], parents: list[int], pos: dict[int, int], *, first_style: bool
+    group: list[Candidate], parents: list[int], pos: dict[int, int], *, first_style: bool,
+    carry: bool = False,
 ) -> list[_Run]:
     """Runs of one style under each parent: chains numbered 1, 2, 3 …
 
@@ -601,7 +630,7 @@ def _runs(
         fits = [r for r in here if r.items[-1].number == c.number - 1]
         if not fits and c.h >= 2 and c.style in ("cn", "pcn"):
             fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
-        if not fits and not here and c.number > 1 and c.style in ("chapter", "jie") and runs:
+        if not fits and not here and c.number > 1 and (carry or c.style in ("chapter", "jie")) and runs:
             # 第三章 opening 第二篇: chapters numbered straight through the parts of a 纲要
             last = runs[-1]
             if last.items[-1].style == c.style and last.items[-1].number == c.number - 1:
