@@ -371,3 +371,72 @@ def test_unnumbered_html_headings_become_sections() -> None:
     assert outline(doc) == [(0, None, None), (1, None, "坚持创新驱动"), (1, None, "坚持协调发展"), (2, None, "推动城乡融合")]
     assert doc.labels == ("0", "1", "2", "2/1")
     assert doc.paragraphs[1].lead == "创新是第一动力。"
+
+
+# --- round 3 shapes: decimal numbering, zero stand-ins, control lines, titled points -----------
+@pytest.mark.parametrize(
+    ("line", "style", "label"),
+    [
+        ("1.1 基本原则", "dec2", "1.1"),
+        ("1.1.基本原则", "dec2", "1.1"),
+        ("2.1.1　产业分布", "dec3", "2.1.1"),
+        ("3 对策建议", "ars", "3"),
+    ],
+)
+def test_decimal_markers(line: str, style: str, label: str) -> None:
+    from studykit.document.parse.markers import match_marker
+
+    m = match_marker(line)
+    assert m is not None and (m.style, m.label) == (style, label)
+
+
+def test_decimal_numbers_that_are_quantities_or_figures_are_text() -> None:
+    from studykit.document.parse.markers import match_marker
+
+    assert match_marker("1.5亿元用于基础设施") is None  # no space, no dot: a figure
+    doc = doc_of(
+        "报告\n\n1 概况\n全县共有网点120个。\n1.1 网点\n3 个乡镇建成配送中心。\n"
+        "5 月底前完成验收。\n2 建议\n2.1 补短板\n加快建设冷链设施。\n"
+    )
+    assert_lossless(doc)
+    got = outline(doc)
+    assert (1, "1", "概况") in got and (2, "1.1", "网点") in got and (2, "2.1", "补短板") in got
+    assert not any(title and title.startswith(("个乡镇", "月底")) for _, _, title in got)
+
+
+def test_bare_spaced_numbers_without_decimals_are_not_headings() -> None:
+    doc = doc_of("名单\n\n1 张三 男 45\n2 李四 女 38\n3 王五 男 52\n")
+    assert outline(doc) == [(0, None, None)]
+
+
+@pytest.mark.parametrize("year", ["二○二五", "二〇二五", "二Ｏ二五", "二O二五", "二０二五"])
+def test_zero_stand_ins_in_numeral_years(year: str) -> None:
+    from studykit.document.parse.common import find_date
+
+    assert find_date(f"{year}年九月十七日") == "2025-09-17"
+
+
+@pytest.mark.parametrize("line", ["打印　关闭", "【字体：大 中 小】　打印　关闭", "收藏 打印此页 关闭窗口"])
+def test_lines_of_page_controls(line: str) -> None:
+    from studykit.document.parse.boilerplate import line_kind
+
+    assert line_kind(line) == "controls"
+    assert line_kind("大 中 小") is None  # font sizes alone need a strong control beside them
+    assert line_kind("打印机采购项目已完成验收") is None
+
+
+def test_arabic_points_numbered_through_stay_items() -> None:
+    doc = doc_of(
+        "意见\n\n一、总体要求\n（1）坚持问题导向。聚焦群众急难愁盼。\n（2）坚持系统观念。统筹推进各项工作。\n"
+        "二、主要任务\n（3）完善网络布局。新建站点10个。\n（4）提升服务质量。推行标准化服务。\n"
+        "三、保障措施\n（5）加强组织领导。压实各方责任。\n"
+    )
+    assert_lossless(doc)
+    assert [t for _, _, t in outline(doc)] == ["总体要求", "主要任务", "保障措施"]
+    assert [p.item for s in doc.walk() for p in s.paragraphs] == ["（1）", "（2）", "（3）", "（4）", "（5）"]
+
+
+def test_a_sentence_opening_with_a_control_word_is_text() -> None:
+    doc = doc_of("通报\n\n关闭小散乱污企业120家，整治工业炉窑35台。\n打印设备统一纳入资产管理。\n")
+    assert not doc.boilerplate
+    assert len([p for s in doc.walk() for p in s.paragraphs]) == 2

@@ -133,6 +133,14 @@ def test_markdown_is_lossless_on_anything(parts: list[str], nl: str) -> None:
     assert_lossless(doc)
 
 
+def test_a_short_sentence_does_not_swallow_the_bold_markup_after_it() -> None:
+    # A one-sentence line heads the longer line after it (a standalone lead), but not across
+    # the ** that opens that line: the markup stays its own element.
+    doc = parse_document(read_source("正文一句。\n**一是要。**正文。\n", format="markdown"))
+    assert_lossless(doc)
+    assert [b.text for b in doc.boilerplate] == ["**"]
+
+
 # --- gov.cn pages and closing blocks ---------------------------------------------------------------------
 def test_govcn_page_meta_title_and_closing() -> None:
     doc = load(CORPUS / "19-govcn-notice.html")
