@@ -49,12 +49,14 @@ UNIT_COLUMNS = ("kind", "section", "top", "section_title", "paragraph", "start",
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One file to build: where it is, the entry key and the content hash it must still have."""
+    """One file to build: where it is, the entry key and the content hash it must still have;
+    ``name`` is the path shown as text (see :func:`studykit.corpus.files.shown`)."""
 
     path: str
     key: str
     content: str
     size: int
+    name: str = ""
 
 
 class Outcome(NamedTuple):
@@ -136,7 +138,8 @@ def build_chunk(
                     f"文件在构建时被修改 / {job.path} changed while the corpus was built: load it again"
                 )
             # The user chose these files, so a file beyond read_source's default size limit is read.
-            source = read_source(job.path, encoding=encoding, errors=_mode(errors), max_bytes=max(len(data), 1))
+            source = read_source(job.path, encoding=encoding, errors=_mode(errors), max_bytes=max(len(data), 1),
+                                 name=Path(job.name).name if job.name else None)
             doc = parse_document(source)
             table = tokenize(doc, segmenter)
             units = units_frame(doc)
