@@ -1151,3 +1151,44 @@ def test_concurrent_widget_messages_do_not_share_the_figure(make: Callable[..., 
     no_error(ex)
     assert sizes and all(w == 750 for w, _ in sizes)
     assert png_size(ex.chart.image.value)[0] == 750 and ex.figure.dpi == 100
+
+
+UPLOAD_MD = "# 协商试点报告\n\n## 总体要求\n\n推进基层协商。\n\n## 主要任务\n\n完善协商制度。\n"
+UPLOAD_BIG5 = "關於開展基層協商試點工作的通知\n\n一、總體要求\n\n推進基層協商，完善協商制度，提高協商質量。\n"
+UPLOAD_HTML = ("<html><head><title>协商试点</title></head><body><article><h1>协商试点报告</h1>"
+               "<p>一、总体要求</p><p>推进基层协商，完善协商制度，提高协商质量。</p></article></body></html>")
+
+
+def test_loader_reads_an_upload_as_its_file_name_says(font: FontChoice, tmp_path: Path) -> None:
+    """An uploaded file gives the document sk.load gives for a file of that name: .md as
+    Markdown, .html as a page, .txt as text, in whatever encoding it came."""
+    import datetime
+
+    loader = E.DocumentLoader(folder=tmp_path, font=font)
+    data = UPLOAD_MD.encode("gb18030")
+    loader.upload.value = ({"name": "报告.md", "type": "text/markdown", "size": len(data),
+                            "content": memoryview(data), "last_modified": datetime.datetime.now(datetime.UTC)},)
+    assert loader.messages.value == "", loader.messages.value
+    assert loader.document is not None and loader.document.source.format == "markdown"
+    assert loader.document.title == "协商试点报告"
+    assert [s.title for s in loader.document.walk() if s.level > 0] == ["总体要求", "主要任务"]
+    for name, text, codec in [("报告.md", UPLOAD_MD, "gb18030"), ("报告.markdown", UPLOAD_MD, "utf-8"),
+                              ("页面.html", UPLOAD_HTML, "utf-8"), ("页面.HTM", UPLOAD_HTML, "gb18030"),
+                              ("报告.txt", UPLOAD_MD, "utf-8"), ("通知.txt", UPLOAD_BIG5, "big5"),
+                              ("无后缀", UPLOAD_HTML, "utf-8")]:
+        (tmp_path / name).write_bytes(text.encode(codec))
+        loaded = load(tmp_path / name)
+        uploaded = studykit.parse_document(studykit.read_source(
+            text.encode(codec), name=name, format=E.explorers.loader.upload_format(name)))
+        assert (uploaded.source.format, uploaded.source.encoding, uploaded.title, uploaded.text) == (
+            loaded.source.format, loaded.source.encoding, loaded.title, loaded.text), name
+        assert [(s.path, s.title) for s in uploaded.walk()] == [(s.path, s.title) for s in loaded.walk()], name
+
+
+def test_loader_paste_with_lone_surrogates_is_read_with_a_warning(font: FontChoice, tmp_path: Path) -> None:
+    loader = E.DocumentLoader(folder=tmp_path, font=font)
+    loader.paste.value = "一、总体要求\n推进\ud800发展。\n\n二、主要任务\n改革\udfff开放。\n"
+    loader.paste_button.click()
+    assert "出错了" not in loader.messages.value and "2 lone surrogate" in loader.messages.value
+    assert loader.document is not None and loader.document.text.count("\ufffd") == 2
+    assert [s.label for s in loader.document.walk() if s.level > 0] == ["一", "二"]

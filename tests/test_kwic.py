@@ -14,6 +14,7 @@ from studykit.analysis.concordance import (
     KWIC_COLUMNS,
     KwicHit,
     KwicResult,
+    SearchBudget,
     dispersion,
     dispersion_sections,
     kwic,
@@ -372,6 +373,55 @@ def test_catastrophic_regex_stops_with_a_clear_error(pattern: str) -> None:
     doc = doc_of("标题\n\n一、总体要求\n\n" + "a" * 3000 + "\n")
     with pytest.raises(QueryError, match=r"longer than 0\.2 s"):
         kwic(doc, pattern, regex=True, timeout=0.2)
+
+
+# Each paragraph alone takes a few hundredths of a second on this pattern (exponential
+# backtracking before the digit fails), far under the limit; forty of them used to run forty
+# times that with no error because the limit was per paragraph.
+SLOW_PARAGRAPHS = "标题\n\n" + "\n\n".join("发展" * 17 + "x" for _ in range(40)) + "\n"
+
+
+def test_regex_time_limit_is_one_budget_for_the_whole_search() -> None:
+    doc = doc_of(SLOW_PARAGRAPHS)
+    with pytest.raises(QueryError, match=r"longer than 0\.3 s in all"):
+        kwic(doc, r"^(发展|发|展)*\d", regex=True, timeout=0.3)
+
+
+def test_a_shared_budget_accumulates_across_calls_and_stops_when_spent(seed: Document) -> None:
+    budget = SearchBudget(30.0)
+    kwic(seed, r"党.", regex=True, budget=budget)
+    first = budget.spent
+    kwic(seed, r"党.", regex=True, unit="token", budget=budget)
+    assert 0 < first < budget.spent
+    budget.spent = budget.seconds  # used up: the next search stops before it starts
+    with pytest.raises(QueryError, match=r"longer than 30 s in all"):
+        kwic(seed, r"党.", regex=True, budget=budget)
+    assert len(kwic(seed, "党建", budget=budget)) > 0  # a plain query cannot backtrack: no limit
+    with pytest.raises(QueryError, match="SearchBudget"):
+        kwic(seed, "党建", budget=2.0)  # type: ignore[arg-type]
+
+
+def test_corpus_kwic_shares_one_budget_over_its_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import studykit as sk
+    from studykit.corpus import analyses
+
+    for year in (2021, 2022, 2023):
+        (tmp_path / f"{year}.txt").write_text(
+            f"{year}年报告\n\n一、总体要求\n\n坚持发展{year}年。\n", encoding="utf-8"
+        )
+    corpus = sk.load_corpus(tmp_path, cache=tmp_path / "cache", progress=False)
+    budgets: list[SearchBudget | None] = []
+
+    def recording(*args: object, budget: SearchBudget | None = None, **kwargs: object) -> KwicResult:
+        budgets.append(budget)
+        return kwic(*args, budget=budget, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyses, "kwic", recording)
+    assert len(sk.kwic(corpus, r"发展\d+", regex=True, timeout=7)) == 3
+    assert len(budgets) == 3 and budgets[0] is budgets[1] is budgets[2]
+    assert budgets[0] is not None and budgets[0].seconds == 7 and budgets[0].spent > 0
 
 
 # --- hard wraps ----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "errors": (
         "StudykitError", "SourceError", "SourceNotFoundError", "EmptySourceError",
         "BinarySourceError", "DecodeError", "SourceTooLargeError", "SectionNotFoundError",
-        "QueryError", "FontError", "ExportError",
+        "QueryError", "FontError", "ExportError", "ReadOptionError",
     ),
     "document.model": ("Document", "Section", "Paragraph", "Sentence", "Source", "Meta", "Boilerplate"),
     "document.read": ("read_source",),

@@ -40,6 +40,12 @@ class SourceTooLargeError(SourceError):
     """The input is larger than the size limit."""
 
 
+class ReadOptionError(SourceError, TypeError, ValueError):
+    """An argument reading cannot use: ``sk.load(5)``, ``max_bytes=0``, ``format="pdf"``.
+
+    Also a ``TypeError`` and a ``ValueError``, so code that caught those still does."""
+
+
 class SectionNotFoundError(StudykitError, KeyError):
     """A section label that the document does not have."""
 

@@ -469,3 +469,35 @@ def test_overwriting_a_folder_takes_everything_back(out: Path) -> None:
         export(_table(k=5), "d", formats=("xlsx", "csv"), folder=out, overwrite=True)
     assert _names(out) == ["d.csv", "d.json", "d.xlsx"]  # the old xlsx and sidecar are back
     assert openpyxl.load_workbook(out / "d.xlsx").active["B2"].value == 30
+
+
+# --- red team round 2, finding 15e: an export folder that is itself a symlink --------------------
+
+
+def test_a_symlinked_export_folder_is_followed_but_never_a_symlink_inside_it(tmp_path: Path) -> None:
+    real = tmp_path / "data" / "exports"
+    real.mkdir(parents=True)
+    link = tmp_path / "exports"
+    link.symlink_to(real, target_is_directory=True)
+    paths = export(_table(), "词频", formats=["csv"], folder=link)
+    assert [p.name for p in paths] == ["词频.csv", "词频.json"]
+    assert all(p.parent == real and p.is_file() and not p.is_symlink() for p in paths)
+    assert _names(real) == ["词频.csv", "词频.json"] and link.is_symlink()
+    outside = tmp_path / "outside.csv"
+    outside.write_text("keep me", encoding="utf-8")
+    (real / "x.csv").symlink_to(outside)  # inside the followed folder: still never followed
+    with pytest.raises(ExportError, match="outside"):
+        export(_table(), "x", formats=["csv"], folder=link, overwrite=True)
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    below = export(_table(), "表", formats=["csv"], folder=link / "sub")  # below the link: followed too
+    assert all(p.parent == real / "sub" for p in below)
+
+
+@pytest.mark.parametrize("dangling", ["exports", "exports/sub"])
+def test_a_dangling_symlinked_export_folder_is_refused_and_nothing_created(tmp_path: Path, dangling: str) -> None:
+    (tmp_path / "exports").symlink_to(tmp_path / "gone" / "exports", target_is_directory=True)
+    with pytest.raises(ExportError) as err:
+        export(_table(), "词频", folder=tmp_path / dangling)
+    message = str(err.value)
+    assert "\n" not in message and "symlink" in message and "导出文件夹" in message
+    assert not (tmp_path / "gone").exists()

@@ -11,6 +11,7 @@ import re
 import socket
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -413,3 +414,45 @@ def test_furniture_left_open_gives_back_what_it_swallowed() -> None:
     assert "第二段正文。" in text and "第三段正文。" in text
     closed = page("<p>第一段正文。</p><div id='footer'><p>版权所有</p></div><p>第二段正文。</p>")
     assert read_source(closed).text == "第一段正文。\n\n第二段正文。"
+
+
+# --- red team round 2, findings 15c and 15e (reading) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arg", "hint"),
+    [("reports/*.txt", "load_corpus"), ("reports/202?.txt", "load_corpus"), ("政府工作报告。txt", "政府工作报告.txt"),
+     ("报告！.txt", "text="), ("报告！终稿.docx", "text="), ("data/报告|终稿.txt", "text="),
+     ("文件夹！/报告.txt", "text="), ("a;b.txt", "text=")],
+)
+def test_a_path_with_glob_or_punctuation_in_its_name_is_a_missing_path(arg: str, hint: str) -> None:
+    """Sentence punctuation counts as a sign of text only in sentence position: not when what
+    follows it is a file name's tail (an extension, one typed after 。, a path separator)."""
+    with pytest.raises(SourceNotFoundError) as err:
+        sk.load(arg)
+    msg = one_line(err.value)
+    assert "text=" in msg and hint in msg
+
+
+@pytest.mark.parametrize(
+    "arg",
+    ["What?", "Really? Yes", "增长5.2%。", "坚持\"两个确立\"", "报告！终稿", "一是加强；二是推进",
+     "我们要加强党建。全面从严治党", "完成了……", "问题：怎么办？", "Done; next step"],
+)
+def test_one_line_sentences_are_still_read_as_text(arg: str) -> None:
+    assert read_source(arg).text == arg and sk.load(arg).source.name == "<text>"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda: sk.load(5), lambda: sk.load(3.5), lambda: sk.load(["a.txt"]), lambda: sk.load(None),
+     lambda: sk.load("a.txt", text="b"), lambda: sk.load(text=b"x"), lambda: sk.load(text="加强。", max_bytes=0),
+     lambda: sk.load(text="加强。", max_bytes=-1), lambda: sk.load(text="加强。", max_bytes=1.5),
+     lambda: read_source(b"x", format="pdf"), lambda: read_source(b"x", errors="ignore"),
+     lambda: read_source(b"x", encoding=123)],
+)
+def test_arguments_reading_cannot_use_give_one_bilingual_line(call: Any) -> None:
+    with pytest.raises(sk.ReadOptionError) as err:
+        call()
+    one_line(err.value)
+    assert isinstance(err.value, SourceError) and isinstance(err.value, TypeError | ValueError)

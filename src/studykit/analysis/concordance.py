@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, overload
+from typing import Literal, NamedTuple, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,7 @@ __all__ = [
     "KWIC_COLUMNS",
     "KwicHit",
     "KwicResult",
+    "SearchBudget",
     "dispersion",
     "dispersion_measures",
     "dispersion_sections",
@@ -65,6 +67,7 @@ DISPERSION_SECTION_COLUMNS = (
 _INT_COLUMNS = ("paragraph", "sentence", "start", "end", "token_index", "offset",
                 "token_start", "token_end")
 _HTML_MAX_ROWS = 500
+T = TypeVar("T")
 
 
 class KwicHit(NamedTuple):
@@ -302,25 +305,59 @@ def _keep(units: _Units, sections: str | Sequence[str] | None, include_title: bo
 # --- matching ------------------------------------------------------------------------------------
 
 REGEX_TIMEOUT = 2.0
-"""Seconds a regular expression may run on one paragraph before KWIC stops with a QueryError."""
+"""Seconds the regular expression of one search may run in total (over every paragraph, and over
+every document of a corpus search) before KWIC stops with a QueryError."""
 
 Sort = Literal["position", "left", "right", "match"]
 
 
-class _Matcher:
-    """The compiled query, with a time limit on each paragraph a regular expression searches.
+class SearchBudget:
+    """The time a regular-expression search may spend matching, shared by every text it searches.
 
-    Regular expressions run on the ``regex`` module with its ``timeout``, so a catastrophic
-    pattern such as ``(a+)+b`` stops with a clear error instead of hanging the kernel. Plain
-    queries are literal and cannot backtrack. ``overlapping`` reports matches that overlap
-    (``哈哈`` twice in ``哈哈哈``).
+    :func:`kwic` makes one per call, so ``timeout`` bounds the whole search, not each paragraph.
+    A search over many documents (``studykit.corpus``) makes one and passes it to each
+    :func:`kwic` call as ``budget=``, so the limit covers the whole corpus. Only time spent inside
+    the ``regex`` module counts: reading and parsing documents between calls is free.
+
+    >>> budget = SearchBudget(2.0)
+    >>> budget.left
+    2.0
     """
 
-    def __init__(self, query: str, *, regex: bool, overlapping: bool, timeout: float) -> None:
+    __slots__ = ("seconds", "spent")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = float(seconds)
+        self.spent = 0.0
+
+    @property
+    def left(self) -> float:
+        """Seconds still to spend (0 or less when the budget is used up)."""
+        return self.seconds - self.spent
+
+    def __repr__(self) -> str:
+        return f"SearchBudget({self.seconds:g} s, {self.spent:.3f} s spent)"
+
+
+class _Matcher:
+    """The compiled query, with one time limit for every text a regular expression searches.
+
+    Regular expressions run on the ``regex`` module with its ``timeout``, so a catastrophic
+    pattern such as ``(a+)+b`` stops with a clear error instead of hanging the kernel; each call
+    gets what is left of the :class:`SearchBudget`, and what it used is taken off, so a pattern
+    that is slow on every paragraph stops after ``timeout`` seconds in all. Plain queries are
+    literal and cannot backtrack. ``overlapping`` reports matches that overlap (``哈哈`` twice in
+    ``哈哈哈``).
+    """
+
+    def __init__(
+        self, query: str, *, regex: bool, overlapping: bool, timeout: float,
+        budget: SearchBudget | None = None,
+    ) -> None:
         import regex as rx
 
         self.query = query
-        self.timeout = timeout
+        self.budget = budget if budget is not None else SearchBudget(timeout)
         self.overlapping = overlapping
         self.is_regex = regex
         source = simplified_shadow(query) if regex else rx.escape(simplified_shadow(query))
@@ -335,54 +372,62 @@ class _Matcher:
             raise QueryError(
                 f"无效的正则表达式「{query}」 / invalid regular expression {query}: {exc}"
             ) from None
-    def _left(self) -> float | None:
-        """The time limit of one search call: only regular expressions can backtrack without
-        end, so a literal query runs unlimited (a big document under load is merely slow)."""
-        return self.timeout if self.is_regex else None
+
+    def _timed(self, run: Callable[[float | None], T]) -> T:
+        """``run(timeout)`` with what is left of the budget, taking the time it used off it.
+
+        Only regular expressions can backtrack without end, so a literal query runs unlimited
+        (a big document under load is merely slow)."""
+        if not self.is_regex:
+            return run(None)
+        left = self.budget.left
+        if left <= 0:
+            raise self._too_slow()
+        began = time.perf_counter()
+        try:
+            return run(left)
+        except TimeoutError:
+            raise self._too_slow() from None
+        finally:
+            self.budget.spent += time.perf_counter() - began
 
     def _too_slow(self) -> QueryError:
         return QueryError(
-            f"检索超时 / the search for {self.query!r} took longer than {self.timeout:g} s: "
-            "simplify the regular expression (nested repeats such as (a+)+ or (.*)* can run "
-            "for ever)"
+            f"检索超时 / the search for {self.query!r} took longer than "
+            f"{self.budget.seconds:g} s in all: simplify the regular expression (nested repeats "
+            "such as (a+)+ or (.*)* can run for ever), or give a larger timeout="
         )
 
-    def spans(self, text: str) -> Iterator[tuple[int, int]]:
-        """Non-empty match spans in ``text``."""
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Non-empty match spans in ``text`` (a pattern such as 党* also matches nothing: no hit)."""
         if self.literal is not None:
-            for m in self.literal.finditer(text):
-                yield m.span()
-            return
-        try:
-            for m in self.pattern.finditer(text, overlapped=self.overlapping, timeout=self._left()):
-                if m.end() > m.start():  # a pattern such as 党* also matches nothing: no hit
-                    yield m.span()
-        except TimeoutError:
-            raise self._too_slow() from None
+            return [m.span() for m in self.literal.finditer(text)]
+        found = self._timed(lambda limit: [
+            m.span() for m in self.pattern.finditer(text, overlapped=self.overlapping, timeout=limit)
+        ])
+        return [(s, e) for s, e in found if e > s]
 
-    def all_spans(self, text: str) -> Iterator[tuple[int, int]]:
+    def all_spans(self, text: str) -> list[tuple[int, int]]:
         """Every match span, overlapping ones included (for token-boundary matching)."""
-        try:
-            for m in self.ahead.finditer(text, timeout=self._left()):
-                if m.end(1) > m.start(1):
-                    yield m.start(1), m.end(1)
-        except TimeoutError:
-            raise self._too_slow() from None
+        found = self._timed(lambda limit: [
+            m.span(1) for m in self.ahead.finditer(text, timeout=limit)
+        ])
+        return [(s, e) for s, e in found if e > s]
 
     def whole(self, text: str, pos: int, endpos: int) -> bool:
-        try:
-            return self.pattern.fullmatch(text, pos, endpos, timeout=self._left()) is not None
-        except TimeoutError:
-            raise self._too_slow() from None
+        return self._timed(
+            lambda limit: self.pattern.fullmatch(text, pos, endpos, timeout=limit) is not None
+        )
 
 
 def _compile(
-    query: str, *, regex: bool, overlapping: bool = False, timeout: float = REGEX_TIMEOUT
+    query: str, *, regex: bool, overlapping: bool = False, timeout: float = REGEX_TIMEOUT,
+    budget: SearchBudget | None = None,
 ) -> _Matcher:
     problem = text_problem(query)
     if problem:
         raise QueryError(f"查询无效 / invalid query {query!r}: {problem}")
-    return _Matcher(query, regex=regex, overlapping=overlapping, timeout=timeout)
+    return _Matcher(query, regex=regex, overlapping=overlapping, timeout=timeout, budget=budget)
 
 
 _NO_CUTS = np.zeros(0, dtype=np.int64)
@@ -467,6 +512,7 @@ def kwic(
     overlapping: bool = False,
     sort: Sort = "position",
     timeout: float = REGEX_TIMEOUT,
+    budget: SearchBudget | None = None,
     limit: int | None = None,
 ) -> KwicResult:
     """Every occurrence of ``query`` with ``window`` characters (or tokens) of context each side.
@@ -494,8 +540,10 @@ def kwic(
     ``overlapping=True`` also reports matches that overlap an earlier one (``哈哈`` twice in
     ``哈哈哈``; with a regex, every match the pattern can make at each position, as the
     ``regex`` module's ``overlapped``). A regular expression that runs longer than ``timeout``
-    seconds on one paragraph (a catastrophic pattern such as ``(a+)+b``) stops with a
-    ``QueryError``.
+    seconds in all (over every paragraph searched; a catastrophic pattern such as ``(a+)+b``)
+    stops with a ``QueryError``. ``budget`` shares one :class:`SearchBudget` between several
+    calls (a corpus search passes the same one for every document) and then replaces
+    ``timeout``.
 
     ``sections`` keeps only those sections (``"三"``, ``["一", "二"]``, ``"一/二"``; a top-level
     label includes its subsections); an unknown label raises ``SectionNotFoundError``. An empty
@@ -519,7 +567,9 @@ def kwic(
                                        limit=limit)
     _literal_unit(unit)
     _literal_sort(sort)
-    matcher = _compile(query, regex=regex, overlapping=overlapping, timeout=timeout)
+    if budget is not None and not isinstance(budget, SearchBudget):
+        raise QueryError(f"budget must be a SearchBudget or None, not {type(budget).__name__}")
+    matcher = _compile(query, regex=regex, overlapping=overlapping, timeout=timeout, budget=budget)
     if unit == "token":
         table = source if isinstance(source, pd.DataFrame) else _tokenize(source)
         text = source.text if isinstance(source, Document) else None

@@ -23,7 +23,15 @@ import pandas as pd
 
 from studykit.analysis._options import text_problem
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
-from studykit.analysis.concordance import REGEX_TIMEOUT, KwicHit, KwicResult, Sort, _compile, kwic
+from studykit.analysis.concordance import (
+    REGEX_TIMEOUT,
+    KwicHit,
+    KwicResult,
+    SearchBudget,
+    Sort,
+    _compile,
+    kwic,
+)
 from studykit.analysis.keyness import (
     PRIOR_FLOOR,
     UNIFORM_PRIOR,
@@ -462,30 +470,21 @@ def _char_counts(
                          GROUP BY u.doc, q.term_id""")
 
 
-REGEX_BUDGET = 60.0
-"""Seconds that all regular expressions of one :func:`trend` may run over the corpus together."""
-
-
 def _regex_counts(corpus: Corpus, terms: list[str], *, include_title: bool) -> pd.DataFrame:
-    import time
-
-    matchers = [_compile(t, regex=True) for t in terms]
+    """Counts of regular expressions by KWIC's matcher; each term has KWIC's time budget
+    (``REGEX_TIMEOUT`` seconds of matching over the whole corpus), so a pattern KWIC would stop
+    for being too slow stops here too, with the same ``QueryError``."""
+    matchers = [_compile(t, regex=True, budget=SearchBudget(REGEX_TIMEOUT)) for t in terms]
     where = "TRUE" if include_title else "kind <> 'title'"
     counts: dict[tuple[str, int], int] = {}
-    started = time.perf_counter()
     for batch in corpus.db.batches(f"SELECT doc, s FROM units WHERE {where}"):
         for doc, text in batch:
             if not text:
                 continue
             for k, matcher in enumerate(matchers):
-                n = sum(1 for _ in matcher.spans(text))
+                n = len(matcher.spans(text))
                 if n:
                     counts[(doc, k)] = counts.get((doc, k), 0) + n
-        if time.perf_counter() - started > REGEX_BUDGET:
-            raise QueryError(
-                f"检索超时 / counting {' '.join(terms)} took longer than {REGEX_BUDGET:g} s: simplify the "
-                "regular expression, or count fewer documents (corpus.select)"
-            )
     return pd.DataFrame({"doc": [d for d, _ in counts], "term_id": [k for _, k in counts],
                          "count": list(counts.values())}).astype({"term_id": "int64", "count": "int64"})
 
@@ -819,11 +818,12 @@ def corpus_kwic(
     fields = tuple(f for f in corpus.fields if f != "doc")
     field_rows = corpus.docs.set_index(corpus.docs["doc"].astype(str))
     section_errors: list[SectionNotFoundError] = []
+    budget = SearchBudget(timeout)  # one regex time limit for the whole corpus, not per document
     for doc in candidates:
         source: Any = corpus.document(doc) if unit == "char" else _doc_tokens(corpus, doc)
         try:
             found_hits = kwic(source, query, window=window, sections=sections, regex=regex, unit=unit,
-                              include_title=include_title, overlapping=overlapping, timeout=timeout)
+                              include_title=include_title, overlapping=overlapping, budget=budget)
         except SectionNotFoundError as exc:
             section_errors.append(exc)
             continue

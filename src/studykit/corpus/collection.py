@@ -661,16 +661,16 @@ def load_corpus(
     rows: list[dict[str, Any]] = []
     records: dict[str, dict[str, Any]] = {}
     usable: list[int] = []
-    for i, (doc, name) in enumerate(zip(ids, names, strict=True)):
+    for i, (doc, file_name) in enumerate(zip(ids, names, strict=True)):
         found_key = keys.get(doc)
         if found_key is None:
             continue
         key = found_key
         if key in failed:
-            problems.append((doc, name, clean_text(str(failed[key]))))
+            problems.append((doc, file_name, clean_text(str(failed[key]))))
             continue
         if not store.has(key):
-            problems.append((doc, name, f"构建结果不在缓存中 / the entry was not written to {shown(root)}: "
+            problems.append((doc, file_name, f"构建结果不在缓存中 / the entry was not written to {shown(root)}: "
                              "on a cluster, pass cache= a folder every worker can reach"))
             continue
         if key not in records:
@@ -680,7 +680,7 @@ def load_corpus(
         rows.append({"doc": doc, "title": rec.get("title"), "date": meta.get("date"),
                      "source": meta.get("source"), "author": meta.get("author"),
                      "tokens": int(rec.get("tokens", 0)), "chars": int(rec.get("chars", 0)),
-                     "path": name, "key": key})
+                     "path": file_name, "key": key})
         usable.append(i)
     user, meta_problems = join_metadata([ids[i] for i in usable], [paths[i] for i in usable], metadata, name_pattern,
                                         base=found.base)

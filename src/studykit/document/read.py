@@ -24,10 +24,14 @@ its start, so Chinese after a long ASCII stretch (a big inline script) is still 
 Path or text
 ------------
 A ``str`` is a path when it names an existing file. Otherwise it is the document itself when it
-is recognisably text: several lines, sentence punctuation (``。！？；…!?``), or markup. Any
-other ``str`` (one short line such as ``reports/missing.pdf``, ``报告.docx`` or ``政府工作报告``)
-is taken for a mistyped path and raises :class:`~studykit.errors.SourceNotFoundError`; pass
-``text=`` to read such a string as the document.
+is recognisably text: several lines, markup, or sentence punctuation in sentence position
+(``。！？；…``, or ``!?;`` before a space or the end) — not when what follows the mark is a file
+name's tail (``报告！.txt``, ``政府工作报告。txt`` with 。 typed for the dot, ``文件夹！/a.txt``). Any
+other ``str`` (one short line such as ``reports/missing.pdf``, ``报告.docx``, ``政府工作报告``,
+a glob pattern ``reports/*.txt`` or ``data/报告|终稿.txt``) is taken for a mistyped path and
+raises :class:`~studykit.errors.SourceNotFoundError`; pass ``text=`` to read such a string as
+the document. Arguments reading cannot use (``sk.load(5)``, ``max_bytes=0``) raise
+:class:`~studykit.errors.ReadOptionError`.
 
 Hostile input
 -------------
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import numbers
 import os
 import re
 import stat
@@ -56,6 +61,7 @@ from studykit.errors import (
     BinarySourceError,
     DecodeError,
     EmptySourceError,
+    ReadOptionError,
     SourceError,
     SourceNotFoundError,
     SourceTooLargeError,
@@ -81,9 +87,20 @@ _ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 _MAX_CONTROL_SHARE = 0.05
 _MIN_CHINESE_SHARE = 0.9
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-# What makes a str recognisably text rather than a path: line breaks, sentence punctuation,
-# markup or characters no portable path holds.
-_TEXT_MARKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029。！？；…!?<>|*\"\x00-\x08\x0e-\x1f]")
+# What makes a str recognisably text rather than a path: line breaks, markup or control
+# characters anywhere, or sentence punctuation in sentence position (_SENTENCE_END, _NAME_TAIL).
+# Glob characters (* ? [ ]) and | are no sign of text: reports/*.txt is a path someone meant.
+_TEXT_MARKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029<>\"\x00-\x08\x0e-\x1f]")
+# A sentence ends with full-width punctuation, or ASCII !?; before a space, a closing quote or
+# bracket, or the end (in reports/202?.txt the ? is a wildcard, in a;b.txt part of the name).
+_SENTENCE_END = re.compile(r"[。！？；…]+|[!?;]+(?=[\s'”’)）」』】]|$)")
+# What may follow the punctuation in a file name: an extension (报告！.txt, 报告！终稿.txt), an
+# extension typed after 。 for the dot (政府工作报告。txt), or a path separator (folder！/a.txt).
+_NAME_TAIL = re.compile(
+    r"[^\s。！？；…!?;/\\]*\.[A-Za-z][A-Za-z0-9]{0,7}|[A-Za-z][A-Za-z0-9]{0,7}|[/\\].*", re.S
+)
+_GLOB = re.compile(r"[*?\[]")
+_DOT_TYPED_AS_STOP = re.compile(r"[。．](?=[A-Za-z][A-Za-z0-9]{0,7}$)")
 _MAX_PATH_BYTES = 4096
 _MAX_NAME_BYTES = 255
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -128,9 +145,11 @@ def read_source(
     ``src`` is a path (an ``os.PathLike``, or a ``str`` naming an existing file) or raw file
     content (``bytes``); ``text=`` is the document itself as a ``str`` (pasted text, named
     ``<text>``). A ``str`` given as ``src`` that names no file is read as text only when it is
-    recognisably text (several lines, sentence punctuation ``。！？；…!?``, or markup); a one-line
-    string such as ``reports/missing.pdf`` or ``政府工作报告`` raises
-    :class:`SourceNotFoundError` instead of being read as a six-character document.
+    recognisably text (several lines, markup, or sentence punctuation ending a sentence, see the
+    module docstring); a one-line string such as ``reports/missing.pdf``, ``政府工作报告``,
+    ``reports/*.txt`` or ``报告！.txt`` raises :class:`SourceNotFoundError` instead of being read
+    as a six-character document. An argument reading cannot use (``5`` as ``src``,
+    ``max_bytes=0``) raises :class:`~studykit.errors.ReadOptionError`.
 
     Only regular files are read: a FIFO, device or socket is refused at once (reading one could
     block forever). ``errors="replace"`` reads a file with a few broken bytes anyway, each shown
@@ -147,18 +166,7 @@ def read_source(
     >>> read_source("推动政协党建与履职工作深度融合\n\n一、自觉扛起政治责任").text[:4]
     '推动政协'
     """
-    if format not in ("auto", "text", "html", "markdown"):
-        raise ValueError(f"format must be 'auto', 'text', 'html' or 'markdown', not {format!r}")
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise ValueError(f"max_bytes must be positive, not {max_bytes!r}")
-    if errors not in ("strict", "replace"):
-        raise ValueError(f"errors must be 'strict' or 'replace', not {errors!r}")
-    if encoding is not None and not isinstance(encoding, str):
-        raise TypeError(f"encoding must be a codec name such as 'gb18030', not {encoding!r}")
-    if (src is None) == (text is None):
-        raise TypeError("pass a path or bytes, or text=..., exactly one of them")
-    if text is not None and not isinstance(text, str):
-        raise TypeError(f"text= takes a str, not {type(text).__name__}: pass bytes or a path as src")
+    _check_options(src, text, encoding, max_bytes, format, errors)
 
     path: Path | None = None
     html_hint = format == "html"
@@ -181,10 +189,8 @@ def read_source(
         html_hint = html_hint or (format == "auto" and path.suffix.lower() in _HTML_SUFFIXES)
         data = _read_bytes(path, what, max_bytes, typed=isinstance(src, str))
         decoded, enc = _decode(data, what, encoding, meta=format != "text", errors=errors)
-    else:
-        raise TypeError(
-            f"read_source takes a path, bytes or text=, not {type(src).__name__}"
-        )
+    else:  # pragma: no cover - _check_options refused every other type
+        raise _bad_source(src)
 
     _check_text(decoded, what)
     label = name or (path.name if path is not None else what)
@@ -205,6 +211,51 @@ def read_source(
 # --- input --------------------------------------------------------------------------------------
 
 
+def _check_options(
+    src: object, text: object, encoding: object, max_bytes: object, format: object, errors: object
+) -> None:
+    """Refuse what reading cannot use with one bilingual line (:class:`ReadOptionError`, also a
+    ``TypeError``/``ValueError``): ``sk.load(5)``, ``max_bytes=0``, ``format="pdf"``…"""
+    if format not in ("auto", "text", "html", "markdown"):
+        raise _bad_option("format", format, "give 'auto', 'text', 'html' or 'markdown'")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, numbers.Integral) or max_bytes <= 0:
+        raise _bad_option(
+            "max_bytes", max_bytes, f"give a whole number of bytes above 0 (default {DEFAULT_MAX_BYTES:_})"
+        )
+    if errors not in ("strict", "replace"):
+        raise _bad_option("errors", errors, "give 'strict' or 'replace'")
+    if encoding is not None and not isinstance(encoding, str):
+        raise _bad_option("encoding", encoding, "give a codec name such as 'gb18030', or None to detect it")
+    if (src is None) == (text is None):
+        raise ReadOptionError(
+            "请给出路径、字节或 text= 中的一个 / pass exactly one of a path, bytes or text=...: "
+            + ("both were given" if src is not None else "nothing was given")
+        )
+    if text is not None and not isinstance(text, str):
+        raise ReadOptionError(
+            f"text= 只接受字符串 / text= takes a str, not {type(text).__name__}: pass bytes or a "
+            "path as the first argument"
+        )
+    if src is not None and not isinstance(src, str | bytes | bytearray | memoryview | os.PathLike):
+        raise _bad_source(src)
+
+
+def _bad_option(name: str, value: object, want: str) -> ReadOptionError:
+    shown = _shown(repr(value))
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return ReadOptionError(f"选项 {name} 的值无效 / invalid {name}={shown}: {want}")
+
+
+def _bad_source(src: object) -> ReadOptionError:
+    kind = type(src).__name__
+    return ReadOptionError(
+        f"无法读取 {kind} 类型的值 / cannot read a value of type {kind} ({_shown(repr(src))[:40]}): "
+        "pass a file's path "
+        "(str or Path), its bytes, or text=... for the document itself"
+    )
+
+
+
 def _is_markdown(path: Path | None, text: str) -> bool:
     from .markdown import MARKDOWN_SUFFIXES, starts_with_front_matter
 
@@ -216,9 +267,10 @@ def _is_markdown(path: Path | None, text: str) -> bool:
 def _is_text(s: str) -> bool:
     """Whether a ``str`` given as ``src`` is the document itself rather than a path.
 
-    An existing file is a path. Otherwise the string is text when it is recognisably text
-    (line breaks, sentence punctuation, markup or characters no portable path holds) or too
-    long to be a path; anything else is a path, mistyped or missing.
+    An existing file is a path. Otherwise the string is text when it is recognisably text:
+    several lines, markup or control characters, sentence punctuation in sentence position
+    (:func:`_ends_a_sentence`), or too long to be a path. Anything else is a path, mistyped or
+    missing: ``reports/*.txt``, ``政府工作报告。txt``, ``报告！.txt``, ``data/报告|终稿.txt``.
     """
     stripped = s.strip()
     if not stripped:
@@ -226,12 +278,24 @@ def _is_text(s: str) -> bool:
     if _exists(s) or _exists(stripped):
         return False
     # A path copied with its line end ("报告.txt\n") is still one line: look inside the ends.
-    if _TEXT_MARKS.search(stripped) or _SURROGATE.search(s):
+    if _TEXT_MARKS.search(stripped) or _SURROGATE.search(s) or _ends_a_sentence(stripped):
         return True
     raw = stripped.encode("utf-8", "surrogatepass")
     return len(raw) > _MAX_PATH_BYTES or any(
         len(part) > _MAX_NAME_BYTES for part in re.split(rb"[/\\]", raw)
     )
+
+
+def _ends_a_sentence(line: str) -> bool:
+    """Whether sentence punctuation in ``line`` ends a sentence, rather than sitting in a file
+    name: ``推动政协党建。``, ``什么是党建？``, ``一是加强；二是推进`` end one; in ``报告！.txt``,
+    ``政府工作报告。txt`` and ``文件夹！/a.txt`` what follows the mark is a file name's tail.
+
+    >>> [_ends_a_sentence(s) for s in ("加强领导。", "What?", "一是加强；二是推进", "报告！.txt",
+    ...                                 "政府工作报告。txt", "reports/202?.txt", "a;b.txt")]
+    [True, True, True, False, False, False, False]
+    """
+    return any(not _NAME_TAIL.fullmatch(line, m.end()) for m in _SENTENCE_END.finditer(line))
 
 
 def _exists(s: str) -> bool:
@@ -343,6 +407,10 @@ def _not_found(path: Path, what: str, *, typed: bool) -> SourceNotFoundError:
     hint = f"check the path (relative paths start from {_shown(os.getcwd())})"
     if _URL.match(str(path)) or str(path).startswith("www."):
         hint = "studykit reads saved files, it does not download: save the page and read the file"
+    if _GLOB.search(path.name):
+        hint += "; one file is read here: for the files a pattern matches use sk.load_corpus (CLI: studykit corpus)"
+    if typed and _DOT_TYPED_AS_STOP.search(path.name):
+        hint += f" (。 typed for the dot? {_shown(_DOT_TYPED_AS_STOP.sub('.', path.name))})"
     if typed:
         hint += "; to read the string itself as the document, pass text=..."
     return SourceNotFoundError(f"找不到文件：{what} / no such file: {what}: {hint}")

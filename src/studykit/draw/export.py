@@ -301,7 +301,11 @@ def export(
     ``stem.{png,svg,pdf,csv,xlsx,json}`` already exists, the same number for every file.
 
     **Folder.** ``folder`` (``~`` expanded, created if missing) receives every file; nothing is
-    written anywhere else, and a symlink leading out of it is refused. Existing files are
+    written anywhere else, and a symlink inside it (a file ``stem.csv`` that links elsewhere) is
+    never followed. A folder that is itself a symlink, or lies below one, is followed: the user
+    named it (``exports -> /data/exports`` is a common setup), and the returned paths are in the
+    folder it leads to; a dangling symlink there is refused rather than creating the folder
+    wherever it points. Existing files are
     replaced only with ``overwrite=True`` (all or nothing as well: if one replacement fails, the
     old files come back).
 
@@ -439,12 +443,23 @@ def _kind(obj: object) -> Kind:
 
 
 def _folder(folder: str | os.PathLike[str]) -> Path:
+    """The export folder, resolved and created: a symlink the user named (the folder itself or
+    one above it) is followed when it leads to a folder; a dangling one is refused rather than
+    creating the folder wherever it points."""
     try:
-        base = Path(folder).expanduser().resolve()
+        named = Path(folder).expanduser()
+        dangling = next((p for p in (named, *named.parents) if p.is_symlink() and not p.exists()), None)
+        base = named.resolve()
     except (TypeError, ValueError, RuntimeError, OSError) as exc:
         raise ExportError(
             f"导出文件夹无效 / the export folder {folder!r} is not usable ({_one_line(exc)}): choose another folder"
         ) from None
+    if dangling is not None:
+        target = os.readlink(dangling)
+        raise ExportError(
+            f"导出文件夹是失效的链接 / the export folder {named} goes through the symlink {dangling}, "
+            f"which points to {target!r}, a path that does not exist: create that folder or choose another"
+        )
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

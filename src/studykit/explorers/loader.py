@@ -4,23 +4,30 @@
 >>> loader                          # in a notebook: an upload button, a paste box, then the dashboard
 
 The file's bytes go through :func:`~studykit.document.read.read_source` (encoding detected, or the
-one chosen; HTML pages reduced to their article) and :func:`~studykit.document.parse.parse_document`,
-then :func:`~studykit.explorers.dashboard.explore` opens on the document. Pasted text is read as
-text, never as a file name. ``loader.document`` and ``loader.dashboard`` hold what was built.
+one chosen) in the format its name says, as ``sk.load`` reads a file of that name: ``.md`` as
+Markdown, ``.html``/``.htm`` as a web page reduced to its article, anything else as text (HTML or
+Markdown front matter still recognised by their content). Then
+:func:`~studykit.document.parse.parse_document` builds the document and
+:func:`~studykit.explorers.dashboard.explore` opens on it. Pasted text is read as text, never as
+a file name; characters no file can hold (lone surrogates, from a broken copy) are read as U+FFFD
+and the message line says how many. ``loader.document`` and ``loader.dashboard`` hold what was
+built.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import threading
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
+from studykit.document.markdown import MARKDOWN_SUFFIXES
 from studykit.document.model import Document
 from studykit.document.parse import parse_document
-from studykit.document.read import read_source
+from studykit.document.read import ReadFormat, read_source
 from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
@@ -30,8 +37,20 @@ from .dashboard import Dashboard
 
 ENCODINGS = [("自动识别", "auto"), ("UTF-8", "utf-8"), ("GBK / GB18030", "gb18030"), ("Big5（繁体）", "big5"),
              ("UTF-16", "utf-16")]
-ACCEPT = ".txt,.text,.html,.htm,.md"
+ACCEPT = ".txt,.text,.html,.htm,.md,.markdown"
 PASTED = "粘贴的文本"
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})  # as read_source reads paths
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def upload_format(name: str) -> ReadFormat:
+    """The format ``sk.load`` reads a file of this name in: Markdown or HTML by the suffix,
+    otherwise ``"auto"`` (text, unless its content is recognisably HTML or opens with front
+    matter)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "html" if suffix in HTML_SUFFIXES else "auto"
 
 
 class DocumentLoader:
@@ -103,19 +122,29 @@ class DocumentLoader:
         self.open_text(self.paste.value)
 
     def open_bytes(self, data: bytes, name: str) -> Dashboard:
-        """Build the document from a file's bytes (``name`` tells HTML by its extension)."""
-        html_file = Path(name).suffix.lower() in (".html", ".htm")
-        source = read_source(data, encoding=self._encoding(), name=name, format="html" if html_file else "auto")
+        """Build the document from a file's bytes, in the format its ``name`` says
+        (:func:`upload_format`), as ``sk.load`` reads a file of that name."""
+        name = _SURROGATE.sub("\ufffd", name)
+        source = read_source(data, encoding=self._encoding(), name=name, format=upload_format(name))
         return self._open(parse_document(source))
 
     def open_text(self, text: str) -> Dashboard:
-        """Build the document from pasted text (always read as text, whatever it looks like)."""
+        """Build the document from pasted text (always read as text, whatever it looks like).
+
+        Lone surrogates (U+D800–U+DFFF, which a broken copy can leave and no file can hold) are
+        read as U+FFFD, one for one, and the message line says how many."""
         if not text.strip():
             raise StudykitError("粘贴框是空的 / nothing pasted: paste the document's text first")
+        text, broken = _SURROGATE.subn("\ufffd", text)
         source = read_source(text.encode("utf-8"), encoding="utf-8", name=PASTED)
-        return self._open(parse_document(source))
+        note = (
+            f"粘贴的文本含有 {broken} 个无效字符，已显示为 � / the pasted text held {broken} lone "
+            "surrogate(s), which no file can store: each is read as �; copy the text again to "
+            "keep the original characters"
+        ) if broken else ""
+        return self._open(parse_document(source), note=note)
 
-    def _open(self, document: Document) -> Dashboard:
+    def _open(self, document: Document, *, note: str = "") -> Dashboard:
         say(self.messages, "正在分析… / analysing…")
         dashboard = Dashboard(document, segmenter=self.segmenter, folder=self.folder, font=self.font)
         self.document, self.dashboard = document, dashboard
@@ -126,5 +155,5 @@ class DocumentLoader:
             f"编码 {html.escape(document.source.encoding)} · {len(document.paragraphs)} 段 · {sections} 个章节</div>"
         )
         self.output.children = [dashboard.tabs]
-        say(self.messages, "")
+        say(self.messages, note, kind="warn")
         return dashboard
