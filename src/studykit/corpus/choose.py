@@ -74,7 +74,7 @@ def _split_outside_quotes(text: str, pattern: re.Pattern[str]) -> list[tuple[str
         m = pattern.match(text, i)
         if m and m.end() > i:
             pieces.append((text[start:i], sep))
-            sep = (m.group(1) or m.group(2) or "").lower()
+            sep = next((g for g in m.groups() if g), "").lower()
             start = i = m.end()
             continue
         i += 1

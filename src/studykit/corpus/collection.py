@@ -374,7 +374,7 @@ class Corpus:
         (documents in corpus order; field values sorted). Documents without a value are
         left out of the returned Series."""
         if not isinstance(by, str):
-            raise QueryError(f"by must be a field name such as year, not {type(by).__name__}")
+            raise QueryError(f"分组须是一个字段名 / by must be one field name such as year, not {type(by).__name__}")
         if by == "doc":
             return pd.Series(self.ids, index=self.ids, dtype=object), list(self.ids)
         if by not in self.docs.columns or by in _NOT_GROUPS:
@@ -603,6 +603,7 @@ def load_corpus(
     t_start = time.perf_counter()
     if errors not in ("strict", "replace"):
         raise QueryError(f"errors must be 'strict' or 'replace', not {errors!r}")
+    build.check_scheduler(scheduler)
     if name_pattern is not None:
         compile_name_pattern(name_pattern)  # a bad pattern or metadata file fails before anything is built
     if metadata is not None:

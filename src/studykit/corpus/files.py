@@ -347,9 +347,11 @@ def _as_float(value: Any) -> float | None:
 def typed_column(name: str, values: Sequence[Any], files: Sequence[str]) -> pd.Series[Any]:
     """One metadata column with one type: whole numbers (``int64``, or ``Int64`` with gaps),
     other numbers (``float64``), true/false (``boolean``) or else text, blank cells missing.
-    ``year`` must hold whole numbers: anything else raises a one-line
+    ``year`` must hold whole numbers (``2021`` or ``2021年``): anything else raises a one-line
     :class:`~studykit.errors.QueryError` naming the value and its file."""
     cleaned = [None if _missing(v) else v for v in values]
+    if name == "year":  # 2021年 is the year 2021
+        cleaned = [v.strip().removesuffix("年") if isinstance(v, str) else v for v in cleaned]
     present = [v for v in cleaned if v is not None]
     if not present:  # an empty column: whole numbers for year, else text
         return pd.Series([None] * len(cleaned), dtype="Int64" if name == "year" else object)

@@ -141,13 +141,7 @@ class CorpusExplorer(_Explorer):
     def chosen(self) -> Corpus:
         """The corpus narrowed to the documents chosen in ``ex.documents``."""
         picked = list(self.documents.value)
-        if not len(self.corpus):
-            problems = self.corpus.problems
-            first = f": {problems['problem'].iloc[0]}" if len(problems) else ""
-            raise StudykitError(
-                f"语料库没有可用的文档 / the corpus has no usable document ({len(problems)} problems, "
-                f"see corpus.problems){first}"
-            )
+        self._check_usable()
         if not picked:
             raise StudykitError("未选择任何文档 / no document chosen: choose at least one")
         if len(picked) == len(self.corpus):
@@ -202,6 +196,16 @@ class CorpusExplorer(_Explorer):
             self.picker.value = ""
         self.picker.options = options
 
+    def _check_usable(self) -> None:
+        """Raise the reason when the corpus has no document at all (every file failed)."""
+        if not len(self.corpus):
+            problems = self.corpus.problems
+            first = f": {problems['problem'].iloc[0]}" if len(problems) else ""
+            raise StudykitError(
+                f"语料库没有可用的文档 / the corpus has no usable document ({len(problems)} problems, "
+                f"see corpus.problems){first}"
+            )
+
     # --- views ---------------------------------------------------------------------------------
     def update(self) -> None:
         self._show_controls()
@@ -209,6 +213,7 @@ class CorpusExplorer(_Explorer):
         ax = self.chart.axes(fresh=True)
         self.details.value = ""
         try:
+            self._check_usable()
             getattr(self, f"_draw_{view}")(ax)
         except StudykitError:
             self.result = pd.DataFrame()
