@@ -351,3 +351,82 @@ def test_bad_scheduler_addresses_fail_at_once(tmp_path: Path, monkeypatch: pytes
         server.close()
         for s in held:
             s.close()
+
+
+# --- finding 8: comparing versions stays near-linear -------------------------------------------------
+
+
+def test_the_sparse_alignment_finds_the_exact_optimum() -> None:
+    import random
+
+    from studykit.corpus import versions
+
+    rng = random.Random(7)
+    for _ in range(200):
+        n, m = rng.randrange(0, 9), rng.randrange(0, 9)
+        table = {(i, j): rng.choice([0.0, 0.0, 0.0, rng.uniform(50, 100)]) for i in range(n) for j in range(m)}
+        exact = versions._align(n, m, lambda i, j: table[(i, j)], 60.0)
+        sparse = versions._chain(n, m, [(i, j, s) for (i, j), s in table.items() if s >= 60.0])
+        total = sum(s for _i, _j, s in exact)
+        assert abs(sum(s for _i, _j, s in sparse) - total) < 1e-9
+        for aligned in (exact, sparse):  # every item once, in order
+            assert [i for i, _j, _s in aligned if i is not None] == list(range(n))
+            assert [j for _i, j, _s in aligned if j is not None] == list(range(m))
+
+
+def test_large_stretches_and_long_lines_give_the_exact_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from studykit.corpus import versions
+
+    rng = random.Random(1)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    old = ["".join(rng.choice(han) for _ in range(rng.randrange(8, 30))) for _ in range(300)]
+    new = []
+    for k, s in enumerate(old):
+        if k % 7 == 0:
+            continue  # removed
+        if k % 5 == 0:
+            s = s[:3] + "进一步" + s[6:]  # rewritten
+        new.append(s)
+        if k % 11 == 0:
+            new.append("".join(rng.choice(han) for _ in range(15)))  # added
+    a = sk.load(text="一、总体\n" + "。".join(old) + "。\n")
+    b = sk.load(text="一、总体\n" + "。".join(new) + "。\n")
+    sparse = versions.compare_versions(a, b)
+    monkeypatch.setattr(versions, "EXACT_CELLS", 10**12)
+    exact = versions.compare_versions(a, b)
+    assert sparse.to_frame().equals(exact.to_frame()) and sparse.counts["changed"] > 40
+    line = "".join(rng.choice(han) for _ in range(300_000))
+    long_a = sk.load(text=f"一、总体\n{line}\n")
+    long_b = sk.load(text=f"一、总体\n{line[:150_000]}改{line[150_001:]}\n")
+    diff = versions.compare_versions(long_a, long_b)
+    assert diff.counts["changed"] == 1
+    text = diff.to_text()
+    assert f"[-{line[150_000]}-]{{+改+}}" in text and len(text) < 310_000
+    other = "".join(rng.choice(han) for _ in range(300_000))
+    assert versions._similarity(line, other) < 10  # estimated, not a minute of exact LCS
+    assert versions._opcodes(line, other) == [("replace", 0, 300_000, 0, 300_000)]
+
+
+def test_the_diff_command_takes_stdin_errors_and_max_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes((SAMPLE / "2021.txt").read_text(encoding="utf-8").encode("gb18030"))
+    assert main(["diff", str(gbk), str(SAMPLE / "2021.txt"), "--encoding", "utf-8"]) == 2
+    assert "--errors replace" in capsys.readouterr().err
+    assert main(["diff", str(gbk), str(SAMPLE / "2021.txt"), "--encoding", "utf-8", "--errors", "replace"]) == 0
+    assert "added" in capsys.readouterr().out
+    assert main(["diff", str(SAMPLE / "2021.txt"), str(SAMPLE / "2022.txt"), "--max-bytes", "10"]) == 2
+    assert "--max-bytes" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["diff", str(SAMPLE / "2021.txt"), str(SAMPLE / "2022.txt"), "--threshold", "nan"])
+    assert exit_.value.code == 2 and "from 0 to 100" in capsys.readouterr().err
+    stdin = io.TextIOWrapper(io.BytesIO((SAMPLE / "2021.txt").read_bytes()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["diff", "-", str(SAMPLE / "2021.txt")]) == 0
+    assert "(0 changed, 0 added, 0 removed" in capsys.readouterr().out
+    assert main(["diff", "-", "-"]) == 2
+    assert "both versions are standard input" in capsys.readouterr().err
