@@ -365,7 +365,7 @@ def test_the_sparse_alignment_finds_the_exact_optimum() -> None:
     for _ in range(200):
         n, m = rng.randrange(0, 9), rng.randrange(0, 9)
         table = {(i, j): rng.choice([0.0, 0.0, 0.0, rng.uniform(50, 100)]) for i in range(n) for j in range(m)}
-        exact = versions._align(n, m, lambda i, j: table[(i, j)], 60.0)
+        exact = versions._align(n, m, lambda i, j, t=table: t[(i, j)], 60.0)
         sparse = versions._chain(n, m, [(i, j, s) for (i, j), s in table.items() if s >= 60.0])
         total = sum(s for _i, _j, s in exact)
         assert abs(sum(s for _i, _j, s in sparse) - total) < 1e-9
