@@ -272,4 +272,53 @@ def bench_corpus() -> list[Row]:
     return rows
 
 
-BENCHES = {"corpus": bench_corpus}
+def _versions(mode: str, n: int, seed: int = 1) -> tuple[object, object]:
+    """Two versions: ``n`` sentences, each rewritten in a few characters (``sentences``), or one
+    line of ``n`` characters with one character changed (``line``)."""
+    import studykit as sk
+
+    rng = random.Random(seed)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+
+    def line(k: int) -> str:
+        return "".join(rng.choice(han) for _ in range(k))
+
+    if mode == "line":
+        a = line(n)
+        b = a[: n // 2] + "改" + a[n // 2 + 1 :]
+        return sk.load(text=f"一、总体\n{a}\n"), sk.load(text=f"一、总体\n{b}\n")
+    olds = [line(20) for _ in range(n)]
+    news = [s[:5] + "进一步" + s[8:] if k % 2 else s[:10] + line(3) for k, s in enumerate(olds)]
+    return (sk.load(text="一、总体\n" + "。".join(olds) + "。\n"),
+            sk.load(text="一、总体\n" + "。".join(news) + "。\n"))
+
+
+def bench_diff() -> list[Row]:
+    """compare_versions + to_text: time and peak allocation at n and 4n, and their ratio (4 for a
+    linear method, 16 for the n x m table it replaced)."""
+    import tracemalloc
+
+    from run import median_ms
+
+    from studykit.corpus.versions import compare_versions
+
+    rows: list[Row] = []
+    for mode, n, unit in (("sentences", 1000, "rewritten sentences"), ("line", 100_000, "characters, one changed")):
+        times = []
+        for size in (n, 4 * n):
+            a, b = _versions(mode, size)
+            ms = median_ms(lambda a=a, b=b: compare_versions(a, b).to_text(), repeat=3)
+            tracemalloc.start()
+            compare_versions(a, b).to_text()
+            peak = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+            times.append(ms)
+            rows.append({"group": "diff", "name": f"compare_versions, {size:,} {unit}", "median_ms": round(ms, 1),
+                         "value": round(peak, 1), "unit": "MB peak allocated", "target": "report"})
+        ratio = times[1] / times[0]
+        rows.append({"group": "diff", "name": f"time at 4× the {unit} / time at 1×", "value": round(ratio, 1),
+                     "unit": "× (4 = linear, 16 = quadratic)", "target": "≤ 8", "ok": ratio <= 8})
+    return rows
+
+
+BENCHES = {"corpus": bench_corpus, "diff": bench_diff}
