@@ -430,3 +430,17 @@ def test_the_diff_command_takes_stdin_errors_and_max_bytes(tmp_path: Path, capsy
     assert "(0 changed, 0 added, 0 removed" in capsys.readouterr().out
     assert main(["diff", "-", "-"]) == 2
     assert "both versions are standard input" in capsys.readouterr().err
+
+
+def test_a_worker_process_loads_the_segmenter_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import pickle
+
+    own = sk.JiebaSegmenter()
+    assert build._worker_segmenter(own) is own and not build._SEGMENTERS  # the caller's process keeps nothing
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())  # as in a Dask worker
+    monkeypatch.setattr(build, "_SEGMENTERS", {})
+    first, second = pickle.loads(pickle.dumps(own)), pickle.loads(pickle.dumps(own))
+    assert build._worker_segmenter(first) is first and build._worker_segmenter(second) is first
+    other = pickle.loads(pickle.dumps(sk.JiebaSegmenter(user_words=["新质生产力"])))
+    assert build._worker_segmenter(other) is other
