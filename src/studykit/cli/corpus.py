@@ -52,7 +52,8 @@ def _warn(line: str) -> None:
 
 
 def _problems(corpus: Any) -> list[str]:
-    return [f"  ! {r.path}: {r.problem}" if r.path else f"  ! {r.problem}" for r in corpus.problems.itertuples()]
+    return [f"  ! {r.path}: {r.problem}" if r.path and str(r.path) not in str(r.problem) else f"  ! {r.problem}"
+            for r in corpus.problems.itertuples()]
 
 
 def _build(args: argparse.Namespace) -> str:
