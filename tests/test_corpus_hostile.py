@@ -444,3 +444,16 @@ def test_a_worker_process_loads_the_segmenter_once(monkeypatch: pytest.MonkeyPat
     assert build._worker_segmenter(first) is first and build._worker_segmenter(second) is first
     other = pickle.loads(pickle.dumps(sk.JiebaSegmenter(user_words=["新质生产力"])))
     assert build._worker_segmenter(other) is other
+
+
+def test_a_catastrophic_trend_pattern_stops_with_kwics_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studykit.corpus import analyses
+
+    d = tmp_path / "slow"
+    d.mkdir()
+    (d / "a.txt").write_text("一、总体要求\n" + "".join("发展" * 12 + "。\n" for _ in range(30)), encoding="utf-8")
+    corpus = sk.load_corpus(d, cache=tmp_path / "c", progress=False)
+    monkeypatch.setattr(analyses, "REGEX_TIMEOUT", 0.01)
+    with pytest.raises(sk.QueryError, match="took longer than") as exc:
+        sk.trend(corpus, [r"^(发展|发|展)*\d"], regex=True)
+    one_line(exc)

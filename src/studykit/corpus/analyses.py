@@ -470,11 +470,20 @@ def _char_counts(
                          GROUP BY u.doc, q.term_id""")
 
 
+REGEX_CHARS = 5_000_000
+"""Characters of corpus text per ``REGEX_TIMEOUT`` seconds of regular-expression time in
+:func:`trend` (simple patterns run at 30 M characters a second and more, so the allowance is
+several times what an ordinary pattern needs)."""
+
+
 def _regex_counts(corpus: Corpus, terms: list[str], *, include_title: bool) -> pd.DataFrame:
-    """Counts of regular expressions by KWIC's matcher; each term has KWIC's time budget
-    (``REGEX_TIMEOUT`` seconds of matching over the whole corpus), so a pattern KWIC would stop
-    for being too slow stops here too, with the same ``QueryError``."""
-    matchers = [_compile(t, regex=True, budget=SearchBudget(REGEX_TIMEOUT)) for t in terms]
+    """Counts of regular expressions by KWIC's matcher. Each term has one time budget for the
+    whole corpus, KWIC's ``REGEX_TIMEOUT`` seconds per :data:`REGEX_CHARS` characters of text
+    (at least ``REGEX_TIMEOUT``), so a catastrophic pattern stops with KWIC's ``QueryError``
+    while an ordinary one is never cut short on a large corpus."""
+    chars = int(corpus.docs["chars"].sum()) if len(corpus.docs) else 0
+    seconds = REGEX_TIMEOUT * max(1.0, chars / REGEX_CHARS)
+    matchers = [_compile(t, regex=True, budget=SearchBudget(seconds)) for t in terms]
     where = "TRUE" if include_title else "kind <> 'title'"
     counts: dict[tuple[str, int], int] = {}
     for batch in corpus.db.batches(f"SELECT doc, s FROM units WHERE {where}"):
