@@ -457,3 +457,18 @@ def test_a_catastrophic_trend_pattern_stops_with_kwics_error(tmp_path: Path, mon
     with pytest.raises(sk.QueryError, match="took longer than") as exc:
         sk.trend(corpus, [r"^(发展|发|展)*\d"], regex=True)
     one_line(exc)
+
+
+def test_an_unguarded_script_gets_one_line_not_a_traceback_per_worker(tmp_path: Path) -> None:
+    import subprocess
+
+    script = tmp_path / "unguarded.py"  # builds at the top level, without if __name__ == "__main__":
+    script.write_text(
+        "import studykit as sk\n"
+        f"sk.load_corpus({str(SAMPLE)!r}, cache={str(tmp_path / 'c')!r}, scheduler='processes', workers=2, progress=False)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert run.returncode == 1 and 'put the code under if __name__ == "__main__"' in run.stderr
+    assert run.stderr.count("Traceback") == 1  # the script's own StudykitError; the workers leave quietly

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
 import re
 import tempfile
@@ -603,6 +604,11 @@ def load_corpus(
     t_start = time.perf_counter()
     if errors not in ("strict", "replace"):
         raise QueryError(f"errors must be 'strict' or 'replace', not {errors!r}")
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # A worker process starting up is re-running a script that builds a corpus at its top level
+        # (no if __name__ == "__main__": guard): leave quietly; the parent then says what to do in
+        # one line, instead of every worker printing a traceback.
+        raise SystemExit(1)
     build.check_scheduler(scheduler)
     if name_pattern is not None:
         compile_name_pattern(name_pattern)  # a bad pattern or metadata file fails before anything is built
