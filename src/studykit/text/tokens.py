@@ -77,14 +77,16 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     # and map offsets back: a token cut by a wrap (高质量|发展) is one token whose start/end
     # cover the source span, break included.
     view = reading_view(text, [(u.start, u.end) for u in units if u.kind == "paragraph"])
-    cols = segmenter.token_arrays(view.text)
+    cols = segmenter.token_codes(view.text)
     tok_start = view.to_source(cols.start)
     tok_end = view.source_ends(cols.end)
-    kind_all = np.asarray(cols.kind, dtype=object)
+    # Per distinct word first (a few ten thousand), then indexed by each token's code.
+    vocab = np.asarray(cols.vocab, dtype=object)
+    is_space = np.asarray([k == "space" for k in cols.kinds], dtype=bool)
     span_start = np.asarray([sp[0] for sp in spans], dtype=np.int64)
     span_end = np.asarray([sp[1] for sp in spans], dtype=np.int64)
     span_of = np.searchsorted(span_start, tok_start, side="right") - 1
-    inside = (span_of >= 0) & (kind_all != "space")
+    inside = (span_of >= 0) & ~is_space[cols.codes]
     if len(spans):
         inside &= tok_start < span_end[span_of.clip(0)]
     keep = np.flatnonzero(inside)
@@ -100,26 +102,25 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         codes, uniques = pd.factorize(pd.Series([sp[i] for sp in spans], dtype=object))
         return pd.Categorical.from_codes(codes.astype(np.int32)[span_of], categories=_index(uniques))
 
-    def take(values: list[Any] | None) -> Any:
-        return np.asarray(values if values is not None else [""] * len(cols.text), dtype=object)[keep]
-
-    tok = take(cols.text)
+    codes = cols.codes[keep]
     part = per_span(2)
     is_lead = start_arr < spread(7, np.int64)
     if is_lead.any():
         part = part.add_categories(_index(["lead"])) if "lead" not in part.categories else part
         part[is_lead] = "lead"
     sentence = np.searchsorted(np.asarray(sentence_starts, dtype=np.int64), start_arr, side="right") - 1
-    vocab = set(cols.text)
-    stop = {w for w in vocab if segmenter.is_stopword(w)}
-    filler = {w for w in vocab if segmenter.is_filler(w)}
-    n = len(tok)
+    stop = np.asarray([segmenter.is_stopword(w) for w in cols.vocab], dtype=bool)
+    filler = np.asarray([segmenter.is_filler(w) for w in cols.vocab], dtype=bool)
+    if cols.pos_codes is None:
+        pos = _categorical_of_codes(np.zeros(len(codes), dtype=np.intp), [""])
+    else:
+        pos = _categorical_of_codes(cols.pos_codes[keep], cols.pos_vocab)
     # All columns at once, in their final order: no later insertions, reorders or copies. The
     # repeated strings are categoricals (a code per token, each string stored once), so the table
     # holds about 50 bytes a token where Python strings took several hundred.
     table = pd.DataFrame({
-        "token": _categorical(tok),
-        "pos": _categorical(take(cols.pos)),
+        "token": _categorical_of_codes(codes, vocab),
+        "pos": pos,
         "start": start_arr,
         "end": tok_end[keep],
         "part": part,
@@ -128,9 +129,9 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         "section": per_span(4),
         "top": per_span(5),
         "section_title": per_span(6),
-        "is_stopword": np.fromiter(map(stop.__contains__, tok), dtype=bool, count=n),
-        "is_filler": np.fromiter(map(filler.__contains__, tok), dtype=bool, count=n),
-        "kind": _categorical(kind_all[keep]),
+        "is_stopword": stop[codes],
+        "is_filler": filler[codes],
+        "kind": _categorical_of_codes(codes, cols.kinds),
         "article": per_span(8),
     }, copy=False)
     first_token = np.searchsorted(span_of, np.arange(len(spans) + 1), side="left")
@@ -148,10 +149,14 @@ def _index(values: Any) -> pd.Index:
     return out
 
 
-def _categorical(values: Any) -> pd.Categorical:
-    """Strings as a categorical whose categories are the distinct values in order of appearance."""
-    codes, uniques = pd.factorize(values)
-    return pd.Categorical.from_codes(codes.astype(np.int32, copy=False), categories=_index(uniques))
+def _categorical_of_codes(codes: Any, values: Any) -> pd.Categorical:
+    """``values[codes]`` as a categorical whose categories are the distinct values in order of
+    appearance, without building a string per row: the codes are factorized, then the few
+    distinct values looked up (``values`` may repeat a value under two codes)."""
+    labels = np.asarray(values, dtype=object)
+    first, seen = pd.factorize(codes)
+    merged, cats = pd.factorize(labels[seen])
+    return pd.Categorical.from_codes(merged.astype(np.int32)[first], categories=_index(cats))
 
 
 def _finish_section_ranges(sections: list[dict[str, Any]], n_tokens: int) -> None:
