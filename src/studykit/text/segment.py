@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache, partial
 from importlib import resources
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, pairwise, repeat
 from os import PathLike
 from pathlib import Path
 from types import MethodType
@@ -631,7 +631,16 @@ class _JiebaEngine:
             with _jieba_warnings_silenced():
                 import jieba.posseg
 
-            self._pos = jieba.posseg.POSTokenizer(self._tok)
+            if self._tok.dictionary == jieba.DEFAULT_DICT:
+                # POSTokenizer.__init__ reads jieba's dictionary into a word-tag table of its own
+                # (34 MB, a string per word and tag); a copy of the table studykit reads once per
+                # process from the same file (rjieba and formulations use it too) shares its
+                # strings (8 MB). Otherwise what __init__ does.
+                self._pos = object.__new__(jieba.posseg.POSTokenizer)
+                self._pos.tokenizer = self._tok
+                self._pos.word_tag_tab = dict(_jieba_tag_table())
+            else:  # pragma: no cover - studykit's tokenizers always use jieba's dictionary
+                self._pos = jieba.posseg.POSTokenizer(self._tok)
             # posseg's Viterbi tries all 256 states against all 256 for every character it does
             # not know: the same path, found over the transitions that exist (about 20 a state).
             self._pos._POSTokenizer__cut = MethodType(_pos_cut_sparse, self._pos)
@@ -983,40 +992,53 @@ class JiebaSegmenter:
     def token_codes(self, text: str, *, pos: bool = True) -> TokenCodes:
         """All tokens of a long text, whitespace included, as codes into the text's vocabulary.
 
-        The bulk path behind :func:`studykit.tokenize`: the segmenter's words are replaced by
-        their index into the distinct words as soon as they are cut, and lengths, kinds and tags
-        are found once per distinct word, so no Python code and no string object stays per token.
+        The bulk path behind :func:`studykit.tokenize`. The text is cut a quarter of a million
+        characters at a time, always just after a line end (no backend joins across one, so the
+        words are those of one call over the whole text), and each piece's words are replaced by
+        their index into the distinct words at once: a million tokens never exist as a million
+        strings together. Lengths, kinds and tags are then found once per distinct word, so no
+        Python code runs per token.
         """
         shadow = self._shadow(text)
         engine = self._ensure()
-        words = engine.cut(shadow)
-        token_tags: list[str] | None = None  # per token, only where the backend dropped text
-        if "".join(words) != shadow:
-            cut = words
-            words, origin = _align(cut, shadow)
-            if pos:
-                tags = list(map(engine.tags_for(set(cut)).__getitem__, cut))
-                token_tags = [tags[i] if i >= 0 else "x" for i in origin]
-        if shadow is not text:  # the original characters, one for one with the shadow's
-            ends = list(accumulate(map(len, words)))
-            words = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
-        vocab, codes = _factorize(words)
-        del words
+        index: dict[str, int] = {}
+        parts: list[npt.NDArray[np.intp]] = []
+        skipped: list[npt.NDArray[np.intp]] = []  # tokens the backend left out, tagged x
+        count = 0
+        for a, b in _line_pieces(shadow, _PIECE):
+            piece = shadow[a:b]
+            words = engine.cut(piece)
+            if "".join(words) != piece:  # the backend dropped or changed characters
+                words, origin = _align(words, piece)
+                skipped.append(np.flatnonzero(np.asarray(origin, dtype=np.intp) < 0) + count)
+            if shadow is not text:  # the original characters, one for one with the shadow's
+                bounds = pairwise(accumulate(map(len, words), initial=a))
+                words = [text[i:j] for i, j in bounds]
+            parts.append(_encode(words, index))
+            count += len(words)
+            del words
+        vocab = list(index)
+        del index
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+        del parts
         lengths = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))[codes]
         end = np.cumsum(lengths)
         start = end - lengths
+        del lengths
         self._kinds.learn(vocab)
         kinds = list(map(self._kinds.kinds.__getitem__, vocab))
         pos_vocab: list[str] | None = None
         pos_codes: npt.NDArray[np.intp] | None = None
-        if token_tags is not None:
-            pos_vocab, pos_codes = _factorize(token_tags)
-        elif pos:
+        if pos:
             table = self._shadow.table
             shadows = vocab if shadow is text else [w.translate(table) for w in vocab]
             tag_of = engine.tags_for(shadows)
             pos_vocab, tag_codes = _factorize(list(map(tag_of.__getitem__, shadows)))
             pos_codes = tag_codes[codes]
+            if skipped:
+                if "x" not in pos_vocab:
+                    pos_vocab.append("x")
+                pos_codes[np.concatenate(skipped)] = pos_vocab.index("x")
         return TokenCodes(vocab, kinds, codes, start, end, pos_vocab, pos_codes)
 
     # -- word lists ----------------------------------------------------------------------------
@@ -1056,6 +1078,27 @@ class JiebaSegmenter:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+
+_PIECE = 1 << 18  # characters token_codes cuts at a time (about 50,000 tokens)
+
+
+def _line_pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of ``text`` of at least ``size`` characters, each
+    ending just after a line end (the last one at the end of the text)."""
+    at = 0
+    while at < len(text):
+        cut = text.find("\n", at + size - 1)
+        end = len(text) if cut < 0 else cut + 1
+        yield at, end
+        at = end
+
+
+def _encode(words: list[str], index: dict[str, int]) -> npt.NDArray[np.intp]:
+    """Each word's code in ``index``, adding the new words in order of first appearance."""
+    new = [w for w in dict.fromkeys(words) if w not in index]
+    index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+    return np.fromiter(map(index.__getitem__, words), dtype=np.intp, count=len(words))
 
 
 def _factorize(values: list[str]) -> tuple[list[str], npt.NDArray[np.intp]]:
