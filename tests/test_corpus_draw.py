@@ -140,3 +140,34 @@ def test_empty_results_say_so(corpus: sk.Corpus) -> None:
     ax = sk.plot_trend(trend)
     draw(ax)
     assert any(t.get_gid() == cc.EMPTY_GID for t in ax.texts)
+
+
+def test_dollar_signs_stay_text(tmp_path: Path) -> None:
+    """``$`` in document ids, titles, group names and terms never switches matplotlib into math
+    mode: an unbalanced one would raise at draw time, a balanced one would drop the dollars."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, name in enumerate(["US$5亿", "成本$x^2$", "$"]):
+        (folder / f"{name}.txt").write_text(
+            f"{name}报告\n\n一、总体要求\n\n坚持高质量发展，引进外资US$5亿元。推进共同富裕{i}。\n\n"
+            "二、主要任务\n\n高质量发展是首要任务。\n", encoding="utf-8")
+    (folder / "meta.csv").write_text("file,group\nUS$5亿.txt,甲$\n成本$x^2$.txt,$乙$\n$.txt,丙\n",
+                                     encoding="utf-8")
+    corpus = sk.load_corpus(folder, metadata=folder / "meta.csv", cache=tmp_path / "cache", progress=False)
+    assert corpus.problems.empty and len(corpus) == 3
+    terms = ["高质量发展", "US$5亿"]
+    axes: list[Axes] = [
+        sk.plot_trend(sk.trend(corpus, terms, by="group"), title="趋势$"),
+        *sk.plot_trends(sk.trend(corpus, terms, by="group")),
+        sk.plot_doc_term_heatmap(sk.term_frequencies(corpus, by="doc"), terms=5),
+        *sk.plot_key_terms(sk.key_terms(corpus, by="group", top=3), n=3),
+        sk.plot_first_appearance(sk.first_appearance(corpus, by="group", terms=terms), n=5),
+        sk.plot_document_map(sk.document_similarity(corpus)),
+    ]
+    for ax in axes:
+        draw(ax)
+        fig = ax.get_figure(root=True)
+        assert fig is not None
+        for text in fig.findobj(matplotlib.text.Text):
+            assert not text.get_parse_math() or "$" not in text.get_text(), text.get_text()
+        plt.close(fig)

@@ -77,3 +77,34 @@ def test_outline_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
     (folder / "a.expected.json").write_text("{not json", encoding="utf-8")
     assert main(["outline", "--check", str(folder)]) == 2
     assert "cannot read the expected outline" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("expected", "says"),
+    [
+        ('{"title": ["x"]}', "'title' must be a string"),
+        ('{"sections": 5}', "unknown key 'sections'"),
+        ('{"note": "only a note"}', "checks nothing"),
+        ('{"meta": {"date": 2024}}', "meta 'date' must be"),
+        ('{"meta": {"dat": "2024-01-01"}}', "unknown meta key 'dat'"),
+        ('{"headings": [[1, "一"]]}', "must be [level, label, title]"),
+        ('{"headings": "一"}', "'headings' must be a list"),
+        ('{"paragraphs": "2"}', "'paragraphs' must be"),
+        ('{"paragraphs": [1]}', "'paragraphs' must be"),
+        ('{"articles": true}', "'articles' must be a count"),
+        ('{"snippets": [{"text": "加强", "in": "paragraph", "nth": 0}]}', "'nth' has the wrong type"),
+        ('{"snippets": [{"txt": "加强"}]}', "non-empty 'text'"),
+        ('{"traps": [{"text": "加强", "not": "heading"}]}', "unknown key 'not'"),
+        ("[1, 2]", "JSON object"),
+    ],
+)
+def test_outline_check_refuses_a_malformed_expected_outline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], expected: str, says: str
+) -> None:
+    """Break finding 15d: a wrong expected file is one line and exit 2, never a traceback or a pass."""
+    (tmp_path / "a.txt").write_text("标题\n\n一、总体要求\n加强领导。\n", encoding="utf-8")
+    (tmp_path / "a.expected.json").write_text(expected, encoding="utf-8")
+    assert main(["outline", "--check", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and says in captured.err
+    assert "a.expected.json" in captured.err and "预期大纲" in captured.err

@@ -51,6 +51,44 @@ def test_articles_in_the_token_table_and_kwic(law: Document) -> None:
         select(table, articles="第八条")
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（2020年5月6日甲市人大常委会会议通过，2020年7月1日乙省人大常委会会议批准）",
+        "（2018年3月2日甲市人大常委会会议通过　根据2021年9月8日甲市人大常委会会议修正）",
+        "（2015年1月9日甲市人大常委会会议通过　根据2019年4月2日甲市人大常委会《关于修改〈甲市若干条例〉的决定》"
+        "第一次修正　根据2022年6月1日甲市人大常委会会议第二次修正）",
+    ],
+)
+def test_a_law_history_note_is_the_dateline(note: str) -> None:
+    """Parser finding 1: adopted, approved, amended — however many dates — is one dateline."""
+    doc = parse_document(read_source(f"甲市物业管理条例\n\n{note}\n\n第一条　为了规范物业管理，制定本条例。\n"
+                                     "第二条　本条例自公布之日起施行。\n"))
+    assert doc.title == "甲市物业管理条例" and doc.meta.date is not None
+    assert [t.kind for t in doc.title_block] == ["title", "dateline"]
+    assert [a.label for a in doc.articles] == ["第一条", "第二条"]
+
+
+def test_an_article_keeps_each_line_as_a_paragraph() -> None:
+    doc = load(CORPUS / "63-city-regulation-history.txt")
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 1, 3, 4, 2, 1, 1]
+    assert all(p.lead is None for a in doc.articles for p in a.paragraphs)
+
+
+def test_a_bold_article_number_is_no_lead_and_reads_as_a_number() -> None:
+    doc = load(CORPUS / "64-regulation-bold-markdown.md")
+    assert_lossless(doc)
+    assert [a.number for a in doc.articles] == [1, 2, 3, 4, 5]
+    assert all(p.lead is None or "**" not in p.lead for p in doc.paragraphs)
+    bold = parse_document(read_source("# 标题\n\n## 一、要求\n\n**一是要选好团队。**团队是关键，要公开选聘。\n", format="markdown"))
+    assert bold.paragraphs[0].lead == "一是要选好团队。"
+
+
+def test_an_address_to_the_audience_is_no_lead() -> None:
+    doc = parse_document(read_source("标题\n\n各位代表！过去一年，我们攻坚克难，全市经济稳中向好，民生持续改善。\n"))
+    assert doc.paragraphs[0].lead is None
+
+
 # --- Markdown and front matter -----------------------------------------------------------------------
 def test_markdown_markup_is_boilerplate_and_offsets_stay_lossless() -> None:
     doc = load(CORPUS / "27-front-matter-yaml.md")
@@ -80,7 +118,8 @@ def test_front_matter_only_when_it_parses(text: str, fmt: str, title: str | None
 
 MD_PIECES = st.sampled_from(
     ["# 标题", "## 第一章 总则", "### 一、要求", "<!-- 注释 -->", "第一条 内容。", "（一）事项；", "1. 列表项",
-     "- 条目", "---", "+++", "title: x", "正文一句。", "", "　", "## ", "#", "<!--", "-->", "===", "*强调*"]
+     "- 条目", "---", "+++", "title: x", "正文一句。", "", "　", "## ", "#", "<!--", "-->", "===", "*强调*",
+     "**第一条**　内容。", "**一是要。**正文。", "**", "## **二、要求**", "a: &x [1]", "b: *x"]
 )
 
 

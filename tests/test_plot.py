@@ -642,7 +642,9 @@ def test_the_font_is_resolved_once(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(1)
         return real()
 
-    monkeypatch.setattr(sp, "find_cjk_font", counting)
+    from studykit.draw import _figure
+
+    monkeypatch.setattr(_figure, "find_cjk_font", counting)  # where every chart resolves it
     font = find_cjk_font()
     sp.plot_top_terms(freqs_frame(), font=font)
     assert calls == []

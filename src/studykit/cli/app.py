@@ -31,6 +31,8 @@ def _outline(args: argparse.Namespace) -> str:
         return score_table(scores)
 
     doc = read_document(args)
+    for note in doc.source.notes:  # what the reader set aside (front matter it would not read)
+        _emit(sys.stderr, f"studykit: {note}\n")
     if args.format == "json":
         return json.dumps(outline_dict(doc), ensure_ascii=False, indent=2)
     if args.format == "markdown":

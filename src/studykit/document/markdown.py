@@ -8,11 +8,23 @@ What Markdown says about structure travels beside it:
   below the title (``##`` → 1, ``###`` → 2);
 * the ``#`` marks, setext underlines and HTML comments (``<!-- INFO END -->``) →
   ``Source.markup_spans``, which the parser files as boilerplate of kind ``markup``;
+* ``**bold**`` delimiters → ``Source.markup_spans`` too, and a bold run that opens a paragraph
+  before more text (``**一是要选好运营团队。**运营团队是…``) → ``Source.lead_spans``, as an HTML
+  ``<strong>`` run is. CommonMark leaves ``**…**`` literal where a CJK punctuation mark stands
+  inside the delimiter and a letter outside it (its flanking rules were written for spaced
+  scripts), so such pairs left in a text run are paired here as a Chinese reader sees them;
 * YAML (``---``) or TOML (``+++``) front matter → ``Source.meta_spans`` (a title-block meta
   line) and ``Source.declared_meta`` (``title``, ``date``, ``author``, ``source`` …).
 
+Front matter is data from the file, read with limits: a block larger than
+:data:`FRONT_MATTER_MAX_CHARS`, nested deeper than :data:`FRONT_MATTER_MAX_DEPTH`, using YAML
+aliases (``*name``, the "billion laughs" expansion) or that does not parse is not read. It stays
+in the document as boilerplate of kind ``markup``, and ``Source.notes`` says why in one bilingual
+line. Declared values are scalars or lists of them (joined), each at most
+:data:`DECLARED_MAX_CHARS` characters.
+
 The block structure comes from markdown-it-py (CommonMark), front matter from PyYAML or
-tomllib; no Markdown is parsed with regular expressions here.
+tomllib; no Markdown block structure is parsed with regular expressions here.
 """
 
 from __future__ import annotations
@@ -21,11 +33,18 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Source
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+FRONT_MATTER_MAX_CHARS = 64 * 1024
+"""Front matter longer than this is not read (metadata is a few lines)."""
+FRONT_MATTER_MAX_DEPTH = 20
+"""Front matter nested deeper than this (brackets or indentation) is not read."""
+DECLARED_MAX_CHARS = 2000
+"""A declared value (``title``, ``author`` …) longer than this is not used."""
+_DECLARED_MAX_ITEMS = 100
 _FENCES = {"---": "yaml", "+++": "toml"}
 _META_KEYS = {
     "title": "title", "标题": "title",
@@ -39,7 +58,8 @@ _META_KEYS = {
 
 def starts_with_front_matter(text: str) -> bool:
     """Whether ``text`` opens with a YAML (``---``) or TOML (``+++``) front matter block that parses."""
-    return _front_matter(text) is not None
+    fm = _front_matter(text)
+    return fm is not None and fm.values is not None
 
 
 def markdown_source(
@@ -50,18 +70,23 @@ def markdown_source(
 
     meta_spans: list[tuple[int, int]] = []
     declared: list[tuple[str, str]] = []
+    notes: list[str] = []
+    markup: list[tuple[int, int]] = []
     offset = 0
     fm = _front_matter(text)
     if fm is not None:
-        end, values = fm
-        meta_spans.append((0, end))
-        declared = _declared(values)
-        offset = end
+        if fm.values is not None:
+            meta_spans.append((0, fm.end))
+            declared = _declared(fm.values, notes)
+        else:  # refused: kept as markup, and the reason recorded
+            markup.append((0, fm.end))
+            notes.append(fm.problem or "")
+        offset = fm.end
     starts = _line_starts(text)
     first_line = _line_of(starts, offset)
     tokens = MarkdownIt("commonmark").parse(text[offset:])
-    markup: list[tuple[int, int]] = []
     headings: list[tuple[int, int, int, int]] = []  # start, end, tag level, order
+    leads: list[tuple[int, int]] = []
     for k, tok in enumerate(tokens):
         if tok.map is None:
             continue
@@ -71,8 +96,16 @@ def markdown_source(
             span = _heading_span(text, starts, a, b, tok.markup, inline.content if inline else "")
             if span is not None:
                 c_start, c_end, marks = span
-                markup += marks
+                bold = _strong_marks(text, c_start, c_end, inline.children if inline else None)
+                c_start, c_end = _inside_marks(text, c_start, c_end, bold)
+                markup += marks + [m for pair in bold for m in pair]
                 headings.append((c_start, c_end, int(tok.tag[1:]), k))
+        elif tok.type == "inline" and tokens[k - 1].type == "paragraph_open":
+            lo, hi = starts[a], _line_end(text, starts, b - 1)
+            bold = _strong_marks(text, lo, hi, tok.children)
+            markup += [m for pair in bold for m in pair]
+            if bold and bold[0][0][0] == _skip_space(text, lo, hi) and bold[0][1][1] < hi:
+                leads.append((bold[0][0][1], bold[0][1][0]))  # **一是…。**运营团队是…
         elif tok.type == "html_block" and tok.content.lstrip().startswith("<!--"):
             markup.append((starts[a], _line_end(text, starts, b - 1)))
     title_span: tuple[int, int] | None = None
@@ -88,16 +121,98 @@ def markdown_source(
         encoding=encoding,
         format="markdown",
         path=path,
+        lead_spans=tuple(leads),
         heading_spans=spans,
         markup_spans=tuple(sorted(markup)),
         title_span=title_span,
         meta_spans=tuple(meta_spans),
         declared_meta=tuple(declared),
+        notes=tuple(notes),
     )
 
 
-def _front_matter(text: str) -> tuple[int, dict[str, Any]] | None:
-    """End offset and values of a front matter block at the very start, or None."""
+# --- bold -------------------------------------------------------------------------------------------
+Mark = tuple[int, int]
+
+
+def _strong_marks(text: str, lo: int, hi: int, children: Any) -> list[tuple[Mark, Mark]]:
+    """The ``**`` (or ``__``) delimiter pairs of one inline run whose source is ``text[lo:hi]``,
+    as ``((open start, open end), (close start, close end))`` in document order.
+
+    markdown-it's tokens carry no offsets, so each token is found in the source after the one
+    before; a text token that cannot be found verbatim (an escape, an entity) makes the search
+    lenient up to the next delimiter.
+    """
+    out: list[tuple[Mark, Mark]] = []
+    cursor, lenient = lo, False
+    opened: list[Mark] = []
+    for child in children or ():
+        if child.type in ("strong_open", "strong_close"):
+            pos = text.find(child.markup, cursor, hi)
+            if pos < 0 or (not lenient and text[cursor:pos].strip(" \t\r\n>")):
+                return out  # lost track of the source: keep what was certain
+            mark = (pos, pos + len(child.markup))
+            cursor, lenient = mark[1], False
+            if child.type == "strong_open":
+                opened.append(mark)
+            elif opened:
+                out.append((opened.pop(), mark))
+        elif child.type == "text" and child.content:
+            pos = text.find(child.content, cursor, hi)
+            if pos < 0 or (not lenient and text[cursor:pos].strip(" \t\r\n>")):
+                lenient = True
+                continue
+            out += _literal_pairs(child.content, pos)
+            cursor, lenient = pos + len(child.content), False
+        elif child.type not in ("softbreak", "hardbreak"):
+            lenient = True  # a link, an image, inline HTML or code: its markup is not text
+    return sorted(out)
+
+
+def _literal_pairs(content: str, at: int) -> list[tuple[Mark, Mark]]:
+    """``**…**`` pairs that CommonMark left as text (CJK punctuation inside the delimiters)."""
+    found = [m.start() for m in re.finditer(r"(?<!\*)\*\*(?!\*)", content)]
+    out: list[tuple[Mark, Mark]] = []
+    for a, b in zip(found[::2], found[1::2], strict=False):
+        inner = content[a + 2 : b]
+        if inner.strip() == inner and inner and "\n" not in inner:
+            out.append(((at + a, at + a + 2), (at + b, at + b + 2)))
+    return out
+
+
+def _inside_marks(text: str, start: int, end: int, pairs: list[tuple[Mark, Mark]]) -> tuple[int, int]:
+    """A heading's content span without bold delimiters at its edges (``## **一、总体要求**``)."""
+    for (o_start, o_end), (c_start, c_end) in pairs:
+        if o_start == start and c_end == end:
+            start, end = _skip_space(text, o_end, c_start), c_start
+            while end > start and text[end - 1] in " \t":
+                end -= 1
+    return start, end
+
+
+def _skip_space(text: str, lo: int, hi: int) -> int:
+    while lo < hi and text[lo] in " \t\r\n>":
+        lo += 1
+    return lo
+
+
+# --- front matter -----------------------------------------------------------------------------------
+class _FrontMatter(NamedTuple):
+    end: int  # offset after the closing fence
+    values: dict[str, Any] | None  # None: refused, see problem
+    problem: str | None = None
+
+
+class _Refused(Exception):
+    """Front matter that is not read, with the bilingual reason."""
+
+
+def _front_matter(text: str) -> _FrontMatter | None:
+    """The front matter block at the very start, or None when there is none.
+
+    A fenced block whose first line reads as ``key:`` (YAML) or ``key =`` (TOML) is front matter
+    even when it is refused; any other fenced block is not (``---`` may be a rule).
+    """
     first = text.split("\n", 1)[0].rstrip("\r")
     kind = _FENCES.get(first.strip())
     if kind is None or first != first.strip():
@@ -110,39 +225,130 @@ def _front_matter(text: str) -> tuple[int, dict[str, Any]] | None:
         line_end = len(text) if nl < 0 else nl
         line = text[pos:line_end].rstrip("\r")
         if line.strip() == fence or (kind == "yaml" and line.strip() == "..."):
-            values = _load(kind, text[body_start:pos])
-            return (line_end, values) if values is not None else None
+            body = text[body_start:pos]
+            try:
+                values = _load(kind, body)
+            except _Refused as exc:
+                return _FrontMatter(line_end, None, str(exc)) if _keyed(kind, body) else None
+            if values is None:
+                return None
+            return _FrontMatter(line_end, values)
         pos = line_end + 1
     return None
 
 
+def _keyed(kind: str, body: str) -> bool:
+    """Whether the block opens with a key (``title: …``, ``title = …``), as front matter does."""
+    first = next((ln for ln in body.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+    pattern = r"^[\w\u4e00-\u9fff\"'-]+\s*:" if kind == "yaml" else r"^[\w\u4e00-\u9fff\"'.-]+\s*="
+    return re.match(pattern, first.strip()) is not None or first.strip().startswith("[")
+
+
+def _refused(reason_zh: str, reason_en: str) -> _Refused:
+    return _Refused(
+        f"未读取文件开头的元数据（{reason_zh}），原文保留 / front matter not read ({reason_en}): "
+        "it is kept in the text as markup; give title, date, author as plain values"
+    )
+
+
 def _load(kind: str, body: str) -> dict[str, Any] | None:
+    """The values of a front matter block; None when it is no mapping (not front matter).
+
+    Raises :class:`_Refused` for a block too large or too deeply nested, for YAML aliases and
+    for text that does not parse.
+    """
+    if len(body) > FRONT_MATTER_MAX_CHARS:
+        raise _refused(f"超过 {FRONT_MATTER_MAX_CHARS // 1024} KB", f"over {FRONT_MATTER_MAX_CHARS // 1024} KB")
+    if _depth(body) > FRONT_MATTER_MAX_DEPTH:
+        raise _refused(f"嵌套超过 {FRONT_MATTER_MAX_DEPTH} 层", f"nested over {FRONT_MATTER_MAX_DEPTH} levels")
     try:
         if kind == "toml":
             data: Any = tomllib.loads(body)
         else:
-            import yaml
-
-            data = yaml.safe_load(body)
-    except Exception:
-        return None
+            data = _load_yaml(body)
+    except _Refused:
+        raise
+    except Exception as exc:  # a YAML or TOML syntax error, a recursion limit
+        raise _refused("无法解析", f"it does not parse: {type(exc).__name__}") from None
     return data if isinstance(data, dict) else None
 
 
-def _declared(values: dict[str, Any]) -> list[tuple[str, str]]:
+def _depth(body: str) -> int:
+    """Nesting depth of a front matter block: open brackets, or indentation steps."""
+    depth = deepest = 0
+    for ch in body:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}" and depth:
+            depth -= 1
+    indents = {len(ln) - len(ln.lstrip(" ")) for ln in body.splitlines() if ln.strip()}
+    return max(deepest, len(indents) - 1)
+
+
+def _load_yaml(body: str) -> Any:
+    import yaml
+
+    class NoAliases(yaml.SafeLoader):  # type: ignore[misc]
+        """PyYAML's safe loader, refusing aliases: ``*name`` repeats a node, and nine aliases
+        of nine aliases … expand a few hundred bytes into gigabytes once turned into text."""
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise _refused("使用了 YAML 别名 *name", "it uses YAML aliases (*name)")
+            return super().compose_node(parent, index)
+
+    loader = NoAliases(body)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _declared(values: dict[str, Any], notes: list[str]) -> list[tuple[str, str]]:
+    """``(field, value)`` for the keys studykit knows; a value that is no text is noted and left out."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for key, value in values.items():
         field = _META_KEYS.get(str(key).strip().lower()) or _META_KEYS.get(str(key).strip())
         if field is None or field in seen or value is None:
             continue
-        if isinstance(value, list | tuple):
-            value = "、".join(str(v) for v in value)
-        elif isinstance(value, dt.datetime | dt.date):
-            value = value.isoformat()[:10]
-        out.append((field, str(value).strip()))
-        seen.add(field)
+        items = _scalars(value)
+        if items is None:
+            notes.append(
+                f"元数据「{key}」不是文字，未使用 / front matter {key!r} is not text (a table, or "
+                f"more than {_DECLARED_MAX_ITEMS} items): not used"
+            )
+            continue
+        text = (" " if field == "title" else "、").join(items).strip()
+        if len(text) > DECLARED_MAX_CHARS:
+            notes.append(
+                f"元数据「{key}」过长，未使用 / front matter {key!r} is {len(text):,} characters "
+                f"(over {DECLARED_MAX_CHARS:,}): not used"
+            )
+            continue
+        if text:
+            out.append((field, text))
+            seen.add(field)
     return out
+
+
+def _scalars(value: Any, depth: int = 0) -> list[str] | None:
+    """A value as text items: a scalar is one item, a list (nested at most a few levels) its
+    scalars in order; None for a mapping or anything larger."""
+    if isinstance(value, dt.datetime | dt.date):
+        return [value.isoformat()[:10]]
+    if isinstance(value, str | int | float | bool):
+        return [str(value).strip()]
+    if isinstance(value, list | tuple) and depth < 3 and len(value) <= _DECLARED_MAX_ITEMS:
+        out: list[str] = []
+        for v in value:
+            items = _scalars(v, depth + 1)
+            if items is None or len(out) + len(items) > _DECLARED_MAX_ITEMS:
+                return None
+            out += [x for x in items if x]
+        return out
+    return None
 
 
 def _line_starts(text: str) -> list[int]:

@@ -57,6 +57,9 @@ class Source:
     """Blocks of metadata (front matter), kept in the title block as ``meta`` lines."""
     declared_meta: tuple[tuple[str, str], ...] = ()
     """Metadata the format declares (front matter ``title``, ``date``, ``author``, ``source``)."""
+    notes: tuple[str, ...] = ()
+    """What the reader set aside and why, one bilingual line each (front matter it would not
+    read: too large, nested too deeply, YAML aliases)."""
 
     def __repr__(self) -> str:
         return (

@@ -11,8 +11,8 @@ def outline_dict(doc: Document) -> dict[str, Any]:
     """The document as the stable JSON object described in ``docs/outline-json.md``.
 
     Fields are only ever added, never renamed: ``meta.published``, ``meta.doc_number``,
-    ``title_block``, ``closing``, ``articles``, a section's ``path`` and a paragraph's
-    ``article`` and ``item`` came after the first version.
+    ``title_block``, ``closing``, ``articles``, ``notes``, a section's ``path`` and a
+    paragraph's ``article`` and ``item`` came after the first version.
     """
     return {
         "title": doc.title,
@@ -40,6 +40,7 @@ def outline_dict(doc: Document) -> dict[str, Any]:
              "end": a.end, "paragraphs": len(a.paragraphs)}
             for a in doc.articles
         ],
+        "notes": list(doc.source.notes),
     }
 
 

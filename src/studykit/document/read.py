@@ -799,6 +799,8 @@ def _extract_html(
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
+            if tag and tag not in _BLOCK_TAGS and _opens_field(el):
+                blocks.add(" ")  # <span>发布时间：…</span><span>来源：…</span>: two fields, not one
             if tag in _BLOCK_TAGS:
                 blocks.start_block(tag)
             elif tag == "br":
@@ -818,6 +820,18 @@ def _extract_html(
     if not blocks.texts:
         raise _no_article(what)
     return blocks.join()
+
+
+_FIELD_START = re.compile(r"^\s*[\u4e00-\u9fff]{2,6}\s*[：:]")
+
+
+def _opens_field(el: Any) -> bool:
+    """An inline element that opens a ``key：value`` field right after an inline sibling, with
+    nothing between them (``<span>来源：…</span><span>浏览次数：…</span>``)."""
+    prev = el.getprevious()
+    if prev is None or not isinstance(prev.tag, str) or prev.tag in _BLOCK_TAGS or prev.tag == "br":
+        return False
+    return not (prev.tail or "").strip() and _FIELD_START.match(el.text_content() or "") is not None
 
 
 def _no_article(what: str) -> EmptySourceError:

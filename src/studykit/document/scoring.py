@@ -99,9 +99,78 @@ def load_expected(path: str | Path) -> dict[str, Any]:
         raise SourceError(
             f"无法读取预期大纲：{p} / cannot read the expected outline {p}: {exc}"
         ) from None
+    problem = expected_problem(data)
+    if problem is not None:
+        raise SourceError(
+            f"预期大纲格式错误：{p} / the expected outline {p} is wrong: {problem} "
+            "(format: docs/outline-json.md, Expected outlines)"
+        )
+    checked: dict[str, Any] = data
+    return checked
+
+
+_STR = (str, type(None))
+_TEXT_KEYS = ("title", "byline", "format", "encoding", "read_encoding", "note")
+_SNIPPET_KEYS: dict[str, type | tuple[type, ...]] = {"text": str, "in": str, "nth": int, "section": _STR, "article": _STR,
+                 "item": _STR, "lead": _STR, "kind": _STR}
+_CHECKS = ("title", "meta", "byline", "format", "encoding", "headings", "paragraphs",
+           "articles", "snippets", "traps")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def expected_problem(data: Any) -> str | None:
+    """What is wrong with an expected outline, in a few words; None when it is well formed.
+
+    Every key must be one the format knows (a misspelt ``"heading"`` would check nothing), with
+    a value of its type, and at least one key must check something.
+    """
     if not isinstance(data, dict):
-        raise SourceError(f"预期大纲格式错误：{p} / {p} must hold a JSON object")
-    return data
+        return "it must hold a JSON object"
+    unknown = sorted(set(data) - set(_TEXT_KEYS) - set(_CHECKS))
+    if unknown:
+        return f"unknown key {unknown[0]!r}; known: {', '.join(_CHECKS)}, note, read_encoding"
+    if not any(k in data for k in _CHECKS):
+        return "it checks nothing: give title, headings, paragraphs, snippets …"
+    for key in _TEXT_KEYS:
+        if key in data and not isinstance(data[key], _STR):
+            return f"{key!r} must be a string or null, not {type(data[key]).__name__}"
+    meta = data.get("meta", {})
+    if not isinstance(meta, dict):
+        return "'meta' must be an object"
+    for key, value in meta.items():
+        if key not in _META_KEYS:
+            return f"unknown meta key {key!r}; known: {', '.join(_META_KEYS)}"
+        if not isinstance(value, _STR):
+            return f"meta {key!r} must be a string or null, not {type(value).__name__}"
+    heads = data.get("headings", [])
+    if not isinstance(heads, list):
+        return "'headings' must be a list of [level, label, title]"
+    for h in heads:
+        if not (isinstance(h, list) and len(h) == 3 and _count(h[0]) and all(isinstance(x, _STR) for x in h[1:])):
+            return f"heading {json.dumps(h, ensure_ascii=False)[:40]} must be [level, label, title]"
+    paras = data.get("paragraphs", 0)
+    if not (_count(paras) or (isinstance(paras, list) and len(paras) == 2 and all(map(_count, paras)))):
+        return "'paragraphs' must be a count or [min, max]"
+    if not _count(data.get("articles", 0)):
+        return "'articles' must be a count"
+    traps: dict[str, type | tuple[type, ...]] = {"text": str, "not_in": str}
+    for key, fields in (("snippets", _SNIPPET_KEYS), ("traps", traps)):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            return f"{key!r} must be a list of objects"
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"]:
+                return f"each of {key!r} must be an object with a non-empty 'text'"
+            for k, v in item.items():
+                want = fields.get(k)
+                if want is None:
+                    return f"unknown key {k!r} in {key!r}; known: {', '.join(fields)}"
+                if not isinstance(v, want) or (want is int and (not _count(v) or v == 0)):
+                    return f"{key} {item['text'][:12]!r}: {k!r} has the wrong type"
+    return None
 
 
 def _norm(s: str | None) -> str:
@@ -388,6 +457,7 @@ __all__ = [
     "OutlineScore",
     "check_folder",
     "expected_path",
+    "expected_problem",
     "find_inputs",
     "headings_of",
     "load_expected",

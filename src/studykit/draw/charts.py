@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +41,14 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
+from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID
+from studykit.draw._figure import Fonts as _Fonts
+from studykit.draw._figure import axes_for as _axes
+from studykit.draw._figure import fonts_for as _fonts
+from studykit.draw._figure import grid as _grid
+from studykit.draw._figure import note as _note
+from studykit.draw._figure import remove_old_colorbar as _remove_old_colorbar
+from studykit.draw._figure import require as _require
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 from studykit.zh import cn_to_int
@@ -48,9 +56,7 @@ from studykit.zh import cn_to_int
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
-    from matplotlib.colorbar import Colorbar
-    from matplotlib.figure import Figure, FigureBase
-    from matplotlib.font_manager import FontProperties
+    from matplotlib.figure import FigureBase
     from matplotlib.image import AxesImage
 
 __all__ = [
@@ -77,8 +83,6 @@ __all__ = [
 
 CAPTION_GID = "studykit-caption"
 """gid of the caption annotation that lists full section titles below an Axes."""
-EMPTY_GID = "studykit-empty"
-"""gid of the 未找到 note drawn when there is nothing to show."""
 BAND_GID = "studykit-section-band"
 """gid of the shaded section bands in :func:`plot_dispersion`."""
 SECTION_LABEL_GID = "studykit-section-label"
@@ -117,48 +121,11 @@ _REFERENCE_COLOR = "#2f6fa8"
 _FADE = "4d"  # alpha 0.3 appended to a colour: a keyness bar that is not significant
 _BAND_COLORS = ("#e9edf2", "#d5dde6")
 _CAPTION_LINE = 40  # characters per caption line before wrapping
-_COLORBAR_KEY = "_studykit_colorbar"
 _TRAILING = "，,、。．.；;：:！!？?…—－-（(「『“‘《〈 \u3000和与及并或的"
 _CLAUSE_BREAKS = "，,、；;：:"
 
 
 # --- fonts and small helpers ---------------------------------------------------------------------
-
-
-class _Fonts(NamedTuple):
-    """One call's FontProperties, each a copy of the cached face with a size from rcParams."""
-
-    title: FontProperties
-    label: FontProperties
-    tick: FontProperties
-    note: FontProperties
-
-
-def _fonts(font: FontChoice | None) -> _Fonts:
-    import matplotlib
-
-    choice = font or find_cjk_font()
-    rc = matplotlib.rcParams
-    sizes = (rc["axes.titlesize"], rc["axes.labelsize"], rc["ytick.labelsize"], "small")
-    props = []
-    for size in sizes:
-        fp = choice.props()
-        fp.set_size(size)
-        props.append(fp)
-    return _Fonts(*props)
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
-    """The given Axes (its figure gets constrained layout if it has no engine) or a new one."""
-    if ax is None:
-        import matplotlib.pyplot as plt  # only here, so importing studykit picks no backend
-
-        _, new = plt.subplots(figsize=figsize, layout="constrained")
-        return new
-    fig = ax.get_figure(root=True)
-    if fig is not None and fig.get_layout_engine() is None:
-        fig.set_layout_engine("constrained")
-    return ax
 
 
 _BAR_PITCH = 0.18  # inches per bar: a 10-point label (11.6 pt line box) plus a gap
@@ -174,15 +141,6 @@ def bar_figure_height(n_bars: int, *, minimum: float = 4.5) -> float:
     (4.6, 11.8)
     """
     return round(max(float(minimum), _BAR_FRAME + _BAR_PITCH * max(int(n_bars), 0)), 2)
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise StudykitError(
-            f"{what}缺少列 {missing} / {what} table lacks columns {missing}: pass the DataFrame "
-            "the matching studykit analysis returned"
-        )
 
 
 def _section_name(path: str, label: str | None = None) -> str:
@@ -214,13 +172,6 @@ def _section_order(frame: pd.DataFrame, column: str = "section") -> list[str]:
     if not ordered and all(n is not None for n in numbers):  # 0 (导语), 一, 二 … 十一
         rest = [s for _, s in sorted(zip(numbers, rest, strict=True), key=lambda p: p[0] or 0)]
     return ordered + rest
-
-
-def _note(ax: Axes, text: str, fonts: _Fonts) -> None:
-    ax.text(
-        0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
-        fontproperties=fonts.label, color="0.4", gid=EMPTY_GID, parse_math=False,
-    )
 
 
 def _set_title(ax: Axes, title: str, fonts: _Fonts, **kwargs: Any) -> None:
@@ -524,15 +475,6 @@ def plot_section_lengths(
 # --- heatmaps ------------------------------------------------------------------------------------
 
 
-def _remove_old_colorbar(ax: Axes) -> None:
-    old: Colorbar | None = vars(ax).pop(_COLORBAR_KEY, None)
-    if old is None:
-        return
-    if old.ax in ax.child_axes:  # ax.clear() already dropped it otherwise
-        old.ax.remove()
-    old.mappable.colorbar = None
-
-
 _MAX_ANNOTATED_CELLS = 400
 
 
@@ -566,7 +508,7 @@ def _heatmap(
     assert fig is not None
     bar = fig.colorbar(image, cax=cax)
     bar.set_label(bar_label, fontproperties=fonts.label)
-    vars(ax)[_COLORBAR_KEY] = bar
+    vars(ax)[COLORBAR_KEY] = bar
     return image
 
 
@@ -973,31 +915,6 @@ def plot_formulations(
 # --- small multiples -----------------------------------------------------------------------------
 
 
-def _grid(
-    count: int, ncols: int, fig: FigureBase | None, panel: tuple[float, float]
-) -> tuple[FigureBase, list[Axes]]:
-    """``count`` Axes in rows of ``ncols`` on ``fig`` (cleared) or a new constrained figure."""
-    ncols = max(1, min(int(ncols), max(count, 1)))
-    nrows = max(1, math.ceil(count / ncols))
-    if fig is None:
-        import matplotlib.pyplot as plt  # only here, so importing studykit picks no backend
-
-        new: Figure = plt.figure(
-            figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained"
-        )
-        fig = new
-    else:
-        fig.clear()
-        root = fig.get_figure(root=True)
-        if root is not None and root.get_layout_engine() is None:
-            root.set_layout_engine("constrained")
-    grid = fig.subplots(nrows, ncols, squeeze=False)
-    axes: list[Axes] = list(grid.ravel())
-    for extra in axes[count:]:
-        extra.remove()
-    return fig, axes[:count]
-
-
 def _panel_titles(
     frame: pd.DataFrame, order: Sequence[str], titles: Mapping[str, str] | None, max_chars: int
 ) -> list[str]:
@@ -1032,8 +949,8 @@ def plot_section_clouds(
     """
     from studykit.draw.cloud import make_wordcloud, plot_wordcloud
 
-    fonts = _fonts(font)
     choice = font or find_cjk_font()
+    fonts = _fonts(choice)
     _require(freqs_by_section, ("section", "term", "count"), "分节词频表 / per-section frequency")
     data = freqs_by_section.assign(section=freqs_by_section["section"].astype(str))
     order = _section_order(data)
@@ -1073,8 +990,8 @@ def plot_section_top_terms(
 
     >>> axes = plot_section_top_terms(term_frequencies(table, by="section"), n=5)  # doctest: +SKIP
     """
-    fonts = _fonts(font)
     choice = font or find_cjk_font()
+    fonts = _fonts(choice)
     _require(freqs_by_section, ("section", "term", value), "分节词频表 / per-section frequency")
     data = freqs_by_section.assign(section=freqs_by_section["section"].astype(str))
     order = _section_order(data)

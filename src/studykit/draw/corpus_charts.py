@@ -12,9 +12,8 @@ labels are Chinese. To redraw in place: ``ax.clear()`` and call again with ``ax=
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -25,14 +24,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID, as_text
+from studykit.draw._figure import axes_for as _axes
+from studykit.draw._figure import fonts_for as _fonts
+from studykit.draw._figure import grid as _grid
+from studykit.draw._figure import note as _note
+from studykit.draw._figure import remove_old_colorbar as _remove_old_colorbar
+from studykit.draw._figure import require as _require
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.colorbar import Colorbar
-    from matplotlib.figure import Figure, FigureBase
-    from matplotlib.font_manager import FontProperties
+    from matplotlib.figure import FigureBase
 
 __all__ = [
     "EMPTY_GID",
@@ -45,8 +49,6 @@ __all__ = [
     "plot_version_summary",
 ]
 
-EMPTY_GID = "studykit-empty"
-"""gid of the 未找到 note drawn when there is nothing to show (the same as in charts.py)."""
 NEIGHBOUR_GID = "studykit-neighbour"
 """gid of the lines joining each document to its closest one in :func:`plot_document_map`."""
 
@@ -54,69 +56,6 @@ VALUE_NAMES = {"count": "次数", "rate": "每千词", "documents": "文档数",
 KIND_NAMES = {"numbered": "数字提法", "quote": "引语", "parallel": "排比", "four_char_list": "四字格", "term": "词语"}
 _KNOWN = ("term", "count", "rate", "documents", "dp", "group_documents", "tokens")
 _PALETTE = ("#c0392b", "#2f6fa8", "#27864a", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#b03a8c")
-_COLORBAR_KEY = "_studykit_corpus_colorbar"
-
-
-class _Fonts(NamedTuple):
-    title: FontProperties
-    label: FontProperties
-    tick: FontProperties
-    note: FontProperties
-
-
-def _fonts(font: FontChoice | None) -> _Fonts:
-    import matplotlib
-
-    choice = font or find_cjk_font()
-    rc = matplotlib.rcParams
-    sizes = (rc["axes.titlesize"], rc["axes.labelsize"], rc["ytick.labelsize"], "small")
-    props = []
-    for size in sizes:
-        fp = choice.props()
-        fp.set_size(size)
-        props.append(fp)
-    return _Fonts(*props)
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt  # only here, so importing studykit picks no backend
-
-        _, new = plt.subplots(figsize=figsize, layout="constrained")
-        return new
-    fig = ax.get_figure(root=True)
-    if fig is not None and fig.get_layout_engine() is None:
-        fig.set_layout_engine("constrained")
-    return ax
-
-
-def _grid(count: int, ncols: int, fig: FigureBase | None, panel: tuple[float, float]) -> tuple[FigureBase, list[Axes]]:
-    ncols = max(1, min(int(ncols), max(count, 1)))
-    nrows = max(1, math.ceil(count / ncols))
-    if fig is None:
-        import matplotlib.pyplot as plt
-
-        new: Figure = plt.figure(figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained")
-        fig = new
-    else:
-        fig.clear()
-        root = fig.get_figure(root=True)
-        if root is not None and root.get_layout_engine() is None:
-            root.set_layout_engine("constrained")
-    grid = fig.subplots(nrows, ncols, squeeze=False)
-    axes: list[Axes] = list(grid.ravel())
-    for extra in axes[count:]:
-        extra.remove()
-    return fig, axes[:count]
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise StudykitError(
-            f"{what}缺少列 {missing} / {what} table lacks columns {missing}: pass the DataFrame "
-            "the matching studykit corpus analysis returned"
-        )
 
 
 def _group_column(frame: pd.DataFrame) -> str:
@@ -128,11 +67,6 @@ def _group_column(frame: pd.DataFrame) -> str:
         if col not in _KNOWN and col not in ("kind", "first", "last", "share"):
             return str(col)
     raise StudykitError("表中没有分组列 / the table has no group column: pass a result computed with by=...")
-
-
-def _note(ax: Axes, text: str, fonts: _Fonts) -> None:
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontproperties=fonts.label,
-            color="0.4", gid=EMPTY_GID)
 
 
 def _label(value: Any) -> str:
@@ -148,6 +82,7 @@ def _short(text: str, n: int = 10) -> str:
 # --- trends --------------------------------------------------------------------------------------
 
 
+@as_text
 def plot_trend(
     trend: pd.DataFrame,
     *,
@@ -202,6 +137,7 @@ def plot_trend(
     return ax
 
 
+@as_text
 def plot_trends(
     trend: pd.DataFrame,
     *,
@@ -238,15 +174,7 @@ def plot_trends(
 # --- documents × terms ---------------------------------------------------------------------------
 
 
-def _remove_old_colorbar(ax: Axes) -> None:
-    old: Colorbar | None = vars(ax).pop(_COLORBAR_KEY, None)
-    if old is None:
-        return
-    if old.ax in ax.child_axes:
-        old.ax.remove()
-    old.mappable.colorbar = None
-
-
+@as_text
 def plot_doc_term_heatmap(
     freqs: pd.DataFrame,
     *,
@@ -297,7 +225,7 @@ def plot_doc_term_heatmap(
     assert fig is not None
     bar = fig.colorbar(image, cax=cax)
     bar.set_label(VALUE_NAMES[value], fontproperties=fonts.label)
-    vars(ax)[_COLORBAR_KEY] = bar
+    vars(ax)[COLORBAR_KEY] = bar
     ax.set_xticks(range(len(chosen)), chosen, fontproperties=fonts.tick)
     for lbl in ax.get_xticklabels():
         lbl.set_rotation(45)
@@ -314,6 +242,7 @@ def plot_doc_term_heatmap(
 # --- key terms -----------------------------------------------------------------------------------
 
 
+@as_text
 def plot_key_terms(
     key_terms: pd.DataFrame,
     *,
@@ -364,6 +293,7 @@ def plot_key_terms(
 # --- first appearance ----------------------------------------------------------------------------
 
 
+@as_text
 def plot_first_appearance(
     first: pd.DataFrame,
     *,
@@ -454,6 +384,7 @@ def _mds(distance: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return coords
 
 
+@as_text
 def plot_document_map(
     sim: pd.DataFrame,
     *,
@@ -513,6 +444,7 @@ def plot_document_map(
     return ax
 
 
+@as_text
 def plot_version_summary(
     summary: pd.DataFrame,
     *,

@@ -5,7 +5,8 @@ A closing block is anchored on a date line: a date standing alone that follows t
 body's name, precedes a publication note, or ends the document (or its main part, before the
 attachments). From the anchor it grows up over the issuing bodies (two or three for a joint
 notice) and the 附件 list above them, and down over notes and the distribution lines. A
-publication note anywhere in the body is a closing line too.
+publication note anywhere in the body is a closing line too, and so are the distribution lines
+(抄送：…, …印发) that end the document after its attachments.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from .markers import match_marker
 _NOTE = re.compile(r"^[（(]\s*此件[^）)]{1,12}[）)]$|^[（(]\s*(本文|此文)[^）)]{0,6}(公开|发布)[^）)]{0,6}[）)]$")
 _ORG_END = re.compile(
     r"(人民政府|政府|委员会|常委会|办公厅|办公室|党委|党组|政协|人大|局|部|院|厅|委|会|中心|处|署|司|公司|集团"
-    r"|学校|大学|学院|法院|检察院|小组|总队|支队|队|所|站|社|协会|联合会|分会|工作组|指挥部|领导小组)$"
+    r"|学校|大学|学院|法院|检察院|小组|总队|支队|队|所|站|社|协会|联合会|分会|组|指挥部|领导小组)$"
 )
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
 """Right under the date, any short note in brackets: （本文有删减）, （完）."""
+_END_MARK = re.compile(r"^[（(]\s*(?:完|全文完|全文结束)\s*[）)]$")
 _ATTACH_LIST = re.compile(r"^附\s*件\s*[:：]|^附\s*件\s*\d{0,2}\s*[:：]?\s*\S.{0,60}$")
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
 _DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
@@ -78,6 +80,14 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             else:
                 break
             x += 1
+    # （完）: the end mark of a news story, on the last line of the text.
+    if body[-1] not in out and _END_MARK.match(lines[body[-1]].shadow.strip(WS)):
+        out[body[-1]] = "note"
+    # The 版记 at the very end (抄送：… / …办公室　2024年3月29日印发), even after attachment bodies.
+    x = len(body) - 1
+    while x >= 0 and body[x] not in out and _DISTRIBUTION.search(lines[body[x]].shadow.strip(WS)):
+        out[body[x]] = "distribution"
+        x -= 1
     return out
 
 

@@ -40,6 +40,7 @@ _ATTACH = re.compile(
 _APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
 _TOC = re.compile(r"^(目\s*录|目\s*次)$")
+"""A table of contents: the line itself and the entries under it are not headings."""
 _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
 _STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
@@ -163,8 +164,9 @@ def _part_head(
         return label, lines[i].text[m.start("title") :].strip(WS) if title else "", None
     if _APPENDIX.match(s):
         return None, lines[i].text.strip(WS), None
-    # A second title whose numbering restarts: an attached regulation or plan.
-    if seen_max and _titleish(s) and _DOC_TITLE_WORDS.search(s) and len(s) <= 50:
+    # A second title whose numbering restarts: an attached regulation or plan. Not the title
+    # of a marker alone on the line above (第四部分 / 保障措施).
+    if seen_max and _titleish(s) and _DOC_TITLE_WORDS.search(s) and len(s) <= 50 and not _bare_marker_above(lines, body, k):
         for nxt_k in range(k + 1, min(k + 4, len(body))):
             mk = lines[body[nxt_k]].marker()
             if mk is not None:
@@ -172,6 +174,15 @@ def _part_head(
                     return None, lines[i].text.strip(WS), None
                 break
     return None
+
+
+def _bare_marker_above(lines: list[Line], body: Sequence[int], k: int) -> bool:
+    """Whether the line before ``body[k]`` is a numbering marker with nothing after it."""
+    if k == 0 or body[k - 1] != body[k] - 1:
+        return False
+    above = lines[body[k - 1]]
+    m = above.marker()
+    return m is not None and not above.shadow[m.end :].strip(WS)
 
 
 def _titleish(s: str) -> bool:
@@ -188,15 +199,20 @@ def _table_of_contents(lines: list[Line], body: Sequence[int]) -> set[int]:
     toc: set[int] = set()
     for k, i in enumerate(body):
         if _TOC.match(lines[i].shadow.strip(WS)):
+            toc.add(i)  # 目录 itself: a paragraph, never a heading
             listed: set[tuple[str, int]] = set()
             for j in body[k + 1 :]:
                 m = lines[j].marker()
+                bullet = m is not None and m.style == "bullet"
+                if m is not None and bullet:  # - 第一章　总则: a bulleted entry stays a list item
+                    m = match_marker(lines[j].shadow[m.end :])
                 if m is None or m.style == "article":
                     break
                 if (m.style, m.number) in listed:
                     break  # the contents are over: the real 第一章 starts here
                 listed.add((m.style, m.number))
-                toc.add(j)
+                if not bullet:
+                    toc.add(j)
     return toc
 
 
@@ -427,7 +443,7 @@ def _plan_runs(
         listed = through
         by_id = {a.i: a for a in accepted}
         used = {a.rank for a in accepted}
-        for run in _runs(group, parents, first_style=first_style):
+        for run in _runs(group, parents, pos, first_style=first_style):
             score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
                                through=through)
             if score > 0:
@@ -509,21 +525,32 @@ def _parents(group: list[Candidate], accepted: list[Candidate]) -> list[int]:
 
 
 def _straight_through(group: list[Candidate], parents: list[int]) -> bool:
-    """Numbered straight through the part across different parents, like （1）…（60）."""
+    """Numbered straight through the part across different parents: （1）…（60）, or 1.–4. whose
+    3. opens the second 一、 instead of a new 1."""
     if not group or group[0].style not in ("ar", "par", "pcn") or len(set(parents)) < 2:
         return False
     numbers = [c.number for c in group]
-    if len(numbers) < 8 or numbers.count(1) > 1 or max(numbers) < 8:
+    if numbers.count(1) > 1:
         return False
     rises = sum(1 for a, b in itertools.pairwise(numbers) if b == a + 1)
-    return rises >= 0.8 * (len(numbers) - 1)
+    if rises < 0.8 * (len(numbers) - 1):
+        return False
+    carried = sum(
+        1 for k in range(1, len(group))
+        if parents[k] != parents[k - 1] and parents[k - 1] != -1 and numbers[k] == numbers[k - 1] + 1
+    )  # the numbering goes on under the next parent
+    return (len(numbers) >= 8 and max(numbers) >= 8) or (carried >= 1 and len(numbers) >= 3)
 
 
-def _runs(group: list[Candidate], parents: list[int], *, first_style: bool) -> list[_Run]:
+def _runs(
+    group: list[Candidate], parents: list[int], pos: dict[int, int], *, first_style: bool
+) -> list[_Run]:
     """Runs of one style under each parent: chains numbered 1, 2, 3 …
 
-    A number extends the open run it continues (the strongest, when two could); a 1 under a
-    parent that already has a run opens a second run marked as a restart.
+    A number extends the open run it continues: the run whose last item is the line right
+    before it when that run is already a list of two or the item reads as one (a list goes
+    on), else the strongest. A 1 under a parent that already has a run
+    opens a second run marked as a restart.
     """
     runs: list[_Run] = []
     open_runs: dict[int, list[_Run]] = {}
@@ -533,7 +560,12 @@ def _runs(group: list[Candidate], parents: list[int], *, first_style: bool) -> l
         if not fits and c.h >= 2 and c.style in ("cn", "pcn"):
             fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
         if fits:
-            max(fits, key=lambda r: sum(x.h for x in r.items) / len(r.items)).items.append(c)
+            nearest = [
+                r for r in fits
+                if pos[c.i] - pos[r.items[-1].i] == 1 and (len(r.items) >= 2 or c.h < 1)
+            ]
+            pick = nearest or fits
+            max(pick, key=lambda r: sum(x.h for x in r.items) / len(r.items)).items.append(c)
         elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("cn", "pcn") and c.h >= 2):
             new = _Run([c], parent, restart=bool(here))
             runs.append(new)

@@ -9,6 +9,8 @@ form feed and NEL. Two repairs keep a reader's view of the text:
 * a very long line (a scraped speech with every line break stripped) is cut into virtual lines
   after salutations (``同志们：``), at its opening title/dateline/speaker, and at sentence ends
   where the next sentence opens a numbered point (``一、``, ``（一）``, ``第一，``).
+  A heading cut out this way ends before its body when the two run on without punctuation
+  (``一、…的重要意义营商环境是…``, ``二、…攻坚（一）深化…``), where that is clear.
 
 Cutting never changes the text: lines are offsets into it.
 """
@@ -206,4 +208,49 @@ def _cut_points(s: str) -> list[int]:
             cuts.add(m.start())  # 各位代表： after a sentence opens a paragraph of its own
     for m in _POINT.finditer(s):
         cuts.add(m.end())
+        cuts.update(_heading_end(s, m.end()))
     return sorted(c for c in cuts if 0 < c < len(s))
+
+
+_HEAD_AT = re.compile(rf"[{WS}]*(?:[{CN}]{{1,3}}、|[（(][{CN}]{{1,3}}[）)])")
+_CLAUSE_PUNCT = re.compile(rf"[{END_PUNCT}，,、：:]")
+_FIRST_SUB = re.compile(r"[（(]一[）)]")
+_HEAD_END_WORD = re.compile(
+    r"(?:意义|要求|目标|任务|思路|原则|措施|保障|责任|领导|机制|体系|能力|水平|环境|作用|建设|改革|发展|创新|攻坚|工作"
+    r"|质量|效益|效能|基础|优势|短板|底线|成效|成果|形势|问题|格局|动能|活力|服务|治理|监管|开放|生态|民生|安全)$"
+)
+_BODY_OPENER = re.compile(
+    r"^(?:各地|各级|各部门|各单位|各有关|全市|全县|全省|全区|全国|我们|我国|我市|我县|我省|我区|要|必须|今年|去年|当前|目前"
+    r"|近年来|这|坚持|围绕|按照|根据|以|一是|首先|面对|针对|过去一年)"
+)
+_NOT_OPENER = tuple("的是和与及等之了在中上下")
+
+
+def _heading_end(s: str, at: int) -> list[int]:
+    """Where a numbered heading cut out of a line without breaks ends, when its body follows
+    with no punctuation between (``一、深刻认识…的重要意义营商环境是…``, ``二、…持续攻坚（一）深化…``).
+
+    Before a first sub-point ``（一）`` inside the heading's run; else between a heading's last
+    word (意义, 责任, 保障 …) and a word that opens a sentence (各地, 我们, 要 …) or repeats one
+    of the heading (营商环境 after 优化营商环境). No cut when nothing is that clear.
+    """
+    head = _HEAD_AT.match(s, at)
+    if head is None:
+        return []
+    start = head.end()
+    stop = _CLAUSE_PUNCT.search(s, start)
+    run = s[start : stop.start() if stop else len(s)]
+    sub = _FIRST_SUB.search(run)
+    if sub is not None and sub.start() >= 4 and head.group().strip(WS)[0] not in "（(":
+        return [start + sub.start()]
+    if len(run) <= 10:
+        return []
+    best, best_score = 0, 1
+    for k in range(4, min(len(run) - 3, 30) + 1):
+        title, rest = run[:k], run[k:]
+        if not _HEAD_END_WORD.search(title) or rest.startswith(_NOT_OPENER):
+            continue
+        score = 1 + (2 if _BODY_OPENER.match(rest) else 0) + (1 if rest[:2] in title else 0)
+        if score > best_score:
+            best, best_score = k, score
+    return [start + best] if best else []

@@ -26,6 +26,7 @@ from studykit.document.model import Paragraph, Sentence
 
 from .common import CLOSERS, END_PUNCT, SENT_RE, WS
 from .lines import Line
+from .markers import match_marker
 
 LEAD_MAX_CHARS = 30
 """A paragraph's first sentence is its lead when it is at most this long and more text follows."""
@@ -33,13 +34,15 @@ LEAD_MAX_CHARS = 30
 STANDALONE_LEAD_MAX = 25
 _NOT_LEAD_RE = re.compile(
     r"^(近年来|近年|今年|去年|明年|现在|目前|当前|我们|我|他们|他|她|这|此|同时|其中|此外|另外|总之|因此|但是|但|而且|据|截至"
-    r"|一方面|首先|其次|最后)"
+    r"|一方面|首先|其次|最后|各位代表|各位委员|同志们|女士们|朋友们)"
     r"|\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件)"
 )
 _CUE = re.compile(
     r"^(——|―|第[一二三四五六七八九十]{1,3}[，、,]|[一二三四五六七八九十]{1,2}(是|要|方面)|首先|其次|再次|最后"
     r"|各位代表|同志们|[（(][一二三四五六七八九十\d]{1,3}[）)])"
 )
+_FIGURE = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件|卷|户|公里|亩|吨)")
+"""A sentence reporting a figure (达到98.6%) states a fact, not a point that heads text."""
 _CLAUSE_END = tuple("，,、；;：:")
 _JOINER = re.compile(r"^(又|也|并|而|还|就|才|都|既|更|尤其|特别)")
 _CONTINUATION = "，,。；;：:、！!？?）)】」』”’"
@@ -120,7 +123,7 @@ def is_standalone_lead(s: str) -> bool:
         return False
     if sum(s.count(c) for c in END_PUNCT) != 1 or "以下" in s or s.startswith(("各位", "同志们")):
         return False
-    return not re.search(r"[：:]", s)
+    return not re.search(r"[：:]", s) and not _FIGURE.search(s)
 
 
 def make_paragraph(
@@ -149,7 +152,7 @@ def make_paragraph(
         if seg:
             sentences.append(Sentence(start + a + left, start + a + left + len(seg), seg))
     lead: str | None = None
-    if lead_end is not None and start < lead_end < end:
+    if lead_end is not None and start < lead_end < end and not _only_marker(shadow[start:lead_end]):
         lead = text[start:lead_end]
     elif len(sentences) >= 2 and article is None:  # an article's first sentence is no lead
         first = sentences[0]
@@ -162,3 +165,10 @@ def make_paragraph(
         ):
             lead = first.text
     return Paragraph(start, end, body, tuple(sentences), lead, article, item)
+
+
+def _only_marker(s: str) -> bool:
+    """A bold run that only numbers the paragraph (``**第一条**``, ``<b>（一）</b>``) is no lead."""
+    s = s.strip(WS)
+    m = match_marker(s)
+    return m is not None and not s[m.end :].strip(WS + "、.．:：")

@@ -34,7 +34,7 @@ def parse_document(source: Source | str | bytes) -> Document:
 
         source = read_source(source)
     text = source.text
-    shadow = simplified_shadow(text)
+    shadow = _blank(simplified_shadow(text), source.markup_spans)
     lines, markup = split_lines(text, shadow, source.markup_spans + source.meta_spans)
     kinds = boilerplate.classify(lines)
     declared = dict(source.declared_meta)
@@ -104,6 +104,22 @@ def load(
     return parse_document(
         read_source(path_or_text, text=text, encoding=encoding, max_bytes=limit, errors=errors)
     )
+
+
+def _blank(shadow: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The shadow with markup inside running text (``第一条**　…``) read as space, so that
+    patterns see the words; the text itself keeps every character."""
+    if not spans:
+        return shadow
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        a = max(a, pos)
+        if a < b:
+            pieces += [shadow[pos:a], " " * (b - a)]
+            pos = b
+    pieces.append(shadow[pos:])
+    return "".join(pieces)
 
 
 def _late_byline(title_block: list[TitleLine]) -> str | None:

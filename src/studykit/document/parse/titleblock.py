@@ -30,7 +30,7 @@ ZONE = 16
 
 _META_KEYS = (
     r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
-    r"|作者|浏览次数|浏览量|浏览|点击数|点击量|点击|阅读数|阅读量|索引号|主题分类|主题词|发文机关"
+    r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|主题词|发文机关"
     r"|发布机构|发文字号|文号|公文种类|标题|信息来源|文章来源"
 )
 _META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
@@ -50,8 +50,11 @@ _NAME_RE = re.compile(
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
 _DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
+    # A law's history: adopted, approved, amended — each with its date, however many.
+    rf"|^[（(]\s*{_DATE}(?:[^（()）]|[（(][^（()）]{{0,30}}[）)]){{0,600}}?{_LAW_ACT}[^（()）]{{0,40}}[）)]$"
     rf"|^{_DATE}$"
     rf"|^{_DATE}\s*(在|于).{{2,60}}(上|会议|大会)([ \u3000]+[^，。；：:]{{2,24}})?$"
     r"|^(?:(?:新华社|中新社|中新网|人民网|央视网|本报)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|本网讯)"
@@ -59,6 +62,8 @@ _DATELINE_RE = re.compile(
 )
 _MEETING_DATE_RE = re.compile(rf"^[^。！？]{{2,40}}[，,、\s]+{_DATE}$")
 _ROLE = r"(?:长|主席|总理|书记|主任|委员|组长|专员|教授|研究员|司令员|政委|理事|代表|负责人|发言人)"
+_REPORTERS = re.compile(r"[（(]\s*(?:本报|本台|本网)?记者[\s\u3000]*([^（()）]{2,40})[）)]")
+"""The reporters a news agency dateline names: 新华社北京3月5日电（记者 王晓明 李悦）."""
 _SPEAKER_RE = re.compile(
     rf"^[\u4e00-\u9fff、·，,（）()]{{0,40}}{_ROLE}[ \u3000]+"
     r"(?P<name>[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff]){1,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10})$"
@@ -83,6 +88,8 @@ _ORG_RE = re.compile(
 """An issuing body on its own line: 东川省统计局."""
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
+_TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
+"""A table of contents opens here: never the title."""
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff“”]{2,12}[ \u3000]+[\u4e00-\u9fff“”]{2,12}$")
 """Two phrases set apart by a wide space: the first line of a two-line report title."""
 
@@ -169,6 +176,7 @@ def title_kind(s: str) -> TitleBlockKind | None:
 def looks_like_title(s: str) -> bool:
     return (
         1 <= len(s) <= 80
+        and not _TOC.match(s)
         and not s.endswith(tuple(END_PUNCT + "，,：:"))
         and match_marker(s) is None
         and not _BYLINE_RE.match(s)
@@ -208,8 +216,11 @@ def decide(
         first = _wrapped_title_start(lines, idx, pos)
         if first != pos and idx[first] in block.consumed:
             first = pos  # the line above is a meta value, not the start of the title
-        if first != pos:  # a title wrapped over two lines: the line above belongs to it
-            block.furniture.pop(idx[first], None)
+        if _issuer_above(lines, idx, first, block):
+            first -= 1  # 东川省人民政府办公室 / 关于印发…的通知: the issuer opens the title
+        if first != pos:  # a title wrapped over two lines: the lines above belong to it
+            for j in idx[first:pos]:
+                block.furniture.pop(j, None)
             block.entries = [e for e in block.entries if e.start < lines[idx[first]].start]
         a, b = lines[idx[first]], lines[title_at]
         block.entries.append(TitleLine(a.start, b.end, text[a.start : b.end], "title"))
@@ -220,7 +231,9 @@ def decide(
     else:
         # No title: meta and byline lines at the very top still form the block.
         block.title = declared.get("title")
-    pos = _extend(text, lines, idx, pos, block, has_title=title_at is not None)
+    # A title declared in front matter heads the text as a title line would.
+    has_title = title_at is not None or bool(declared.get("title"))
+    pos = _extend(text, lines, idx, pos, block, has_title=has_title)
     block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
     return block
 
@@ -243,6 +256,15 @@ def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
     ):
         return pos - 1
     return pos
+
+
+def _issuer_above(lines: list[Line], idx: list[int], first: int, block: TitleBlock) -> bool:
+    """Whether the line right above a ``关于…`` title is its issuing body on a line of its own
+    (a 公文 title is issuer + 关于 + matter + kind of document)."""
+    if first == 0 or idx[first - 1] != idx[first] - 1 or idx[first - 1] in block.consumed:
+        return False
+    above, here = lines[idx[first - 1]], lines[idx[first]]
+    return here.gap == 1 and here.shadow.startswith("关于") and _ORG_RE.match(above.shadow.strip(WS)) is not None
 
 
 def join_title(parts: list[str]) -> str:
@@ -480,8 +502,13 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
         m = _SPEAKER_RE.match(ln.shadow)
         raw = ln.text[m.start("name") : m.end("name")] if m else ln.text
         facts.author = re.sub(r"[\s\u3000]+", "", raw)
-    elif kind in ("dateline", "subtitle") and facts.own_date is None:
-        facts.own_date = find_date(ln.shadow)
+    elif kind in ("dateline", "subtitle"):
+        if facts.own_date is None:
+            facts.own_date = find_date(ln.shadow)
+        reporters = _REPORTERS.search(ln.text) if kind == "dateline" else None
+        if reporters and facts.author is None:
+            names = re.split(r"\s*(?:通讯员|实习生|见习记者)\s*", reporters.group(1))[0]
+            facts.author = " ".join(names.replace("、", " ").split()) or None
 
 
 def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> None:

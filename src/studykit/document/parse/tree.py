@@ -198,14 +198,15 @@ class TreeBuilder:
         return self.lines[i].shadow.rstrip(WS).endswith(("：", ":"))
 
     def _standalone_lead(self, i: int, nxt: int | None) -> bool:
-        """生态底色更加亮丽。 on its own line, then the longer text it heads."""
-        if self.source.format == "html" or not self._plain_next(i, nxt):
+        """生态底色更加亮丽。 on its own line, then the longer text it heads. Not in a law: an
+        article's lines are its paragraphs (款)."""
+        if self.source.format == "html" or self.article is not None or not self._plain_next(i, nxt):
             return False
         assert nxt is not None
         ln, after = self.lines[i], self.lines[nxt]
         return (
             is_standalone_lead(ln.shadow)
-            and len(after.text) > len(ln.text)
+            and len(after.text) >= 1.5 * len(ln.text)
             and not is_standalone_lead(after.shadow)
             and not after.shadow.startswith(_NOT_AFTER_LEAD)
         )
