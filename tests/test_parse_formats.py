@@ -133,12 +133,15 @@ def test_markdown_is_lossless_on_anything(parts: list[str], nl: str) -> None:
     assert_lossless(doc)
 
 
-def test_a_short_sentence_does_not_swallow_the_bold_markup_after_it() -> None:
-    # A one-sentence line heads the longer line after it (a standalone lead), but not across
-    # the ** that opens that line: the markup stays its own element.
-    doc = parse_document(read_source("正文一句。\n**一是要。**正文。\n", format="markdown"))
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_bold_run_on_a_joined_line_stays_paragraph_text(nl: str) -> None:
+    """Two lines of one Markdown paragraph, the second opening with ``**…**``: the ``**`` cut off
+    that line is text of the joined paragraph, not a markup element inside it (found by the
+    property test below)."""
+    doc = parse_document(read_source(f"正文一句。{nl}**一是要。**正文。{nl}", format="markdown"))
     assert_lossless(doc)
-    assert [b.text for b in doc.boilerplate] == ["**"]
+    assert [p.text for p in doc.paragraphs] == [f"正文一句。{nl}**一是要。**正文。"]
+    assert not any(b.kind == "markup" for b in doc.boilerplate)
 
 
 # --- gov.cn pages and closing blocks ---------------------------------------------------------------------

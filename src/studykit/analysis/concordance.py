@@ -498,7 +498,7 @@ def _sorted(hits: list[KwicHit], sort: Sort) -> list[KwicHit]:
 
 @checked(
     query=Text(), window=Count(), include_title=_Flag(), regex=_Flag(), overlapping=_Flag(),
-    timeout=Real(0.0, 3600.0), sections=Text(many=True, none=True),
+    timeout=Real(0.0, 3600.0), sections=Text(many=True, none=True), limit=Count(0, none=True),
 )
 def kwic(
     source: Document | pd.DataFrame,
@@ -513,6 +513,7 @@ def kwic(
     sort: Sort = "position",
     timeout: float = REGEX_TIMEOUT,
     budget: SearchBudget | None = None,
+    limit: int | None = None,
 ) -> KwicResult:
     """Every occurrence of ``query`` with ``window`` characters (or tokens) of context each side.
 
@@ -547,7 +548,8 @@ def kwic(
     ``sections`` keeps only those sections (``"三"``, ``["一", "二"]``, ``"一/二"``; a top-level
     label includes its subsections); an unknown label raises ``SectionNotFoundError``. An empty
     query, one that is not text, an invalid ``regex`` or a bad option raises ``QueryError``.
-    Matches of zero length are skipped.
+    Matches of zero length are skipped. ``limit`` keeps the first that many hits in document
+    order (then ``sort`` applies); a corpus (:func:`studykit.load_corpus`) stops searching there.
 
     >>> from studykit import load
     >>> doc = load("seeds/000_1776dd67e002c30c.txt")
@@ -561,7 +563,8 @@ def kwic(
     """
     if hasattr(source, "_studykit_corpus"):  # a Corpus: hits labelled with their document (studykit.corpus)
         return getattr(source, "kwic")(query, window=window, sections=sections, regex=regex, unit=unit,  # type: ignore[no-any-return]  # noqa: B009
-                                       include_title=include_title, overlapping=overlapping, sort=sort, timeout=timeout)
+                                       include_title=include_title, overlapping=overlapping, sort=sort, timeout=timeout,
+                                       limit=limit)
     _literal_unit(unit)
     _literal_sort(sort)
     if budget is not None and not isinstance(budget, SearchBudget):
@@ -571,7 +574,7 @@ def kwic(
         table = source if isinstance(source, pd.DataFrame) else _tokenize(source)
         text = source.text if isinstance(source, Document) else None
         hits = _token_kwic(table, matcher, text, window, sections, regex, include_title)
-        return KwicResult(tuple(_sorted(hits, sort)), query, unit, window)
+        return KwicResult(tuple(_sorted(hits[:limit], sort)), query, unit, window)
     units = (
         _units_from_document(source) if isinstance(source, Document) else _units_from_table(source)
     )
@@ -583,7 +586,7 @@ def kwic(
         left_from = base + view.to_source(max(0, rs - window))
         right_to = base + (view.source_span(0, min(len(view.text), re_ + window))[1])
         hits.append(_hit(units, u, s, e, left_from, right_to))
-    return KwicResult(tuple(_sorted(_with_sentences(hits, units), sort)), query, unit, window)
+    return KwicResult(tuple(_sorted(_with_sentences(hits[:limit], units), sort)), query, unit, window)
 
 
 def _literal_unit(unit: str) -> None:

@@ -14,27 +14,50 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import sys
 from typing import Any
 
-from studykit.cli.analyses import _positive, _render
+from studykit.cli.analyses import _positive, _render, source_argument
 
 
-def _corpus(args: argparse.Namespace) -> Any:
+def _corpus(args: argparse.Namespace, *, warn: bool = True) -> Any:
+    """The corpus the arguments name. Its problems (files skipped, metadata rows unmatched) go
+    to standard error as warnings, so a table on standard output never hides them; a corpus with
+    no usable document at all is an error."""
     from studykit.corpus.collection import load_corpus
+    from studykit.errors import SourceNotFoundError
 
-    return load_corpus(
+    corpus = load_corpus(
         args.dir, metadata=args.metadata, name_pattern=args.name_pattern, encoding=args.encoding,
         errors=args.errors, backend=args.backend, cache=args.cache, scheduler=args.scheduler,
         workers=args.workers, recursive=args.recursive,
     )
+    if warn:
+        for line in _problems(corpus):
+            _warn(f"studykit: warning:{line[3:]}")
+    if not len(corpus):
+        first = corpus.problems["problem"].iloc[0] if len(corpus.problems) else "no file could be read"
+        raise SourceNotFoundError(
+            f"没有可用的文档 / no usable document among the {len(corpus.problems)} problem files: {first}"
+        )
+    return corpus
+
+
+def _warn(line: str) -> None:
+    from studykit.cli.app import _emit
+
+    if sys.stderr is not None:
+        _emit(sys.stderr, line + "\n")
 
 
 def _problems(corpus: Any) -> list[str]:
-    return [f"  ! {r.path}: {r.problem}" for r in corpus.problems.itertuples()]
+    return [f"  ! {r.path}: {r.problem}" if r.path and str(r.path) not in str(r.problem) else f"  ! {r.problem}"
+            for r in corpus.problems.itertuples()]
 
 
 def _build(args: argparse.Namespace) -> str:
-    corpus = _corpus(args)
+    corpus = _corpus(args, warn=False)
     t = corpus.timings
     built = int(t.get("built", 0))
     lines = [
@@ -76,10 +99,17 @@ def _diff(args: argparse.Namespace) -> str:
     from studykit.corpus.versions import compare_versions
     from studykit.document.parse import parse_document
     from studykit.document.read import read_source
+    from studykit.errors import QueryError
 
-    old = parse_document(read_source(args.old, encoding=args.encoding))
-    new = parse_document(read_source(args.new, encoding=args.encoding))
-    diff = compare_versions(old, new, threshold=args.threshold)
+    if args.old == "-" and args.new == "-":
+        raise QueryError("两个版本都是标准输入 / both versions are standard input: give at most one as -")
+    docs = []
+    for path in (args.old, args.new):
+        src = source_argument(path)
+        name = "<stdin>" if isinstance(src, bytes) else None
+        docs.append(parse_document(read_source(src, encoding=args.encoding, errors=args.errors,
+                                               max_bytes=args.max_bytes, name=name)))
+    diff = compare_versions(docs[0], docs[1], threshold=args.threshold)
     if args.format == "html":
         return diff.to_html(context=None if args.all else 2)
     if args.format == "json":
@@ -88,6 +118,16 @@ def _diff(args: argparse.Namespace) -> str:
                            "changes": json.loads(frame.to_json(orient="records", force_ascii=False))},
                           ensure_ascii=False, indent=2)
     return diff.to_text(context=args.all)
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"give a number from 0 to 100, not {text!r}") from None
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"give a number from 0 to 100, not {text}")
+    return value
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -136,11 +176,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--top", type=_positive, default=30)
     p.set_defaults(func=_compare)
 
+    from studykit.document.read import DEFAULT_MAX_BYTES
+
     p = sub.add_parser("diff", help="what changed between two versions of a text, sentence by sentence")
-    p.add_argument("old")
-    p.add_argument("new")
+    p.add_argument("old", help="the old version's file, or - for standard input")
+    p.add_argument("new", help="the new version's file, or - for standard input")
     p.add_argument("--format", choices=("text", "html", "json"), default="text")
     p.add_argument("--encoding", default=None, help="override the detected encoding, e.g. gb18030")
-    p.add_argument("--threshold", type=float, default=60.0, help="similarity (0-100) for a changed sentence")
+    p.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                   help="replace: read a file with a few broken bytes, marking them with U+FFFD")
+    p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"refuse larger files (default {DEFAULT_MAX_BYTES:_} = 50 MB)")
+    p.add_argument("--threshold", type=_percent, default=60.0, help="similarity (0-100) for a changed sentence")
     p.add_argument("--all", action="store_true", help="also show unchanged sentences")
     p.set_defaults(func=_diff)

@@ -14,7 +14,6 @@ sorted); documents without a value for ``by`` are left out and named in ``attrs[
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 import numpy as np
 import pandas as pd
 
+from studykit.analysis._options import text_problem
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
 from studykit.analysis.concordance import (
     REGEX_TIMEOUT,
@@ -29,6 +29,7 @@ from studykit.analysis.concordance import (
     KwicResult,
     SearchBudget,
     Sort,
+    _compile,
     kwic,
 )
 from studykit.analysis.keyness import (
@@ -73,10 +74,17 @@ def _check_top(top: int | None) -> None:
         raise QueryError(f"top must be a positive number or None, not {top}")
 
 
-def _groups_frame(corpus: Corpus, by: str) -> tuple[pd.DataFrame, list[Any], list[str]]:
+def _groups_frame(corpus: Corpus, by: str, columns: Sequence[str] = ()) -> tuple[pd.DataFrame, list[Any], list[str]]:
     """``(doc, gid)`` for every document with a group, the groups in order, and the documents
-    left out for having no value."""
+    left out for having no value. ``columns`` are the result's other columns: a field named like
+    one of them (a metadata column ``term`` for 届次) cannot name the group column, and is refused
+    rather than overwritten."""
     values, order = corpus.groups(by)
+    if by in columns:
+        raise QueryError(
+            f"字段名「{by}」与结果列重名 / cannot group by {by!r}: the result has its own {by!r} column "
+            f"({' '.join(columns)}); rename the field, e.g. metadata=table.rename(columns={{{by!r}: '{by}_'}})"
+        )
     gid = {g: i for i, g in enumerate(order)}
     frame = pd.DataFrame({"doc": [str(d) for d in values.index], "gid": [gid[v] for v in values]})
     missing = [d for d in corpus.ids if d not in set(frame["doc"])]
@@ -155,7 +163,7 @@ def corpus_term_frequencies(
         out = out.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
         out.attrs["documents"] = len(corpus)
         return out
-    groups, order, missing = _groups_frame(corpus, by)
+    groups, order, missing = _groups_frame(corpus, by, FREQUENCY_COLUMNS)
     qualify = f"QUALIFY row_number() OVER (PARTITION BY g.gid ORDER BY g.count DESC, g.token) <= {int(top)}" if top is not None else ""
     with db.registered("_groups", groups):
         frame = db.df(common + f""",
@@ -366,7 +374,7 @@ def key_terms(
     """
     _check_keyness_options(measure, correction, test, min_count, top)
     counted, kept = term_filter(kinds=kinds, stopwords=stopwords, filler=filler, pos=pos, min_len=1)
-    groups, order, missing = _groups_frame(corpus, by)
+    groups, order, missing = _groups_frame(corpus, by, (*_KEYNESS_COLUMNS, "g2"))
     db = corpus.db
     with db.registered("_groups", groups):
         sizes = db.df(f"SELECT gid, count(*)::BIGINT AS n FROM tokens JOIN _groups USING (doc) WHERE {counted} GROUP BY gid")
@@ -419,9 +427,20 @@ def key_terms(
 # Character-level counts: trend and first appearance
 
 
-def _term_list(terms: str | Sequence[str]) -> list[str]:
-    wanted = [terms] if isinstance(terms, str) else [str(t) for t in terms]
-    wanted = list(dict.fromkeys(t.strip() for t in wanted if t and t.strip()))
+def _term_list(terms: str | Sequence[str] | None) -> list[str]:
+    """The terms, stripped and without repeats; none at all, or one that is not text (a lone
+    surrogate, a number), raises the ``QueryError`` that :func:`studykit.kwic` gives."""
+    if terms is None or not isinstance(terms, str | Sequence | set | frozenset):
+        got = "None" if terms is None else type(terms).__name__
+        raise QueryError(f"没有给出词语 / no terms given ({got}): name at least one, e.g. ['高质量发展']")
+    given = [terms] if isinstance(terms, str) else list(terms)
+    for t in given:
+        problem = text_problem(t)
+        if problem is not None and isinstance(t, str) and not t.strip():
+            continue  # blank entries are skipped
+        if problem is not None:
+            raise QueryError(f"查询无效 / invalid query {t!r}: {problem}")
+    wanted = list(dict.fromkeys(str(t).strip() for t in given if str(t).strip()))
     if not wanted:
         raise QueryError("没有给出词语 / no terms given: name at least one, e.g. 高质量发展")
     return wanted
@@ -432,13 +451,12 @@ def _char_counts(
 ) -> pd.DataFrame:
     """``(doc, term_id, count)``: occurrences of each term in each document's headings and
     paragraphs (and title lines with ``include_title``), found in the simplified text as KWIC
-    finds them (non-overlapping, left to right)."""
+    finds them (non-overlapping, left to right). Plain terms are counted in DuckDB; regular
+    expressions by KWIC's own matcher (Python's ``regex`` module on the same reading view), so
+    ``\\d`` takes full-width digits, ``\\s`` the ideographic space, lookbehinds work and
+    empty matches count nothing, exactly as in :func:`studykit.kwic`."""
     if regex:
-        for t in terms:
-            try:
-                re.compile(t)
-            except re.error as exc:
-                raise QueryError(f"无效的正则表达式「{t}」 / invalid regular expression {t}: {exc}") from None
+        return _regex_counts(corpus, terms, include_title=include_title)
     shadows = [simplified_shadow(t) for t in terms]
     query_terms = pd.DataFrame({"term_id": np.arange(len(terms), dtype=np.int64), "t": shadows})
     where = "TRUE" if include_title else "u.kind <> 'title'"
@@ -450,6 +468,34 @@ def _char_counts(
         return db.df(f"""SELECT u.doc, q.term_id, sum({count})::BIGINT AS count
                          FROM units u CROSS JOIN _terms q WHERE {where} {prefilter}
                          GROUP BY u.doc, q.term_id""")
+
+
+REGEX_CHARS = 5_000_000
+"""Characters of corpus text per ``REGEX_TIMEOUT`` seconds of regular-expression time in
+:func:`trend` (simple patterns run at 30 M characters a second and more, so the allowance is
+several times what an ordinary pattern needs)."""
+
+
+def _regex_counts(corpus: Corpus, terms: list[str], *, include_title: bool) -> pd.DataFrame:
+    """Counts of regular expressions by KWIC's matcher. Each term has one time budget for the
+    whole corpus, KWIC's ``REGEX_TIMEOUT`` seconds per :data:`REGEX_CHARS` characters of text
+    (at least ``REGEX_TIMEOUT``), so a catastrophic pattern stops with KWIC's ``QueryError``
+    while an ordinary one is never cut short on a large corpus."""
+    chars = int(corpus.docs["chars"].sum()) if len(corpus.docs) else 0
+    seconds = REGEX_TIMEOUT * max(1.0, chars / REGEX_CHARS)
+    matchers = [_compile(t, regex=True, budget=SearchBudget(seconds)) for t in terms]
+    where = "TRUE" if include_title else "kind <> 'title'"
+    counts: dict[tuple[str, int], int] = {}
+    for batch in corpus.db.batches(f"SELECT doc, s FROM units WHERE {where}"):
+        for doc, text in batch:
+            if not text:
+                continue
+            for k, matcher in enumerate(matchers):
+                n = len(matcher.spans(text))
+                if n:
+                    counts[(doc, k)] = counts.get((doc, k), 0) + n
+    return pd.DataFrame({"doc": [d for d, _ in counts], "term_id": [k for _, k in counts],
+                         "count": list(counts.values())}).astype({"term_id": "int64", "count": "int64"})
 
 
 def _token_sizes(corpus: Corpus, kinds: Sequence[str], include_title: bool) -> pd.Series[Any]:
@@ -474,7 +520,8 @@ def trend(
     Terms are counted in the characters of headings and paragraphs, as :func:`studykit.kwic`
     finds them, so a phrase such as 高质量发展 counts whether or not the segmenter keeps it whole,
     and traditional text is found through its simplified form (``regex=True`` takes patterns,
-    run by DuckDB's RE2 engine). ``rate`` = count / tokens × 1000, where ``tokens`` is the
+    run by KWIC's matcher, Python's ``regex`` module, so they count exactly what
+    :func:`studykit.kwic` finds). ``rate`` = count / tokens × 1000, where ``tokens`` is the
     group's counted tokens (``kinds``, titles left out like the search). Every group appears
     for every term, with 0 where the term is absent, so a trend line has no gaps.
 
@@ -487,7 +534,7 @@ def trend(
     0  2019  高质量发展      1  0.5          1                1    2064
     """
     wanted = _term_list(terms)
-    groups, order, missing = _groups_frame(corpus, by)
+    groups, order, missing = _groups_frame(corpus, by, TREND_COLUMNS)
     counts = _char_counts(corpus, wanted, regex=regex, include_title=include_title)
     sizes = _token_sizes(corpus, kinds, include_title)
     gid_of = dict(zip(groups["doc"], groups["gid"], strict=True))
@@ -545,7 +592,8 @@ def first_appearance(
 
     >>> sk.first_appearance(corpus, terms=["新质生产力"])                 # doctest: +SKIP
     """
-    groups, order, missing = _groups_frame(corpus, by)
+    wanted = _term_list(terms) if terms is not None and len(terms) else []
+    groups, order, missing = _groups_frame(corpus, by, FIRST_COLUMNS)
     gid_of = dict(zip(groups["doc"], groups["gid"], strict=True))
     per_doc: dict[tuple[str, str], dict[str, int]] = {}
     if kinds:
@@ -554,8 +602,7 @@ def first_appearance(
         summed = forms.groupby(["doc", "kind", "text"], sort=False, as_index=False)["count"].sum()
         for doc, kind, text, c in summed[["doc", "kind", "text", "count"]].itertuples(index=False):
             per_doc.setdefault((str(text), str(kind)), {})[str(doc)] = int(c)
-    if terms:
-        wanted = _term_list(terms)
+    if wanted:
         counts = _char_counts(corpus, wanted, regex=False, include_title=False)
         for doc, term_id, c in counts[["doc", "term_id", "count"]].itertuples(index=False):
             if int(c) > 0:

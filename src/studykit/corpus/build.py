@@ -49,12 +49,14 @@ UNIT_COLUMNS = ("kind", "section", "top", "section_title", "paragraph", "start",
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One file to build: where it is, the entry key and the content hash it must still have."""
+    """One file to build: where it is, the entry key and the content hash it must still have;
+    ``name`` is the path shown as text (see :func:`studykit.corpus.files.shown`)."""
 
     path: str
     key: str
     content: str
     size: int
+    name: str = ""
 
 
 class Outcome(NamedTuple):
@@ -123,8 +125,12 @@ def build_chunk(
 ) -> list[Outcome]:
     """Build the entries of ``jobs`` with one segmenter (one dictionary load for the chunk).
 
-    Every failure becomes an outcome with its reason; nothing is skipped silently.
+    Every failure becomes an outcome with its reason; nothing is skipped silently. In a worker
+    process the segmenter arrives pickled, without its loaded dictionaries; the first one of its
+    fingerprint is kept (:func:`_worker_segmenter`), so each process loads them once, not once
+    per chunk.
     """
+    segmenter = _worker_segmenter(segmenter)
     store = Store(Path(root))
     out: list[Outcome] = []
     for job in jobs:
@@ -136,7 +142,8 @@ def build_chunk(
                     f"文件在构建时被修改 / {job.path} changed while the corpus was built: load it again"
                 )
             # The user chose these files, so a file beyond read_source's default size limit is read.
-            source = read_source(job.path, encoding=encoding, errors=_mode(errors), max_bytes=max(len(data), 1))
+            source = read_source(job.path, encoding=encoding, errors=_mode(errors), max_bytes=max(len(data), 1),
+                                 name=Path(job.name).name if job.name else None)
             doc = parse_document(source)
             table = tokenize(doc, segmenter)
             units = units_frame(doc)
@@ -147,6 +154,22 @@ def build_chunk(
         except Exception as exc:  # reported with its type, never swallowed
             out.append(Outcome(job.path, job.key, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0))
     return out
+
+
+_SEGMENTERS: dict[str, JiebaSegmenter] = {}
+"""The segmenters this process has built with, by fingerprint: a worker keeps the first copy it is
+sent, with its loaded rjieba/jieba dictionaries and POS tagger (0.3–1 s to load)."""
+
+
+def _worker_segmenter(segmenter: JiebaSegmenter) -> JiebaSegmenter:
+    """``segmenter``, or the equal one (same fingerprint: backend, dictionary, user words,
+    stopwords, filler) this worker process already loaded. Only in a worker (a child process of
+    Dask's local scheduler or of a ``distributed`` nanny): the caller's own process keeps nothing."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None:
+        return segmenter
+    return _SEGMENTERS.setdefault(segmenter.fingerprint(), segmenter)
 
 
 def chunks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
@@ -183,11 +206,7 @@ def run(
     progress: Callable[[int], None] | None,
 ) -> list[Outcome]:
     """Build ``jobs`` where ``scheduler`` says; ``progress(n)`` is called as files finish."""
-    if isinstance(scheduler, str) and "://" not in scheduler and scheduler not in LOCAL_SCHEDULERS:
-        raise QueryError(
-            f"未知的调度器 / unknown scheduler {scheduler!r}: use 'processes', 'threads', 'sync' "
-            "or a Dask scheduler address such as tcp://127.0.0.1:8786"
-        )
+    check_scheduler(scheduler)
     if not jobs:
         return []
     n_workers = workers or cpu_count()
@@ -231,21 +250,110 @@ def _run_local(
             if progress is not None and key in sizes:
                 progress(sizes[key])
 
-    with _Tick():  # type: ignore[no-untyped-call]
-        results = compute(*tasks, scheduler=scheduler, num_workers=workers)  # type: ignore[no-untyped-call]
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with _Tick():  # type: ignore[no-untyped-call]
+            results = compute(*tasks, scheduler=scheduler, num_workers=workers)  # type: ignore[no-untyped-call]
+    except BrokenProcessPool:
+        raise StudykitError(
+            "构建进程意外退出 / a worker process of the corpus build stopped: in a script, put the code "
+            "under if __name__ == \"__main__\": (worker processes start by importing the script), "
+            "or pass scheduler=\"sync\" (one process) or \"threads\""
+        ) from None
     return [o for chunk in results for o in chunk]
 
 
-def _reachable(address: str) -> None:
-    """Fail at once when a ``tcp://host:port`` scheduler refuses the connection (distributed
-    itself retries until its timeout)."""
-    import socket
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss")
+"""Address schemes of a Dask scheduler that ``scheduler=`` takes."""
+
+CONNECT_SECONDS = 10.0
+"""How long reaching a Dask scheduler may take in all (connecting and its first answer)."""
+
+
+def _bad_scheduler(scheduler: object, why: str) -> QueryError:
+    return QueryError(
+        f"调度器无效 / unknown scheduler {scheduler!r}{why}: use 'processes', 'threads', 'sync' "
+        "or a Dask scheduler address such as tcp://127.0.0.1:8786"
+    )
+
+
+def check_scheduler(scheduler: Any) -> None:
+    """Refuse a ``scheduler`` that names no scheduler, before anything is read: not one of
+    :data:`LOCAL_SCHEDULERS`, not an address ``tcp://host:port`` (or ``tls``/``ws``/``wss``)
+    with a port from 1 to 65535, not a ``distributed.Client``. Raises
+    :class:`~studykit.errors.QueryError` with one line."""
     from urllib.parse import urlsplit
 
+    if scheduler is None or (isinstance(scheduler, str) and scheduler in LOCAL_SCHEDULERS):
+        return
+    if not isinstance(scheduler, str):
+        if type(scheduler).__name__ == "Client" and hasattr(scheduler, "submit"):
+            return
+        raise _bad_scheduler(scheduler, f" ({type(scheduler).__name__})")
+    if "://" not in scheduler:
+        raise _bad_scheduler(scheduler, "")
+    try:
+        parts = urlsplit(scheduler)
+        port = parts.port
+    except ValueError as exc:
+        raise _bad_scheduler(scheduler, f" ({exc})") from None
+    if parts.scheme not in SCHEDULER_SCHEMES:
+        raise _bad_scheduler(scheduler, f" (scheme {parts.scheme or '(none)'}: use one of {' '.join(SCHEDULER_SCHEMES)})")
+    if not parts.hostname:
+        raise _bad_scheduler(scheduler, " (no host)")
+    if port is None or port == 0:
+        raise _bad_scheduler(scheduler, " (no port, e.g. :8786)")
+
+
+def _unreachable(address: str, why: str) -> StudykitError:
+    return StudykitError(
+        f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {address}: {why}; "
+        "start one (dask scheduler) or leave scheduler unset"
+    )
+
+
+def _reachable(address: str) -> None:
+    """Fail within :data:`CONNECT_SECONDS` when ``address`` does not answer as a Dask scheduler:
+    the connection is refused, or the port accepts but never answers the ``identity`` request
+    (``distributed.Client``'s own ``timeout`` does not cover that, and waits much longer). The
+    probe runs on its own event loop in a thread, so it also works inside Jupyter's loop."""
+    import asyncio
+    import concurrent.futures
+    from urllib.parse import urlsplit
+
+    async def probe() -> Any:
+        from distributed.comm.core import connect
+
+        comm = await connect(address, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    import socket
+
     parts = urlsplit(address)
-    if parts.scheme in ("tcp", "tls") and parts.hostname and parts.port:
-        with socket.create_connection((parts.hostname, parts.port), timeout=5):
+    try:  # a refused connection fails at once (distributed itself retries until its timeout)
+        with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=CONNECT_SECONDS / 2):
             pass
+    except OSError as exc:
+        raise _unreachable(address, exc.strerror or type(exc).__name__) from None
+    if parts.scheme != "tcp":  # tls/ws need the cluster's security settings: Client checks
+        return
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(lambda: asyncio.run(asyncio.wait_for(probe(), CONNECT_SECONDS)))
+        try:
+            answer = future.result()
+        except TimeoutError:
+            raise _unreachable(address, f"no answer within {CONNECT_SECONDS:g} s (is it a Dask scheduler?)") from None
+        except OSError as exc:
+            raise _unreachable(address, exc.strerror or type(exc).__name__) from None
+        except Exception as exc:  # a closed stream, a reply in another protocol
+            raise _unreachable(address, f"it does not answer as a Dask scheduler ({type(exc).__name__})") from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise _unreachable(address, "it answers, but not as a Dask scheduler")
 
 
 def _run_distributed(
@@ -256,14 +364,11 @@ def _run_distributed(
 
     own = isinstance(scheduler, str)
     if own:
+        _reachable(scheduler)
         try:
-            _reachable(scheduler)
-            client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+            client = Client(scheduler, timeout=f"{CONNECT_SECONDS:g}s", set_as_default=False)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
-            raise StudykitError(
-                f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {scheduler}: "
-                f"{type(exc).__name__}; start one (dask scheduler) or leave scheduler unset"
-            ) from None
+            raise _unreachable(scheduler, type(exc).__name__) from None
     else:
         client = scheduler
     try:

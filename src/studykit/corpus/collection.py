@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
 import re
 import tempfile
@@ -25,7 +26,17 @@ from studykit.text.tokens import COLUMNS as TOKEN_COLUMNS
 from studykit.text.tokens import PARTS
 
 from . import build
-from .files import CorpusSource, document_ids, find_files, join_metadata
+from .choose import evaluate, looks_like_filter, matching, parse
+from .files import (
+    CorpusSource,
+    clean_text,
+    compile_name_pattern,
+    document_ids,
+    find_files,
+    join_metadata,
+    read_metadata,
+    shown,
+)
 from .query import Database
 from .store import Store, content_hash, default_store_dir, entry_key, settings_key
 
@@ -33,14 +44,16 @@ if TYPE_CHECKING:
     from .analyses import CorpusKwicResult
 
 DocSpec = str | Sequence[str] | Mapping[str, Any]
-"""Which documents: a document id (``2021``), ``"COLUMN=VALUE"`` (``"province=浙江省"``,
-``"year=2020|2021"``), a pandas query on the document table (``"year >= 2020"``), a list of
-document ids, or a mapping ``{column: value or list of values}``."""
+"""Which documents: a document id (``2021``), a filter on the document table
+(``"province=浙江省"``, ``"year=2020|2021"``, ``"year >= 2020 and mayor != 林远"``: the small
+language of :mod:`studykit.corpus.choose`, never evaluated as code), a list of document ids, or a
+mapping ``{column: value or list of values}`` (values compared as values, whatever they hold)."""
 
 _PARSED_CHARS = 30_000_000
 """Parsed documents kept in memory by :meth:`Corpus.document`, in characters (the oldest go first)."""
 
-_EQUALS = re.compile(r"^\s*([^=!<>\s]+)\s*=\s*([^=].*)$")
+_NOT_GROUPS = ("path", "key", "tokens", "chars")
+"""Columns of ``corpus.docs`` that are not groups: where each file is, and its size."""
 
 
 class Corpus:
@@ -79,6 +92,7 @@ class Corpus:
         parts: Sequence[str] | None = None,
         timings: Mapping[str, float] | None = None,
         keep: Any = None,
+        sources: Mapping[str, Path] | None = None,
     ) -> None:
         self.docs = docs.reset_index(drop=True)
         self.problems = problems.reset_index(drop=True)
@@ -92,6 +106,7 @@ class Corpus:
         self._sections = sections
         self._parts = tuple(parts) if parts is not None else None
         self._keep = keep  # a temporary cache folder that must live as long as the corpus
+        self._sources = dict(sources or {})  # doc -> the real path (the path column shows it as text)
         self._db: Database | None = None
         self._parsed: OrderedDict[str, Document] = OrderedDict()
 
@@ -190,17 +205,17 @@ class Corpus:
         from studykit.document.parse import parse_document
         from studykit.document.read import read_source
 
-        path = Path(str(row["path"]))
+        path = self._sources.get(str(doc), Path(str(row["path"])))
         try:
             data = path.read_bytes()
         except OSError:
             raise SourceNotFoundError(
-                f"文档文件不见了 / the file of document {doc} is gone ({path}): counts still work "
+                f"文档文件不见了 / the file of document {doc} is gone ({shown(path)}): counts still work "
                 "from the cache; restore the file to read its text"
             ) from None
         if content_hash(data) != self._records[row["key"]]["content"]:
             raise SourceError(
-                f"文档已修改 / {path} changed since the corpus was built: call load_corpus again"
+                f"文档已修改 / {shown(path)} changed since the corpus was built: call load_corpus again"
             )
         mode: Literal["strict", "replace"] = "replace" if self._errors == "replace" else "strict"
         parsed = parse_document(read_source(path, encoding=self._encoding, errors=mode, max_bytes=max(len(data), 1)))
@@ -308,7 +323,8 @@ class Corpus:
     # --- choosing documents --------------------------------------------------------------------
     def resolve(self, spec: DocSpec, *, what: str = "target") -> list[str]:
         """The ids of the documents that ``spec`` names (see :data:`DocSpec`), in corpus order.
-        Naming nothing raises :class:`~studykit.errors.QueryError`."""
+        Naming nothing raises :class:`~studykit.errors.QueryError`. Nothing in ``spec`` or in the
+        metadata is evaluated as code: a filter is parsed by :mod:`studykit.corpus.choose`."""
         ids = self.ids
         docs = self.docs
         if isinstance(spec, Mapping):
@@ -319,15 +335,12 @@ class Corpus:
         elif isinstance(spec, str):
             if spec in ids:
                 return [spec]
-            m = _EQUALS.match(spec)
-            if m and m.group(1) in docs.columns:
-                chosen = [d for d, k in zip(ids, self._column_is(m.group(1), m.group(2).split("|")), strict=True) if k]
-            else:
-                try:
-                    hits = docs.query(spec, engine="python")
-                except Exception:
-                    raise QueryError(_unknown_doc(spec, ids, list(self.fields))) from None
-                chosen = [str(d) for d in hits["doc"]]
+            if not spec.strip():
+                raise QueryError(f"没有给出文档 / no {what} given: {_unknown_doc('', ids, list(self.fields)).split(': ', 1)[1]}")
+            if not looks_like_filter(spec):
+                raise QueryError(_unknown_doc(spec, ids, list(self.fields)))
+            mask = evaluate(docs, parse(spec), allowed=self._filter_columns())
+            chosen = [d for d, m in zip(ids, mask, strict=True) if m]
         else:
             wanted = [str(s) for s in spec]
             missing = [w for w in wanted if w not in ids]
@@ -341,14 +354,15 @@ class Corpus:
             )
         return chosen
 
+    def _filter_columns(self) -> list[str]:
+        return [c for c in self.docs.columns if c not in ("path", "key")]
+
     def _column_is(self, col: str, value: Any) -> Any:
-        if col not in self.docs.columns:
+        if col not in self._filter_columns():
             raise QueryError(
                 f"没有字段「{col}」 / no field {col!r}: choose one of doc {' '.join(self.fields)}"
             )
-        values = value if isinstance(value, list | tuple | set) else [value]
-        wanted = {str(v).strip() for v in values}
-        return self.docs[col].map(lambda x: str(x).strip() in wanted).to_numpy(dtype=bool)
+        return matching(self.docs, col, value)
 
     def _example(self) -> str:
         for field in sorted(self.fields, key=lambda f: f == "date"):
@@ -360,9 +374,11 @@ class Corpus:
         """Each document's group for ``by`` (``"doc"`` or a field) and the groups in order
         (documents in corpus order; field values sorted). Documents without a value are
         left out of the returned Series."""
+        if not isinstance(by, str):
+            raise QueryError(f"分组须是一个字段名 / by must be one field name such as year, not {type(by).__name__}")
         if by == "doc":
             return pd.Series(self.ids, index=self.ids, dtype=object), list(self.ids)
-        if by not in self.docs.columns or by in ("path", "key"):
+        if by not in self.docs.columns or by in _NOT_GROUPS:
             raise QueryError(
                 f"没有字段「{by}」 / cannot group by {by!r}: choose doc or one of {' '.join(self.fields) or '(no fields)'}"
             )
@@ -377,7 +393,7 @@ class Corpus:
         docs: DocSpec | None = None,
         where: DocSpec | None = None,
         sections: pd.DataFrame | str | Sequence[str] | None = None,
-        parts: Sequence[str] | None = None,
+        parts: str | Sequence[str] | None = None,
     ) -> Corpus:
         """A narrower corpus: the same cache, fewer documents, sections or parts.
 
@@ -404,6 +420,7 @@ class Corpus:
             new_sections = pairs
         new_parts = self._parts
         if parts is not None:
+            parts = [parts] if isinstance(parts, str) else list(parts)
             bad = [p for p in parts if p not in PARTS]
             if bad:
                 raise QueryError(f"unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
@@ -413,6 +430,7 @@ class Corpus:
             self.docs[mask], self.problems, self.store, self._records, name=self.name,
             encoding=self._encoding, errors=self._errors, fields=self.fields,
             sections=new_sections, parts=new_parts, timings=self.timings, keep=self._keep,
+            sources=self._sources,
         )
 
     def _section_pairs(self, sections: pd.DataFrame | str | Sequence[str]) -> pd.DataFrame:
@@ -586,8 +604,19 @@ def load_corpus(
     t_start = time.perf_counter()
     if errors not in ("strict", "replace"):
         raise QueryError(f"errors must be 'strict' or 'replace', not {errors!r}")
-    paths, found_problems = find_files(source, recursive=recursive)
-    ids = document_ids(paths)
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # A worker process starting up is re-running a script that builds a corpus at its top level
+        # (no if __name__ == "__main__": guard): leave quietly; the parent then says what to do in
+        # one line, instead of every worker printing a traceback.
+        raise SystemExit(1)
+    build.check_scheduler(scheduler)
+    if name_pattern is not None:
+        compile_name_pattern(name_pattern)  # a bad pattern or metadata file fails before anything is built
+    if metadata is not None:
+        metadata = read_metadata(metadata)
+    found = find_files(source, recursive=recursive)
+    paths, names = found.paths, found.names
+    ids = document_ids(paths, found.base)
     seg = segmenter if segmenter is not None else JiebaSegmenter(backend=backend)
     keep: Any = None
     if cache is None or cache is True:
@@ -600,25 +629,30 @@ def load_corpus(
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SourceError(f"缓存文件夹不可写 / cannot use the cache folder {root}: {exc.strerror}") from None
+        raise SourceError(_unwritable(root, exc)) from None
     store = Store(root)
     settings = settings_key(seg.fingerprint(), encoding, errors)
 
-    problems: list[tuple[str, str, str]] = [("", p, why) for p, why in found_problems]
+    problems: list[tuple[str, str, str]] = [("", p, why) for p, why in found.problems]
     keys: dict[str, str] = {}
     jobs: list[build.Job] = []
-    for doc, path in zip(ids, paths, strict=True):
+    for doc, path, shown_path in zip(ids, paths, names, strict=True):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            problems.append((doc, str(path), f"无法读取 / cannot read {path}: {exc.strerror or exc}"))
+            problems.append((doc, shown_path, f"无法读取 / cannot read {shown_path}: {exc.strerror or exc}"))
             continue
         digest = content_hash(data)
         key = entry_key(digest, settings)
         keys[doc] = key
         if not store.has(key) and key not in {j.key for j in jobs}:
-            jobs.append(build.Job(str(path), key, digest, len(data)))
+            jobs.append(build.Job(str(path), key, digest, len(data), shown_path))
     t_hashed = time.perf_counter()
+    if jobs:
+        try:
+            store.check_writable()
+        except OSError as exc:
+            raise SourceError(_unwritable(root, exc)) from None
 
     bar = _progress_bar(jobs, progress)
     try:
@@ -634,16 +668,16 @@ def load_corpus(
     rows: list[dict[str, Any]] = []
     records: dict[str, dict[str, Any]] = {}
     usable: list[int] = []
-    for i, (doc, path) in enumerate(zip(ids, paths, strict=True)):
+    for i, (doc, file_name) in enumerate(zip(ids, names, strict=True)):
         found_key = keys.get(doc)
         if found_key is None:
             continue
         key = found_key
         if key in failed:
-            problems.append((doc, str(path), str(failed[key])))
+            problems.append((doc, file_name, clean_text(str(failed[key]))))
             continue
         if not store.has(key):
-            problems.append((doc, str(path), f"构建结果不在缓存中 / the entry was not written to {root}: "
+            problems.append((doc, file_name, f"构建结果不在缓存中 / the entry was not written to {shown(root)}: "
                              "on a cluster, pass cache= a folder every worker can reach"))
             continue
         if key not in records:
@@ -653,9 +687,10 @@ def load_corpus(
         rows.append({"doc": doc, "title": rec.get("title"), "date": meta.get("date"),
                      "source": meta.get("source"), "author": meta.get("author"),
                      "tokens": int(rec.get("tokens", 0)), "chars": int(rec.get("chars", 0)),
-                     "path": str(path), "key": key})
+                     "path": file_name, "key": key})
         usable.append(i)
-    user, meta_problems = join_metadata([ids[i] for i in usable], [paths[i] for i in usable], metadata, name_pattern)
+    user, meta_problems = join_metadata([ids[i] for i in usable], [paths[i] for i in usable], metadata, name_pattern,
+                                        base=found.base)
     problems += [("", p, why) for p, why in meta_problems]
     docs = pd.DataFrame(rows, columns=["doc", "title", "date", "source", "author", "tokens", "chars", "path", "key"])
     docs = _with_fields(docs, user)
@@ -669,7 +704,12 @@ def load_corpus(
     timings = {"hash": t_hashed - t_start, "build": t_built - t_hashed, "open": t_end - t_built,
                "total": t_end - t_start, "built": float(len(jobs))}
     return Corpus(docs, problem_frame, store, records, name=label, encoding=encoding, errors=errors,
-                  fields=fields, timings=timings, keep=keep)
+                  fields=fields, timings=timings, keep=keep, sources={ids[i]: paths[i] for i in usable})
+
+
+def _unwritable(root: Path, exc: OSError) -> str:
+    return (f"缓存文件夹不可写 / cannot write the cache folder {shown(root)}: {exc.strerror or exc}; "
+            "pass cache= (--cache) a writable folder, or cache=False for a temporary one")
 
 
 def _with_fields(docs: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:

@@ -134,6 +134,21 @@ class Database:
             raise QueryError(f"查询失败 / query failed: {str(exc).splitlines()[0]}") from None
         return out
 
+    def batches(self, sql: str, params: Sequence[Any] | None = None, rows: int = 65_536) -> Iterator[list[tuple[Any, ...]]]:
+        """Run ``sql`` and yield its rows in lists of up to ``rows``, so a large result never
+        sits in memory whole."""
+        import duckdb
+
+        try:
+            result = self.con.execute(sql, list(params) if params is not None else None)
+            while True:
+                chunk: list[tuple[Any, ...]] = result.fetchmany(rows)
+                if not chunk:
+                    return
+                yield chunk
+        except duckdb.Error as exc:
+            raise QueryError(f"查询失败 / query failed: {str(exc).splitlines()[0]}") from None
+
     @contextmanager
     def registered(self, name: str, frame: pd.DataFrame) -> Iterator[None]:
         """``frame`` visible to queries as ``name`` for the block."""
@@ -168,6 +183,10 @@ def term_filter(
     """
     from studykit.analysis._table import JIEBA_TAGS
 
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not len(kinds):
+        raise QueryError(f"kinds 为空 / kinds is empty: nothing would be counted; choose from {' '.join(KINDS)}")
     bad = [k for k in kinds if k not in KINDS]
     if bad:
         raise QueryError(f"unknown token kind {bad[0]!r}: choose from {' '.join(KINDS)}")

@@ -92,6 +92,15 @@ class Store:
         """Whether a complete entry exists (the record is written last)."""
         return self.record_path(key).is_file() and self.tokens_path(key).is_file() and self.units_path(key).is_file()
 
+    def check_writable(self) -> None:
+        """Raise ``OSError`` unless entries can be written here (a read-only cache still serves
+        what it holds, so this is asked only when something must be built)."""
+        folder = self.root / f"v{STORE_FORMAT}"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".probe.", dir=folder)
+        os.close(fd)
+        os.unlink(tmp)
+
     def read_record(self, key: str) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.record_path(key).read_text(encoding="utf-8"))
         return data

@@ -14,7 +14,8 @@ import difflib
 import html
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -243,8 +244,74 @@ def _show(path: str) -> str:
     return "导语" if path == "0" else path
 
 
+EXACT_CELLS = 40_000
+"""Above this many old × new items (sentences of a changed stretch, or sections), alignment
+switches from scoring every pair to scoring candidates that share character pairs."""
+
+EXACT_CHAR_PAIRS = 1_000_000
+"""Above this many character pairs (a changed middle of about 1,000 × 1,000 characters), the
+similarity of two sentences is estimated and their inline marking works clause by clause."""
+
+_CLAUSE = re.compile(r"(?<=[，。；：！？、,;:!?\n])")
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by halving (slices compare in C: O(n log n), not a Python loop)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _trimmed(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix (not overlapping the prefix)."""
+    p = _common_prefix(a, b)
+    s = _common_prefix(a[p:][::-1], b[p:][::-1])
+    return p, s
+
+
 def _opcodes(old: str, new: str) -> Sequence[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    """Character-level edit opcodes (as :meth:`difflib.SequenceMatcher.get_opcodes`). The common
+    prefix and suffix are cut first; a changed middle of more than :data:`EXACT_CHAR_PAIRS`
+    character pairs is compared clause by clause (cut after ，。； and the like), and a changed clause run
+    that is still that large is marked as one replacement, so a 400,000-character line stays fast."""
+    p, s = _trimmed(old, new)
+    mid_a, mid_b = old[p : len(old) - s], new[p : len(new) - s]
+    out: list[tuple[str, int, int, int, int]] = [("equal", 0, p, 0, p)] if p else []
+    out += [(op, i1 + p, i2 + p, j1 + p, j2 + p) for op, i1, i2, j1, j2 in _middle_opcodes(mid_a, mid_b)]
+    if s:
+        out.append(("equal", len(old) - s, len(old), len(new) - s, len(new)))
+    return out
+
+
+def _middle_opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    if not a and not b:
+        return []
+    if not a or not b:
+        return [("delete" if a else "insert", 0, len(a), 0, len(b))]
+    if len(a) * len(b) <= EXACT_CHAR_PAIRS:
+        return list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
+    ca, cb = [c for c in _CLAUSE.split(a) if c], [c for c in _CLAUSE.split(b) if c]
+    if len(ca) == 1 and len(cb) == 1:
+        return [("replace", 0, len(a), 0, len(b))]
+    starts_a = [0]
+    for c in ca:
+        starts_a.append(starts_a[-1] + len(c))
+    starts_b = [0]
+    for c in cb:
+        starts_b.append(starts_b[-1] + len(c))
+    out: list[tuple[str, int, int, int, int]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ca, cb, autojunk=False).get_opcodes():
+        x1, x2, y1, y2 = starts_a[i1], starts_a[i2], starts_b[j1], starts_b[j2]
+        if op == "equal":
+            out.append(("equal", x1, x2, y1, y2))
+        else:
+            out += [(o, k1 + x1, k2 + x1, l1 + y1, l2 + y1) for o, k1, k2, l1, l2 in _middle_opcodes(a[x1:x2], b[y1:y2])]
+    return out
 
 
 def _inline_text(old: str, new: str) -> str:
@@ -317,10 +384,28 @@ def _title_key(title: str) -> str:
 # --- pairing -------------------------------------------------------------------------------------
 
 
+def _bigrams(text: str) -> Counter[str]:
+    return Counter(text[k : k + 2] for k in range(len(text) - 1))
+
+
 def _similarity(a: str, b: str) -> float:
+    """Normalised Indel similarity, 0–100 (RapidFuzz ``fuzz.ratio``: 2·LCS / (|a| + |b|)).
+
+    Exact LCS costs |a|·|b|/64 steps (over a minute for two unrelated 400,000-character lines),
+    so when the strings, their common prefix and suffix cut, still differ in more than
+    :data:`EXACT_CHAR_PAIRS` character pairs, the LCS of the middles is estimated by the
+    character pairs (bigrams) they share, capped by the shorter middle."""
     from rapidfuzz import fuzz
 
-    return float(fuzz.ratio(a, b)) if a or b else 100.0
+    if not a and not b:
+        return 100.0
+    p, s = _trimmed(a, b)
+    mid_a, mid_b = a[p : len(a) - s], b[p : len(b) - s]
+    if len(mid_a) * len(mid_b) <= EXACT_CHAR_PAIRS:
+        return float(fuzz.ratio(a, b))
+    shared = sum((_bigrams(mid_a) & _bigrams(mid_b)).values())
+    lcs = p + s + min(shared, len(mid_a), len(mid_b))
+    return 100.0 * 2 * lcs / (len(a) + len(b))
 
 
 def _part_score(a: _Part, b: _Part) -> float:
@@ -340,9 +425,23 @@ def _part_score(a: _Part, b: _Part) -> float:
     return score
 
 
-def _align(n: int, m: int, score: Any, threshold: float) -> list[tuple[int | None, int | None, float]]:
+Aligned = list[tuple[int | None, int | None, float]]
+
+
+def _align(
+    n: int, m: int, score: Any, threshold: float,
+    candidates: Callable[[], Iterable[tuple[int, int]]] | None = None,
+) -> Aligned:
     """Order-keeping alignment maximising the summed score of pairs scoring ≥ threshold:
-    ``(i, j, score)`` for pairs, ``(i, None, 0)`` and ``(None, j, 0)`` for the rest."""
+    ``(i, j, score)`` for pairs, ``(i, None, 0)`` and ``(None, j, 0)`` for the rest.
+
+    Up to :data:`EXACT_CELLS` pairs every pair is scored (dynamic programming over the full
+    table). Beyond, only the pairs ``candidates()`` proposes are scored, and the best chain
+    through them is found in O(P log P) (:func:`_chain`), so time and memory grow with the
+    candidates, not with n × m."""
+    if n * m > EXACT_CELLS and candidates is not None:
+        scored = [(i, j, sc) for i, j in set(candidates()) if (sc := score(i, j)) >= threshold]
+        return _chain(n, m, scored)
     scores = [[score(i, j) for j in range(m)] for i in range(n)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -370,6 +469,106 @@ def _align(n: int, m: int, score: Any, threshold: float) -> list[tuple[int | Non
     return out
 
 
+def _chain(n: int, m: int, pairs: list[tuple[int, int, float]]) -> Aligned:
+    """The chain of ``pairs`` (strictly increasing in both i and j) with the largest summed score
+    (a heaviest increasing subsequence: a Fenwick tree of prefix maxima over j), and every item
+    left out as removed (old) or added (new), in reading order."""
+    size = m + 1
+    tree_value = [0.0] * (size + 1)
+    tree_at = [-1] * (size + 1)
+
+    def best_before(j: int) -> tuple[float, int]:  # max over pairs ending at j' < j
+        value, at = 0.0, -1
+        k = j  # Fenwick index j covers j' ≤ j - 1 (0-based j' + 1 ≤ j)
+        while k > 0:
+            if tree_value[k] > value:
+                value, at = tree_value[k], tree_at[k]
+            k -= k & -k
+        return value, at
+
+    def record(j: int, value: float, at: int) -> None:
+        k = j + 1
+        while k <= size:
+            if value > tree_value[k]:
+                tree_value[k], tree_at[k] = value, at
+            k += k & -k
+
+    pairs = sorted(pairs)
+    total = [0.0] * len(pairs)
+    back = [-1] * len(pairs)
+    start = 0
+    while start < len(pairs):  # all pairs of one i are scored before any is recorded
+        end = start
+        while end < len(pairs) and pairs[end][0] == pairs[start][0]:
+            end += 1
+        for k in range(start, end):
+            value, at = best_before(pairs[k][1])
+            total[k], back[k] = value + pairs[k][2], at
+        for k in range(start, end):
+            record(pairs[k][1], total[k], k)
+        start = end
+    chain: list[int] = []
+    k = max(range(len(pairs)), key=lambda x: total[x], default=-1)
+    while k >= 0:
+        chain.append(k)
+        k = back[k]
+    out: Aligned = []
+    i = j = 0
+    for k in reversed(chain):
+        pi, pj, sc = pairs[k]
+        out += [(x, None, 0.0) for x in range(i, pi)]
+        out += [(None, y, 0.0) for y in range(j, pj)]
+        out.append((pi, pj, sc))
+        i, j = pi + 1, pj + 1
+    out += [(x, None, 0.0) for x in range(i, n)]
+    out += [(None, y, 0.0) for y in range(j, m)]
+    return out
+
+
+COMMON_PAIR = 24
+"""A character pair (bigram) found in more new sentences than this names no candidates: it is as
+common as 发展 and says little about which sentence a rewrite came from."""
+
+CANDIDATES = 8
+"""New sentences scored for each old sentence of a large changed stretch: those sharing the most
+uncommon character pairs with it."""
+
+
+def _sentence_candidates(olds: list[_Unit], news: list[_Unit]) -> Iterator[tuple[int, int]]:
+    """For each old sentence, the new ones sharing the most uncommon character pairs with it
+    (at most :data:`CANDIDATES`), found through an index of the new sentences' pairs."""
+    index: dict[str, list[int]] = {}
+    for j, u in enumerate(news):
+        for bigram in set(u.key[k : k + 2] for k in range(len(u.key) - 1)) or {u.key}:
+            index.setdefault(bigram, []).append(j)
+    for i, u in enumerate(olds):
+        shared: Counter[int] = Counter()
+        for bigram in set(u.key[k : k + 2] for k in range(len(u.key) - 1)) or {u.key}:
+            hits = index.get(bigram, ())
+            if len(hits) <= COMMON_PAIR:
+                shared.update(hits)
+        for j, _count in shared.most_common(CANDIDATES):
+            yield i, j
+
+
+def _section_candidates(parts_a: list[_Part], parts_b: list[_Part]) -> Iterator[tuple[int, int]]:
+    """Sections worth scoring when there are very many: the same path, the same title (numbers
+    left out), and those near the same relative position."""
+    n, m = len(parts_a), len(parts_b)
+    by_path = {p.path: j for j, p in enumerate(parts_b)}
+    by_title: dict[str, list[int]] = {}
+    for j, p in enumerate(parts_b):
+        by_title.setdefault(_title_key(p.title), []).append(j)
+    for i, p in enumerate(parts_a):
+        if p.path in by_path:
+            yield i, by_path[p.path]
+        for j in by_title.get(_title_key(p.title), [])[:COMMON_PAIR]:
+            yield i, j
+        centre = round(i * m / n) if n else 0
+        for j in range(max(0, centre - 8), min(m, centre + 9)):
+            yield i, j
+
+
 def _sentence_changes(a: list[_Unit], b: list[_Unit], threshold: float) -> list[tuple[Op, _Unit | None, _Unit | None, float]]:
     out: list[tuple[Op, _Unit | None, _Unit | None, float]] = []
     matcher = difflib.SequenceMatcher(None, [u.key for u in a], [u.key for u in b], autojunk=False)
@@ -381,7 +580,10 @@ def _sentence_changes(a: list[_Unit], b: list[_Unit], threshold: float) -> list[
         def score(x: int, y: int, olds: list[_Unit] = olds, news: list[_Unit] = news) -> float:
             return _similarity(olds[x].key, news[y].key)
 
-        for i, j, s in _align(len(olds), len(news), score, threshold):
+        def candidates(olds: list[_Unit] = olds, news: list[_Unit] = news) -> Iterator[tuple[int, int]]:
+            return _sentence_candidates(olds, news)
+
+        for i, j, s in _align(len(olds), len(news), score, threshold, candidates):
             if i is not None and j is not None:
                 out.append(("same" if olds[i].key == news[j].key else "changed", olds[i], news[j], s))
             elif i is not None:
@@ -427,7 +629,8 @@ def compare_versions(
     """
     doc_a, doc_b = _as_document(old), _as_document(new)
     parts_a, parts_b = _parts(doc_a), _parts(doc_b)
-    pairs = _align(len(parts_a), len(parts_b), lambda i, j: _part_score(parts_a[i], parts_b[j]), section_threshold)
+    pairs = _align(len(parts_a), len(parts_b), lambda i, j: _part_score(parts_a[i], parts_b[j]), section_threshold,
+                   lambda: _section_candidates(parts_a, parts_b))
     changes: list[Change] = []
     for i, j, _score in pairs:
         pa = parts_a[i] if i is not None else None

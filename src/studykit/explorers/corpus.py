@@ -84,6 +84,7 @@ class CorpusExplorer(_Explorer):
         """The KWIC hits of the term picked in ``ex.picker``, across the chosen documents."""
         self._freqs: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}
         self._chosen: tuple[tuple[str, ...], Corpus] | None = None
+        self._targets: dict[str, Any] = {}  # target option -> the documents it names, as values
 
         fields = [f for f in corpus.fields if f != "date"]
         by_options = [("文档", "doc"), *((f, f) for f in fields)]
@@ -140,6 +141,7 @@ class CorpusExplorer(_Explorer):
     def chosen(self) -> Corpus:
         """The corpus narrowed to the documents chosen in ``ex.documents``."""
         picked = list(self.documents.value)
+        self._check_usable()
         if not picked:
             raise StudykitError("未选择任何文档 / no document chosen: choose at least one")
         if len(picked) == len(self.corpus):
@@ -162,6 +164,8 @@ class CorpusExplorer(_Explorer):
         source = self.corpus.select(docs=list(picked)) if picked and len(picked) < len(self.corpus) else self.corpus
         _values, order = source.groups(by)
         options = [(str(g), str(g) if by == "doc" else f"{by}={g}") for g in order]
+        # What each option names, as values: a group's value is compared, never read as a filter.
+        self._targets = {value: ([str(g)] if by == "doc" else {by: [g]}) for (_label, value), g in zip(options, order, strict=True)}
         current = self.target.value
         self.target.options = options
         values = [v for _, v in options]
@@ -192,6 +196,16 @@ class CorpusExplorer(_Explorer):
             self.picker.value = ""
         self.picker.options = options
 
+    def _check_usable(self) -> None:
+        """Raise the reason when the corpus has no document at all (every file failed)."""
+        if not len(self.corpus):
+            problems = self.corpus.problems
+            first = f": {problems['problem'].iloc[0]}" if len(problems) else ""
+            raise StudykitError(
+                f"语料库没有可用的文档 / the corpus has no usable document ({len(problems)} problems, "
+                f"see corpus.problems){first}"
+            )
+
     # --- views ---------------------------------------------------------------------------------
     def update(self) -> None:
         self._show_controls()
@@ -199,6 +213,7 @@ class CorpusExplorer(_Explorer):
         ax = self.chart.axes(fresh=True)
         self.details.value = ""
         try:
+            self._check_usable()
             getattr(self, f"_draw_{view}")(ax)
         except StudykitError:
             self.result = pd.DataFrame()
@@ -235,7 +250,7 @@ class CorpusExplorer(_Explorer):
         target = self.target.value
         if not target:
             raise StudykitError("未选择目标 / no target: choose a document or group")
-        self.result = corpus_keyness(self.chosen, target, measure=self.measure.value)
+        self.result = corpus_keyness(self.chosen, self._targets.get(target, [target]), measure=self.measure.value)
         if self.result.empty:
             ax.set_axis_off()
             self._say("没有达到最少次数的词 / no term reaches the minimum count", kind="warn")

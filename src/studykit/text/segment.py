@@ -14,7 +14,9 @@ Speed, measured on the seed repeated to 5 MB: ``tokens(text, pos=False)`` runs a
 speed of a bare ``jieba.lcut``; ``pos=True`` goes through ``jieba.posseg`` and is 5–8× slower.
 ``backend="rjieba"`` (``pip install studykit[fast]``) gives the same Chinese tokens about 5× faster
 than ``jieba.lcut`` with ``tokens`` and 8× with :meth:`JiebaSegmenter.token_columns`, and tags at
-about 3.5× ``jieba.lcut`` speed.
+about 3.5× ``jieba.lcut`` speed. :func:`studykit.tokenize` (the whole table, tags included, through
+:meth:`JiebaSegmenter.token_codes`) runs at 0.8–1.0× ``jieba.lcut`` with jieba and 7–9× with rjieba
+(``python benchmarks/run.py tokenize``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache, partial
 from importlib import resources
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, pairwise, repeat
 from os import PathLike
 from pathlib import Path
 from types import MethodType
@@ -95,14 +97,22 @@ class TokenColumns(NamedTuple):
     kind: list[Kind]
 
 
-class TokenArrays(NamedTuple):
-    """Whitespace-inclusive tokens for bulk use: lists of words, tags and kinds, numpy offsets."""
+class TokenCodes(NamedTuple):
+    """Whitespace-inclusive tokens of a long text as codes into its vocabulary, for bulk use.
 
-    text: list[str]
-    pos: list[str] | None
+    ``vocab`` holds each distinct word once (original characters, in order of first appearance)
+    and ``kinds`` its kind; token ``i`` is ``vocab[codes[i]]`` at ``start[i]:end[i]``, tagged
+    ``pos_vocab[pos_codes[i]]`` (both ``None`` untagged). One string per distinct word, not one
+    per token: a 5 MB document has about a million tokens and 20,000 distinct words.
+    """
+
+    vocab: list[str]
+    kinds: list[Kind]
+    codes: npt.NDArray[np.intp]
     start: npt.NDArray[np.int64]
     end: npt.NDArray[np.int64]
-    kind: list[Kind]
+    pos_vocab: list[str] | None
+    pos_codes: npt.NDArray[np.intp] | None
 
 
 class DictEntry(NamedTuple):
@@ -281,6 +291,8 @@ class _Engine(Protocol):
     def cut(self, text: str) -> list[str]: ...
 
     def tag(self, text: str) -> tuple[list[str], list[str]]: ...
+
+    def tags_for(self, words: Iterable[str]) -> dict[str, str]: ...
 
 
 _JIEBA_WARNINGS: tuple[tuple[str, type[Warning]], ...] = (
@@ -548,15 +560,26 @@ def _cut_dag_linear(tok: Any, sentence: str) -> Iterator[str]:
 
 def _tag_words(
     words: list[str],
-    table: dict[str, str],
+    get: Callable[[str], str | None],
     oov: dict[str, str],
     tag_alone: Callable[[list[str]], list[str]],
 ) -> tuple[list[str], list[str]]:
-    """Tag ``words`` from a word-tag table; words it lacks are tagged once each, Han words by
-    ``tag_alone`` (all new ones in one call) and others by their characters, and remembered in
-    ``oov``."""
-    get = table.get
-    distinct = set(words)
+    """``words`` and their tags (see :func:`_tag_distinct`), one per word."""
+    tag_of = _tag_distinct(set(words), get, oov, tag_alone)
+    # Tag each distinct word once, then map: no Python code runs per token.
+    return words, list(map(tag_of.__getitem__, words))
+
+
+def _tag_distinct(
+    distinct: Iterable[str],
+    get: Callable[[str], str | None],
+    oov: dict[str, str],
+    tag_alone: Callable[[list[str]], list[str]],
+) -> dict[str, str]:
+    """The tag of each of the ``distinct`` words: from a word-tag lookup ``get``; words it lacks
+    are tagged once each, Han words by ``tag_alone`` (all new ones in one call) and others by
+    their characters, and remembered in ``oov``."""
+    distinct = list(distinct)
     unknown = [w for w in distinct if not get(w) and w not in oov]
     han = [w for w in unknown if _HAN_CHAR.search(w)]
     if han:
@@ -564,9 +587,7 @@ def _tag_words(
     for w in unknown:
         if w not in oov:
             oov[w] = _non_han_tag(w)
-    # Tag each distinct word once, then map: no Python code runs per token.
-    tag_of = {w: get(w) or oov[w] for w in distinct}
-    return words, list(map(tag_of.__getitem__, words))
+    return {w: get(w) or oov[w] for w in distinct}
 
 
 def _non_han_tag(word: str) -> str:
@@ -612,7 +633,16 @@ class _JiebaEngine:
             with _jieba_warnings_silenced():
                 import jieba.posseg
 
-            self._pos = jieba.posseg.POSTokenizer(self._tok)
+            if self._tok.dictionary == jieba.DEFAULT_DICT:
+                # POSTokenizer.__init__ reads jieba's dictionary into a word-tag table of its own
+                # (34 MB, a string per word and tag); a copy of the table studykit reads once per
+                # process from the same file (rjieba and formulations use it too) shares its
+                # strings (8 MB). Otherwise what __init__ does.
+                self._pos = object.__new__(jieba.posseg.POSTokenizer)
+                self._pos.tokenizer = self._tok
+                self._pos.word_tag_tab = dict(_jieba_tag_table())
+            else:  # pragma: no cover - studykit's tokenizers always use jieba's dictionary
+                self._pos = jieba.posseg.POSTokenizer(self._tok)
             # posseg's Viterbi tries all 256 states against all 256 for every character it does
             # not know: the same path, found over the transitions that exist (about 20 a state).
             self._pos._POSTokenizer__cut = MethodType(_pos_cut_sparse, self._pos)
@@ -628,11 +658,18 @@ class _JiebaEngine:
         identical to :meth:`cut` and runs near ``lcut`` speed, where ``posseg.lcut`` over the
         whole text is 5–8× slower.
         """
+        return _tag_words(self._tok.lcut(text), self._tag_table().get, self._oov, self._tag_alone)
+
+    def tags_for(self, words: Iterable[str]) -> dict[str, str]:
+        """The tag :meth:`tag` gives each of the distinct ``words``."""
+        return _tag_distinct(words, self._tag_table().get, self._oov, self._tag_alone)
+
+    def _tag_table(self) -> dict[str, str]:
         pos = self._posseg()
         table: dict[str, str] = pos.word_tag_tab
         if self._tok.user_word_tag_tab:  # words added after the tag table was built
             pos.makesure_userdict_loaded()
-        return _tag_words(self._tok.lcut(text), table, self._oov, self._tag_alone)
+        return table
 
     def _tag_alone(self, words: list[str]) -> list[str]:
         """posseg's tag of each word on its own: the last pair's (the head of a compound comes
@@ -660,11 +697,12 @@ def _jieba_tag_table() -> dict[str, str]:
         import jieba
 
     table: dict[str, str] = {}
+    tags: dict[str, str] = {}  # one string per tag, not one per word: 6 MB less
     with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) >= 3:
-                table[parts[0]] = parts[2]
+                table[parts[0]] = tags.setdefault(parts[2], parts[2])
     return table
 
 
@@ -676,15 +714,12 @@ class _RjiebaEngine:
 
         self._r: Any = rjieba.Jieba()
         self._user_tags: dict[str, str] = {}
-        self._table: dict[str, str] | None = None
         self._oov: dict[str, str] = {}
 
     def add(self, entry: DictEntry) -> None:
         self._r.add_word(entry.word, entry.freq, entry.tag)
         if entry.tag:
             self._user_tags[entry.word] = entry.tag
-            if self._table is not None:
-                self._table[entry.word] = entry.tag
 
     def cut(self, text: str) -> list[str]:
         return self._r.cut(text)  # type: ignore[no-any-return]
@@ -695,9 +730,15 @@ class _RjiebaEngine:
         rjieba's own ``tag`` returns a tuple per token, which costs more than the segmentation;
         words outside the table are tagged by ``rjieba.tag`` one by one and remembered.
         """
-        if self._table is None:
-            self._table = {**_jieba_tag_table(), **self._user_tags}
-        return _tag_words(self._r.cut(text), self._table, self._oov, self._tag_alone)
+        return _tag_words(self._r.cut(text), self._tag_of, self._oov, self._tag_alone)
+
+    def tags_for(self, words: Iterable[str]) -> dict[str, str]:
+        """The tag :meth:`tag` gives each of the distinct ``words``."""
+        return _tag_distinct(words, self._tag_of, self._oov, self._tag_alone)
+
+    def _tag_of(self, word: str) -> str | None:
+        """The user's tag, else jieba's dictionary tag (no merged copy of the 350k-word table)."""
+        return self._user_tags.get(word) or _jieba_tag_table().get(word)
 
     def _tag_alone(self, words: list[str]) -> list[str]:
         tags = []
@@ -950,22 +991,57 @@ class JiebaSegmenter:
                 tags = list(compress(tags, keep))
         return TokenColumns(words, tags, starts, ends, kinds)
 
-    def token_arrays(self, text: str, *, pos: bool = True) -> TokenArrays:
-        """All tokens of a long text, whitespace included, with offsets as numpy arrays.
+    def token_codes(self, text: str, *, pos: bool = True) -> TokenCodes:
+        """All tokens of a long text, whitespace included, as codes into the text's vocabulary.
 
-        The bulk path behind :func:`studykit.tokenize`: no per-token Python objects besides the
-        words themselves, so a whole document costs little more than the segmentation.
+        The bulk path behind :func:`studykit.tokenize`. The text is cut a quarter of a million
+        characters at a time, always just after a line end (no backend joins across one, so the
+        words are those of one call over the whole text), and each piece's words are replaced by
+        their index into the distinct words at once: a million tokens never exist as a million
+        strings together. Lengths, kinds and tags are then found once per distinct word, so no
+        Python code runs per token.
         """
         shadow = self._shadow(text)
-        words, tags = self._words(shadow, pos)
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        ends = np.cumsum(lengths)
-        starts = ends - lengths
-        if shadow is not text:
-            words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-        self._kinds.learn(words)
-        kinds = list(map(self._kinds.kinds.__getitem__, words))
-        return TokenArrays(words, tags, starts, ends, kinds)
+        engine = self._ensure()
+        index: dict[str, int] = {}
+        parts: list[npt.NDArray[np.intp]] = []
+        skipped: list[npt.NDArray[np.intp]] = []  # tokens the backend left out, tagged x
+        count = 0
+        for a, b in _line_pieces(shadow, _PIECE):
+            piece = shadow[a:b]
+            words = engine.cut(piece)
+            if "".join(words) != piece:  # the backend dropped or changed characters
+                words, origin = _align(words, piece)
+                skipped.append(np.flatnonzero(np.asarray(origin, dtype=np.intp) < 0) + count)
+            if shadow is not text:  # the original characters, one for one with the shadow's
+                bounds = pairwise(accumulate(map(len, words), initial=a))
+                words = [text[i:j] for i, j in bounds]
+            parts.append(_encode(words, index))
+            count += len(words)
+            del words
+        vocab = list(index)
+        del index
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+        del parts
+        lengths = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))[codes]
+        end = np.cumsum(lengths)
+        start = end - lengths
+        del lengths
+        self._kinds.learn(vocab)
+        kinds = list(map(self._kinds.kinds.__getitem__, vocab))
+        pos_vocab: list[str] | None = None
+        pos_codes: npt.NDArray[np.intp] | None = None
+        if pos:
+            table = self._shadow.table
+            shadows = vocab if shadow is text else [w.translate(table) for w in vocab]
+            tag_of = engine.tags_for(shadows)
+            pos_vocab, tag_codes = _factorize(list(map(tag_of.__getitem__, shadows)))
+            pos_codes = tag_codes[codes]
+            if skipped:
+                if "x" not in pos_vocab:
+                    pos_vocab.append("x")
+                pos_codes[np.concatenate(skipped)] = pos_vocab.index("x")
+        return TokenCodes(vocab, kinds, codes, start, end, pos_vocab, pos_codes)
 
     # -- word lists ----------------------------------------------------------------------------
 
@@ -1004,6 +1080,36 @@ class JiebaSegmenter:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+
+_PIECE = 1 << 18  # characters token_codes cuts at a time (about 50,000 tokens)
+
+
+def _line_pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of ``text`` of at least ``size`` characters, each
+    ending just after a line end (the last one at the end of the text)."""
+    at = 0
+    while at < len(text):
+        cut = text.find("\n", at + size - 1)
+        end = len(text) if cut < 0 else cut + 1
+        yield at, end
+        at = end
+
+
+def _encode(words: list[str], index: dict[str, int]) -> npt.NDArray[np.intp]:
+    """Each word's code in ``index``, adding the new words in order of first appearance."""
+    new = [w for w in dict.fromkeys(words) if w not in index]
+    index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+    return np.fromiter(map(index.__getitem__, words), dtype=np.intp, count=len(words))
+
+
+def _factorize(values: list[str]) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """The distinct values in order of first appearance, and each value's index among them."""
+    index = dict.fromkeys(values)
+    distinct = list(index)
+    index = dict(zip(distinct, range(len(distinct)), strict=True))
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
+    return distinct, codes
 
 
 @contextmanager
@@ -1059,7 +1165,7 @@ class _ShadowTable:
     def __call__(self, text: str) -> str:
         if not isinstance(text, str):
             raise TypeError(f"expected str, got {type(text).__name__}: decode bytes first")
-        chars = set(text)
+        chars = _distinct_chars(text)
         new = chars - self.seen
         if new:
             ordered = "".join(sorted(new))
@@ -1071,6 +1177,15 @@ class _ShadowTable:
         if chars.isdisjoint(self.changing):
             return text
         return text.translate(self.table)
+
+
+def _distinct_chars(text: str) -> set[str]:
+    """``set(text)``; for a long text counted by code point in numpy (a 5 MB document: 10 ms
+    instead of 60, since iterating a str makes an object per CJK character)."""
+    if len(text) < 1 << 16:
+        return set(text)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return set(map(chr, np.flatnonzero(np.bincount(points)).tolist()))
 
 
 def _entries_from_words(words: Iterable[str]) -> list[DictEntry]:

@@ -77,19 +77,26 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
     # and map offsets back: a token cut by a wrap (高质量|发展) is one token whose start/end
     # cover the source span, break included.
     view = reading_view(text, [(u.start, u.end) for u in units if u.kind == "paragraph"])
-    cols = segmenter.token_arrays(view.text)
+    cols = segmenter.token_codes(view.text)
     tok_start = view.to_source(cols.start)
-    tok_end = view.source_ends(cols.end)
-    kind_all = np.asarray(cols.kind, dtype=object)
     span_start = np.asarray([sp[0] for sp in spans], dtype=np.int64)
     span_end = np.asarray([sp[1] for sp in spans], dtype=np.int64)
     span_of = np.searchsorted(span_start, tok_start, side="right") - 1
-    inside = (span_of >= 0) & (kind_all != "space")
+    # Per distinct word first (a few ten thousand), then indexed by each token's code.
+    is_space = np.asarray([k == "space" for k in cols.kinds], dtype=bool)
+    inside = (span_of >= 0) & ~is_space[cols.codes]
     if len(spans):
         inside &= tok_start < span_end[span_of.clip(0)]
     keep = np.flatnonzero(inside)
+    del inside
     span_of = span_of[keep]
     start_arr = tok_start[keep]
+    del tok_start
+    end_arr = view.source_ends(cols.end[keep])
+    codes = cols.codes[keep]
+    pos_codes = None if cols.pos_codes is None else cols.pos_codes[keep]
+    vocab, kinds, pos_vocab = cols.vocab, cols.kinds, cols.pos_vocab
+    del cols, keep  # the whole-text arrays: only the kept tokens' go on
 
     def spread(i: int, dtype: Any = object) -> Any:
         """Per-span field ``i`` for each kept token."""
@@ -100,37 +107,38 @@ def tokenize(document: Document, segmenter: JiebaSegmenter | None = None) -> pd.
         codes, uniques = pd.factorize(pd.Series([sp[i] for sp in spans], dtype=object))
         return pd.Categorical.from_codes(codes.astype(np.int32)[span_of], categories=_index(uniques))
 
-    def take(values: list[Any] | None) -> Any:
-        return np.asarray(values if values is not None else [""] * len(cols.text), dtype=object)[keep]
-
-    tok = take(cols.text)
     part = per_span(2)
     is_lead = start_arr < spread(7, np.int64)
     if is_lead.any():
         part = part.add_categories(_index(["lead"])) if "lead" not in part.categories else part
         part[is_lead] = "lead"
+    del is_lead
     sentence = np.searchsorted(np.asarray(sentence_starts, dtype=np.int64), start_arr, side="right") - 1
-    vocab = set(cols.text)
-    stop = {w for w in vocab if segmenter.is_stopword(w)}
-    filler = {w for w in vocab if segmenter.is_filler(w)}
-    n = len(tok)
+    stop = np.asarray([segmenter.is_stopword(w) for w in vocab], dtype=bool)
+    filler = np.asarray([segmenter.is_filler(w) for w in vocab], dtype=bool)
+    first = _first_seen(codes, len(vocab))
+    if pos_codes is None:
+        pos = _categorical_of_codes(np.zeros(len(codes), dtype=np.intp), [""])
+    else:
+        pos = _categorical_of_codes(pos_codes, pos_vocab)
+        del pos_codes
     # All columns at once, in their final order: no later insertions, reorders or copies. The
     # repeated strings are categoricals (a code per token, each string stored once), so the table
     # holds about 50 bytes a token where Python strings took several hundred.
     table = pd.DataFrame({
-        "token": _categorical(tok),
-        "pos": _categorical(take(cols.pos)),
+        "token": _categorical_of_codes(codes, vocab, first=first),
+        "pos": pos,
         "start": start_arr,
-        "end": tok_end[keep],
+        "end": end_arr,
         "part": part,
         "sentence": sentence.astype(np.int64, copy=False),
         "paragraph": spread(3, np.int64),
         "section": per_span(4),
         "top": per_span(5),
         "section_title": per_span(6),
-        "is_stopword": np.fromiter(map(stop.__contains__, tok), dtype=bool, count=n),
-        "is_filler": np.fromiter(map(filler.__contains__, tok), dtype=bool, count=n),
-        "kind": _categorical(kind_all[keep]),
+        "is_stopword": stop[codes],
+        "is_filler": filler[codes],
+        "kind": _categorical_of_codes(codes, kinds, first=first),
         "article": per_span(8),
     }, copy=False)
     first_token = np.searchsorted(span_of, np.arange(len(spans) + 1), side="left")
@@ -148,10 +156,27 @@ def _index(values: Any) -> pd.Index:
     return out
 
 
-def _categorical(values: Any) -> pd.Categorical:
-    """Strings as a categorical whose categories are the distinct values in order of appearance."""
-    codes, uniques = pd.factorize(values)
-    return pd.Categorical.from_codes(codes.astype(np.int32, copy=False), categories=_index(uniques))
+def _first_seen(codes: Any, size: int) -> Any:
+    """For each of ``size`` codes, the first position where it occurs in ``codes`` (``len(codes)``
+    where it does not): no hash table as long as the column (pandas' factorize builds one)."""
+    first = np.full(size, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+    return first
+
+
+def _categorical_of_codes(codes: Any, values: Any, *, first: Any = None) -> pd.Categorical:
+    """``values[codes]`` as a categorical whose categories are the distinct values in order of
+    first appearance, without a string per row. ``values`` may repeat a value under several codes
+    (a kind for each word); ``first`` is :func:`_first_seen` of ``codes`` when already known."""
+    labels = np.asarray(values, dtype=object)
+    if first is None:
+        first = _first_seen(codes, len(labels))
+    present = np.flatnonzero(first < len(codes))
+    order = present[np.argsort(first[present], kind="stable")]  # codes in order of appearance
+    merged, cats = pd.factorize(labels[order])  # a value first appears with its first code
+    remap = np.zeros(len(labels), dtype=np.int32)
+    remap[order] = merged
+    return pd.Categorical.from_codes(remap[codes], categories=_index(cats))
 
 
 def _finish_section_ranges(sections: list[dict[str, Any]], n_tokens: int) -> None:

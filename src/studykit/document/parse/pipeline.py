@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from os import PathLike
 from typing import Literal
 
@@ -9,6 +10,7 @@ from studykit.document.model import (
     Boilerplate,
     ClosingLine,
     Document,
+    Section,
     Source,
     TitleLine,
 )
@@ -70,6 +72,8 @@ def parse_document(source: Source | str | bytes) -> Document:
     for ln, bp_kind in zip(lines, kinds, strict=True):
         if bp_kind is not None:
             boiler.append(Boilerplate(ln.start, ln.end, ln.text, bp_kind))
+    sections = freeze(root)
+    boiler = _outside_paragraphs(boiler, sections)
     title = block.title or facts.declared_title
     return Document(
         source=source,
@@ -78,7 +82,7 @@ def parse_document(source: Source | str | bytes) -> Document:
         byline=block.byline if block.byline is not None else _late_byline(title_block),
         title_block=tuple(sorted(title_block, key=lambda t: t.start)),
         boilerplate=tuple(sorted(boiler, key=lambda b: b.start)),
-        sections=freeze(root),
+        sections=sections,
         closing=tuple(closing_lines),
     )
 
@@ -104,6 +108,20 @@ def load(
     return parse_document(
         read_source(path_or_text, text=text, encoding=encoding, max_bytes=limit, errors=errors)
     )
+
+
+def _outside_paragraphs(boiler: list[Boilerplate], sections: tuple[Section, ...]) -> list[Boilerplate]:
+    """Markup spans that are not inside a paragraph: where two lines joined into one paragraph
+    (``正文。\n**一是要。**正文。``), the ``**`` cut off the second line's start is paragraph text
+    again, so that no two elements overlap."""
+    spans = sorted((p.start, p.end) for top in sections for sec in top.walk() for p in sec.paragraphs)
+    starts = [a for a, _ in spans]
+
+    def inside(b: Boilerplate) -> bool:
+        k = bisect_right(starts, b.start) - 1
+        return k >= 0 and b.end <= spans[k][1]
+
+    return [b for b in boiler if b.kind != "markup" or not inside(b)]
 
 
 def _blank(shadow: str, spans: tuple[tuple[int, int], ...]) -> str:

@@ -162,7 +162,7 @@ class TreeBuilder:
 
     def _body_line(self, i: int, nxt: int | None) -> None:
         ln, pending = self.lines[i], self.pending
-        if pending.lines and pending.lines[-1] == i - 1 and self._nothing_between(i - 1, i) and continues(
+        if pending.lines and pending.lines[-1] == i - 1 and continues(
             self.lines[i - 1], ln, pending.quotes, sentence_mode=self.sentence_mode,
             fmt=self.source.format, nxt=self.lines[nxt] if nxt is not None else None,
         ):  # only neighbours join: furniture or a closing line between them ends a paragraph
@@ -190,15 +190,9 @@ class TreeBuilder:
         plan = self.plan
         return (
             nxt == i + 1
-            and self._nothing_between(i, nxt)
             and nxt not in plan.headings and nxt not in plan.items and nxt not in plan.articles
             and self.lines[nxt].gap == 1
         )
-
-    def _nothing_between(self, i: int, j: int) -> bool:
-        """Only line breaks and spaces lie between lines ``i`` and ``j``: no markup (``**``
-        opening the next line) that a joined paragraph would swallow."""
-        return not self.source.text[self.lines[i].end : self.lines[j].start].strip()
 
     def _ends_with_colon(self, i: int) -> bool:
         return self.lines[i].shadow.rstrip(WS).endswith(("：", ":"))
