@@ -440,3 +440,12 @@ def test_a_sentence_opening_with_a_control_word_is_text() -> None:
     doc = doc_of("通报\n\n关闭小散乱污企业120家，整治工业炉窑35台。\n打印设备统一纳入资产管理。\n")
     assert not doc.boilerplate
     assert len([p for s in doc.walk() for p in s.paragraphs]) == 2
+
+
+def test_a_decimal_figure_before_a_unit_is_text() -> None:
+    doc = doc_of(
+        "绿道建设情况通报\n\n今年以来，全市加快推进绿道建设。\n1.1 公里长的滨江绿道已建成通车。\n"
+        "沿线新建驿站三处，配套停车位两百个。\n2.5 公顷的口袋公园同步开放。\n"
+    )
+    assert_lossless(doc)
+    assert outline(doc) == [(0, None, None)]

@@ -44,7 +44,9 @@ _TOC = re.compile(r"^(目\s*录|目\s*次)$")
 _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
 _DECIMAL = frozenset({"ars", "dec2", "dec3", "dec4"})
-_UNIT = re.compile(r"[年月日时分秒个万亿千百元倍项家次号名人所件位台批种类届期%％]")
+_UNIT = re.compile(
+    r"[年月日时分秒个万亿千百元倍项家次号名人所件位台批种类届期岁度吨亩克升米天周%％]|公里|公斤|公顷|小时|立方|平方|美元|港元|欧元"
+)
 BRACKET_RANK = 4.5
 """``【指导思想】`` subheadings nest under 一、 and above （一）."""
 _UNNUMBERED = frozenset({"plain", "bracket"})
@@ -693,7 +695,7 @@ def _run_score(
         score -= 2.5
     if through:
         score -= 4.0
-    if n == 1 and items[0].style in ("ar", "par"):
+    if n == 1 and (items[0].style in ("ar", "par") or items[0].style in _DECIMAL):
         score -= 1.0
     # A level skipped: 1. directly under 一、 while （一） is in use elsewhere.
     parent = by_id.get(run.parent)
