@@ -449,3 +449,14 @@ def test_a_decimal_figure_before_a_unit_is_text() -> None:
     )
     assert_lossless(doc)
     assert outline(doc) == [(0, None, None)]
+
+
+def test_spaced_top_numbers_alone_number_sections_when_each_is_a_bare_title() -> None:
+    doc = doc_of(
+        "调研报告\n\n1 基本情况\n全县共有商业网点1200个，覆盖全部行政村。\n2 存在问题\n冷链设施不足，配送成本偏高。\n"
+        "3 对策建议\n支持共建共用冷链设施，推进共同配送。\n"
+    )
+    assert_lossless(doc)
+    assert [(lvl, lbl, t) for lvl, lbl, t in outline(doc)] == [
+        (1, "1", "基本情况"), (1, "2", "存在问题"), (1, "3", "对策建议")
+    ]
