@@ -460,3 +460,12 @@ def test_spaced_top_numbers_alone_number_sections_when_each_is_a_bare_title() ->
     assert [(lvl, lbl, t) for lvl, lbl, t in outline(doc)] == [
         (1, "1", "基本情况"), (1, "2", "存在问题"), (1, "3", "对策建议")
     ]
+
+
+def test_the_order_number_in_a_law_note_is_the_document_number() -> None:
+    doc = doc_of(
+        "某某管理条例\n（2025年7月2日中华人民共和国国务院令第812号公布　自2025年10月1日起施行）\n"
+        "第一条　为了规范管理，制定本条例。\n第二条　本条例自公布之日起施行。\n"
+    )
+    assert doc.meta.doc_number == "中华人民共和国国务院令第812号"
+    assert doc.meta.date == "2025-07-02"

@@ -93,6 +93,7 @@ _RED_HEADER = re.compile(
 """The masthead of an official document (版头, printed in red): 东川省人民政府办公厅文件."""
 _DECREE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}令$")
 _DECREE_NO = re.compile(r"^[（(]?\s*第\s*(?:\d{1,5}|[〇零一二三四五六七八九十百千]{1,8})\s*号\s*[）)]?$")
+_ORDER_NO = re.compile(r"(?:日|[（(\s\u3000])\s*([\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,5}\s*号)")
 _ANNEX = re.compile(r"^附\s*[:：]?$")
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
@@ -615,9 +616,9 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
     elif kind in ("dateline", "subtitle"):
         if facts.own_date is None:
             facts.own_date = find_date(ln.shadow)
-        order = re.search(r"[\u4e00-\u9fff]{0,20}令\s*第\s*\d{1,5}\s*号", ln.text) if kind == "dateline" else None
+        order = _ORDER_NO.search(ln.text) if kind == "dateline" else None
         if order and facts.doc_number is None:
-            facts.doc_number = order.group(0)  # （2025年7月2日中华人民共和国国务院令第812号公布）
+            facts.doc_number = order.group(1)  # （2025年7月2日中华人民共和国国务院令第812号公布）
         reporters = _REPORTERS.search(ln.text) if kind == "dateline" else None
         if reporters and facts.author is None:
             names = re.split(r"\s*(?:通讯员|实习生|见习记者)\s*", reporters.group(1))[0]
