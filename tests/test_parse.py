@@ -371,3 +371,101 @@ def test_unnumbered_html_headings_become_sections() -> None:
     assert outline(doc) == [(0, None, None), (1, None, "坚持创新驱动"), (1, None, "坚持协调发展"), (2, None, "推动城乡融合")]
     assert doc.labels == ("0", "1", "2", "2/1")
     assert doc.paragraphs[1].lead == "创新是第一动力。"
+
+
+# --- round 3 shapes: decimal numbering, zero stand-ins, control lines, titled points -----------
+@pytest.mark.parametrize(
+    ("line", "style", "label"),
+    [
+        ("1.1 基本原则", "dec2", "1.1"),
+        ("1.1.基本原则", "dec2", "1.1"),
+        ("2.1.1　产业分布", "dec3", "2.1.1"),
+        ("3 对策建议", "ars", "3"),
+    ],
+)
+def test_decimal_markers(line: str, style: str, label: str) -> None:
+    from studykit.document.parse.markers import match_marker
+
+    m = match_marker(line)
+    assert m is not None and (m.style, m.label) == (style, label)
+
+
+def test_decimal_numbers_that_are_quantities_or_figures_are_text() -> None:
+    from studykit.document.parse.markers import match_marker
+
+    assert match_marker("1.5亿元用于基础设施") is None  # no space, no dot: a figure
+    doc = doc_of(
+        "报告\n\n1 概况\n全县共有网点120个。\n1.1 网点\n3 个乡镇建成配送中心。\n"
+        "5 月底前完成验收。\n2 建议\n2.1 补短板\n加快建设冷链设施。\n"
+    )
+    assert_lossless(doc)
+    got = outline(doc)
+    assert (1, "1", "概况") in got and (2, "1.1", "网点") in got and (2, "2.1", "补短板") in got
+    assert not any(title and title.startswith(("个乡镇", "月底")) for _, _, title in got)
+
+
+def test_bare_spaced_numbers_without_decimals_are_not_headings() -> None:
+    doc = doc_of("名单\n\n1 张三 男 45\n2 李四 女 38\n3 王五 男 52\n")
+    assert outline(doc) == [(0, None, None)]
+
+
+@pytest.mark.parametrize("year", ["二○二五", "二〇二五", "二Ｏ二五", "二O二五", "二０二五"])
+def test_zero_stand_ins_in_numeral_years(year: str) -> None:
+    from studykit.document.parse.common import find_date
+
+    assert find_date(f"{year}年九月十七日") == "2025-09-17"
+
+
+@pytest.mark.parametrize("line", ["打印　关闭", "【字体：大 中 小】　打印　关闭", "收藏 打印此页 关闭窗口"])
+def test_lines_of_page_controls(line: str) -> None:
+    from studykit.document.parse.boilerplate import line_kind
+
+    assert line_kind(line) == "controls"
+    assert line_kind("大 中 小") is None  # font sizes alone need a strong control beside them
+    assert line_kind("打印机采购项目已完成验收") is None
+
+
+def test_arabic_points_numbered_through_stay_items() -> None:
+    doc = doc_of(
+        "意见\n\n一、总体要求\n（1）坚持问题导向。聚焦群众急难愁盼。\n（2）坚持系统观念。统筹推进各项工作。\n"
+        "二、主要任务\n（3）完善网络布局。新建站点10个。\n（4）提升服务质量。推行标准化服务。\n"
+        "三、保障措施\n（5）加强组织领导。压实各方责任。\n"
+    )
+    assert_lossless(doc)
+    assert [t for _, _, t in outline(doc)] == ["总体要求", "主要任务", "保障措施"]
+    assert [p.item for s in doc.walk() for p in s.paragraphs] == ["（1）", "（2）", "（3）", "（4）", "（5）"]
+
+
+def test_a_sentence_opening_with_a_control_word_is_text() -> None:
+    doc = doc_of("通报\n\n关闭小散乱污企业120家，整治工业炉窑35台。\n打印设备统一纳入资产管理。\n")
+    assert not doc.boilerplate
+    assert len([p for s in doc.walk() for p in s.paragraphs]) == 2
+
+
+def test_a_decimal_figure_before_a_unit_is_text() -> None:
+    doc = doc_of(
+        "绿道建设情况通报\n\n今年以来，全市加快推进绿道建设。\n1.1 公里长的滨江绿道已建成通车。\n"
+        "沿线新建驿站三处，配套停车位两百个。\n2.5 公顷的口袋公园同步开放。\n"
+    )
+    assert_lossless(doc)
+    assert outline(doc) == [(0, None, None)]
+
+
+def test_spaced_top_numbers_alone_number_sections_when_each_is_a_bare_title() -> None:
+    doc = doc_of(
+        "调研报告\n\n1 基本情况\n全县共有商业网点1200个，覆盖全部行政村。\n2 存在问题\n冷链设施不足，配送成本偏高。\n"
+        "3 对策建议\n支持共建共用冷链设施，推进共同配送。\n"
+    )
+    assert_lossless(doc)
+    assert [(lvl, lbl, t) for lvl, lbl, t in outline(doc)] == [
+        (1, "1", "基本情况"), (1, "2", "存在问题"), (1, "3", "对策建议")
+    ]
+
+
+def test_the_order_number_in_a_law_note_is_the_document_number() -> None:
+    doc = doc_of(
+        "某某管理条例\n（2025年7月2日中华人民共和国国务院令第812号公布　自2025年10月1日起施行）\n"
+        "第一条　为了规范管理，制定本条例。\n第二条　本条例自公布之日起施行。\n"
+    )
+    assert doc.meta.doc_number == "中华人民共和国国务院令第812号"
+    assert doc.meta.date == "2025-07-02"

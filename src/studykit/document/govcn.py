@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 GOVCN_KEYS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "主题词",
-              "发布机构", "公文种类", "有效性", "文号")
+              "发布机构", "公文种类", "有效性", "文号", "分类")
 """The keys of gov.cn's info table."""
 
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
@@ -37,6 +37,8 @@ def prepare_govcn(body: Any) -> bool:
     found = False
     for table in list(body.iter("table")):
         pairs = _info_pairs(table)
+        if len(pairs) < 3:
+            pairs = _info_pairs(table, bare=True)  # <th>索引号</th><td>…</td>: keys without colons
         if len(pairs) >= 3 and table.getparent() is not None:
             _replace_with_pairs(table, pairs)
             found = True
@@ -44,13 +46,16 @@ def prepare_govcn(body: Any) -> bool:
     return found
 
 
-def _key(text: str) -> str | None:
+def _key(text: str, *, bare: bool = False) -> str | None:
+    """The key a cell holds (索 引 号：); with ``bare``, a cell holding only a key (索引号) too."""
     flat = _SPACES.sub("", text).rstrip("：:")
-    return flat if flat in GOVCN_KEYS and _SPACES.sub("", text).endswith(("：", ":")) else None
+    colon = _SPACES.sub("", text).endswith(("：", ":"))
+    return flat if flat in GOVCN_KEYS and (colon or bare) else None
 
 
-def _info_pairs(table: Any) -> list[tuple[str, str]]:
-    """``(key, value)`` pairs of an info table: a key cell (索 引 号：) followed by its value."""
+def _info_pairs(table: Any, *, bare: bool = False) -> list[tuple[str, str]]:
+    """``(key, value)`` pairs of an info table: a key cell (索 引 号：) followed by its value.
+    With ``bare``, key cells without a colon count (``<th>索引号</th>``)."""
     cells = [c for c in table.iter("td", "th")]
     if len(cells) > 60:
         return []
@@ -58,7 +63,7 @@ def _info_pairs(table: Any) -> list[tuple[str, str]]:
     k = 0
     while k < len(cells):
         text = cells[k].text_content()
-        key = _key(text)
+        key = _key(text, bare=bare)
         if key is None:
             flat = _SPACES.sub("", text)  # 索引号：000014349/… in one cell
             m = re.match(r"^(" + "|".join(GOVCN_KEYS) + r")[：:](.+)$", flat)
@@ -67,7 +72,7 @@ def _info_pairs(table: Any) -> list[tuple[str, str]]:
             k += 1
             continue
         value = cells[k + 1].text_content().strip() if k + 1 < len(cells) else ""
-        if _key(value) is not None:
+        if _key(value, bare=bare) is not None:
             value = ""
             k += 1
         else:

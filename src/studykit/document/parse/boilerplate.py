@@ -21,8 +21,8 @@ _PATTERNS: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
     ("breadcrumb", re.compile(
         r"^(您的|你的|您现在的|你现在的|当前|所在)?(位置|位址)\s*[:：]|^首页\s*[>＞»›/]")),
     ("controls", re.compile(
-        r"字号\s*[:：]?\s*[【\[]?\s*(大|中|小)|【\s*(打印|关闭|关闭窗口|收藏|大|中|小|返回顶部|纠错)\s*】"
-        r"|^(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|【\s*$)|^分享到")),
+        r"字[号体]\s*[:：]?\s*[【\[]?\s*(大|中|小)|【\s*(打印|关闭|关闭窗口|收藏|大|中|小|返回顶部|纠错)\s*】"
+        r"|^(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页)(?=$|[\s【\[|｜丨/])|^【\s*$|^分享到")),
     ("editor", re.compile(
         r"^[（(\[【]?\s*(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审)\s*[:：]"
         r"|^.{0,20}[（(\[【]\s*(责任编辑|责编)\s*[:：].{0,30}$")),
@@ -62,6 +62,8 @@ def line_kind(line: str) -> BoilerplateKind | None:
     """Furniture kind of one line by its own words (see the module docstring)."""
     if len(line) > 300:
         return None
+    if _only_controls(line):
+        return "controls"  # 打印　关闭, 【字体：大 中 小】 打印 关闭
     if len(line) > 60 and line.endswith(("。", "！", "？")) and not any(w in line for w in _SENTENCE_FURNITURE):
         return None  # a sentence of running text: only a copyright or ICP note could make it furniture
     if len(line) <= 120 and sum(line.count(c) for c in ">＞»›") >= 2 and "。" not in line:
@@ -80,6 +82,24 @@ def line_kind(line: str) -> BoilerplateKind | None:
                 continue
             return kind
     return None
+
+
+_CONTROL_WORDS = frozenset({
+    "打印", "关闭", "打印本页", "关闭窗口", "收藏", "收藏本页", "分享", "分享到", "返回顶部", "纠错", "下载",
+    "字号", "字体", "大", "中", "小", "默认", "加大", "减小", "还原", "保存", "全屏", "打印此页", "返回",
+})
+
+
+def _only_controls(line: str) -> bool:
+    """A line made only of page controls (two or more, one not a font size): 打印　关闭."""
+    if len(line) > 60:
+        return False
+    words = [w for w in re.split(r"[\s:：【】\[\]|｜丨/]+", line) if w]
+    return (
+        len(words) >= 2
+        and all(w in _CONTROL_WORDS for w in words)
+        and any(w not in ("大", "中", "小") for w in words)
+    )
 
 
 def _is_menu(line: str) -> bool:

@@ -9,6 +9,10 @@ from studykit.zh import cn_to_int
 WS = " \t\u3000\xa0\u2002\u2003\u2009"
 """Whitespace inside a line (str.isspace): zero-width marks are content."""
 CN = "一二三四五六七八九十百零〇"
+ZERO_LIKE = "○◯Ｏ０OΟ"
+"""Stand-ins for 〇 in a year written in numerals (二○二五年): Big5 and old GB text use the
+circle ○, typists the letter O or a full-width 0."""
+YEAR_CN = f"{CN}{ZERO_LIKE}"
 END_PUNCT = "。！？!?；;…"
 CLOSERS = "”’」』）)》\"'】"
 SENT_RE = re.compile(rf"[^{END_PUNCT}]*(?:[{END_PUNCT}]+[{CLOSERS}]*|$)")
@@ -17,14 +21,17 @@ FIRST_SENTENCE_END = re.compile(rf"[{END_PUNCT}：:]+[{CLOSERS}]*")
 URL_RE = re.compile(r"(?:https?|ftp)://[^\s，。；、）)」》]*|www\.[A-Za-z0-9-]+\.[^\s，。；、）)」》]*", re.I)
 
 DATE_RE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
-CN_DATE_RE = re.compile(rf"([{CN}]{{4}})\s*年\s*([{CN}]{{1,3}})\s*月\s*([{CN}]{{1,3}})\s*日")
+CN_DATE_RE = re.compile(rf"([{YEAR_CN}]{{4}})\s*年\s*([{CN}]{{1,3}})\s*月\s*([{CN}]{{1,3}})\s*日")
 DATE_ONLY_RE = re.compile(
-    rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日"
+    rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日"
     r"|\d{4}-\d{1,2}-\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2}|\d{4}/\d{1,2}/\d{1,2})$"
 )
 TIME_RE = re.compile(
     r"(?<!\d)([01]?\d|2[0-3])(?:[:：]([0-5]\d)(?:[:：]([0-5]\d))?|时([0-5]\d)分)(?!\d)"
 )
+
+
+_ZERO = str.maketrans(ZERO_LIKE, "〇" * len(ZERO_LIKE))
 
 
 def find_date(s: str) -> str | None:
@@ -34,7 +41,7 @@ def find_date(s: str) -> str | None:
     if m and (c is None or m.start() <= c.start()):
         y, mo, d = (int(g) for g in m.groups())
     elif c:
-        parts = [cn_to_int(g) for g in c.groups()]
+        parts = [cn_to_int(g.translate(_ZERO)) for g in c.groups()]
         if any(p is None for p in parts):
             return None
         y, mo, d = (int(p or 0) for p in parts)

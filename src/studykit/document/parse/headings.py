@@ -37,12 +37,24 @@ HEADING_TITLE_MAX = 80
 _ATTACH = re.compile(
     r"^附\s*件\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
 )
-_APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
+_APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|参考文献|参考资料|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
 _TOC = re.compile(r"^(目\s*录|目\s*次)$")
 """A table of contents: the line itself and the entries under it are not headings."""
 _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
+_DECIMAL = frozenset({"ars", "dec2", "dec3", "dec4"})
+_UNIT = re.compile(
+    r"[年月日时分秒个万亿千百元倍项家次号名人所件位台批种类届期岁度吨亩克升米天周%％]|公里|公斤|公顷|小时|立方|平方|美元|港元|欧元"
+)
+BRACKET_RANK = 4.5
+"""``【指导思想】`` subheadings nest under 一、 and above （一）."""
+_UNNUMBERED = frozenset({"plain", "bracket"})
+_BRACKET_TITLE = re.compile(r"^[【〖]\s*[\u4e00-\u9fff“”、·]{2,20}\s*[】〗]$")
+_NOT_SUBHEAD = frozenset({
+    "打印", "关闭", "打印本页", "关闭窗口", "收藏", "纠错", "返回顶部", "字号", "字体", "下载", "分享",
+    "责任编辑", "编辑", "来源", "作者", "摘要", "关键词", "注释", "附件", "图片", "视频", "音频",
+})
 _STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -241,7 +253,16 @@ def _candidates(
         c = _numbered_candidate(lines, members, pos, k, m)
         if c is not None:
             out.append(c)
-    return out
+    # ``1 研究背景`` (a number, a space, a title) is the top of decimal numbering only where
+    # ``1.1`` sections follow it; elsewhere a leading number is text (a table row, a count).
+    # Without them, three or more such lines each holding a bare title (no space inside,
+    # alone on its line) still number sections.
+    tops = {c.label.split(".")[0] for c in out if c.style == "dec2" and c.label}
+    spaced = [c for c in out if c.style == "ars"]
+    decimal = any(c.label in tops for c in spaced) or (
+        len(spaced) >= 3 and all(c.h >= 2 and not re.search(rf"[{WS}]", c.title) for c in spaced)
+    )
+    return [c for c in out if c.style != "ars" or decimal]
 
 
 def _marked_candidate(ln: Line, i: int, m: Marker | None, level: int) -> Candidate | None:
@@ -267,6 +288,8 @@ def _numbered_candidate(
         return None  # 一、…；二、… on one line
     if m.style == "ar" and re.match(r"\d{0,2}\s*[年月日%％]", s[m.end - 1 :]):
         return None
+    if m.style in _DECIMAL and _UNIT.match(s[m.end :]):
+        return None  # 5 月, 1.5 亿元: a quantity, not a number
     item = item_label(ln.text, m)
     if m.style == "article":
         return Candidate(i, "article", m.number, m.label, "", m.end, True, None, -9.0, 99.0, item=item)
@@ -420,8 +443,9 @@ def _plan_runs(
     pos = {i: k for k, i in enumerate(members)}
     accepted: list[Candidate] = []  # in document order, across styles decided so far
     plains = _plain_candidates(lines, members, cands)
+    brackets = _bracket_candidates(lines, members, cands)
     styles = sorted({c.rank for c in cands if c.style != "article" and c.style not in ITEM_ONLY}
-                    | ({3.0} if plains else set()))
+                    | ({3.0} if plains else set()) | ({BRACKET_RANK} if brackets else set()))
     by_rank: dict[float, list[Candidate]] = {}
     for c in cands:
         if c.style in ITEM_ONLY:
@@ -431,19 +455,25 @@ def _plan_runs(
     if plains:
         by_rank.setdefault(3.0, []).extend(plains)
         by_rank[3.0].sort(key=lambda c: c.i)
+    if brackets:
+        by_rank.setdefault(BRACKET_RANK, []).extend(brackets)
+        by_rank[BRACKET_RANK].sort(key=lambda c: c.i)
     for rank in styles:
         group = by_rank.get(rank, [])
         if not group:
             continue
-        chosen = [c for c in group if c.style == "plain" or c.marked is not None]
-        group = [c for c in group if c.style != "plain" and c.marked is None]
+        chosen = [c for c in group if c.style in _UNNUMBERED or c.marked is not None]
+        group = [c for c in group if c.style not in _UNNUMBERED and c.marked is None]
         parents = _parents(group, accepted)
         through = _straight_through(group, parents)
+        titled = through and _titled_through(group, parents, {a.i: a for a in accepted}, lines, members, pos)
+        if titled:
+            through = False  # （一）…（七） titled points numbered through 一、二、三: headings
         first_style = bool(group) and all(a.style != group[0].style for a in accepted)
         listed = through
         by_id = {a.i: a for a in accepted}
         used = {a.rank for a in accepted}
-        for run in _runs(group, parents, pos, first_style=first_style):
+        for run in _runs(group, parents, pos, first_style=first_style, carry=titled):
             score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
                                through=through)
             if score > 0:
@@ -503,6 +533,23 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     return found
 
 
+def _bracket_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
+    """Unnumbered subheadings in lenticular brackets, each alone on its line with text after it
+    (``【指导思想】`` / ``【主要目标】`` under 一、): at least two of them in the part."""
+    numbered = {c.i for c in cands}
+    found: list[Candidate] = []
+    for k, i in enumerate(members):
+        s = lines[i].shadow.strip(WS)
+        if i in numbered or not _BRACKET_TITLE.match(s) or s[1:-1].strip(WS) in _NOT_SUBHEAD:
+            continue
+        nxt = members[k + 1] if k + 1 < len(members) else None
+        if nxt is None or _BRACKET_TITLE.match(lines[nxt].shadow.strip(WS)):
+            continue  # a subheading heads text, not another tag
+        found.append(Candidate(i, "bracket", len(found) + 1, None, lines[i].text.strip(WS),
+                               len(lines[i].text), False, None, 3.0, BRACKET_RANK))
+    return found if len(found) >= 2 else []
+
+
 def _parents(group: list[Candidate], accepted: list[Candidate]) -> list[int]:
     """For each candidate, the line index of the accepted heading it would nest under (-1: none)."""
     out: list[int] = []
@@ -542,8 +589,34 @@ def _straight_through(group: list[Candidate], parents: list[int]) -> bool:
     return (len(numbers) >= 8 and max(numbers) >= 8) or (carried >= 1 and len(numbers) >= 3)
 
 
+def _titled_through(
+    group: list[Candidate],
+    parents: list[int],
+    by_id: dict[int, Candidate],
+    lines: list[Line],
+    members: list[int],
+    pos: dict[int, int],
+) -> bool:
+    """（一）…（七） numbered straight through the 一、 parts of a 意见 or 决定: every point a short
+    title (alone on its line, or run in before its body) under a 一、 heading, none a clause
+    (``；``) and none after a colon. Arabic （1） and 1. numbered through stay lists."""
+    if group[0].style != "pcn" or len(group) < 3:
+        return False
+    if any(p == -1 or by_id.get(p) is None or by_id[p].style != "cn" for p in parents):
+        return False
+    if not all(c.h >= 1 and len(c.title) <= 30 for c in group):
+        return False
+    for k, c in enumerate(group):
+        if k == 0 or parents[k] != parents[k - 1]:
+            before = members[pos[c.i] - 1] if pos[c.i] > 0 else None
+            if before is not None and lines[before].shadow.rstrip(WS).endswith(("：", ":")):
+                return False  # items after a colon: a list that runs on
+    return True
+
+
 def _runs(
-    group: list[Candidate], parents: list[int], pos: dict[int, int], *, first_style: bool
+    group: list[Candidate], parents: list[int], pos: dict[int, int], *, first_style: bool,
+    carry: bool = False,
 ) -> list[_Run]:
     """Runs of one style under each parent: chains numbered 1, 2, 3 …
 
@@ -559,6 +632,11 @@ def _runs(
         fits = [r for r in here if r.items[-1].number == c.number - 1]
         if not fits and c.h >= 2 and c.style in ("cn", "pcn"):
             fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
+        if not fits and not here and c.number > 1 and (carry or c.style in ("chapter", "jie")) and runs:
+            # 第三章 opening 第二篇: chapters numbered straight through the parts of a 纲要
+            last = runs[-1]
+            if last.items[-1].style == c.style and last.items[-1].number == c.number - 1:
+                fits = [last]
         if fits:
             nearest = [
                 r for r in fits
@@ -617,12 +695,12 @@ def _run_score(
         score -= 2.5
     if through:
         score -= 4.0
-    if n == 1 and items[0].style in ("ar", "par"):
+    if n == 1 and (items[0].style in ("ar", "par") or items[0].style in _DECIMAL):
         score -= 1.0
     # A level skipped: 1. directly under 一、 while （一） is in use elsewhere.
     parent = by_id.get(run.parent)
     prank = parent.rank if parent is not None else -1.0
-    if any(prank < r < items[0].rank and r != 3.0 for r in used):
+    if any(prank < r < items[0].rank and r not in (3.0, BRACKET_RANK) for r in used):
         score -= 2.0
     return score
 

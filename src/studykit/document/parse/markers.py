@@ -19,16 +19,23 @@ _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．\d]))\s*")
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
 _AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
 _PAR_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")
+_DEC_RE = re.compile(
+    r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:[.．]?[ \t\u3000\xa0]+|[.．])(?=[\u4e00-\u9fff“《])"
+)
+"""1.1 政策背景, 2.1.1 产业分布, 1.1.政策背景: decimal numbering of reports and standards."""
+_SPACED_RE = re.compile(r"^(\d{1,2})[ \t\u3000\xa0]+(?=[\u4e00-\u9fff“《])")
+"""1 研究背景: the top level of decimal numbering (a heading only where 1.1 follows)."""
 _BRK_RE = re.compile(r"^[［\[【〔]\s*(\d{1,3})\s*[］\]】〕]\s*")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
-STYLE_RANK = {
-    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "cn": 4, "pcn": 5, "ar": 6, "par": 7,
-    "circ": 8, "brk": 9, "bullet": 10,
+STYLE_RANK: dict[str, float] = {
+    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "cn": 4, "pcn": 5, "ar": 6, "ars": 6,
+    "dec2": 6.25, "dec3": 6.5, "dec4": 6.75, "par": 7, "circ": 8, "brk": 9, "bullet": 10,
 }
-"""Nesting order of heading styles: a style nests under any style of lower rank. ``circ``
+"""Nesting order of heading styles: a style nests under any style of lower rank. Decimal
+numbering (``1`` → ``1.1`` → ``1.1.1``) nests by depth under 1. / 1 (``ar``, ``ars``). ``circ``
 (①), ``brk`` (［1］, notes and glossary entries) and ``bullet`` (``- ``, ``•``) only ever
 mark list items."""
 ITEM_ONLY = frozenset({"circ", "brk", "bullet"})
@@ -59,6 +66,15 @@ def match_marker(s: str) -> Marker | None:
         return Marker("circ", _CIRCLED.index(s[0]) + 1, s[0], 1)
     if m := _BRK_RE.match(s):
         return Marker("brk", int(m.group(1)), m.group(1), m.end())
+    if m := _DEC_RE.match(s):
+        parts = re.split(r"[.．]", m.group(1))
+        n = int(parts[-1])
+        if n == 0 or int(parts[0]) == 0:
+            return None
+        return Marker(f"dec{len(parts)}", n, ".".join(parts), m.end())
+    if m := _SPACED_RE.match(s):
+        n = int(m.group(1))
+        return Marker("ars", n, m.group(1), m.end()) if n else None
     if m := _BULLET_RE.match(s):
         return Marker("bullet", 0, s[0], m.end())
     for style, rx in (("pcn", _PCN_RE), ("par", _PAR_RE), ("cn", _CN_RE), ("ar", _AR_RE)):

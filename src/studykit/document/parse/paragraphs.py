@@ -43,6 +43,8 @@ _CUE = re.compile(
 )
 _FIGURE = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件|卷|户|公里|亩|吨)")
 """A sentence reporting a figure (达到98.6%) states a fact, not a point that heads text."""
+_BRACKET_LEAD = re.compile(r"[【〖][\u4e00-\u9fff“”、·]{2,20}[】〗](?=[^\s】〗【〖])")
+"""A run-in subheading in lenticular brackets: 【厕所革命】新建改建农村公厕…"""
 _CLAUSE_END = tuple("，,、；;：:")
 _JOINER = re.compile(r"^(又|也|并|而|还|就|才|都|既|更|尤其|特别)")
 _CONTINUATION = "，,。；;：:、！!？?）)】」』”’"
@@ -152,6 +154,8 @@ def make_paragraph(
         if seg:
             sentences.append(Sentence(start + a + left, start + a + left + len(seg), seg))
     lead: str | None = None
+    if lead_end is None and article is None and (tag := _BRACKET_LEAD.match(shadow, start, end)):
+        lead_end = tag.end()  # 【厕所革命】新建…: the bracketed words head the paragraph
     if lead_end is not None and start < lead_end < end and not _only_marker(shadow[start:lead_end]):
         lead = text[start:lead_end]
     elif len(sentences) >= 2 and article is None:  # an article's first sentence is no lead

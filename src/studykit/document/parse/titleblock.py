@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from studykit.document.model import BoilerplateKind, Meta, TitleBlockKind, TitleLine
 
-from .common import CN, END_PUNCT, WS, find_date, find_time
+from .common import CN, END_PUNCT, WS, YEAR_CN, find_date, find_time
 from .lines import Line
 from .markers import match_marker
 
@@ -30,7 +30,7 @@ ZONE = 16
 
 _META_KEYS = (
     r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
-    r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|主题词|发文机关"
+    r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|分类|主题词|发文机关"
     r"|发布机构|发文字号|文号|公文种类|标题|信息来源|文章来源"
 )
 _META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
@@ -49,7 +49,7 @@ _NAME_RE = re.compile(
     r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
-_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
 _LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
@@ -86,12 +86,24 @@ _ORG_RE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,24}(人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会|联合会)$"
 )
 """An issuing body on its own line: 东川省统计局."""
+_RED_HEADER = re.compile(
+    r"^(?P<org>[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心))"
+    r"(?:[ \u3000]+[\u4e00-\u9fff（）()]{2,24}){0,3}[ \u3000]*文[ \u3000]*件$"
+)
+"""The masthead of an official document (版头, printed in red): 东川省人民政府办公厅文件."""
+_DECREE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}令$")
+_DECREE_NO = re.compile(r"^[（(]?\s*第\s*(?:\d{1,5}|[〇零一二三四五六七八九十百千]{1,8})\s*号\s*[）)]?$")
+_ORDER_NO = re.compile(r"(?:日|[（(\s\u3000])\s*([\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,5}\s*号)")
+_ANNEX = re.compile(r"^附\s*[:：]?$")
 _TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
 _TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
 """A table of contents opens here: never the title."""
 _SLOGAN = re.compile(r"^[\u4e00-\u9fff“”]{2,12}[ \u3000]+[\u4e00-\u9fff“”]{2,12}$")
 """Two phrases set apart by a wide space: the first line of a two-line report title."""
+_SLOGAN_SUB = re.compile(r"^[\u4e00-\u9fff“”]{4,10}(?:[ \u3000]+[\u4e00-\u9fff“”]{4,10}){1,4}$")
+"""Phrases of four or more characters set apart by wide spaces: a slogan under a report's title
+(深化改革　惠民兴业　共建繁荣), a subtitle without its dash."""
 
 
 @dataclass(slots=True)
@@ -201,6 +213,10 @@ def decide(
     if not idx:
         block.body_from = len(lines)
         return block
+    idx = idx[_decree(text, lines, idx, block) :]
+    if not idx:
+        block.body_from = len(lines)
+        return block
     title_at = _choose_title(lines, kinds, idx, declared_title, declared)
     pos = 0
     if title_at is not None:
@@ -210,6 +226,9 @@ def decide(
             step = _take_meta(text, lines, idx, pos, block, stop=title_at)
             if step:
                 pos += step
+                continue
+            if _masthead(lines, i, block):
+                pos += 1
                 continue
             block.furniture[i] = "caption" if _CAPTION.search(lines[i].shadow) else "navigation"
             pos += 1
@@ -236,6 +255,75 @@ def decide(
     pos = _extend(text, lines, idx, pos, block, has_title=has_title)
     block.body_from = idx[pos] if pos < len(idx) else _after(idx, len(lines))
     return block
+
+
+def _decree(text: str, lines: list[Line], idx: list[int], block: TitleBlock) -> int:
+    """The order that promulgates a law or regulation, above its title (国务院令 / 第812号 /
+    《…》已经…通过，现予公布 / 总理　李强 / 2025年7月2日 [/ 附：]): its lines are title-block
+    lines (the order and its number meta, the signer the speaker, the date the dateline) and
+    the regulation's own title follows. Returns how many lines of ``idx`` it used (0: none)."""
+    if len(idx) < 4 or not _DECREE.match(lines[idx[0]].shadow.strip(WS)):
+        return 0
+    if not _DECREE_NO.match(lines[idx[1]].shadow.strip(WS)):
+        return 0
+    entries: list[tuple[int, TitleBlockKind]] = [(idx[0], "meta"), (idx[1], "meta")]
+    pos = 2
+    while pos < len(idx) and pos < 6 and re.search(r"公布|施行|发布|通过", lines[idx[pos]].shadow):
+        if _SPEAKER_RE.match(lines[idx[pos]].shadow.strip(WS)):
+            break
+        entries.append((idx[pos], "meta"))  # 《…》已经…通过，现予公布，自…起施行。
+        pos += 1
+    if pos == 2 or pos + 1 >= len(idx):
+        return 0
+    signer, date = lines[idx[pos]].shadow.strip(WS), lines[idx[pos + 1]].shadow.strip(WS)
+    if not (_SPEAKER_RE.match(signer) or _NAME_RE.match(signer)) or not _DATELINE_RE.match(date):
+        return 0
+    entries += [(idx[pos], "speaker"), (idx[pos + 1], "dateline")]
+    pos += 2
+    for i, kind in entries:
+        ln = lines[i]
+        block.entries.append(TitleLine(ln.start, ln.end, text[ln.start : ln.end], kind))
+        block.consumed.add(i)
+        if kind != "meta":
+            _record(kind, ln, block)
+    first, number = lines[idx[0]].text.strip(WS), lines[idx[1]].text.strip(WS)
+    block.facts.doc_number = block.facts.doc_number or first + number.strip("（）()")
+    if pos < len(idx) and _ANNEX.match(lines[idx[pos]].shadow.strip(WS)):
+        block.furniture[idx[pos]] = "other"  # 附： the regulation follows
+        pos += 1
+    return pos
+
+
+def _is_masthead(lines: list[Line], idx: list[int], pos: int) -> bool:
+    """The masthead of an official document: 东川省人民政府文件, or the issuing body alone with
+    the document number right below it (东川省教育厅 / 东教发〔2025〕3号)."""
+    s = lines[idx[pos]].shadow.strip(WS)
+    if _RED_HEADER.match(s):
+        return True
+    nxt = idx[pos + 1] if pos + 1 < len(idx) else None
+    return (
+        _ORG_RE.match(s) is not None
+        and nxt == idx[pos] + 1
+        and _DOC_NUMBER.match(lines[nxt].shadow.strip(WS)) is not None
+    )
+
+
+def _masthead(lines: list[Line], i: int, block: TitleBlock) -> bool:
+    """Record a masthead (东川省人民政府文件) or a document number (东政发〔2025〕3号) above the
+    title as meta: the issuing body is the source, the number the document's number."""
+    ln = lines[i]
+    s = ln.shadow.strip(WS)
+    if m := _RED_HEADER.match(s):
+        block.facts.source = block.facts.source or ln.text.strip(WS)[: m.end("org")]
+    elif _ORG_RE.match(s) and i + 1 < len(lines) and _DOC_NUMBER.match(lines[i + 1].shadow.strip(WS)):
+        block.facts.source = block.facts.source or ln.text.strip(WS)
+    elif _DOC_NUMBER.match(s):
+        block.facts.doc_number = block.facts.doc_number or ln.text.strip(WS)
+    else:
+        return False
+    block.entries.append(TitleLine(ln.start, ln.end, ln.text, "meta"))
+    block.consumed.add(i)
+    return True
 
 
 def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
@@ -309,14 +397,15 @@ def _choose_title(
     best, best_score = None, 0.99
     rank = -1
     after_key = False
+    named = declared.get("title") or _table_title(lines, idx)
     for pos, i in enumerate(idx[:ZONE]):
         s = lines[i].shadow
         if after_key and (pos == 0 or idx[pos - 1] == i - 1):
             after_key = False
             continue  # the value of a key on the line above (索 引 号： / 11300000-…)
         after_key = bool(_KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and not _value_of(s)))
-        if is_meta_line(s) or _DOC_NUMBER.match(s):
-            continue  # meta above the title does not push it down
+        if is_meta_line(s) or _DOC_NUMBER.match(s) or (rank < 0 and _is_masthead(lines, idx, pos)):
+            continue  # meta (and a masthead) above the title does not push it down
         rank += 1
         if rank > 0 and (_is_body(s) or match_marker(s) is not None):
             break  # a title comes before the text and the headings it heads
@@ -342,13 +431,21 @@ def _choose_title(
             score -= 3.0
         if re.search(r"[，,]", s):
             score -= 0.5
-        if declared.get("title") and re.sub(r"\s", "", declared["title"]) == re.sub(r"\s", "", s):
+        if named and re.sub(r"\s", "", named) == re.sub(r"\s", "", s):
             score += 5.0
         if pos + 1 >= len(idx) and len(idx) > 1:
             score -= 2.0  # the last line of a page is not its title
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _table_title(lines: list[Line], idx: list[int]) -> str | None:
+    """The title an info table names above the headline (标题：…), or None."""
+    for i in idx[:ZONE]:
+        if m := re.match(r"^标\s*题\s*[:：]\s*(.{4,120})$", lines[i].shadow.strip(WS)):
+            return m.group(1)
+    return None
 
 
 def _is_body(s: str) -> bool:
@@ -368,12 +465,24 @@ def _next_kind(lines: list[Line], idx: list[int], rank: int) -> str | None:
     s = lines[idx[rank + 1]].shadow
     if is_meta_line(s) or _DOC_NUMBER.match(s):
         return "meta"
+    if _slogan_under(lines[idx[rank]].shadow, s):
+        return "subtitle"
     kind = title_kind(s)
     if kind is None and (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank + 2 < len(idx):
         after = lines[idx[rank + 2]].shadow
         if title_kind(after) in ("dateline", "subtitle") or is_meta_line(after):
             return "speaker"  # a name or an issuing body between the title and its date
     return kind
+
+
+def _slogan_under(title: str, s: str) -> bool:
+    """Whether ``s`` is a slogan subtitle under ``title`` (a line ending in 报告, 规划 …)."""
+    s = s.strip(WS)
+    return (
+        _TITLE_END_WORD.search(title.strip(WS)) is not None
+        and _SLOGAN_SUB.match(s) is not None
+        and match_marker(s) is None
+    )
 
 
 def _strip_column(title: str) -> str:
@@ -453,6 +562,8 @@ def _extend(
             or prev in ("dateline", "subtitle")
         ):
             kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
+        if kind is None and prev == "title" and _slogan_under(lines[idx[pos - 1]].shadow, s):
+            kind = "subtitle"
         if kind is None and has_title and _CAPTION.search(s) and len(s) <= 150:
             block.furniture[i] = "caption"
             pos += 1
@@ -505,6 +616,9 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
     elif kind in ("dateline", "subtitle"):
         if facts.own_date is None:
             facts.own_date = find_date(ln.shadow)
+        order = _ORDER_NO.search(ln.text) if kind == "dateline" else None
+        if order and facts.doc_number is None:
+            facts.doc_number = order.group(1)  # （2025年7月2日中华人民共和国国务院令第812号公布）
         reporters = _REPORTERS.search(ln.text) if kind == "dateline" else None
         if reporters and facts.author is None:
             names = re.split(r"\s*(?:通讯员|实习生|见习记者)\s*", reporters.group(1))[0]
