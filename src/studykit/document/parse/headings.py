@@ -433,6 +433,15 @@ class _Run:
     items: list[Candidate]
     parent: int  # line index of the parent heading, -1 for the part root
     restart: bool = False  # a second run numbered from 1 under the same parent
+    h_sum: float = 0.0  # sum of the items' heading scores, kept as items join (linear)
+
+    def add(self, c: Candidate) -> None:
+        self.items.append(c)
+        self.h_sum += c.h
+
+    @property
+    def mean_h(self) -> float:
+        return self.h_sum / len(self.items)
 
 
 def _plan_runs(
@@ -643,9 +652,9 @@ def _runs(
                 if pos[c.i] - pos[r.items[-1].i] == 1 and (len(r.items) >= 2 or c.h < 1)
             ]
             pick = nearest or fits
-            max(pick, key=lambda r: sum(x.h for x in r.items) / len(r.items)).items.append(c)
+            max(pick, key=lambda r: r.mean_h).add(c)
         elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("cn", "pcn") and c.h >= 2):
-            new = _Run([c], parent, restart=bool(here))
+            new = _Run([c], parent, restart=bool(here), h_sum=c.h)
             runs.append(new)
             here.append(new)
             if len(here) > 4:

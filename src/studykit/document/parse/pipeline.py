@@ -114,6 +114,8 @@ def _outside_paragraphs(boiler: list[Boilerplate], sections: tuple[Section, ...]
     """Markup spans that are not inside a paragraph: where two lines joined into one paragraph
     (``正文。\n**一是要。**正文。``), the ``**`` cut off the second line's start is paragraph text
     again, so that no two elements overlap."""
+    if not any(b.kind == "markup" for b in boiler):
+        return boiler
     spans = sorted((p.start, p.end) for top in sections for sec in top.walk() for p in sec.paragraphs)
     starts = [a for a, _ in spans]
 
