@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import ROOT, Row
+from run import PEAK_SNIPPET, ROOT, Row
 
 SAMPLE = ROOT / "notebooks" / "data" / "青川市"
 TOTAL_MB = float(os.environ.get("STUDYKIT_BENCH_CORPUS_MB", "200"))
@@ -91,19 +91,7 @@ def _run(code: str, timeout: float = 3600) -> dict[str, object]:
     return data
 
 
-_PEAK = """
-import resource, sys
-def peak_mb():
-    # this process's own high-water mark: ru_maxrss carries the parent's peak over fork+exec on Linux
-    try:
-        with open("/proc/self/status") as fh:
-            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
-    except (OSError, StopIteration):
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return rss / 2**20 if sys.platform == "darwin" else rss / 1024
-"""
-
-_BUILD = _PEAK + """
+_BUILD = PEAK_SNIPPET + """
 import json, os, resource, sys, time
 import studykit as sk
 seg = sk.JiebaSegmenter(backend={backend!r})
@@ -120,7 +108,7 @@ print(json.dumps({{"seconds": seconds, "cpu": cpu, "docs": len(c), "tokens": c.n
                   "load": os.getloadavg()[0]}}))
 """
 
-_REOPEN = _PEAK + """
+_REOPEN = PEAK_SNIPPET + """
 import json, resource, statistics, time
 import studykit as sk
 times = []
@@ -140,7 +128,7 @@ print(json.dumps({{"reopen": statistics.median(times), "terms_by_year": statisti
                   "trend_rows": len(t), "peak_mb": peak}}))
 """
 
-_TOKENS = _PEAK + """
+_TOKENS = PEAK_SNIPPET + """
 import gc, json, resource, time
 import studykit as sk
 c = sk.load_corpus({folder!r}, cache={cache!r}, backend={backend!r}, progress=False)

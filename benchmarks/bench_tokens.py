@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from run import ROOT, Row, big_document, median_ms
+from run import PEAK_SNIPPET, ROOT, Row, big_document, median_ms
 
 CORPUS_BYTES = 5_200_000
 
@@ -104,13 +104,7 @@ import json, resource, sys
 sys.path.insert(0, {str(ROOT / 'benchmarks')!r})
 from run import big_document
 import studykit as sk
-def peak_mb():
-    try:
-        with open("/proc/self/status") as fh:
-            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
-    except (OSError, StopIteration):
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return rss / 2**20 if sys.platform == "darwin" else rss / 1024
+{PEAK_SNIPPET}
 base = peak_mb()
 doc = sk.parse_document(sk.read_source(big_document({CORPUS_BYTES}).encode()))
 table = sk.tokenize(doc)

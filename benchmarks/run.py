@@ -26,6 +26,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 Row = dict[str, Any]
 
 
+PEAK_SNIPPET = """
+import resource, sys
+def peak_mb():
+    # this process's own high-water mark: ru_maxrss carries the parent's peak over fork+exec on Linux
+    try:
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return rss / 2**20 if sys.platform == "darwin" else rss / 1024
+"""
+"""Python source that defines ``peak_mb()`` in a benchmark's child process."""
+
+
 def median_ms(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> float:
     """Median wall time of ``fn`` in milliseconds."""
     for _ in range(warmup):
