@@ -55,3 +55,32 @@ def test_negative_numbers_are_refused_by_argparse(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit) as err:
         main(["terms", SEED, "--top", "-1"])
     assert err.value.code == 2 and "must be 1 or more" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as err:
+        main(["kwic", SEED, "党建", "--window", "1.5"])
+    message = capsys.readouterr().err
+    assert err.value.code == 2 and "--window: 须是正整数 / must be a whole number" in message
+    with pytest.raises(SystemExit) as err:
+        main(["kwic", SEED, "党建", "--regex", "--timeout", "nan"])
+    assert err.value.code == 2 and "--timeout" in capsys.readouterr().err
+
+
+def test_text_tables_name_sections_as_the_document_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """The table format is for people: 标题, 导语 and the document's markers, not paths; csv and
+    json keep the paths for code."""
+    code, out, _ = run(capsys, "terms", SEED, "--by", "section", "--top", "40")
+    first = {line.split()[0] for line in out.strip().splitlines()[1:]}
+    assert code == 0 and {"标题", "导语", "一", "四"} <= first and "0" not in first
+    code, out, _ = run(capsys, "kwic", SEED, "政协", "--window", "4")
+    assert code == 0 and "导语" in out
+    code, out, _ = run(capsys, "kwic", SEED, "(?<=人民)政协", "--regex", "--timeout", "5", "--format", "csv")
+    assert code == 0 and ",0," in out  # csv keeps the preamble's path
+
+
+def test_formulation_sections_read_as_markers() -> None:
+    import studykit as sk
+
+    doc = sk.load(text="通知\n\n要求增强“四个意识”。\n\n一、总体要求\n坚定“四个自信”，增强“四个意识”。\n")
+    frame = sk.formulations(doc).to_frame().set_index("text")
+    assert frame.loc["四个意识", "sections"] == "0 一"
+    shown = sk.readable_table(sk.formulations(doc).to_frame(), doc).set_index("内容")
+    assert shown.loc["四个意识", "所在章节"] == "导语 一"

@@ -472,3 +472,57 @@ def test_an_unguarded_script_gets_one_line_not_a_traceback_per_worker(tmp_path: 
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env, check=False)
     assert run.returncode == 1 and 'put the code under if __name__ == "__main__"' in run.stderr
     assert run.stderr.count("Traceback") == 1  # the script's own StudykitError; the workers leave quietly
+
+
+# --- second audit: ids that are years, office files in a folder, odd options -------------------------
+
+
+def test_a_year_as_a_number_names_the_document_of_that_stem(tmp_path: Path) -> None:
+    d = folder(tmp_path, {"2021.txt": 2021, "2022.txt": 2022, "2023.txt": 2023})
+    corpus = sk.load_corpus(d, cache=tmp_path / "c", progress=False)
+    assert corpus.select(docs=2023).ids == ["2023"]
+    assert corpus.select(docs=[2021, "2022"]).ids == ["2021", "2022"]
+    by_int = sk.keyness(corpus, target=2023, reference=2022)
+    by_str = sk.keyness(corpus, target="2023", reference="2022")
+    pd.testing.assert_frame_equal(by_int, by_str)
+    for bad in (3.5, object()):
+        with pytest.raises(sk.QueryError) as exc:
+            corpus.select(docs=bad)  # type: ignore[arg-type]
+        assert "cannot choose documents" in one_line(exc)
+    with pytest.raises(sk.QueryError) as exc:
+        corpus.select(docs=1999)
+    one_line(exc)
+
+
+def test_word_and_pdf_files_in_a_folder_are_problems_not_skipped_silently(tmp_path: Path) -> None:
+    d = folder(tmp_path, {"2021.txt": 2021})
+    (d / "报告.docx").write_bytes(b"PK\x03\x04 not really")
+    (d / "b.pdf").write_bytes(b"%PDF-1.4 not really")
+    (d / "README").write_text("notes", encoding="utf-8")  # not a document: not a problem either
+    (d / "metadata.csv").write_text("file,year\n2021.txt,2021\n", encoding="utf-8")
+    corpus = sk.load_corpus(d, cache=tmp_path / "c", progress=False)
+    assert corpus.ids == ["2021"]
+    problems = dict(zip(corpus.problems["path"].map(lambda p: Path(p).name), corpus.problems["problem"], strict=True))
+    assert set(problems) == {"报告.docx", "b.pdf"}
+    assert "save it as plain text" in problems["报告.docx"] and " / " in problems["b.pdf"]
+
+
+def test_odd_options_get_one_line(tmp_path: Path) -> None:
+    d = folder(tmp_path, {"2021.txt": 2021, "2022.txt": 2022})
+    with pytest.raises(sk.QueryError) as exc:
+        sk.load_corpus(d, backend="foo", cache=tmp_path / "c", progress=False)  # type: ignore[arg-type]
+    assert "unknown backend" in one_line(exc)
+    meta = pd.DataFrame({"file": ["2021.txt", "2022.txt"], "year": ["去年", "2022"]})
+    with pytest.raises(sk.QueryError) as exc:
+        sk.load_corpus(d, metadata=meta, cache=tmp_path / "c", progress=False)
+    assert "'去年'" in one_line(exc)
+
+
+def test_an_error_naming_a_lone_surrogate_still_prints(tmp_path: Path) -> None:
+    d = folder(tmp_path, {"2021.txt": 2021, "2022.txt": 2022})
+    corpus = sk.load_corpus(d, cache=tmp_path / "c", progress=False)
+    with pytest.raises(sk.QueryError) as exc:
+        corpus.select(docs=["\ud800"])
+    text = one_line(exc)
+    text.encode("utf-8")  # printable in a terminal and a notebook
+    assert "\\ud800" in text

@@ -751,6 +751,16 @@ def test_log_odds_priors_by_hand(two_sections: pd.DataFrame) -> None:
         keyness(two_sections, "一", "二", measure="log_odds", prior="corpus")  # type: ignore[arg-type]
     with pytest.raises(QueryError, match="prior"):
         keyness(two_sections, "一", "二", measure="log_odds", prior={"甲": -1})
+    for bad in (-1, 0, float("nan"), float("inf")):  # a pseudo-count is a finite number > 0
+        with pytest.raises(QueryError, match="invalid prior"):
+            keyness(two_sections, "一", "二", measure="log_odds", prior=bad)
+
+    class Reference:  # a corpus used as the reference: anything with a token table
+        def tokens(self) -> pd.DataFrame:
+            return other
+
+    by_corpus = keyness(two_sections, "一", "二", measure="log_odds", min_count=1, prior=Reference())
+    np.testing.assert_allclose(by_corpus["statistic"], by_ref["statistic"])
 
 
 def test_seed_keyness_counts_before_and_after_correction(seed: pd.DataFrame) -> None:

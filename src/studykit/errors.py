@@ -9,7 +9,14 @@ from __future__ import annotations
 
 
 class StudykitError(Exception):
-    """Base class: a problem with the user's input, explained in one line."""
+    """Base class: a problem with the user's input, explained in one line.
+
+    A lone surrogate in the message (a query or label the user typed from broken text) is
+    escaped as ``\\ud800``: the line must print in a terminal and in a notebook, where an
+    unencodable message would make the error vanish."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(_printable(a) if isinstance(a, str) else a for a in args))
 
     def _render_traceback_(self) -> list[str]:
         """IPython shows this instead of a traceback: the one line that says what to do."""
@@ -63,3 +70,12 @@ class FontError(StudykitError):
 
 class ExportError(StudykitError):
     """An export that was refused or failed."""
+
+
+def _printable(message: str) -> str:
+    """``message`` with lone surrogates escaped, so that it encodes as UTF-8."""
+    try:
+        message.encode("utf-8")
+    except UnicodeEncodeError:
+        return message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return message

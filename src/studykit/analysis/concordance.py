@@ -395,7 +395,8 @@ class _Matcher:
         return QueryError(
             f"检索超时 / the search for {self.query!r} took longer than "
             f"{self.budget.seconds:g} s in all: simplify the regular expression (nested repeats "
-            "such as (a+)+ or (.*)* can run for ever), or give a larger timeout="
+            "such as (a+)+ or (.*)* can run for ever), or allow more time (timeout= in Python, "
+            "--timeout on the command line)"
         )
 
     def spans(self, text: str) -> list[tuple[int, int]]:

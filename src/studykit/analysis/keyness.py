@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -65,7 +65,13 @@ def _fisher_p(a: IntArray, b: IntArray, c: int, d: int) -> FloatArray:
 
 Correction = Literal["fdr_bh", "holm", "bonferroni"]
 Test = Literal["auto", "g2", "fisher"]
-Prior = Literal["document", "uniform"] | float | Mapping[str, float] | pd.Series | pd.DataFrame
+class TokenSource(Protocol):
+    """Anything with a token table, such as a :class:`~studykit.Corpus` used as a reference prior."""
+
+    def tokens(self) -> pd.DataFrame: ...
+
+
+Prior = Literal["document", "uniform"] | float | Mapping[str, float] | pd.Series | pd.DataFrame | TokenSource
 
 UNIFORM_PRIOR = 1.0
 """The pseudo-count per term of ``prior="uniform"``: add-one, a flat Dirichlet(1) prior."""
@@ -122,8 +128,15 @@ def _prior_counts(
             whole = np.bincount(codes[counted], minlength=n_terms).astype(np.float64)
             return whole[chosen], float(counted.sum())
         return np.full(len(chosen), UNIFORM_PRIOR), UNIFORM_PRIOR * float(vocab.sum())
-    if isinstance(prior, int | float) and not isinstance(prior, bool):
+    if isinstance(prior, int | float | np.number) and not isinstance(prior, bool | np.bool_):
+        if not np.isfinite(prior) or prior <= 0:
+            raise QueryError(
+                f"无效的先验 / invalid prior {prior!r}: a pseudo-count must be a finite number > 0, "
+                "such as 0.01 or 1"
+            )
         return np.full(len(chosen), float(prior)), float(prior) * float(vocab.sum())
+    if not isinstance(prior, pd.DataFrame | pd.Series | Mapping) and callable(getattr(prior, "tokens", None)):
+        prior = cast(Any, prior).tokens()  # a reference corpus (studykit.Corpus): its token table
     if isinstance(prior, pd.DataFrame):
         _check_table(prior)
         ref_counted = _counted(prior, tuple(str(k) for k in pd.unique(table["kind"][counted])))
@@ -134,7 +147,7 @@ def _prior_counts(
     else:
         raise QueryError(
             f"无效的先验 / invalid prior {type(prior).__name__}: use 'document', 'uniform', a "
-            "pseudo-count such as 0.5, a mapping of term counts or a token table"
+            "pseudo-count such as 0.5, a mapping of term counts, a token table or a reference corpus"
         )
     bad = [k for k, v in mapping.items() if not np.isfinite(v) or v < 0]
     if bad:
@@ -214,8 +227,8 @@ def keyness(
       the whole table's counts, target included (the paper's informative prior, α0 = N): a
       prior as strong as the data, which shrinks every z towards 0, so on a short document
       almost no term reaches |z| > 1.96. A mapping or Series of term counts, or another token
-      table, uses that *reference corpus*' counts (+0.01 for terms it lacks), which suits a
-      comparison against a genre.
+      table, or a :class:`~studykit.Corpus` (its token table), uses that *reference corpus*'
+      counts (+0.01 for terms it lacks), which suits a comparison against a genre.
 
     Testing. ``p_value`` (the same for every measure) tests the 2×2 table [[a, c−a], [b, d−b]];
     column ``test`` says how: ``"fisher"`` (Fisher's exact test, two-sided) or ``"g2"`` (the χ²

@@ -78,13 +78,19 @@ def _document(args: argparse.Namespace) -> Any:
     return read_document(args)
 
 
-def _render(frame: pd.DataFrame, fmt: str) -> str:
+def _render(frame: pd.DataFrame, fmt: str, document: Any = None) -> str:
+    """``frame`` as csv or json (section paths kept, for code) or as a text table, where
+    sections are named as the document writes them (导语, 标题, 二（四）) when ``document`` is given."""
     if fmt == "csv":
         return str(frame.to_csv(index=False))
     if fmt == "json":
         return str(frame.to_json(orient="records", force_ascii=False, indent=2))
     if frame.empty:
         return "（没有结果 / no results）"
+    if document is not None:
+        from studykit.document.labels import label_sections
+
+        frame = label_sections(frame, document)
     with pd.option_context("display.max_rows", 500, "display.max_colwidth", 60, "display.width", 160,
                            "display.unicode.east_asian_width", True):
         return str(frame.to_string(index=False))
@@ -94,9 +100,9 @@ def _terms(args: argparse.Namespace) -> str:
     from studykit.analysis.frequency import term_frequencies
     from studykit.text.tokens import tokenize
 
-    table = tokenize(_document(args))
-    frame = term_frequencies(table, by="section" if args.by == "section" else None, top=args.top)
-    return _render(frame, args.format)
+    document = _document(args)
+    frame = term_frequencies(tokenize(document), by="section" if args.by == "section" else None, top=args.top)
+    return _render(frame, args.format, document)
 
 
 def _kwic(args: argparse.Namespace) -> str:
@@ -108,8 +114,10 @@ def _kwic(args: argparse.Namespace) -> str:
             f"检索词不是有效的文字 / the query {args.query.encode('utf-8', 'surrogateescape')!r} is not "
             "valid UTF-8: check the terminal's encoding (LANG), or type the query again"
         )
-    frame = kwic(_document(args), args.query, window=args.window, regex=args.regex).to_frame()
-    return _render(frame, args.format)
+    document = _document(args)
+    options = {} if args.timeout is None else {"timeout": args.timeout}
+    frame = kwic(document, args.query, window=args.window, regex=args.regex, **options).to_frame()
+    return _render(frame, args.format, document)
 
 
 def _compare(args: argparse.Namespace) -> str:
@@ -126,13 +134,27 @@ def _compare(args: argparse.Namespace) -> str:
 def _formulations(args: argparse.Namespace) -> str:
     from studykit.analysis.patterns import formulations
 
-    return _render(formulations(_document(args)).to_frame(), args.format)
+    document = _document(args)
+    return _render(formulations(document).to_frame(), args.format, document)
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"须是正整数 / must be a whole number such as 20, not {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(f"须是正整数 / must be 1 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"须是 0 到 3600 秒 / must be seconds between 0 and 3600, not {text!r}")
     return value
 
 
@@ -152,6 +174,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("query")
     p.add_argument("--window", type=_positive, default=20)
     p.add_argument("--regex", action="store_true")
+    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="stop a pattern search after this many seconds (default 2)")
     p.set_defaults(func=_kwic)
 
     p = sub.add_parser("compare", help="keyness of target sections against a reference")

@@ -43,7 +43,7 @@ from .store import Store, content_hash, default_store_dir, entry_key, settings_k
 if TYPE_CHECKING:
     from .analyses import CorpusKwicResult
 
-DocSpec = str | Sequence[str] | Mapping[str, Any]
+DocSpec = str | int | Sequence[str | int] | Mapping[str, Any]
 """Which documents: a document id (``2021``), a filter on the document table
 (``"province=浙江省"``, ``"year=2020|2021"``, ``"year >= 2020 and mayor != 林远"``: the small
 language of :mod:`studykit.corpus.choose`, never evaluated as code), a list of document ids, or a
@@ -327,6 +327,8 @@ class Corpus:
         metadata is evaluated as code: a filter is parsed by :mod:`studykit.corpus.choose`."""
         ids = self.ids
         docs = self.docs
+        if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+            spec = str(spec)  # ids are file stems, and a stem is often a year: 2024 names "2024"
         if isinstance(spec, Mapping):
             mask = np.ones(len(docs), dtype=bool)
             for col, value in spec.items():
@@ -342,6 +344,11 @@ class Corpus:
             mask = evaluate(docs, parse(spec), allowed=self._filter_columns())
             chosen = [d for d, m in zip(ids, mask, strict=True) if m]
         else:
+            if not isinstance(spec, Sequence):
+                raise QueryError(
+                    f"无法识别的文档选择 / cannot choose documents with {spec!r} as the {what}: give a "
+                    f"document id, a filter such as {self._example()}, or a list of ids"
+                )
             wanted = [str(s) for s in spec]
             missing = [w for w in wanted if w not in ids]
             if missing:

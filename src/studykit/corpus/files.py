@@ -30,6 +30,11 @@ from studykit.errors import QueryError, SourceError, SourceNotFoundError
 DOCUMENT_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".html", ".htm", ".md", ".markdown")
 """File endings read as documents when a corpus is given as a folder."""
 
+UNREAD_SUFFIXES: tuple[str, ...] = (".doc", ".docx", ".wps", ".rtf", ".odt", ".pages", ".pdf", ".ofd", ".epub",
+                                    ".caj", ".xls", ".xlsx", ".ppt", ".pptx")
+"""File endings of documents studykit cannot read (office files, PDF, e-books): in a folder they
+are listed as problems, so that a report saved as Word is never skipped without a word."""
+
 KEY_COLUMNS: tuple[str, ...] = ("file", "filename", "file_name", "path", "name", "doc", "id", "文件", "文件名")
 """Metadata columns tried, in order, for the file name each row belongs to."""
 
@@ -178,7 +183,8 @@ def find_files(source: CorpusSource, *, recursive: bool = False) -> Found:
     """The document files of ``source`` and the problems met finding them.
 
     ``source`` is a folder (its files ending in :data:`DOCUMENT_SUFFIXES`; with ``recursive``
-    also those of its subfolders), a glob pattern (``"reports/*.txt"``; ``"**"`` is any number
+    also those of its subfolders; Word, PDF and other files in :data:`UNREAD_SUFFIXES` are
+    problems), a glob pattern (``"reports/*.txt"``; ``"**"`` is any number
     of subfolders) or a list of paths. Links to folders are never followed; a file reached twice
     (a link, ``a/../a/x.txt``, a path listed twice) is read once. Every entry that looks like a
     document but is not a readable file (a pipe, a broken link, a link loop, a folder named
@@ -195,7 +201,12 @@ def find_files(source: CorpusSource, *, recursive: bool = False) -> Found:
         path = Path(os.path.expanduser(text))
         if path.is_dir():
             base = path
-            candidates = [p for p in _walk(path, recursive, problems) if p.suffix.lower() in DOCUMENT_SUFFIXES]
+            candidates = []
+            for p in _walk(path, recursive, problems):
+                if p.suffix.lower() in DOCUMENT_SUFFIXES:
+                    candidates.append(p)
+                elif p.suffix.lower() in UNREAD_SUFFIXES:
+                    problems.append((shown(p), _unread(p)))
             candidates.sort(key=lambda p: _natural(p.relative_to(path).as_posix()))
             if not candidates:
                 raise SourceNotFoundError(
@@ -247,6 +258,11 @@ def find_files(source: CorpusSource, *, recursive: bool = False) -> Found:
         first_of[real] = p
         paths.append(p)
     return Found(paths, [shown(p) for p in paths], base, problems)
+
+
+def _unread(path: Path) -> str:
+    return (f"无法读取{path.suffix.lower()}文件 / {shown(path)} is a {path.suffix.lower()} file, which studykit "
+            "cannot read: save it as plain text (.txt) or HTML in the same folder")
 
 
 def _relative_parts(path: Path, base: Path | None) -> tuple[str, ...]:
@@ -362,7 +378,7 @@ def typed_column(name: str, values: Sequence[Any], files: Sequence[str]) -> pd.S
     if name == "year":
         bad = next(k for k, v in enumerate(cleaned) if v is not None and _as_int(v) is None)
         raise QueryError(
-            f"年份不是整数 / metadata column year has {cleaned[bad]!r} for {files[bad]}, not a year: "
+            f"年份不是整数 / metadata column year has {values[bad]!r} for {files[bad]}, not a year: "
             "write whole years such as 2021 (or name the column otherwise to keep it as text)"
         )
     if all(isinstance(v, bool | np.bool_) for v in present):

@@ -33,7 +33,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from studykit.document.model import PREAMBLE_KEY, Document, Section
+from studykit.document.labels import PREAMBLE_NAME as PREAMBLE_NAME  # re-exported for the explorers
+from studykit.document.labels import TITLE_NAME as TITLE_NAME
+from studykit.document.labels import label_sections
+from studykit.document.labels import path_label as path_label
+from studykit.document.labels import section_marker as section_marker
+from studykit.document.model import Document, Section
 from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export, safe_stem, zh_headers
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
@@ -58,9 +63,6 @@ POS_CHOICES: dict[str, list[str] | None] = {
 MEASURES = [("对数似然 G²", "g2"), ("对数比 log ratio", "log_ratio"), ("对数优势比 log-odds", "log_odds")]
 MEASURES_REV = [(v, k) for k, v in MEASURES]
 MEASURE_SHORT = {"g2": "G2", "log_ratio": "对数比", "log_odds": "对数优势比"}
-
-PREAMBLE_NAME = "导语"
-TITLE_NAME = "标题"
 
 WIDE = widgets.Layout(width="95%")
 """Sliders and pickers fill their column, so a value can be set with the mouse."""
@@ -99,36 +101,6 @@ def run_shown(messages: widgets.HTML, fn: Callable[[], None]) -> None:
 
 
 # --- sections ----------------------------------------------------------------------------------
-def section_marker(sec: Section) -> str:
-    """How the document numbers a section, as written: ``一``, ``（一）``, ``1``, ``第一部分``;
-    ``导语`` for the preamble. A subsection keeps its own marker, so （一） is never shown as 一."""
-    if sec.level == 0:
-        return PREAMBLE_NAME
-    head = (sec.heading.text if sec.heading is not None else "").lstrip("#").strip()
-    title = (sec.title or "").strip()
-    at = head.find(title) if title else -1
-    marker = head[:at] if at > 0 else ("" if title else head)
-    marker = marker.strip().rstrip("、，,.．:：;；\u3000 ")
-    return marker or sec.label or sec.path
-
-
-def path_label(document: Document, path: str) -> str:
-    """A section path for people: ``导语`` for the preamble, ``标题`` for the title's rows (path
-    ``""``), otherwise the markers of the section and its parents (``一（二）1``)."""
-    if path == PREAMBLE_KEY:
-        return PREAMBLE_NAME
-    if not path:
-        return TITLE_NAME
-    parts = path.split("/")
-    markers = []
-    for k in range(1, len(parts) + 1):
-        try:
-            markers.append(section_marker(document.section("/".join(parts[:k]))))
-        except StudykitError:
-            markers.append(parts[k - 1])
-    return "".join(markers)
-
-
 def _short(sec: Section, n: int = 14) -> str:
     if sec.level == 0:
         return PREAMBLE_NAME
@@ -176,10 +148,7 @@ def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
     if "section_title" in out.columns and "section" in out.columns:  # a title line has no section title
         out["section_title"] = [TITLE_NAME if not str(p) else t for p, t in zip(out["section"], out["section_title"],
                                                                                strict=True)]
-    for col in ("section", "subsection", "top"):
-        if col in out.columns and out[col].dtype != "int64":
-            out[col] = [path_label(document, str(p)) for p in out[col]]
-    return zh_headers(out)
+    return zh_headers(label_sections(out, document))
 
 
 def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, floats: int = 2) -> str:

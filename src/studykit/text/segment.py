@@ -44,7 +44,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from studykit.errors import SourceNotFoundError
+from studykit.errors import QueryError, SourceNotFoundError
 from studykit.zh import HAN, simplified_shadow
 
 __all__ = [
@@ -797,7 +797,7 @@ class JiebaSegmenter:
         user_words: Iterable[str] | str | PathLike[str] | None = None,
     ) -> None:
         if backend not in ("auto", "jieba", "rjieba"):
-            raise ValueError(f"unknown backend {backend!r}: use 'auto', 'jieba' or 'rjieba'")
+            raise QueryError(f"没有分词器「{backend}」 / unknown backend {backend!r}: use 'auto', 'jieba' or 'rjieba'")
         self.requested_backend: Backend = backend
         self.cache_dir: Path = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.stopwords: frozenset[str] = (
