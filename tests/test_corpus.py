@@ -376,3 +376,15 @@ def test_trend_finds_phrases_cut_by_hard_wraps_like_kwic(tmp_path: Path) -> None
     assert len(sk.kwic(c.document("2030"), "高质量发展")) == 2
     assert sk.trend(c, "高质量发展", by="doc")["count"].tolist() == [2]
     assert len(sk.kwic(c, "高质量发展")) == 2
+
+
+def test_section_roles_ignore_years_and_generic_titles() -> None:
+    from studykit.corpus.sections import _score, title_key
+
+    assert title_key("2023年工作回顾") == title_key("二〇二三年工作回顾") == "工作回顾"
+    assert title_key("对今年政府工作的建议") == title_key("对2018年政府工作的建议")
+    assert title_key("2025年和“十四五”时期工作回顾") == "十四五时期工作回顾"
+    assert title_key("2011年的工作") == "工作"
+    assert _score("工作回顾", "过去五年工作回顾") == 100.0
+    # A two-character title is not "contained" in every title that holds it.
+    assert _score("工作", "工作回顾") < 70 and _score("工作", "工作总体部署") < 70

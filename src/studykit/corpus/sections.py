@@ -21,12 +21,15 @@ if TYPE_CHECKING:
 PREAMBLE_ROLE = "导语"
 ROLE_COLUMNS = ("doc", "section", "label", "title", "role", "score")
 
-_NOISE = re.compile(r"[0-9０-９]+年?|[“”\"'‘’《》〈〉（）()【】\[\]、，,。：:\s]")
+_NOISE = re.compile(r"[0-9０-９〇○零一二三四五六七八九]{4}年?|[0-9０-９]+年?|(?:今|明|本|当)年(?:度)?"
+                    r"|[“”\"'‘’《》〈〉（）()【】\[\]、，,。：:\s]")
 
 
 def title_key(title: str) -> str:
-    """A title without years, numbers, quotes and punctuation: ``2023年工作回顾`` → ``工作回顾``."""
-    return _NOISE.sub("", title)
+    """A title without years (also 今年, 明年), numbers, quotes and punctuation, and without the
+    的 or 和 a year leaves in front: ``2023年工作回顾`` → ``工作回顾``, ``2011年的工作`` → ``工作``,
+    ``2025年和“十四五”时期工作回顾`` → ``十四五时期工作回顾``."""
+    return _NOISE.sub("", title).lstrip("的和及与暨")
 
 
 def _bigrams(key: str) -> set[str]:
@@ -36,10 +39,14 @@ def _bigrams(key: str) -> set[str]:
 def _score(a: str, b: str) -> float:
     """How alike two title keys are, 0–100: the share of the shorter title's character bigrams
     found in the longer (an overlap coefficient), so 工作回顾 matches 过去五年工作回顾 fully while
-    工作安排 and 重点工作 share a third."""
+    工作安排 and 重点工作 share a third. A title of fewer than four characters (``工作``, left of
+    ``2011年的工作``) is too generic to be contained: it is scored by the share of both titles'
+    bigrams (Jaccard), so it never pulls every title holding 工作 into one role."""
     if not a or not b:
         return 0.0
     x, y = _bigrams(a), _bigrams(b)
+    if min(len(x), len(y)) < 3:
+        return 100.0 * len(x & y) / len(x | y)
     return 100.0 * len(x & y) / min(len(x), len(y))
 
 
