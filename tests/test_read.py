@@ -517,3 +517,13 @@ def test_link_lists_are_dropped_and_title_suffixes_trimmed() -> None:
     dup = ("<html><head><title>我市召开推进会_某某市人民政府</title></head><body>"
            "<div class='title'>我市召开推进会</div><p>会议强调，要持续优化营商环境。</p></body></html>")
     assert read_source(dup).text.count("我市召开推进会") == 1
+
+
+def test_bytes_keep_the_format_their_name_says() -> None:
+    """An upload (bytes with the file's name) is read as the name says: .html as a page even
+    when its first bytes do not look like one, .md as Markdown."""
+    page = read_source("<div>甲</div>\n<span>一、总体要求</span>".encode(), name="报告.html")
+    assert page.format == "html" and page.text == "甲\n\n一、总体要求"
+    assert read_source("# 标题\n\n## 一、总体要求\n加强。".encode(), name="报告.md").format == "markdown"
+    assert read_source("# 标题\n\n## 一、总体要求\n加强。".encode(), name="报告.txt").format == "text"
+    assert read_source("<div>甲</div>", name="粘贴.html", format="text").format == "text"

@@ -158,7 +158,8 @@ def read_source(
     one, so offsets stay those of the string.
 
     ``encoding`` overrides detection for paths and bytes; ``format="auto"`` treats ``.html``/
-    ``.htm`` files and text that sniffs as HTML as web pages. Every failure is a one-line
+    ``.htm`` files (and bytes whose ``name`` ends so, as an upload has) and text that sniffs as
+    HTML as web pages, and ``.md`` files and bytes named so as Markdown. Every failure is a one-line
     :class:`~studykit.errors.SourceError` saying what to do.
 
     >>> read_source(text="推动政协党建与履职工作深度融合").text
@@ -179,6 +180,8 @@ def read_source(
         decoded, enc = _no_surrogates(pasted.removeprefix("\ufeff"), what, errors), "unicode"
     elif isinstance(src, bytes | bytearray | memoryview):
         what = _shown(name or "<bytes>")
+        # An upload keeps its file name: 报告.html is a web page however its first bytes look.
+        html_hint = html_hint or (format == "auto" and Path(name or "").suffix.lower() in _HTML_SUFFIXES)
         _check_size(len(src), max_bytes, what)
         decoded, enc = _decode(bytes(src), what, encoding, meta=format != "text", errors=errors)
     elif isinstance(src, str | os.PathLike):
@@ -194,7 +197,8 @@ def read_source(
 
     _check_text(decoded, what)
     label = name or (path.name if path is not None else what)
-    if format == "markdown" or (format == "auto" and _is_markdown(path, decoded)):
+    named = path if path is not None else (Path(name) if name and text is None else None)
+    if format == "markdown" or (format == "auto" and _is_markdown(named, decoded)):
         from .markdown import markdown_source  # Markdown and front matter: document/markdown.py
 
         return markdown_source(decoded, name=label, encoding=enc, path=path)
