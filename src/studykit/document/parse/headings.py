@@ -55,6 +55,12 @@ _NOT_SUBHEAD = frozenset({
     "打印", "关闭", "打印本页", "关闭窗口", "收藏", "纠错", "返回顶部", "字号", "字体", "下载", "分享",
     "责任编辑", "编辑", "来源", "作者", "摘要", "关键词", "注释", "附件", "图片", "视频", "音频",
 })
+_PROVISION = re.compile(
+    r"应当|不得|禁止|必须|可以|依法|的[，,]|自[^。；]{1,30}起(?:施行|实施|执行|生效)"
+)
+"""Normative wording of a provision (``流域内各级人民政府应当……``, ``违反…的，从其规定``,
+``本决定自…起施行``): a whole clause of a 决定 or 办法, not a title."""
+_PROVISION_MIN_CHARS = 14
 _STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -700,6 +706,9 @@ def _run_score(
         score -= 2.5  # term：definition, term：definition — a glossary
     if appendix:
         score -= 3.0
+    provisions = sum(1 for c in items if _is_provision(c))
+    if n >= 2 and provisions >= max(2.0, 0.5 * n):
+        score -= 3.0  # 一、…应当…。 二、…不得…。: numbered provisions of a 决定, paragraphs
     if run.restart:
         score -= 2.5
     if through:
@@ -712,6 +721,12 @@ def _run_score(
     if any(prank < r < items[0].rank and r not in (3.0, BRACKET_RANK) for r in used):
         score -= 2.0
     return score
+
+
+def _is_provision(c: Candidate) -> bool:
+    """Whether the candidate's first sentence reads as a normative provision rather than a
+    title: long enough to be a clause and worded as one (应当, 不得, 的，…, 自…起施行)."""
+    return len(c.title) >= _PROVISION_MIN_CHARS and _PROVISION.search(c.title) is not None
 
 
 # --- levels -------------------------------------------------------------------------------------
