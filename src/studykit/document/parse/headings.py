@@ -352,14 +352,16 @@ def _heading_likeness(after_marker: str, title: str, rest: bool, end: str) -> fl
 
 # --- laws ---------------------------------------------------------------------------------------
 def _articles(lines: list[Line], members: list[int], cands: list[Candidate]) -> dict[int, str]:
-    """Article starts (第N条) of a law: at least two, numbered in sequence."""
+    """Article starts (第N条) of a law: at least two, numbered in sequence; an article inserted
+    by an amendment (第五条之一, 第五条之二) follows its base article."""
     arts = [c for c in cands if c.style == "article"]
     if len(arts) < 2:
         return {}
     chosen: dict[int, str] = {}
     last: int | None = None
     for c in arts:
-        if last is None or c.number == last + 1 or (c.number <= last and c.number == 1):
+        inserted = last is not None and c.number == last and "之" in (c.label or "")
+        if last is None or c.number == last + 1 or (c.number <= last and c.number == 1) or inserted:
             chosen[c.i] = c.label or ""
             last = c.number
         elif last < c.number <= last + 3:
