@@ -135,12 +135,16 @@ def _split_parts(
     title after a closing block."""
     parts: list[tuple[int | None, list[int]]] = [(None, [])]
     seen_max: dict[str, int] = {}
+    last_article = max((k for k, i in enumerate(body) if _article_line(lines[i])), default=-1)
     k = 0
     while k < len(body):
         i = body[k]
         s = lines[i].shadow
         head = _part_head(lines, body, k, seen_max)
         if head is None and i in after_closing and _titleish(s.strip(WS)) and len(s) <= 60:
+            head = (None, lines[i].text.strip(WS), None)
+        if head is None and k > last_article >= 0 and seen_max.get("article", 0) >= 2 and _second_title(s.strip(WS)):
+            # A second document after a law's last article: its 起草说明, 实施细则 …
             head = (None, lines[i].text.strip(WS), None)
         if head is not None:
             label, title, title_line = head
@@ -192,6 +196,22 @@ def _part_head(
                     return None, lines[i].text.strip(WS), None
                 break
     return None
+
+
+_EXPLANATION = re.compile(r"(说明|解读|释义|细则)(（[^）]{1,12}）)?$")
+
+
+def _article_line(ln: Line) -> bool:
+    m = ln.marker()
+    return m is not None and m.style == "article"
+
+
+def _second_title(s: str) -> bool:
+    """A line that reads as the title of a second document (``关于《…》的起草说明``, ``…实施细则``)."""
+    return (
+        _titleish(s) and len(s) <= 60 and "。" not in s
+        and (_EXPLANATION.search(s) is not None or _DOC_TITLE_WORDS.search(s) is not None)
+    )
 
 
 def _bare_marker_above(lines: list[Line], body: Sequence[int], k: int) -> bool:
