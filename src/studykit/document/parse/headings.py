@@ -41,6 +41,8 @@ _APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关�
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
 _TOC = re.compile(r"^(目\s*录|目\s*次)$")
 """A table of contents: the line itself and the entries under it are not headings."""
+_MATTER = frozenset({"前言", "序言", "引言", "导言", "结束语", "结语", "后记", "序"})
+"""Unnumbered front and back matter of a 白皮书 or report: a level-1 part beside 一、二、三."""
 _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
 _DECIMAL = frozenset({"ars", "dec2", "dec3", "dec4"})
@@ -118,6 +120,7 @@ def plan_headings(
             _plan_law(lines, members, cands, articles, plan)
         else:
             _plan_runs(lines, members, cands, plan, appendix=part_head is not None and _is_glossary(lines, part_head))
+            _plan_matter(lines, members, toc, plan)
         _assign_levels(members, plan, base_level)
     return plan
 
@@ -214,6 +217,15 @@ def _second_title(s: str) -> bool:
     )
 
 
+def _front_back_matter(shadow: str) -> str | None:
+    """``前言``, ``结束语`` (``前　言``) alone on a line: the word, else None."""
+    s = shadow.strip(WS)
+    if len(s) > 8:
+        return None
+    word = re.sub(rf"[{WS}]", "", s)
+    return word if word in _MATTER else None
+
+
 def _bare_marker_above(lines: list[Line], body: Sequence[int], k: int) -> bool:
     """Whether the line before ``body[k]`` is a numbering marker with nothing after it."""
     if k == 0 or body[k - 1] != body[k] - 1:
@@ -239,7 +251,14 @@ def _table_of_contents(lines: list[Line], body: Sequence[int]) -> set[int]:
         if _TOC.match(lines[i].shadow.strip(WS)):
             toc.add(i)  # 目录 itself: a paragraph, never a heading
             listed: set[tuple[str, int]] = set()
+            matter: set[str] = set()  # 前言, 结束语 listed among the entries
             for j in body[k + 1 :]:
+                if (name := _front_back_matter(lines[j].shadow)) is not None:
+                    if name in matter:
+                        break  # the real 前言 starts here
+                    matter.add(name)
+                    toc.add(j)
+                    continue
                 m = lines[j].marker()
                 bullet = m is not None and m.style == "bullet"
                 if m is not None and bullet:  # - 第一章　总则: a bulleted entry stays a list item
@@ -530,6 +549,27 @@ def _plan_runs(
             if c.title_line is not None:
                 plan.consumed.add(c.title_line)
         accepted = sorted(accepted + chosen, key=lambda c: c.i)
+
+
+def _plan_matter(lines: list[Line], members: list[int], toc: set[int], plan: Plan) -> None:
+    """``前言`` and ``结束语`` alone on a line, each followed by text, are unnumbered parts at the
+    level of the part's top headings (beside 一、二、三), where the part has numbered headings
+    or two such lines."""
+    found: list[int] = []
+    for k, i in enumerate(members):
+        if i in toc or i in plan.headings or i in plan.items or _front_back_matter(lines[i].shadow) is None:
+            continue
+        nxt = members[k + 1] if k + 1 < len(members) else None
+        if nxt is None or nxt in plan.headings or _front_back_matter(lines[nxt].shadow) is not None:
+            continue
+        found.append(i)
+    tops = [c.rank for i, c in plan.headings.items() if i in set(members) and c.style != "attach"]
+    if not found or (not tops and len(found) < 2):
+        return
+    rank = min(tops, default=STYLE_RANK["cn"])
+    for i in found:
+        text = lines[i].text.strip(WS)
+        plan.headings[i] = Candidate(i, "plain", 0, None, text, len(lines[i].text), False, None, 3.0, rank)
 
 
 def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
