@@ -100,6 +100,17 @@ def test_an_address_to_the_audience_is_no_lead() -> None:
 
 
 # --- Markdown and front matter -----------------------------------------------------------------------
+def test_the_bold_closing_a_runin_heading_is_markup() -> None:
+    doc = load(CORPUS / "91-markdown-bold-runin-points.md")
+    assert_lossless(doc)
+    point = doc.sections[1].children[0]
+    assert point.title == "推进农村厕所改造" and point.paragraphs[0].text.startswith("新改建")
+    assert point.heading is not None
+    span = (point.heading.end, point.paragraphs[0].start)
+    assert doc.text[span[0] : span[1]] == "**"
+    assert any(b.kind == "markup" and (b.start, b.end) == span for b in doc.boilerplate)
+
+
 def test_markdown_markup_is_boilerplate_and_offsets_stay_lossless() -> None:
     doc = load(CORPUS / "27-front-matter-yaml.md")
     assert_lossless(doc)

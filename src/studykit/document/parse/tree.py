@@ -72,6 +72,7 @@ class TreeBuilder:
     ) -> None:
         self.source, self.shadow, self.lines, self.body, self.plan = source, shadow, lines, body, plan
         self.title_block, self.facts = title_block, facts
+        self.markup: list[tuple[int, int]] = []  # markup between a run-in heading and its text
         self.root = Node(0, None, None, None)
         self.preamble = Node(0, None, None, None)
         self.root.children.append(self.preamble)
@@ -118,9 +119,16 @@ class TreeBuilder:
         self.stack.append(node)
         ln = self.lines[i]
         if cand.rest and cand.title_end < len(ln.text):
-            rest = ln.text[cand.title_end :].lstrip(WS)
+            # The shadow reads Markdown markup as space: the ** closing a bold heading
+            # (**（一）深化改革。**推动…) stays markup, outside the paragraph.
+            rest = ln.shadow[cand.title_end :].lstrip(WS)
             if rest:  # 1.围绕产业转型开展专题协商。今年以来… : the text after the heading
-                self.pending = _Pending([i], start=ln.end - len(rest), quotes=open_quotes(rest))
+                start = ln.end - len(rest)
+                gap = ln.text[cand.title_end : start - ln.start]
+                if gap.strip(WS):
+                    a = ln.start + cand.title_end + len(gap) - len(gap.lstrip(WS))
+                    self.markup.append((a, ln.start + cand.title_end + len(gap.rstrip(WS))))
+                self.pending = _Pending([i], start=start, quotes=open_quotes(ln.text[start - ln.start :]))
 
     def _trailing_meta(self) -> set[int]:
         """来源：… / 时间：… lines that end the text (news items put their meta at the bottom)."""
