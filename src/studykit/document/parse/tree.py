@@ -20,11 +20,13 @@ from .common import DATE_ONLY_RE, END_PUNCT, WS, find_date
 from .headings import Candidate, Plan
 from .lines import Line
 from .paragraphs import (
+    WRAP_MIN_CHARS,
     continues,
     is_standalone_lead,
     make_paragraph,
     open_quotes,
     sentence_per_line,
+    wrap_width,
 )
 
 _LATE_SOURCE = re.compile(
@@ -81,6 +83,7 @@ class TreeBuilder:
         self.sentence_mode = source.format == "text" and sentence_per_line(
             lines, [i for i in body if i not in plan.headings]
         )
+        self.wrap = wrap_width(lines, [i for i in body if i not in plan.headings]) if source.format == "text" else WRAP_MIN_CHARS
         self.pending = _Pending()
         self.article: str | None = None
         self.late_meta = self._trailing_meta()
@@ -172,7 +175,7 @@ class TreeBuilder:
         ln, pending = self.lines[i], self.pending
         if pending.lines and pending.lines[-1] == i - 1 and continues(
             self.lines[i - 1], ln, pending.quotes, sentence_mode=self.sentence_mode,
-            fmt=self.source.format, nxt=self.lines[nxt] if nxt is not None else None,
+            fmt=self.source.format, nxt=self.lines[nxt] if nxt is not None else None, wrap=self.wrap,
         ):  # only neighbours join: furniture or a closing line between them ends a paragraph
             pending.lines.append(i)
             pending.quotes += open_quotes(ln.text)
