@@ -13,7 +13,8 @@ Each line is a paragraph unless evidence joins it to the one before:
   is that paragraph's lead.
 
 A paragraph's ``lead`` is its short first sentence when more text follows (at most
-:data:`LEAD_MAX_CHARS` characters, not a clause, not an opener such as 我们/近年来/这).
+:data:`LEAD_MAX_CHARS` characters, not a clause, not an opener such as 我们/近年来/这, and not
+narrative: what a meeting did or said, or when — ``全会由…主持。``, ``会议强调，…``, ``今天，…``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ LEAD_MAX_CHARS = 30
 STANDALONE_LEAD_MAX = 25
 _NOT_LEAD_RE = re.compile(
     r"^(近年来|近年|今年|去年|明年|现在|目前|当前|我们|我|他们|他|她|这|此|同时|其中|此外|另外|总之|因此|但是|但|而且|据|截至"
-    r"|一方面|首先|其次|最后|各位代表|各位委员|同志们|女士们|朋友们)"
+    r"|一方面|首先|其次|最后|各位代表|各位委员|同志们|女士们|朋友们"
+    # Narrative: what a meeting or a speaker did or said, and when (全会由…主持。 全会指出，…).
+    r"|全会|会议|大会|会上|今天|今日|昨天|昨日|日前|近日|当天|上午|下午|记者)"
+    r"|^[^，,。]{1,12}(?:指出|强调|认为|表示|要求|提出|号召|介绍)[，,：:]"
     r"|\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件)"
 )
 _CUE = re.compile(
