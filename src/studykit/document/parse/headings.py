@@ -58,7 +58,7 @@ _NOT_SUBHEAD = frozenset({
     "责任编辑", "编辑", "来源", "作者", "摘要", "关键词", "注释", "附件", "图片", "视频", "音频",
 })
 _PROVISION = re.compile(
-    r"应当|不得|禁止|必须|可以|依法|的[，,]|自[^。；]{1,30}起(?:施行|实施|执行|生效)"
+    r"应当|不得|禁止|必须|可以|的[，,]|自[^。；]{1,30}起(?:施行|实施|执行|生效)"
 )
 """Normative wording of a provision (``流域内各级人民政府应当……``, ``违反…的，从其规定``,
 ``本决定自…起施行``): a whole clause of a 决定 or 办法, not a title."""
@@ -563,7 +563,7 @@ def _plan_matter(lines: list[Line], members: list[int], toc: set[int], plan: Pla
         if nxt is None or nxt in plan.headings or _front_back_matter(lines[nxt].shadow) is not None:
             continue
         found.append(i)
-    tops = [c.rank for i, c in plan.headings.items() if i in set(members) and c.style != "attach"]
+    tops = [plan.headings[i].rank for i in members if i in plan.headings and plan.headings[i].style != "attach"]
     if not found or (not tops and len(found) < 2):
         return
     rank = min(tops, default=STYLE_RANK["cn"])

@@ -438,7 +438,7 @@ def _choose_title(
             score += 1.5
         if len(s) <= 2:
             score -= 0.5
-        if (_NAME_RE.match(s) or _ORG_RE.match(s) or _AUTHORS_RE.match(s) or _OFFICE_NAME_RE.match(s)) and rank > 0:
+        if (_NAME_RE.match(s) or _ORG_RE.match(s) or _AUTHORS_RE.match(s) or _office_and_name(s)) and rank > 0:
             score -= 3.0  # a name or an agency on its own is the speaker or author, not the title
         if _SPEECH_TITLE.match(s):
             score += 1.5
@@ -581,7 +581,7 @@ def _extend(
             kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
         if kind is None and prev == "title" and _slogan_under(lines[idx[pos - 1]].shadow, s):
             kind = "subtitle"
-        if kind is None and _OFFICE_NAME_RE.match(s) and match_marker(s) is None and (
+        if kind is None and _office_and_name(s) and (
             (prev == "title" and _next_is(lines, idx, pos, ("dateline", "subtitle")))
             or prev in ("dateline", "subtitle")
         ):
@@ -615,6 +615,11 @@ def _extend(
         prev = kind
         pos += 1
     return pos
+
+
+def _office_and_name(s: str) -> bool:
+    """``行政长官　何嘉明``: an office and a name, not a numbered line or a title's words."""
+    return _OFFICE_NAME_RE.match(s) is not None and match_marker(s) is None and not _TITLE_WORDS.search(s)
 
 
 def _next_is(lines: list[Line], idx: list[int], pos: int, kinds: tuple[str, ...]) -> bool:
