@@ -84,12 +84,33 @@ def test_a_bold_article_number_is_no_lead_and_reads_as_a_number() -> None:
     assert bold.paragraphs[0].lead == "一是要选好团队。"
 
 
+def test_an_inserted_article_is_an_article_of_its_own() -> None:
+    doc = load(CORPUS / "87-regulation-inserted-articles.txt")
+    assert_lossless(doc)
+    assert [(a.label, a.number) for a in doc.articles] == [
+        ("第一条", 1), ("第二条", 2), ("第二条之一", 2), ("第三条", 3), ("第三条之一", 3),
+        ("第三条之二", 3), ("第四条", 4),
+    ]
+    assert doc.article("3").label == "第三条" and doc.article("第三条之二").number == 3
+
+
 def test_an_address_to_the_audience_is_no_lead() -> None:
     doc = parse_document(read_source("标题\n\n各位代表！过去一年，我们攻坚克难，全市经济稳中向好，民生持续改善。\n"))
     assert doc.paragraphs[0].lead is None
 
 
 # --- Markdown and front matter -----------------------------------------------------------------------
+def test_the_bold_closing_a_runin_heading_is_markup() -> None:
+    doc = load(CORPUS / "91-markdown-bold-runin-points.md")
+    assert_lossless(doc)
+    point = doc.sections[1].children[0]
+    assert point.title == "推进农村厕所改造" and point.paragraphs[0].text.startswith("新改建")
+    assert point.heading is not None
+    span = (point.heading.end, point.paragraphs[0].start)
+    assert doc.text[span[0] : span[1]] == "**"
+    assert any(b.kind == "markup" and (b.start, b.end) == span for b in doc.boilerplate)
+
+
 def test_markdown_markup_is_boilerplate_and_offsets_stay_lossless() -> None:
     doc = load(CORPUS / "27-front-matter-yaml.md")
     assert_lossless(doc)

@@ -68,6 +68,11 @@ def markdown_source(
     """A :class:`Source` for Markdown text, with the structure hints described above."""
     from markdown_it import MarkdownIt
 
+    source_text = text
+    # Markdown reads only \r and \n as line breaks; U+2028, U+2029 and NEL break lines in the
+    # text as they do in plain text and HTML. One character each, so offsets stay the same.
+    text = text.translate(_OTHER_BREAKS)
+
     meta_spans: list[tuple[int, int]] = []
     declared: list[tuple[str, str]] = []
     notes: list[str] = []
@@ -116,7 +121,7 @@ def markdown_source(
     top = min((h[2] for h in headings), default=1)
     spans = tuple((s, e, lvl - top + 1) for s, e, lvl, _ in headings)
     return Source(
-        text=text,
+        text=source_text,
         name=name,
         encoding=encoding,
         format="markdown",
@@ -129,6 +134,9 @@ def markdown_source(
         declared_meta=tuple(declared),
         notes=tuple(notes),
     )
+
+
+_OTHER_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 
 
 # --- bold -------------------------------------------------------------------------------------------

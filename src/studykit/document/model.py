@@ -211,7 +211,9 @@ class ClosingLine:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """A law article (第三条): its label, number, section path and the paragraphs it spans."""
+    """A law article (第三条): its label, number, section path and the paragraphs it spans.
+
+    An article inserted by an amendment (``第五条之一``) has its base article's number (5)."""
 
     label: str
     number: int
@@ -385,7 +387,7 @@ def _article(paragraphs: list[Paragraph], section: str) -> Article:
     from studykit.zh import cn_to_int
 
     label = paragraphs[0].article or ""
-    number = cn_to_int(label.removeprefix("第").removesuffix("条")) or 0
+    number = cn_to_int(label.removeprefix("第").partition("条")[0]) or 0  # 第五条之一 → 5
     return Article(label, number, section, paragraphs[0].start, paragraphs[-1].end, tuple(paragraphs))
 
 

@@ -53,6 +53,7 @@ import numbers
 import os
 import re
 import stat
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
@@ -1286,6 +1287,12 @@ class _Blocks:
         return "\n\n".join(self.texts), tuple(spans), tuple(headings)
 
 
+def _invisible(s: str) -> bool:
+    """Whether ``s`` holds only invisible characters: zero-width marks (U+200B, U+2060, BOM),
+    control characters (DEL, C1) and whitespace."""
+    return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in s)
+
+
 def _clean_block(raw: str) -> tuple[str, tuple[int, int] | None]:
     """Collapse markup whitespace, turn ``<br>`` into line breaks and locate the lead markers."""
     text = _SPACE_RUN.sub(" ", raw)
@@ -1300,8 +1307,8 @@ def _clean_block(raw: str) -> tuple[str, tuple[int, int] | None]:
     start, end = text.find(_LEAD_OPEN), text.find(_LEAD_CLOSE)
     text = text.replace(_LEAD_OPEN, "").replace(_LEAD_CLOSE, "")
     stripped = text.strip()
-    if not stripped:
-        return "", None
+    if not stripped or _invisible(stripped):
+        return "", None  # a block of zero-width or control characters reads as whitespace
     if start < 0 or end < start:
         return stripped, None
     shift = len(text) - len(text.lstrip())

@@ -14,6 +14,7 @@ import re
 from studykit.document.model import BoilerplateKind
 
 from .lines import Line
+from .markers import match_marker
 
 _PATTERNS: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
     ("banner", re.compile(
@@ -76,6 +77,8 @@ def line_kind(line: str) -> BoilerplateKind | None:
                 kind == "controls" or not line.lstrip("（(【[").startswith(("责任编辑", "责编", "编辑"))
             ):
                 return None  # 发布时间：… 来源：… 【打印】【关闭】 is the meta line
+            if kind == "banner" and match_marker(line) is not None:
+                continue  # 二、报名网址：https://…: a numbered line is text, not the site's banner
             if kind == "footer" and len(line) > 160 and line.endswith("。"):
                 continue  # a long sentence that merely mentions copyright
             if kind == "breadcrumb" and ("。" in line or len(line) > 120):

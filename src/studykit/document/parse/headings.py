@@ -41,6 +41,8 @@ _APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关�
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
 _TOC = re.compile(r"^(目\s*录|目\s*次)$")
 """A table of contents: the line itself and the entries under it are not headings."""
+_MATTER = frozenset({"前言", "序言", "引言", "导言", "结束语", "结语", "后记", "序"})
+"""Unnumbered front and back matter of a 白皮书 or report: a level-1 part beside 一、二、三."""
 _ENTRY_END = re.compile(r"[：:]$")
 _BAD_END = re.compile(r"[；;，,、的]$")
 _DECIMAL = frozenset({"ars", "dec2", "dec3", "dec4"})
@@ -55,6 +57,12 @@ _NOT_SUBHEAD = frozenset({
     "打印", "关闭", "打印本页", "关闭窗口", "收藏", "纠错", "返回顶部", "字号", "字体", "下载", "分享",
     "责任编辑", "编辑", "来源", "作者", "摘要", "关键词", "注释", "附件", "图片", "视频", "音频",
 })
+_PROVISION = re.compile(
+    r"应当|不得|禁止|必须|可以|的[，,]|自[^。；]{1,30}起(?:施行|实施|执行|生效)"
+)
+"""Normative wording of a provision (``流域内各级人民政府应当……``, ``违反…的，从其规定``,
+``本决定自…起施行``): a whole clause of a 决定 or 办法, not a title."""
+_PROVISION_MIN_CHARS = 14
 _STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -112,6 +120,7 @@ def plan_headings(
             _plan_law(lines, members, cands, articles, plan)
         else:
             _plan_runs(lines, members, cands, plan, appendix=part_head is not None and _is_glossary(lines, part_head))
+            _plan_matter(lines, members, toc, plan)
         _assign_levels(members, plan, base_level)
     return plan
 
@@ -129,12 +138,16 @@ def _split_parts(
     title after a closing block."""
     parts: list[tuple[int | None, list[int]]] = [(None, [])]
     seen_max: dict[str, int] = {}
+    last_article = max((k for k, i in enumerate(body) if _article_line(lines[i])), default=-1)
     k = 0
     while k < len(body):
         i = body[k]
         s = lines[i].shadow
         head = _part_head(lines, body, k, seen_max)
         if head is None and i in after_closing and _titleish(s.strip(WS)) and len(s) <= 60:
+            head = (None, lines[i].text.strip(WS), None)
+        if head is None and k > last_article >= 0 and seen_max.get("article", 0) >= 2 and _second_title(s.strip(WS)):
+            # A second document after a law's last article: its 起草说明, 实施细则 …
             head = (None, lines[i].text.strip(WS), None)
         if head is not None:
             label, title, title_line = head
@@ -188,6 +201,31 @@ def _part_head(
     return None
 
 
+_EXPLANATION = re.compile(r"(说明|解读|释义|细则)(（[^）]{1,12}）)?$")
+
+
+def _article_line(ln: Line) -> bool:
+    m = ln.marker()
+    return m is not None and m.style == "article"
+
+
+def _second_title(s: str) -> bool:
+    """A line that reads as the title of a second document (``关于《…》的起草说明``, ``…实施细则``)."""
+    return (
+        _titleish(s) and len(s) <= 60 and "。" not in s
+        and (_EXPLANATION.search(s) is not None or _DOC_TITLE_WORDS.search(s) is not None)
+    )
+
+
+def _front_back_matter(shadow: str) -> str | None:
+    """``前言``, ``结束语`` (``前　言``) alone on a line: the word, else None."""
+    s = shadow.strip(WS)
+    if len(s) > 8:
+        return None
+    word = re.sub(rf"[{WS}]", "", s)
+    return word if word in _MATTER else None
+
+
 def _bare_marker_above(lines: list[Line], body: Sequence[int], k: int) -> bool:
     """Whether the line before ``body[k]`` is a numbering marker with nothing after it."""
     if k == 0 or body[k - 1] != body[k] - 1:
@@ -213,7 +251,14 @@ def _table_of_contents(lines: list[Line], body: Sequence[int]) -> set[int]:
         if _TOC.match(lines[i].shadow.strip(WS)):
             toc.add(i)  # 目录 itself: a paragraph, never a heading
             listed: set[tuple[str, int]] = set()
+            matter: set[str] = set()  # 前言, 结束语 listed among the entries
             for j in body[k + 1 :]:
+                if (name := _front_back_matter(lines[j].shadow)) is not None:
+                    if name in matter:
+                        break  # the real 前言 starts here
+                    matter.add(name)
+                    toc.add(j)
+                    continue
                 m = lines[j].marker()
                 bullet = m is not None and m.style == "bullet"
                 if m is not None and bullet:  # - 第一章　总则: a bulleted entry stays a list item
@@ -346,14 +391,16 @@ def _heading_likeness(after_marker: str, title: str, rest: bool, end: str) -> fl
 
 # --- laws ---------------------------------------------------------------------------------------
 def _articles(lines: list[Line], members: list[int], cands: list[Candidate]) -> dict[int, str]:
-    """Article starts (第N条) of a law: at least two, numbered in sequence."""
+    """Article starts (第N条) of a law: at least two, numbered in sequence; an article inserted
+    by an amendment (第五条之一, 第五条之二) follows its base article."""
     arts = [c for c in cands if c.style == "article"]
     if len(arts) < 2:
         return {}
     chosen: dict[int, str] = {}
     last: int | None = None
     for c in arts:
-        if last is None or c.number == last + 1 or (c.number <= last and c.number == 1):
+        inserted = last is not None and c.number == last and "之" in (c.label or "")
+        if last is None or c.number == last + 1 or (c.number <= last and c.number == 1) or inserted:
             chosen[c.i] = c.label or ""
             last = c.number
         elif last < c.number <= last + 3:
@@ -502,6 +549,27 @@ def _plan_runs(
             if c.title_line is not None:
                 plan.consumed.add(c.title_line)
         accepted = sorted(accepted + chosen, key=lambda c: c.i)
+
+
+def _plan_matter(lines: list[Line], members: list[int], toc: set[int], plan: Plan) -> None:
+    """``前言`` and ``结束语`` alone on a line, each followed by text, are unnumbered parts at the
+    level of the part's top headings (beside 一、二、三), where the part has numbered headings
+    or two such lines."""
+    found: list[int] = []
+    for k, i in enumerate(members):
+        if i in toc or i in plan.headings or i in plan.items or _front_back_matter(lines[i].shadow) is None:
+            continue
+        nxt = members[k + 1] if k + 1 < len(members) else None
+        if nxt is None or nxt in plan.headings or _front_back_matter(lines[nxt].shadow) is not None:
+            continue
+        found.append(i)
+    tops = [plan.headings[i].rank for i in members if i in plan.headings and plan.headings[i].style != "attach"]
+    if not found or (not tops and len(found) < 2):
+        return
+    rank = min(tops, default=STYLE_RANK["cn"])
+    for i in found:
+        text = lines[i].text.strip(WS)
+        plan.headings[i] = Candidate(i, "plain", 0, None, text, len(lines[i].text), False, None, 3.0, rank)
 
 
 def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
@@ -700,6 +768,9 @@ def _run_score(
         score -= 2.5  # term：definition, term：definition — a glossary
     if appendix:
         score -= 3.0
+    provisions = sum(1 for c in items if _is_provision(c))
+    if n >= 2 and provisions >= max(2.0, 0.5 * n):
+        score -= 3.0  # 一、…应当…。 二、…不得…。: numbered provisions of a 决定, paragraphs
     if run.restart:
         score -= 2.5
     if through:
@@ -712,6 +783,12 @@ def _run_score(
     if any(prank < r < items[0].rank and r not in (3.0, BRACKET_RANK) for r in used):
         score -= 2.0
     return score
+
+
+def _is_provision(c: Candidate) -> bool:
+    """Whether the candidate's first sentence reads as a normative provision rather than a
+    title: long enough to be a clause and worded as one (应当, 不得, 的，…, 自…起施行)."""
+    return len(c.title) >= _PROVISION_MIN_CHARS and _PROVISION.search(c.title) is not None
 
 
 # --- levels -------------------------------------------------------------------------------------

@@ -14,7 +14,10 @@ from studykit.zh import cn_to_int
 
 from .common import CN, int_to_cn
 
-_DI_RE = re.compile(rf"^第\s*([{CN}]{{1,5}}|\d{{1,4}})\s*(部分|篇|编|章|节|条)\s*[、:：，,.．]?\s*")
+_DI_RE = re.compile(
+    rf"^第\s*([{CN}]{{1,5}}|\d{{1,4}})\s*(部分|篇|编|章|节|条)(?:(?<=条)之([{CN}]{{1,3}}))?\s*[、:：，,.．]?\s*"
+)
+"""第一部分, 第三章, 第二节, 第五条 and an article inserted by an amendment, 第五条之一."""
 _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．\d]))\s*")
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
 _AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
@@ -61,7 +64,8 @@ def match_marker(s: str) -> Marker | None:
         n = cn_to_int(m.group(1))
         if n is None or n == 0:
             return None
-        return Marker(_DI_STYLE[m.group(2)], n, f"第{m.group(1)}{m.group(2)}", m.end())
+        sub = f"之{m.group(3)}" if m.group(3) else ""
+        return Marker(_DI_STYLE[m.group(2)], n, f"第{m.group(1)}{m.group(2)}{sub}", m.end())
     if s[:1] and s[0] in _CIRCLED:
         return Marker("circ", _CIRCLED.index(s[0]) + 1, s[0], 1)
     if m := _BRK_RE.match(s):

@@ -13,13 +13,15 @@ Each line is a paragraph unless evidence joins it to the one before:
   is that paragraph's lead.
 
 A paragraph's ``lead`` is its short first sentence when more text follows (at most
-:data:`LEAD_MAX_CHARS` characters, not a clause, not an opener such as 我们/近年来/这).
+:data:`LEAD_MAX_CHARS` characters, not a clause, not an opener such as 我们/近年来/这, and not
+narrative: what a meeting did or said, or when — ``全会由…主持。``, ``会议强调，…``, ``今天，…``).
 """
 
 from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 
 from studykit.document.model import Paragraph, Sentence
@@ -34,7 +36,10 @@ LEAD_MAX_CHARS = 30
 STANDALONE_LEAD_MAX = 25
 _NOT_LEAD_RE = re.compile(
     r"^(近年来|近年|今年|去年|明年|现在|目前|当前|我们|我|他们|他|她|这|此|同时|其中|此外|另外|总之|因此|但是|但|而且|据|截至"
-    r"|一方面|首先|其次|最后|各位代表|各位委员|同志们|女士们|朋友们)"
+    r"|一方面|首先|其次|最后|各位代表|各位委员|同志们|女士们|朋友们"
+    # Narrative: what a meeting or a speaker did or said, and when (全会由…主持。 全会指出，…).
+    r"|全会|会议|大会|会上|今天|今日|昨天|昨日|日前|近日|当天|上午|下午|记者)"
+    r"|^[^，,。]{1,12}(?:指出|强调|认为|表示|要求|提出|号召|介绍)[，,：:]"
     r"|\d+(\.\d+)?\s*(%|％|万|亿|元|个|人|项|家|次|件)"
 )
 _CUE = re.compile(
@@ -80,16 +85,47 @@ def sentence_per_line(lines: list[Line], body: Sequence[int]) -> bool:
     )
 
 
+WRAP_MIN_CHARS = 20
+"""A line this long that ends inside a sentence was wrapped by the editor: the next line goes on."""
+_NARROW_MIN, _NARROW_SHARE = 8, 0.6
+
+
+def wrap_width(lines: list[Line], body: Sequence[int]) -> int:
+    """The length from which a line that ends inside a sentence counts as hard-wrapped.
+
+    Usually :data:`WRAP_MIN_CHARS`. Text set in a narrow column (a newspaper or phone page
+    wrapped at 12–18 characters, paragraphs set apart by blank lines) wraps earlier: when most
+    lines that run on into the next have one and the same length W, and blank lines part the
+    paragraphs, lines of W - 1 characters or more are wrapped too.
+    """
+    lengths: list[int] = []
+    blanks = 0
+    for k, i in enumerate(body):
+        if lines[i].gap >= 2:
+            blanks += 1
+        if k + 1 < len(body) and body[k + 1] == i + 1 and lines[i + 1].gap == 1 and lines[i].marker() is None:
+            lengths.append(len(lines[i].text.rstrip(WS)))
+    if len(lengths) < 4 or blanks < 2:
+        return WRAP_MIN_CHARS
+    width = Counter(lengths).most_common(1)[0][0]
+    near = sum(1 for n in lengths if width - 1 <= n <= width)
+    if width >= WRAP_MIN_CHARS or width < _NARROW_MIN or near < _NARROW_SHARE * len(lengths):
+        return WRAP_MIN_CHARS
+    return width - 1
+
+
 def open_quotes(s: str) -> int:
     """How many “ quotations ``s`` opens and leaves open (negative when it closes more)."""
     return s.count("“") - s.count("”")
 
 
 def continues(
-    prev: Line, ln: Line, quotes: int, *, sentence_mode: bool, fmt: str, nxt: Line | None = None
+    prev: Line, ln: Line, quotes: int, *, sentence_mode: bool, fmt: str, nxt: Line | None = None,
+    wrap: int = WRAP_MIN_CHARS,
 ) -> bool:
     """Whether ``ln`` continues the paragraph whose last line is ``prev``; ``quotes`` is the
-    number of quotations the paragraph leaves open so far, ``nxt`` the line after ``ln``."""
+    number of quotations the paragraph leaves open so far, ``nxt`` the line after ``ln``,
+    ``wrap`` the length from which a line is hard-wrapped (:func:`wrap_width`)."""
     if ln.gap != 1 or fmt == "html":
         return False
     if ln.shadow[:1] in _CONTINUATION:
@@ -113,7 +149,7 @@ def continues(
         )  # a short point stated before the longer text that explains it
     if fmt != "text" or ln.indent:
         return False
-    if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < 20:
+    if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < wrap:
         return False
     return "\u3000" not in prev.text and not prev.shadow.startswith("附件")
 

@@ -62,7 +62,9 @@ def parse_document(source: Source | str | bytes) -> Document:
     plan = plan_headings(lines, body, marked=marked, after_closing=after_closing)
 
     facts = block.facts
-    root = TreeBuilder(source, shadow, lines, body, plan, title_block, facts).build()
+    builder = TreeBuilder(source, shadow, lines, body, plan, title_block, facts)
+    root = builder.build()
+    boiler += [Boilerplate(a, b, text[a:b], "markup") for a, b in builder.markup]
     closing_lines = [
         ClosingLine(lines[i].start, lines[i].end, lines[i].text, kind) for i, kind in sorted(closing.items())
     ]

@@ -56,6 +56,8 @@ _DATELINE_RE = re.compile(
     # A law's history: adopted, approved, amended — each with its date, however many.
     rf"|^[（(]\s*{_DATE}(?:[^（()）]|[（(][^（()）]{{0,30}}[）)]){{0,600}}?{_LAW_ACT}[^（()）]{{0,40}}[）)]$"
     rf"|^{_DATE}$"
+    # A white paper's or report's month under its title and issuer: 2025年5月, 二〇二五年五月.
+    rf"|^(?:\d{{4}}\s*年\s*\d{{1,2}}|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,2}})\s*月$"
     rf"|^{_DATE}\s*(在|于).{{2,60}}(上|会议|大会)([ \u3000]+[^，。；：:]{{2,24}})?$"
     r"|^(?:(?:新华社|中新社|中新网|人民网|央视网|本报)\S{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|本网讯)"
     r"(?:[（(]记者[^）)]{1,30}[）)])?$"
@@ -86,6 +88,19 @@ _ORG_RE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,24}(人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会|联合会)$"
 )
 """An issuing body on its own line: 东川省统计局."""
+_ORG_WORD = (
+    r"[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会"
+    r"|联合会|课题组|研究组|研究院|研究所|大学|学院|研究中心)"
+)
+_AUTHORS_RE = re.compile(rf"^{_ORG_WORD}(?:[ \u3000、]+{_ORG_WORD}){{1,4}}$")
+"""Authors set apart by wide spaces: 安澜县商务局　南屏大学经济管理学院课题组."""
+_OFFICE_NAME_RE = re.compile(
+    r"^[\u4e00-\u9fff（）()·]{2,16}[ \u3000]+(?P<name>[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
+)
+"""An office and a name beside the title or dateline, whatever the office: 行政长官　何嘉明,
+首席执行官 王 某, 总干事　李某某."""
+_SPEECH_TITLE = re.compile(r"^在.{2,60}(上|会议|大会|仪式|典礼|论坛)的(讲话|致辞|致词|报告|发言|演讲|主旨演讲)$")
+"""在…上的讲话: the title of a speech."""
 _RED_HEADER = re.compile(
     r"^(?P<org>[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心))"
     r"(?:[ \u3000]+[\u4e00-\u9fff（）()]{2,24}){0,3}[ \u3000]*文[ \u3000]*件$"
@@ -423,8 +438,10 @@ def _choose_title(
             score += 1.5
         if len(s) <= 2:
             score -= 0.5
-        if (_NAME_RE.match(s) or _ORG_RE.match(s)) and rank > 0:
+        if (_NAME_RE.match(s) or _ORG_RE.match(s) or _AUTHORS_RE.match(s) or _office_and_name(s)) and rank > 0:
             score -= 3.0  # a name or an agency on its own is the speaker or author, not the title
+        if _SPEECH_TITLE.match(s):
+            score += 1.5
         if len(s) > 50:
             score -= 1.5
         if _PARENS_ONLY.match(s):
@@ -564,6 +581,11 @@ def _extend(
             kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
         if kind is None and prev == "title" and _slogan_under(lines[idx[pos - 1]].shadow, s):
             kind = "subtitle"
+        if kind is None and _office_and_name(s) and (
+            (prev == "title" and _next_is(lines, idx, pos, ("dateline", "subtitle")))
+            or prev in ("dateline", "subtitle")
+        ):
+            kind = "speaker"  # 行政长官　何嘉明: an office and a name beside the dateline
         if kind is None and has_title and _CAPTION.search(s) and len(s) <= 150:
             block.furniture[i] = "caption"
             pos += 1
@@ -595,6 +617,11 @@ def _extend(
     return pos
 
 
+def _office_and_name(s: str) -> bool:
+    """``行政长官　何嘉明``: an office and a name, not a numbered line or a title's words."""
+    return _OFFICE_NAME_RE.match(s) is not None and match_marker(s) is None and not _TITLE_WORDS.search(s)
+
+
 def _next_is(lines: list[Line], idx: list[int], pos: int, kinds: tuple[str, ...]) -> bool:
     if pos + 1 >= len(idx):
         return False
@@ -610,7 +637,7 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
         block.byline, author = parse_byline(ln.text, ln.shadow)
         facts.author = facts.author or author
     elif kind == "speaker" and facts.author is None:
-        m = _SPEAKER_RE.match(ln.shadow)
+        m = _SPEAKER_RE.match(ln.shadow) or _OFFICE_NAME_RE.match(ln.shadow)
         raw = ln.text[m.start("name") : m.end("name")] if m else ln.text
         facts.author = re.sub(r"[\s\u3000]+", "", raw)
     elif kind in ("dateline", "subtitle"):

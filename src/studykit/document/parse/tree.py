@@ -20,11 +20,13 @@ from .common import DATE_ONLY_RE, END_PUNCT, WS, find_date
 from .headings import Candidate, Plan
 from .lines import Line
 from .paragraphs import (
+    WRAP_MIN_CHARS,
     continues,
     is_standalone_lead,
     make_paragraph,
     open_quotes,
     sentence_per_line,
+    wrap_width,
 )
 
 _LATE_SOURCE = re.compile(
@@ -72,6 +74,7 @@ class TreeBuilder:
     ) -> None:
         self.source, self.shadow, self.lines, self.body, self.plan = source, shadow, lines, body, plan
         self.title_block, self.facts = title_block, facts
+        self.markup: list[tuple[int, int]] = []  # markup between a run-in heading and its text
         self.root = Node(0, None, None, None)
         self.preamble = Node(0, None, None, None)
         self.root.children.append(self.preamble)
@@ -80,6 +83,7 @@ class TreeBuilder:
         self.sentence_mode = source.format == "text" and sentence_per_line(
             lines, [i for i in body if i not in plan.headings]
         )
+        self.wrap = wrap_width(lines, [i for i in body if i not in plan.headings]) if source.format == "text" else WRAP_MIN_CHARS
         self.pending = _Pending()
         self.article: str | None = None
         self.late_meta = self._trailing_meta()
@@ -118,9 +122,16 @@ class TreeBuilder:
         self.stack.append(node)
         ln = self.lines[i]
         if cand.rest and cand.title_end < len(ln.text):
-            rest = ln.text[cand.title_end :].lstrip(WS)
+            # The shadow reads Markdown markup as space: the ** closing a bold heading
+            # (**（一）深化改革。**推动…) stays markup, outside the paragraph.
+            rest = ln.shadow[cand.title_end :].lstrip(WS)
             if rest:  # 1.围绕产业转型开展专题协商。今年以来… : the text after the heading
-                self.pending = _Pending([i], start=ln.end - len(rest), quotes=open_quotes(rest))
+                start = ln.end - len(rest)
+                gap = ln.text[cand.title_end : start - ln.start]
+                if gap.strip(WS):
+                    a = ln.start + cand.title_end + len(gap) - len(gap.lstrip(WS))
+                    self.markup.append((a, ln.start + cand.title_end + len(gap.rstrip(WS))))
+                self.pending = _Pending([i], start=start, quotes=open_quotes(ln.text[start - ln.start :]))
 
     def _trailing_meta(self) -> set[int]:
         """来源：… / 时间：… lines that end the text (news items put their meta at the bottom)."""
@@ -164,7 +175,7 @@ class TreeBuilder:
         ln, pending = self.lines[i], self.pending
         if pending.lines and pending.lines[-1] == i - 1 and continues(
             self.lines[i - 1], ln, pending.quotes, sentence_mode=self.sentence_mode,
-            fmt=self.source.format, nxt=self.lines[nxt] if nxt is not None else None,
+            fmt=self.source.format, nxt=self.lines[nxt] if nxt is not None else None, wrap=self.wrap,
         ):  # only neighbours join: furniture or a closing line between them ends a paragraph
             pending.lines.append(i)
             pending.quotes += open_quotes(ln.text)
