@@ -304,6 +304,14 @@ def test_a_closing_date_does_not_pull_the_body_into_the_title_block() -> None:
     assert doc.sections[0].paragraphs[0].text == "各单位："
 
 
+def test_no_title_above_a_first_heading() -> None:
+    """A document that opens with 一、 has no title: the wrapped body line below the heading
+    (…，全面 / 推进…) is not taken for one, and the heading stays a heading."""
+    doc = doc_of("一、总体要求\n\n我们要全面推进高质量发展，建设现代化产业体系，全面\n推进乡村振兴，加快建设农业强国。\n")
+    assert_lossless(doc)
+    assert doc.title is None and [s.label for s in doc.walk()] == ["一"]
+
+
 def test_a_marker_alone_on_its_line_takes_the_next_line_as_title() -> None:
     doc = doc_of("标题\n\n一、\n深刻领会重大意义\n全面建设社会主义现代化国家，最艰巨的任务在农村。\n（一）\n确保粮食安全\n正文。\n")
     assert_lossless(doc)

@@ -422,8 +422,8 @@ def _choose_title(
         if is_meta_line(s) or _DOC_NUMBER.match(s) or (rank < 0 and _is_masthead(lines, idx, pos)):
             continue  # meta (and a masthead) above the title does not push it down
         rank += 1
-        if rank > 0 and (_is_body(s) or match_marker(s) is not None):
-            break  # a title comes before the text and the headings it heads
+        if (rank > 0 and _is_body(s)) or match_marker(s) is not None:
+            break  # a title comes before the text and the headings it heads: none above 一、
         if not looks_like_title(s) or title_kind(s) is not None:
             continue
         nxt = _next_kind(lines, idx, pos)
