@@ -1192,3 +1192,23 @@ def test_loader_paste_with_lone_surrogates_is_read_with_a_warning(font: FontChoi
     assert "出错了" not in loader.messages.value and "2 lone surrogate" in loader.messages.value
     assert loader.document is not None and loader.document.text.count("\ufffd") == 2
     assert [s.label for s in loader.document.walk() if s.level > 0] == ["一", "二"]
+
+
+NO_FORMULATIONS = "一、总体要求\n加强领导，推进工作。\n\n二、工作安排\n落实责任。\n"
+
+
+def test_formulations_of_a_document_without_any(font: FontChoice, tmp_path: Path) -> None:
+    short = load(text=NO_FORMULATIONS)
+    ex = E.FormulationExplorer(short, folder=tmp_path, font=font)
+    assert "缺少列" not in ex.messages.value
+    assert "没有符合条件的提法" in ex.messages.value
+    assert ex.result.empty
+    ax = ax0(ex)
+    assert all(bar.get_height() == 0 for bar in ax.patches)  # an empty chart, one slot per section
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["一", "二"]
+    assert ax.get_ylim() == (0.0, 1.0)
+    with pytest.raises(studykit.StudykitError, match="没有可导出的结果"):
+        ex.export(["csv"])
+    assert [p.suffix for p in ex.export(["png"])] == [".png", ".json"]  # the chart still exports
+    dash = E.explore(short, folder=tmp_path, font=font)
+    assert "没有符合条件的提法" in dash.formulations.messages.value

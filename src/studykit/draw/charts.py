@@ -907,6 +907,7 @@ def plot_formulations(
     if wanted:
         ax.legend(prop=fonts.note, frameon=False)
     if not len(order) or not counts.to_numpy().any():
+        ax.set_ylim(0, 1)  # nothing to count: a 0-1 axis, not matplotlib's ±0.06 around zero
         _note(ax, NOT_FOUND, fonts)
     _set_title(ax, title if title is not None else "提法与排比分布", fonts)
     return ax

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from studykit.analysis.patterns import formulations
@@ -105,11 +106,13 @@ class FormulationExplorer(_Explorer):
         # The chart follows the filters: the chosen kind (or numbered + parallel) and only the
         # formulations that pass the minimum count.
         shown = set(zip(self.result["kind"], self.result["text"], strict=True))
-        keep = [(k, t) in shown for k, t in zip(self.locations["kind"], self.locations["text"], strict=True)]
+        # A boolean array, never a list: an empty list would select zero *columns*.
+        keep = np.fromiter(((k, t) in shown for k, t in zip(self.locations["kind"], self.locations["text"],
+                                                             strict=True)), dtype=bool, count=len(self.locations))
         kinds = ("numbered", "parallel") if self.kind.value == ALL else (self.kind.value,)
         title = "各章节的" + "与".join(KIND_NAMES[k] for k in kinds)
         sections = [s.path for s in self.document.sections]
-        plot_formulations(self.locations[keep], ax=self.chart.axes(fresh=True), font=self.font, kinds=kinds,
+        plot_formulations(self.locations.loc[keep], ax=self.chart.axes(fresh=True), font=self.font, kinds=kinds,
                           sections=sections, title=title)
         self.chart.show()
 
