@@ -1212,3 +1212,42 @@ def test_formulations_of_a_document_without_any(font: FontChoice, tmp_path: Path
     assert [p.suffix for p in ex.export(["png"])] == [".png", ".json"]  # the chart still exports
     dash = E.explore(short, folder=tmp_path, font=font)
     assert "没有符合条件的提法" in dash.formulations.messages.value
+
+
+def test_a_click_keeps_the_chosen_sections(make: Callable[..., Any], doc: Document, table: pd.DataFrame) -> None:
+    ex = make("terms")
+    ex.sections.value = ("一",)
+    counted = int(ex.result.set_index("term").loc["党", "count"])
+    assert counted < len(select(table, sections=["一"]))
+    ex.chart.image.pick("党")
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.sections.value == ("一",)
+    within = kwic(doc, "党", sections=["一"])
+    assert len(ex.kwic.result) == len(within) < len(kwic(doc, "党"))
+    assert set(ex.kwic.result["section"].str.split("/").str[0]) == {"一"}
+    assert f"所选章节（一）中共 <b>{len(within)}</b> 处，全文 {len(kwic(doc, '党'))} 处" in ex.kwic.count.value
+    assert f"单独成词的「党」有 {counted} 个" in ex.kwic.count.value  # the bar's count, same sections
+    ex.sections.value = (studykit.explorers.base.ALL,)
+    ex.chart.image.pick("党")  # the whole document again
+    assert ex.kwic.sections.value == ("*",) and len(ex.kwic.result) == len(kwic(doc, "党"))
+
+
+def test_a_keyness_click_keeps_target_and_reference(make: Callable[..., Any], doc: Document) -> None:
+    ex = make("compare")
+    ex.reference_mode.value = "chosen"
+    ex.reference.value = ("三",)
+    term = next(r[4] for r in ex.chart.image.regions)
+    ex.chart.image.pick(term)
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.sections.value == (*ex.target.value, "三")
+    assert len(ex.kwic.result) == len(kwic(doc, term, sections=[*ex.target.value, "三"]))
+
+
+def test_dashboard_click_keeps_the_chosen_sections(dash: Any, doc: Document) -> None:
+    dash.terms.sections.value = ("一",)
+    dash.terms.chart.image.pick("党")
+    assert dash.kwic.sections.value == ("一",)
+    assert len(dash.kwic.result) == len(kwic(doc, "党", sections=["一"]))
+    dash.terms.sections.value = ("*",)
+    dash.formulations.pick("0")  # a formulation searches the whole document
+    assert dash.kwic.sections.value == ("*",)

@@ -297,9 +297,10 @@ class _Chart:
 
 # --- explorers -----------------------------------------------------------------------------------
 class PickHandler(Protocol):
-    """Opens a query elsewhere (the dashboard's KWIC tab): ``handler("党建", regex=False)``."""
+    """Opens a query elsewhere (the dashboard's KWIC tab): ``handler("党建", regex=False)``;
+    ``sections`` (paths) keeps the contexts within the sections the clicked view counted."""
 
-    def __call__(self, query: str, *, regex: bool = False) -> None: ...
+    def __call__(self, query: str, *, regex: bool = False, sections: Sequence[str] | None = None) -> None: ...
 
 
 class _Explorer:
@@ -371,13 +372,15 @@ class _Explorer:
             control.observe(handler, names="value")
 
     # --- linking -------------------------------------------------------------------------------
-    def open_contexts(self, query: str, *, regex: bool = False) -> None:
+    def open_contexts(self, query: str, *, regex: bool = False, sections: Sequence[str] | None = None) -> None:
         """Show every context of ``query``: in the dashboard's KWIC tab when this explorer is
-        part of one (``on_pick``), otherwise in a KWIC explorer inline, below the chart."""
+        part of one (``on_pick``), otherwise in a KWIC explorer inline, below the chart.
+        ``sections`` (paths; ``None`` for the whole document) keeps the contexts within the
+        sections the clicked chart counted."""
         if not query:
             return
         if self.on_pick is not None:
-            self.on_pick(query, regex=regex)
+            self.on_pick(query, regex=regex, sections=sections)
             return
         from .concordance import KwicExplorer
 
@@ -388,7 +391,7 @@ class _Explorer:
             title = widgets.HTML("<b>上下文</b> · 点击的词在文中的每一处")
             self._contexts_children = (widgets.HBox([title, close]), self.kwic.widget)
         self.contexts.children = self._contexts_children
-        self.kwic.search(query, regex=regex)
+        self.kwic.search(query, regex=regex, sections=sections)
 
     def close_contexts(self) -> None:
         """Hide the inline contexts (they come back on the next click)."""

@@ -83,7 +83,7 @@ class CompareExplorer(_TableExplorer):
         self.table_view = widgets.HTML()
         self.significance = widgets.HTML()  # how many terms survive the correction
         self.chart = _Chart(7.5, bar_figure_height(2 * KEYNESS_BARS))
-        self.chart.image.on_pick(self._pick_guarded(self.open_contexts))
+        self.chart.image.on_pick(self._pick_guarded(self.pick))
         self.similarity_chart = _Chart(5.5, 4.8)
         self.heatmap_chart = _Chart(8, 4.5)
         self.similarity: pd.DataFrame = pd.DataFrame()
@@ -154,6 +154,12 @@ class CompareExplorer(_TableExplorer):
             return self.chart.bar_regions(ax, [t.get_text() for t in ax.get_yticklabels()])
 
         self.chart.show(layout=("keyness", longest), regions=regions)
+
+    def pick(self, term: str) -> None:
+        """Open the contexts of a clicked keyness bar within what the bar counted: the target and
+        the chosen reference sections (the whole document when the reference is the rest)."""
+        target, reference = self._sides()
+        self.open_contexts(term, sections=None if reference == "rest" else [*target, *reference])
 
     def update_similarity(self) -> None:
         assert self.table is not None
