@@ -1251,3 +1251,46 @@ def test_dashboard_click_keeps_the_chosen_sections(dash: Any, doc: Document) -> 
     dash.terms.sections.value = ("*",)
     dash.formulations.pick("0")  # a formulation searches the whole document
     assert dash.kwic.sections.value == ("*",)
+
+
+def many_sections(n: int) -> str:
+    """A document of ``n`` top-level chapters (第1章 … 第n章), a short paragraph each."""
+    words = ["加强领导", "推进工作", "落实责任", "改革创新", "协商民主", "人民政协"]
+    return "关于若干问题的意见\n" + "".join(
+        f"第{i}章 标题{i}\n{words[i % 6]}，{words[(i + 1) % 6]}，{words[(i * 5) % 6]}。\n\n" for i in range(1, n + 1)
+    )
+
+
+@pytest.fixture(scope="module")
+def huge() -> Document:
+    return load(text=many_sections(300))
+
+
+def test_charts_stay_bounded_with_many_sections(huge: Document, font: FontChoice, tmp_path: Path) -> None:
+    assert len(huge.sections) == 300
+    dash = E.explore(huge, folder=tmp_path, font=font)
+    for ex in (dash.structure, dash.terms, dash.compare, dash.kwic, dash.formulations):
+        no_error(ex)
+    for chart in (dash.structure.chart, dash.compare.similarity_chart, dash.compare.heatmap_chart,
+                  dash.formulations.chart):
+        width, height = chart.figure.get_size_inches()
+        assert width <= 15 and height <= 14 and chart.image.value.startswith(PNG_MAGIC)
+    bars = yticks(ax0(dash.structure))
+    assert len(bars) == 40 and bars[0].startswith("第1章")
+    assert "（前 40 部分，共 300 部分）" in ax0(dash.structure).get_title()
+    assert len(dash.structure.chart.image.regions) == 40
+    sim = dash.compare.similarity_chart.figure.axes[0]
+    assert len(sim.get_yticklabels()) == 24 and "（前 24 部分，共 300 部分）" in sim.get_title()
+    assert dash.compare.similarity.shape == (300, 300)  # the data stays whole
+    heat = dash.compare.heatmap_chart.figure.axes[0]
+    assert len(heat.get_yticklabels()) == 40 and "共 300 部分" in heat.get_title()
+    form = ax0(dash.formulations)
+    assert len(form.get_xticklabels()) <= 30
+
+
+def test_a_missing_section_lists_ten_names_and_how_many_more(huge: Document) -> None:
+    with pytest.raises(studykit.SectionNotFoundError) as err:
+        select(tokenize(huge), sections=["第九千章"])
+    message = str(err.value)
+    assert "\n" not in message and len(message) < 200
+    assert message.endswith("第10章 … and 290 more")

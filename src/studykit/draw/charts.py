@@ -898,7 +898,11 @@ def plot_formulations(
         drawn = heights > 0  # an empty slot stays empty: no "0" on the axis
         _value_labels(ax, xs[drawn], heights[drawn], [_fmt(float(h)) for h in heights[drawn]], fonts,
                       vertical=True)
-    ax.set_xticks(x, [_section_name(s) for s in order], fontproperties=fonts.tick, parse_math=False)
+    names = [_section_name(s) for s in order]
+    ax.set_xticks(x, names, fontproperties=fonts.tick, parse_math=False)
+    if _too_wide(ax, names, fonts):  # side by side they would overlap: stand them up
+        for lbl in ax.get_xticklabels():
+            lbl.set_rotation(90)
     ax.set_xlabel("章节", fontproperties=fonts.label)
     ax.set_ylabel("次数", fontproperties=fonts.label)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -911,6 +915,17 @@ def plot_formulations(
         _note(ax, NOT_FOUND, fonts)
     _set_title(ax, title if title is not None else "提法与排比分布", fonts)
     return ax
+
+
+def _too_wide(ax: Axes, labels: Sequence[str], fonts: _Fonts) -> bool:
+    """Whether ``labels``, written side by side under the x axis, need more room than the axes
+    has (a CJK character is about one font size wide; a gap of one character between labels)."""
+    fig = ax.get_figure(root=True)
+    if fig is None or not labels:
+        return False
+    size_in = float(fonts.tick.get_size_in_points()) / 72
+    width_in = ax.get_position().width * fig.get_figwidth()
+    return len(labels) * size_in * (max(len(s) for s in labels) + 1) > width_in
 
 
 # --- small multiples -----------------------------------------------------------------------------

@@ -68,6 +68,15 @@ SLIDER_STYLE = {"description_width": "5.5em"}
 
 _PNG = {"compress_level": 1}
 
+MAX_CHART_SECTIONS = 40
+"""At most this many sections on an explorer's chart (bars, rows, columns): a document of
+thousands of sections still draws in bounded memory and time; the chart says what it left out."""
+
+
+def capped_note(shown: int, total: int) -> str:
+    """The title suffix of a chart that shows only the first ``shown`` of ``total`` sections."""
+    return f"（前 {shown} 部分，共 {total} 部分）" if shown < total else ""
+
 
 def slider(value: int, lo: int, hi: int, description: str, **kwargs: Any) -> widgets.IntSlider:
     """An integer slider as wide as its column (several pixels per step, not one or two)."""

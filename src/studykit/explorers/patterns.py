@@ -21,12 +21,15 @@ from .base import (
     PickHandler,
     _Chart,
     _Explorer,
+    capped_note,
     path_label,
     readable_table,
     slider,
 )
 from .clickable import ClickHTML
 
+FORMULATION_SECTIONS = 30
+"""At most this many section slots in the chart (the sections that hold formulations first)."""
 _OPEN_QUOTES = "“\"「『‘'"
 _CLOSE_QUOTES = "”\"」』’'"
 _LIST_CSS = """<style>
@@ -112,6 +115,16 @@ class FormulationExplorer(_Explorer):
         kinds = ("numbered", "parallel") if self.kind.value == ALL else (self.kind.value,)
         title = "各章节的" + "与".join(KIND_NAMES[k] for k in kinds)
         sections = [s.path for s in self.document.sections]
+        total = len(sections)
+        if total > FORMULATION_SECTIONS:  # the sections that hold some of them first, at most 30 slots
+            holding = set(self.locations.loc[keep, "section"].astype(str).str.split("/").str[0])
+            with_some = [s for s in sections if s in holding]
+            if with_some:
+                sections = with_some[:FORMULATION_SECTIONS]
+                title += f"（有提法的 {len(sections)} 部分，共 {total} 部分）"
+            else:
+                sections = sections[:FORMULATION_SECTIONS]
+                title += capped_note(len(sections), total)
         plot_formulations(self.locations.loc[keep], ax=self.chart.axes(fresh=True), font=self.font, kinds=kinds,
                           sections=sections, title=title)
         self.chart.show()

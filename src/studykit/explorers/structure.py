@@ -17,10 +17,12 @@ from studykit.errors import StudykitError
 from studykit.text.tokens import section_lengths
 
 from .base import (
+    MAX_CHART_SECTIONS,
     WIDE,
     _Chart,
     _Explorer,
     _short,
+    capped_note,
     path_label,
 )
 
@@ -65,7 +67,7 @@ class StructureExplorer(_Explorer):
         self.text = widgets.HTML()
         self.text.add_class("sk-section-text")
         self.lengths = section_lengths(document)
-        self.chart = _Chart(7, bar_figure_height(len(self.lengths), minimum=3.2))
+        self.chart = _Chart(7, bar_figure_height(min(len(self.lengths), MAX_CHART_SECTIONS), minimum=3.2))
         self.chart.image.on_pick(self._pick_guarded(self._pick_bar))
         self._observe([self.picker, self.highlight], self.update)
         self._finish([
@@ -91,8 +93,10 @@ class StructureExplorer(_Explorer):
             ax.set_axis_off()
             self.chart.show()
             return
-        plot_section_lengths(self.lengths, ax=ax, font=self.font, title="各部分篇幅（字，含小标题）")
-        keys = [str(p) for p in self.lengths["section"]]
+        shown = self.lengths.head(MAX_CHART_SECTIONS)  # thousands of bars would not fit in memory
+        plot_section_lengths(shown, ax=ax, font=self.font,
+                             title="各部分篇幅（字，含小标题）" + capped_note(len(shown), len(self.lengths)))
+        keys = [str(p) for p in shown["section"]]
         self.chart.show(regions=lambda: self.chart.bar_regions(ax, keys, what="打开这一部分"))
 
     def _pick_bar(self, path: str) -> None:
