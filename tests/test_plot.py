@@ -895,3 +895,30 @@ def test_heatmap_of_forty_sections_grows_or_thins_its_row_labels(font: FontChoic
     shown = ax2.get_yticklabels()
     assert 10 <= len(shown) < 40 and shown[0].get_text() == "1"
     assert _overlapping(small, shown) == 0
+
+
+@pytest.mark.parametrize(("draw", "frame", "option", "value"), [
+    ("plot_top_terms", freqs_frame, "n", -3),
+    ("plot_top_terms", freqs_frame, "n", float("nan")),
+    ("plot_top_terms", freqs_frame, "n", 2.5),
+    ("plot_term_heatmap", by_section_frame, "terms", 2.5),
+    ("plot_term_heatmap", by_section_frame, "terms", -1),
+    ("plot_term_heatmap", by_section_frame, "terms", True),
+    ("plot_keyness", None, "n", 0),
+])
+def test_plot_options_are_checked(draw: str, frame: Callable[[], pd.DataFrame] | None, option: str, value: Any,
+                                  font: FontChoice) -> None:
+    from studykit.errors import QueryError
+
+    data = frame() if frame is not None else pd.DataFrame(columns=["term", "target_count", "reference_count",
+                                                                     "statistic"])
+    with pytest.raises(QueryError, match=f"^选项 {option} 的值无效 / invalid {option}=") as err:
+        getattr(sp, draw)(data, font=font, **{option: value})
+    assert "\n" not in str(err.value)
+
+
+def test_heatmap_terms_as_one_word_or_a_numpy_count(font: FontChoice) -> None:
+    ax = sp.plot_term_heatmap(by_section_frame(), font=font, terms="党建")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["党建"]
+    ax = sp.plot_top_terms(freqs_frame(), font=font, n=np.int64(2))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["政协", "党建"]

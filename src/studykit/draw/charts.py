@@ -42,6 +42,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
+from studykit.analysis._options import Count, CountOrTexts, checked
 from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID
 from studykit.draw._figure import Fonts as _Fonts
 from studykit.draw._figure import axes_for as _axes
@@ -319,6 +320,7 @@ def _caption(ax: Axes, caption: str, fonts: _Fonts) -> None:
 # --- bars ----------------------------------------------------------------------------------------
 
 
+@checked(n=Count(1, none=True))
 def plot_top_terms(
     freqs: pd.DataFrame | Mapping[str, float],
     *,
@@ -356,7 +358,7 @@ def plot_top_terms(
                 "映射只含次数 / a mapping holds counts only: pass term_frequencies' table for rate"
             )
     data = data.sort_values(["v", "term"], ascending=[False, True], kind="stable")
-    data = data if n is None else data.head(int(n))
+    data = data if n is None else data.head(n)
     given = ax is not None
     ax = _axes(ax, (7.5, bar_figure_height(len(data))))
     if given:  # the user's Axes may be too small for this many labels: smaller labels that fit
@@ -474,6 +476,7 @@ def _update_top_terms(
     return True
 
 
+@checked(max_chars=Count(1))
 def plot_section_lengths(
     lengths: pd.DataFrame,
     *,
@@ -585,6 +588,7 @@ def _heat_label(path: str, titles: Mapping[str, str], max_chars: int = 8) -> str
     return short_title(name, titles[path], max_chars)
 
 
+@checked(terms=CountOrTexts())
 def plot_term_heatmap(
     freqs_by_section: pd.DataFrame,
     *,
@@ -617,7 +621,7 @@ def plot_term_heatmap(
         totals = totals.sort_values(["count", "term"], ascending=[False, True], kind="stable")
         chosen = totals["term"].head(max(terms, 0)).tolist()
     else:
-        chosen = list(dict.fromkeys(str(t) for t in terms))
+        chosen = list(dict.fromkeys(str(t) for t in ([terms] if isinstance(terms, str) else terms)))
     rows = _section_order(data)
     table = data.pivot_table(index="section", columns="term", values=value, aggfunc="sum")
     table = table.reindex(index=rows, columns=chosen).fillna(0.0)
@@ -694,6 +698,7 @@ def plot_similarity(
 # --- keyness -------------------------------------------------------------------------------------
 
 
+@checked(n=Count(1))
 def plot_keyness(
     keyness_df: pd.DataFrame,
     *,
@@ -855,6 +860,7 @@ def plot_dispersion(
 # --- co-occurrence network -----------------------------------------------------------------------
 
 
+@checked(top=Count(1))
 def plot_cooccurrence(
     pairs: pd.DataFrame,
     *,
@@ -1011,6 +1017,7 @@ def _panel_titles(
     ]
 
 
+@checked(ncols=Count(1))
 def plot_section_clouds(
     freqs_by_section: pd.DataFrame,
     *,
@@ -1057,6 +1064,7 @@ def plot_section_clouds(
     return np.array(axes, dtype=object)
 
 
+@checked(n=Count(1), ncols=Count(1))
 def plot_section_top_terms(
     freqs_by_section: pd.DataFrame,
     *,

@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from studykit.analysis._options import Count, CountOrTexts, checked
 from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID, as_text
 from studykit.draw._figure import axes_for as _axes
 from studykit.draw._figure import fonts_for as _fonts
@@ -175,6 +176,7 @@ def plot_trends(
 
 
 @as_text
+@checked(terms=CountOrTexts())
 def plot_doc_term_heatmap(
     freqs: pd.DataFrame,
     *,
@@ -203,7 +205,7 @@ def plot_doc_term_heatmap(
         totals = totals.sort_values(["count", "term"], ascending=[False, True], kind="stable")
         chosen = totals["term"].head(max(terms, 0)).tolist()
     else:
-        chosen = list(dict.fromkeys(str(t) for t in terms))
+        chosen = list(dict.fromkeys(str(t) for t in ([terms] if isinstance(terms, str) else terms)))
     rows = list(freqs.attrs.get("groups") or pd.unique(data[by]).tolist())
     table = data.pivot_table(index=by, columns="term", values=value, aggfunc="sum", sort=False)
     table = table.reindex(index=rows, columns=chosen).fillna(0.0)
@@ -243,6 +245,7 @@ def plot_doc_term_heatmap(
 
 
 @as_text
+@checked(n=Count(1), ncols=Count(1))
 def plot_key_terms(
     key_terms: pd.DataFrame,
     *,
@@ -294,6 +297,7 @@ def plot_key_terms(
 
 
 @as_text
+@checked(n=Count(1))
 def plot_first_appearance(
     first: pd.DataFrame,
     *,
