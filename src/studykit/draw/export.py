@@ -131,7 +131,12 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
     # section_lengths, dispersion_sections
     "label": "编号", "title": "标题", "level": "层级", "paragraphs": "段落数", "chars": "字数",
     # corpus tables
-    "document": "文档", "doc": "文档", "documents": "文档数",
+    "document": "文档", "doc": "文档", "documents": "文档数", "group_documents": "组内文档数",
+    "year": "年份", "date": "日期", "first": "首次出现", "last": "最后出现", "share": "占比",
+    "similarity": "相似度",
+    # version diffs (compare_versions(...).to_frame())
+    "op": "修改", "old": "旧版", "new": "新版", "section_a": "旧版章节", "section_b": "新版章节",
+    "old_start": "旧版起始位置", "old_end": "旧版结束位置", "new_start": "新版起始位置", "new_end": "新版结束位置",
 })  # fmt: skip
 """Chinese column headers for tables people read — exports with ``headers="zh"`` and the explorers'
 table views — by English column name.

@@ -191,6 +191,17 @@ def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
     return zh_headers(out)
 
 
+def significance_line(result: pd.DataFrame) -> str:
+    """How many terms of a keyness table are significant after the correction (HTML), from
+    the ``attrs["keyness"]`` that ``keyness`` and ``corpus_keyness`` keep: ``显著 1 / 82 个词``."""
+    info = result.attrs.get("keyness", {})
+    significant, tested = info.get("significant", 0), info.get("tested", len(result))
+    return (
+        f"显著 <b>{significant}</b> / {tested} 个词（Benjamini–Hochberg 校正，α = {info.get('alpha', 0.05)}；"
+        f"浅色条为不显著） / {significant} of {tested} terms significant after FDR correction"
+    )
+
+
 def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, floats: int = 2) -> str:
     if frame.empty:
         return "<i>没有结果 / no results</i>"

@@ -37,6 +37,7 @@ from .base import (
     _TableExplorer,
     capped_note,
     section_marker,
+    significance_line,
     slider,
 )
 
@@ -135,13 +136,7 @@ class CompareExplorer(_TableExplorer):
         self.result = keyness(self.table, target, reference, measure=self.measure.value,
                               min_count=self.min_count.value)
         self.table_view.value = _table_html(self.result, self.document, floats=3)
-        info = self.result.attrs.get("keyness", {})
-        self.significance.value = (
-            f"显著 <b>{info.get('significant', 0)}</b> / {info.get('tested', len(self.result))} 个词"
-            f"（Benjamini–Hochberg 校正，α = {info.get('alpha', 0.05)}；浅色条为不显著）"
-            f" / {info.get('significant', 0)} of {info.get('tested', len(self.result))} terms "
-            "significant after FDR correction"
-        )
+        self.significance.value = significance_line(self.result)
         if self.result.empty:
             self.chart.axes(view="empty").set_axis_off()
             self.chart.show()
