@@ -1294,3 +1294,20 @@ def test_a_missing_section_lists_ten_names_and_how_many_more(huge: Document) -> 
     message = str(err.value)
     assert "\n" not in message and len(message) < 200
     assert message.endswith("第10章 … and 290 more")
+
+
+@pytest.mark.parametrize(("formats", "suffixes"), [
+    ("png", [".png"]), ("png,svg", [".png", ".svg"]), ("PNG; csv", [".png", ".csv"]), ([".png"], [".png"]),
+])
+def test_export_takes_one_format_string_like_sk_export(make: Callable[..., Any], formats: Any,
+                                                        suffixes: list[str]) -> None:
+    ex = make("terms")
+    written = ex.export(formats)
+    assert [p.suffix for p in written] == [*suffixes, ".json"]
+    assert all(p.is_file() for p in written)
+
+
+def test_export_names_an_unknown_format(make: Callable[..., Any]) -> None:
+    ex = make("terms")
+    with pytest.raises(studykit.StudykitError, match=r"unknown format \['gif'\]"):
+        ex.export("png,gif")

@@ -63,6 +63,7 @@ __all__ = [
     "ZH_HEADERS",
     "Headers",
     "export",
+    "format_list",
     "safe_stem",
     "zh_headers",
 ]
@@ -407,20 +408,27 @@ def _objects(obj: object) -> list[Exportable]:
     return items  # type: ignore[return-value]
 
 
+def format_list(formats: Sequence[str] | str) -> list[str]:
+    """The formats asked for, lower case, without dots or repeats: a sequence
+    (``("png", ".CSV")``) or one string, separated by commas, semicolons or spaces.
+
+    >>> format_list("png, svg"), format_list(["PNG", ".csv", "png"])
+    (['png', 'svg'], ['png', 'csv'])
+    """
+    if isinstance(formats, str):
+        formats = re.split(r"[\s,;]+", formats.strip())
+    try:
+        return list(dict.fromkeys(str(f).lower().strip().lstrip(".") for f in formats if str(f).strip()))
+    except TypeError:
+        raise ExportError(f"formats 应是格式列表 / formats must be a list such as ('png', 'csv'), not {formats!r}") from None
+
+
 def _plan(objects: list[Exportable], formats: Sequence[str] | str | None) -> list[tuple[str, Exportable]]:
     """Which object writes which format, in the order the formats were asked for."""
     picture = next((o for o in objects if not isinstance(o, pd.DataFrame)), None)
     table = next((o for o in objects if isinstance(o, pd.DataFrame)), None)
     allowed: list[str] = [*(FIGURE_FORMATS if picture is not None else ()), *(TABLE_FORMATS if table is not None else ())]
-    if formats is None:
-        wanted = list(allowed)
-    else:
-        if isinstance(formats, str):
-            formats = re.split(r"[\s,;]+", formats.strip())
-        try:
-            wanted = list(dict.fromkeys(str(f).lower().strip().lstrip(".") for f in formats if str(f).strip()))
-        except TypeError:
-            raise ExportError(f"formats 应是格式列表 / formats must be a list such as ('png', 'csv'), not {formats!r}") from None
+    wanted = list(allowed) if formats is None else format_list(formats)
     bad = [f for f in wanted if f not in allowed] or ([] if wanted else ["(none)"])
     if bad:
         what = ("表格", "a table") if picture is None else ("图", "a figure") if table is None else ("图和表格", "a figure and a table")

@@ -34,7 +34,14 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from studykit.document.model import PREAMBLE_KEY, Document, Section
-from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export, safe_stem, zh_headers
+from studykit.draw.export import (
+    FIGURE_FORMATS,
+    TABLE_FORMATS,
+    export,
+    format_list,
+    safe_stem,
+    zh_headers,
+)
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
@@ -476,8 +483,11 @@ class _Explorer:
         chosen = [fmt for fmt, box in self.export_formats.items() if box.value]
         self.export(chosen)
 
-    def export(self, formats: Sequence[str], *, name: str | None = None) -> list[Path]:
+    def export(self, formats: Sequence[str] | str, *, name: str | None = None) -> list[Path]:
         """Write the chart and/or the table in every format given, under one file stem.
+
+        ``formats`` is a list (``["png", "csv"]``) or one string (``"png"``, ``"png,svg"``), as
+        for ``sk.export``.
 
         ``name`` defaults to the file-name box (sanitised: a title with slashes, zero-width marks
         or a BOM still exports). The stem is numbered (``-2``) only when a file of that stem and
@@ -487,8 +497,8 @@ class _Explorer:
         with self._lock:
             return self._export_files(formats, name)
 
-    def _export_files(self, formats: Sequence[str], name: str | None) -> list[Path]:
-        wanted = list(dict.fromkeys(f.lower() for f in formats))
+    def _export_files(self, formats: Sequence[str] | str, name: str | None) -> list[Path]:
+        wanted = format_list(formats)
         if not wanted:
             raise StudykitError("没有选择格式 / no format chosen: tick PNG, SVG, PDF, CSV or XLSX")
         bad = [f for f in wanted if f not in (*FIGURE_FORMATS, *TABLE_FORMATS)]
