@@ -1311,3 +1311,30 @@ def test_export_names_an_unknown_format(make: Callable[..., Any]) -> None:
     ex = make("terms")
     with pytest.raises(studykit.StudykitError, match=r"unknown format \['gif'\]"):
         ex.export("png,gif")
+
+
+NESTED = ("一、总体要求\n加强领导，推进工作。\n\n二、重点工作\n（一）加强党建\n推进党建。\n\n落实责任。\n\n"
+          "（二）完善制度\n完善制度。\n\n健全机制。\n\n落实制度。\n")
+
+
+def test_pasted_text_without_a_title_exports_as_text(font: FontChoice, tmp_path: Path) -> None:
+    ex = E.TermExplorer(load(text=NESTED), folder=tmp_path, font=font)
+    assert ex.default_name().startswith("文本-词频-")
+    assert all(p.name.startswith("文本-") for p in ex.export("png"))
+
+
+def test_structure_tree_counts_the_paragraphs_of_subsections(font: FontChoice, tmp_path: Path) -> None:
+    ex = E.StructureExplorer(load(text=NESTED), folder=tmp_path, font=font)
+    assert "二 重点工作 <span style='color:#888'>5 段（含子节） · " in ex.tree.value
+    ex.picker.value = "二"
+    assert len(ex.result) == 5
+
+
+def test_structure_export_keeps_the_chart_and_the_section_apart(font: FontChoice, tmp_path: Path) -> None:
+    ex = E.StructureExplorer(load(text=NESTED), folder=tmp_path, font=font)
+    ex.picker.value = "二"
+    names = [p.name for p in ex.export("png,csv")]
+    assert names == ["文本-结构-各部分篇幅.png", "文本-结构-各部分篇幅.json", "文本-结构-二.csv", "文本-结构-二.json"]
+    assert ex.last_export == [tmp_path / n for n in names]
+    ex.export_name.value = "我的导出"  # a name of one's own keeps both under it
+    assert [p.name for p in ex.export(["png", "csv"])] == ["我的导出.png", "我的导出.csv", "我的导出.json"]

@@ -68,6 +68,8 @@ MEASURE_SHORT = {"g2": "G2", "log_ratio": "对数比", "log_odds": "对数优势
 
 PREAMBLE_NAME = "导语"
 TITLE_NAME = "标题"
+TEXT_NAME = "文本"
+"""The document's name in file names when it has neither a title nor a file (pasted text)."""
 
 WIDE = widgets.Layout(width="95%")
 """Sliders and pickers fill their column, so a value can be set with the mouse."""
@@ -458,11 +460,16 @@ class _Explorer:
         """What the export shows, for its file name: the view and the selection."""
         return [self.name]
 
+    def _document_name(self) -> str:
+        """The document in a file name: its title, else its file's stem, else 文本 (pasted text
+        has the pseudo-name ``<text>``, which would become ``_text_``); at most 16 characters."""
+        source = self.document.source.name
+        doc = self.document.title or ("" if source.startswith("<") else Path(source).stem) or TEXT_NAME
+        return doc if len(doc) <= 16 else doc[:16]
+
     def default_name(self) -> str:
         """The file stem the explorer suggests: document, view and selection."""
-        doc = self.document.title or Path(self.document.source.name).stem or "文档"
-        doc = doc if len(doc) <= 16 else doc[:16]
-        return safe_stem("-".join([doc, *self._name_parts()]))
+        return safe_stem("-".join([self._document_name(), *self._name_parts()]))
 
     def _refresh_name(self) -> None:
         """Follow the view and selection in the file name, unless the user typed their own."""
