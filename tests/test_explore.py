@@ -1338,3 +1338,14 @@ def test_structure_export_keeps_the_chart_and_the_section_apart(font: FontChoice
     assert ex.last_export == [tmp_path / n for n in names]
     ex.export_name.value = "我的导出"  # a name of one's own keeps both under it
     assert [p.name for p in ex.export(["png", "csv"])] == ["我的导出.png", "我的导出.csv", "我的导出.json"]
+
+
+def test_an_error_while_building_the_comparison_stays_visible(
+    make: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("相似度坏了 boom-7")
+
+    monkeypatch.setattr(importlib.import_module("studykit.explorers.compare"), "plot_similarity", boom)
+    ex = make("compare")  # the heatmap drawn after the similarity must not clear its error
+    assert "相似度坏了 boom-7" in ex.messages.value

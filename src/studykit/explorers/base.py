@@ -99,11 +99,13 @@ def say(messages: widgets.HTML, text: str, *, kind: str = "info") -> None:
     messages.value = f"<div style='color:{color}'>{html.escape(text)}</div>" if text else ""
 
 
-def run_shown(messages: widgets.HTML, fn: Callable[[], None]) -> None:
+def run_shown(messages: widgets.HTML, fn: Callable[[], None], *, clear: bool = True) -> None:
     """Run a widget callback: a studykit error becomes its one-line message, anything else is
-    shown with its traceback under 详情 and logged. Nothing is swallowed."""
+    shown with its traceback under 详情 and logged. Nothing is swallowed. ``clear=False`` keeps
+    what an earlier step of the same action said (its error or warning stays visible)."""
     try:
-        say(messages, "")
+        if clear:
+            say(messages, "")
         fn()
     except StudykitError as exc:
         say(messages, str(exc), kind="warn")
@@ -391,9 +393,9 @@ class _Explorer:
 
         return run
 
-    def _call(self, fn: Callable[[], None]) -> None:
+    def _call(self, fn: Callable[[], None], *, clear: bool = True) -> None:
         with self._lock:
-            run_shown(self.messages, fn)
+            run_shown(self.messages, fn, clear=clear)
 
     def _observe(self, controls: Sequence[widgets.Widget], fn: Callable[[], None]) -> None:
         handler = self._guard(fn)

@@ -110,9 +110,10 @@ class CompareExplorer(_TableExplorer):
             widgets.HBox([self.similarity_chart.box, widgets.VBox([self.heat_terms, self.heatmap_chart.box])],
                          layout=widgets.Layout(flex_flow="row wrap")),
         ])
+        # One action in three steps: a later step must not wipe what an earlier one said.
         self._call(self.update)
-        self._call(self.update_similarity)
-        self._call(self.update_heatmap)
+        self._call(self.update_similarity, clear=False)
+        self._call(self.update_heatmap, clear=False)
 
     def _sides(self) -> tuple[list[str], str | list[str]]:
         target = list(self.target.value)
