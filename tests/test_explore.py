@@ -1227,6 +1227,7 @@ def test_a_click_keeps_the_chosen_sections(make: Callable[..., Any], doc: Docume
     assert set(ex.kwic.result["section"].str.split("/").str[0]) == {"一"}
     assert f"所选章节（一）中共 <b>{len(within)}</b> 处，全文 {len(kwic(doc, '党'))} 处" in ex.kwic.count.value
     assert f"单独成词的「党」有 {counted} 个" in ex.kwic.count.value  # the bar's count, same sections
+    assert ax0(ex.kwic).get_title() == "「党」在所选章节（一）中的分布"
     ex.sections.value = (studykit.explorers.base.ALL,)
     ex.chart.image.pick("党")  # the whole document again
     assert ex.kwic.sections.value == ("*",) and len(ex.kwic.result) == len(kwic(doc, "党"))

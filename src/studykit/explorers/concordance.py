@@ -171,7 +171,8 @@ class KwicExplorer(_TableExplorer):
                 " · 点击一行读整段" + why)
         self.hits = self._positions(q)
         plot_dispersion(self.hits, dispersion_sections(self.table), ax=ax, font=self.font, terms=[q],
-                        title=f"「{q}」在全文中的分布")
+                        title=f"「{q}」在全文中的分布" if chosen is None
+                        else f"「{q}」在所选章节（{_selection_name(self.document, chosen)}）中的分布")
         self.chart.show()
         self._refresh_name()
         if self.result.empty:
