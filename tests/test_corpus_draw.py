@@ -171,3 +171,20 @@ def test_dollar_signs_stay_text(tmp_path: Path) -> None:
         for text in fig.findobj(matplotlib.text.Text):
             assert not text.get_parse_math() or "$" not in text.get_text(), text.get_text()
         plt.close(fig)
+
+
+def test_key_terms_fade_bars_that_are_not_significant(corpus: sk.Corpus) -> None:
+    key = sk.key_terms(corpus, by="year", top=6)
+    flags = key["significant"].astype(bool)
+    assert (~flags).any()
+    axes = sk.plot_key_terms(key, n=6)
+    alphas = {}
+    for ax, (_group, part) in zip(axes, key.groupby("year", sort=False), strict=False):
+        ordered = part.sort_values(["statistic", "term"], ascending=[False, True])
+        for bar, significant in zip(ax.patches, ordered["significant"].astype(bool), strict=True):
+            alphas.setdefault(bool(significant), set()).add(round(bar.get_facecolor()[3], 1))
+    assert alphas[False] == {0.3}
+    assert alphas.get(True, {1.0}) == {1.0}
+    fig = axes[0].get_figure(root=True)
+    note = fig._supxlabel.get_text()
+    assert note.startswith("浅色条：校正后不显著") and f"显著 {int(flags.sum())} / {len(key)}" in note

@@ -109,7 +109,51 @@ def test_export_writes_the_chart_and_the_table(explorer: sk.CorpusExplorer) -> N
     written = {p.suffix: p for p in ex.last_export}
     assert set(written) == {".png", ".csv", ".json"} and written[".png"].stat().st_size > 1000
     assert written[".csv"].stem == written[".png"].stem == "青川市-语料库-趋势"
-    assert written[".csv"].read_text(encoding="utf-8-sig").startswith("year,term")
+    assert written[".csv"].read_text(encoding="utf-8-sig").startswith("年份,词语,次数")
     meta = json.loads(written[".json"].read_text(encoding="utf-8"))
     assert meta["meta"]["view"] == "trend" and meta["meta"]["corpus"] == "青川市" and len(meta["files"]) == 2
     assert "exported" in ex.status.value
+
+
+LOOK_ALIKE = {
+    "甲.txt": "关于加强基层治理的意见\n一、总体要求\n加强党的领导，推进基层治理，落实责任。坚持人民至上，推进基层治理。\n"
+              "二、重点工作\n完善协商民主，加强队伍建设，推进乡村振兴。乡村振兴要落实责任。\n",
+    "乙.txt": "关于加强基层治理的意见\n一、总体要求\n加强党的领导，推进基层治理，落实责任。坚持人民至上，推进数字政府。\n"
+              "二、重点工作\n完善协商民主，加强数字政府建设，推进数字政府。数字政府要落实责任。\n",
+    "丙.txt": "关于加强基层治理的意见\n一、总体要求\n加强党的领导，推进基层治理，落实责任。坚持人民至上，推进基层治理。\n"
+              "二、重点工作\n完善协商民主，加强队伍建设，推进绿色发展。绿色发展要落实责任。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> sk.CorpusExplorer:
+    folder = tmp_path_factory.mktemp("texts")
+    for name, text in LOOK_ALIKE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    corpus = sk.load_corpus(folder, cache=tmp_path_factory.mktemp("cache"), progress=False)
+    return sk.CorpusExplorer(corpus, terms=["基层治理"], folder=tmp_path_factory.mktemp("exports"))
+
+
+def test_corpus_exports_have_chinese_headers_like_every_explorer(small: sk.CorpusExplorer, tmp_path: Path) -> None:
+    ex = small
+    ex.view.value = "keyness"
+    assert ex.messages.value == "" and not ex.result.empty
+    (csv, _meta) = ex.export(["csv"])
+    header = csv.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("词语,目标次数,参照次数,") and "target_count" not in header
+    doc = sk.load(text=LOOK_ALIKE["乙.txt"])
+    compare = sk.CompareExplorer(doc, folder=tmp_path)
+    (other, _) = compare.export(["csv"])
+    assert other.read_text(encoding="utf-8-sig").splitlines()[0].split(",")[:3] == header.split(",")[:3]
+    ex.view.value = "trend"
+    (trend, _) = ex.export(["csv"])
+    assert trend.read_text(encoding="utf-8-sig").splitlines()[0].startswith("文档,词语,次数,每千词")
+
+
+def test_corpus_keyness_says_how_many_terms_are_significant(small: sk.CorpusExplorer) -> None:
+    ex = small
+    ex.view.value = "keyness"
+    info = ex.result.attrs["keyness"]
+    assert f"显著 <b>{info['significant']}</b> / {info['tested']} 个词" in ex.significance.value
+    ex.view.value = "trend"
+    assert ex.significance.value == ""

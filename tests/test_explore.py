@@ -1192,3 +1192,161 @@ def test_loader_paste_with_lone_surrogates_is_read_with_a_warning(font: FontChoi
     assert "出错了" not in loader.messages.value and "2 lone surrogate" in loader.messages.value
     assert loader.document is not None and loader.document.text.count("\ufffd") == 2
     assert [s.label for s in loader.document.walk() if s.level > 0] == ["一", "二"]
+
+
+NO_FORMULATIONS = "一、总体要求\n加强领导，推进工作。\n\n二、工作安排\n落实责任。\n"
+
+
+def test_formulations_of_a_document_without_any(font: FontChoice, tmp_path: Path) -> None:
+    short = load(text=NO_FORMULATIONS)
+    ex = E.FormulationExplorer(short, folder=tmp_path, font=font)
+    assert "缺少列" not in ex.messages.value
+    assert "没有符合条件的提法" in ex.messages.value
+    assert ex.result.empty
+    ax = ax0(ex)
+    assert all(bar.get_height() == 0 for bar in ax.patches)  # an empty chart, one slot per section
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["一", "二"]
+    assert ax.get_ylim() == (0.0, 1.0)
+    with pytest.raises(studykit.StudykitError, match="没有可导出的结果"):
+        ex.export(["csv"])
+    assert [p.suffix for p in ex.export(["png"])] == [".png", ".json"]  # the chart still exports
+    dash = E.explore(short, folder=tmp_path, font=font)
+    assert "没有符合条件的提法" in dash.formulations.messages.value
+
+
+def test_a_click_keeps_the_chosen_sections(make: Callable[..., Any], doc: Document, table: pd.DataFrame) -> None:
+    ex = make("terms")
+    ex.sections.value = ("一",)
+    counted = int(ex.result.set_index("term").loc["党", "count"])
+    assert counted < len(select(table, sections=["一"]))
+    ex.chart.image.pick("党")
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.sections.value == ("一",)
+    within = kwic(doc, "党", sections=["一"])
+    assert len(ex.kwic.result) == len(within) < len(kwic(doc, "党"))
+    assert set(ex.kwic.result["section"].str.split("/").str[0]) == {"一"}
+    assert f"所选章节（一）中共 <b>{len(within)}</b> 处，全文 {len(kwic(doc, '党'))} 处" in ex.kwic.count.value
+    assert f"单独成词的「党」有 {counted} 个" in ex.kwic.count.value  # the bar's count, same sections
+    assert ax0(ex.kwic).get_title() == "「党」在所选章节（一）中的分布"
+    ex.sections.value = (studykit.explorers.base.ALL,)
+    ex.chart.image.pick("党")  # the whole document again
+    assert ex.kwic.sections.value == ("*",) and len(ex.kwic.result) == len(kwic(doc, "党"))
+
+
+def test_a_keyness_click_keeps_target_and_reference(make: Callable[..., Any], doc: Document) -> None:
+    ex = make("compare")
+    ex.reference_mode.value = "chosen"
+    ex.reference.value = ("三",)
+    term = next(r[4] for r in ex.chart.image.regions)
+    ex.chart.image.pick(term)
+    no_error(ex)
+    assert ex.kwic is not None and ex.kwic.sections.value == (*ex.target.value, "三")
+    assert len(ex.kwic.result) == len(kwic(doc, term, sections=[*ex.target.value, "三"]))
+
+
+def test_dashboard_click_keeps_the_chosen_sections(dash: Any, doc: Document) -> None:
+    dash.terms.sections.value = ("一",)
+    dash.terms.chart.image.pick("党")
+    assert dash.kwic.sections.value == ("一",)
+    assert len(dash.kwic.result) == len(kwic(doc, "党", sections=["一"]))
+    dash.terms.sections.value = ("*",)
+    dash.formulations.pick("0")  # a formulation searches the whole document
+    assert dash.kwic.sections.value == ("*",)
+
+
+def many_sections(n: int) -> str:
+    """A document of ``n`` top-level chapters (第1章 … 第n章), a short paragraph each."""
+    words = ["加强领导", "推进工作", "落实责任", "改革创新", "协商民主", "人民政协"]
+    return "关于若干问题的意见\n" + "".join(
+        f"第{i}章 标题{i}\n{words[i % 6]}，{words[(i + 1) % 6]}，{words[(i * 5) % 6]}。\n\n" for i in range(1, n + 1)
+    )
+
+
+@pytest.fixture(scope="module")
+def huge() -> Document:
+    return load(text=many_sections(300))
+
+
+def test_charts_stay_bounded_with_many_sections(huge: Document, font: FontChoice, tmp_path: Path) -> None:
+    assert len(huge.sections) == 300
+    dash = E.explore(huge, folder=tmp_path, font=font)
+    for ex in (dash.structure, dash.terms, dash.compare, dash.kwic, dash.formulations):
+        no_error(ex)
+    for chart in (dash.structure.chart, dash.compare.similarity_chart, dash.compare.heatmap_chart,
+                  dash.formulations.chart):
+        width, height = chart.figure.get_size_inches()
+        assert width <= 15 and height <= 14 and chart.image.value.startswith(PNG_MAGIC)
+    bars = yticks(ax0(dash.structure))
+    assert len(bars) == 40 and bars[0].startswith("第1章")
+    assert "（前 40 部分，共 300 部分）" in ax0(dash.structure).get_title()
+    assert len(dash.structure.chart.image.regions) == 40
+    sim = dash.compare.similarity_chart.figure.axes[0]
+    assert len(sim.get_yticklabels()) == 24 and "（前 24 部分，共 300 部分）" in sim.get_title()
+    assert dash.compare.similarity.shape == (300, 300)  # the data stays whole
+    heat = dash.compare.heatmap_chart.figure.axes[0]
+    assert len(heat.get_yticklabels()) == 40 and "共 300 部分" in heat.get_title()
+    form = ax0(dash.formulations)
+    assert len(form.get_xticklabels()) <= 30
+
+
+def test_a_missing_section_lists_ten_names_and_how_many_more(huge: Document) -> None:
+    with pytest.raises(studykit.SectionNotFoundError) as err:
+        select(tokenize(huge), sections=["第九千章"])
+    message = str(err.value)
+    assert "\n" not in message and len(message) < 200
+    assert message.endswith("第10章 … and 290 more")
+
+
+@pytest.mark.parametrize(("formats", "suffixes"), [
+    ("png", [".png"]), ("png,svg", [".png", ".svg"]), ("PNG; csv", [".png", ".csv"]), ([".png"], [".png"]),
+])
+def test_export_takes_one_format_string_like_sk_export(make: Callable[..., Any], formats: Any,
+                                                        suffixes: list[str]) -> None:
+    ex = make("terms")
+    written = ex.export(formats)
+    assert [p.suffix for p in written] == [*suffixes, ".json"]
+    assert all(p.is_file() for p in written)
+
+
+def test_export_names_an_unknown_format(make: Callable[..., Any]) -> None:
+    ex = make("terms")
+    with pytest.raises(studykit.StudykitError, match=r"unknown format \['gif'\]"):
+        ex.export("png,gif")
+
+
+NESTED = ("一、总体要求\n加强领导，推进工作。\n\n二、重点工作\n（一）加强党建\n推进党建。\n\n落实责任。\n\n"
+          "（二）完善制度\n完善制度。\n\n健全机制。\n\n落实制度。\n")
+
+
+def test_pasted_text_without_a_title_exports_as_text(font: FontChoice, tmp_path: Path) -> None:
+    ex = E.TermExplorer(load(text=NESTED), folder=tmp_path, font=font)
+    assert ex.default_name().startswith("文本-词频-")
+    assert all(p.name.startswith("文本-") for p in ex.export("png"))
+
+
+def test_structure_tree_counts_the_paragraphs_of_subsections(font: FontChoice, tmp_path: Path) -> None:
+    ex = E.StructureExplorer(load(text=NESTED), folder=tmp_path, font=font)
+    assert "二 重点工作 <span style='color:#888'>5 段（含子节） · " in ex.tree.value
+    ex.picker.value = "二"
+    assert len(ex.result) == 5
+
+
+def test_structure_export_keeps_the_chart_and_the_section_apart(font: FontChoice, tmp_path: Path) -> None:
+    ex = E.StructureExplorer(load(text=NESTED), folder=tmp_path, font=font)
+    ex.picker.value = "二"
+    names = [p.name for p in ex.export("png,csv")]
+    assert names == ["文本-结构-各部分篇幅.png", "文本-结构-各部分篇幅.json", "文本-结构-二.csv", "文本-结构-二.json"]
+    assert ex.last_export == [tmp_path / n for n in names]
+    ex.export_name.value = "我的导出"  # a name of one's own keeps both under it
+    assert [p.name for p in ex.export(["png", "csv"])] == ["我的导出.png", "我的导出.csv", "我的导出.json"]
+
+
+def test_an_error_while_building_the_comparison_stays_visible(
+    make: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("相似度坏了 boom-7")
+
+    monkeypatch.setattr(importlib.import_module("studykit.explorers.compare"), "plot_similarity", boom)
+    ex = make("compare")  # the heatmap drawn after the similarity must not clear its error
+    assert "相似度坏了 boom-7" in ex.messages.value

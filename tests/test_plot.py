@@ -832,3 +832,93 @@ def test_dollar_signs_in_titles_and_labels_stay_text(name: str, tmp_path: Path) 
     assert ax.get_title() == DOLLAR
     exported = export(ax, "dollar", formats=("png", "svg", "pdf"), folder=tmp_path)
     assert len(exported) == 4
+
+
+# --- labels that fit ------------------------------------------------------------------------------
+
+
+def _overlapping(fig: Figure, labels: list[Text]) -> int:
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = sorted((t.get_window_extent(renderer) for t in labels if t.get_text()), key=lambda b: b.y0)
+    return sum(1 for a, b in itertools.pairwise(boxes) if b.y0 < a.y1 - 0.5)
+
+
+def many_terms(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"term": [f"词语{i:02d}" for i in range(n)], "count": range(n, 0, -1),
+                         "rate": range(n, 0, -1), "range": 1})
+
+
+def test_top_terms_on_a_small_axes_shrink_their_labels(font: FontChoice) -> None:
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    sp.plot_top_terms(many_terms(30), ax=ax, font=font)
+    fig.canvas.draw()
+    labels = ax.get_yticklabels()
+    assert len(labels) == 30 and labels[0].get_fontsize() < 10
+    assert _overlapping(fig, labels) == 0
+    big = plt.figure(figsize=(7.5, sp.bar_figure_height(30))).add_subplot()
+    sp.plot_top_terms(many_terms(30), ax=big, font=font)  # a figure sized for them keeps 10 pt
+    assert big.get_yticklabels()[0].get_fontsize() == 10
+
+
+def test_top_terms_warn_when_even_small_labels_cannot_fit(font: FontChoice) -> None:
+    _fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    with pytest.warns(UserWarning, match="60 bars do not fit"):
+        sp.plot_top_terms(many_terms(60), ax=ax, font=font)
+
+
+def test_a_very_long_term_is_cut_with_an_ellipsis(font: FontChoice) -> None:
+    frame = freqs_frame()
+    frame.loc[0, "term"] = "长" * 300
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    sp.plot_top_terms(frame, ax=ax, font=font)
+    fig.canvas.draw()
+    long = next(t for t in ax.get_yticklabels() if t.get_text().startswith("长"))
+    assert long.get_text() == "长" * (sp.MAX_LABEL - 1) + "…"
+    assert long.get_window_extent(fig.canvas.get_renderer()).x0 >= 0  # type: ignore[attr-defined]
+
+
+def forty_sections() -> pd.DataFrame:
+    rows = [(str(i), t, (i * k) % 7 + 1) for i in range(1, 41) for k, t in enumerate(["政协", "党建", "履职"])]
+    frame = pd.DataFrame(rows, columns=["section", "term", "count"])
+    return frame.assign(rate=frame["count"] * 2.0, range=1)
+
+
+def test_heatmap_of_forty_sections_grows_or_thins_its_row_labels(font: FontChoice) -> None:
+    ax = sp.plot_term_heatmap(forty_sections(), font=font)
+    fig = ax.get_figure(root=True)
+    assert fig is not None and 4.5 < fig.get_figheight() <= 12
+    fig.canvas.draw()
+    assert len(ax.get_yticklabels()) == 40 and _overlapping(fig, ax.get_yticklabels()) == 0
+    small, ax2 = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    sp.plot_term_heatmap(forty_sections(), ax=ax2, font=font)
+    small.canvas.draw()
+    shown = ax2.get_yticklabels()
+    assert 10 <= len(shown) < 40 and shown[0].get_text() == "1"
+    assert _overlapping(small, shown) == 0
+
+
+@pytest.mark.parametrize(("draw", "frame", "option", "value"), [
+    ("plot_top_terms", freqs_frame, "n", -3),
+    ("plot_top_terms", freqs_frame, "n", float("nan")),
+    ("plot_top_terms", freqs_frame, "n", 2.5),
+    ("plot_term_heatmap", by_section_frame, "terms", 2.5),
+    ("plot_term_heatmap", by_section_frame, "terms", -1),
+    ("plot_term_heatmap", by_section_frame, "terms", True),
+    ("plot_keyness", None, "n", 0),
+])
+def test_plot_options_are_checked(draw: str, frame: Callable[[], pd.DataFrame] | None, option: str, value: Any,
+                                  font: FontChoice) -> None:
+    from studykit.errors import QueryError
+
+    data = frame() if frame is not None else pd.DataFrame(columns=["term", "target_count", "reference_count",
+                                                                     "statistic"])
+    with pytest.raises(QueryError, match=f"^选项 {option} 的值无效 / invalid {option}=") as err:
+        getattr(sp, draw)(data, font=font, **{option: value})
+    assert "\n" not in str(err.value)
+
+
+def test_heatmap_terms_as_one_word_or_a_numpy_count(font: FontChoice) -> None:
+    ax = sp.plot_term_heatmap(by_section_frame(), font=font, terms="党建")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["党建"]
+    ax = sp.plot_top_terms(freqs_frame(), font=font, n=np.int64(2))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["政协", "党建"]

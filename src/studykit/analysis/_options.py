@@ -156,6 +156,23 @@ class _Flag(_Rule):
             raise _fail(name, value, "give True or False")
 
 
+@dataclass(frozen=True, slots=True)
+class CountOrTexts(_Rule):
+    """How many (a whole number ``>= minimum``) or which ones (a word or a list of words): a
+    chart's ``terms=15`` or ``terms=["政协", "党建"]``."""
+
+    minimum: int = 1
+
+    def check(self, name: str, value: object) -> None:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            Count(self.minimum).check(name, value)
+            return
+        if isinstance(value, str) or (isinstance(value, Iterable) and not isinstance(value, bytes)):
+            Text(many=True).check(name, value)
+            return
+        raise _fail(name, value, f"give a whole number from {self.minimum} up, or a list of words")
+
+
 def checked(**rules: _Rule) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Check the named arguments of every call against their rules before the body runs."""
 

@@ -414,8 +414,21 @@ def resolve_section_paths(
     return [p for p in paths if p in chosen]
 
 
+_SHOWN_LABELS = 10
+"""Section labels a not-found message lists before "… and N more"."""
+
+
 def section_not_found_message(label: str, labels: tuple[str, ...] | list[str]) -> str:
-    shown = " ".join(x for x in labels if x != PREAMBLE_KEY) or "(none)"
+    """One line naming the valid sections: the first ten, then how many more (a document of
+    5,000 sections gets a line, not a page).
+
+    >>> section_not_found_message("五", ["一", "二"])
+    '没有找到章节「五」 / no section 五: choose one of 一 二'
+    """
+    named = [x for x in labels if x != PREAMBLE_KEY]
+    more = len(named) - _SHOWN_LABELS
+    shown = " ".join(named[:_SHOWN_LABELS]) + (f" … and {more:,} more" if more > 0 else "")
+    shown = shown or "(none)"
     return (
         f"没有找到章节「{label}」 / no section {label}: choose one of {shown}"
         + (f" (or {PREAMBLE_KEY} for the preamble)" if PREAMBLE_KEY in labels else "")

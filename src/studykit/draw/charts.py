@@ -28,6 +28,7 @@ below the axes as a caption (an annotation with gid ``studykit-caption``), see
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -41,6 +42,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
+from studykit.analysis._options import Count, CountOrTexts, checked
 from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID
 from studykit.draw._figure import Fonts as _Fonts
 from studykit.draw._figure import axes_for as _axes
@@ -318,6 +320,7 @@ def _caption(ax: Axes, caption: str, fonts: _Fonts) -> None:
 # --- bars ----------------------------------------------------------------------------------------
 
 
+@checked(n=Count(1, none=True))
 def plot_top_terms(
     freqs: pd.DataFrame | Mapping[str, float],
     *,
@@ -355,17 +358,21 @@ def plot_top_terms(
                 "映射只含次数 / a mapping holds counts only: pass term_frequencies' table for rate"
             )
     data = data.sort_values(["v", "term"], ascending=[False, True], kind="stable")
-    data = data if n is None else data.head(max(int(n), 0))
+    data = data if n is None else data.head(n)
+    given = ax is not None
     ax = _axes(ax, (7.5, bar_figure_height(len(data))))
+    if given:  # the user's Axes may be too small for this many labels: smaller labels that fit
+        fonts = _fit_bar_fonts(ax, len(data), fonts)
     y = np.arange(len(data))
     widths = data["v"].to_numpy()
+    labels = [short_label(t) for t in data["term"]]
     title = title if title is not None else "高频词"
-    if _update_top_terms(ax, data["term"].tolist(), widths, value, title, fonts):
+    if _update_top_terms(ax, labels, widths, value, title, fonts):
         return ax
     if _top_terms_bars(ax) is not None:  # a chart of another length: start afresh
         ax.clear()
     ax.barh(y, widths, color=color or _BAR_COLOR, height=0.7, label=_TOP_TERMS)
-    ax.set_yticks(y, data["term"].tolist(), fontproperties=fonts.tick, parse_math=False)
+    ax.set_yticks(y, labels, fontproperties=fonts.tick, parse_math=False)
     ax.set_ylim(max(len(data), 1) - 0.5, -0.5)  # first (largest) bar at the top
     _value_labels(ax, widths, y, [_fmt(float(v)) for v in widths], fonts)
     ax.margins(x=0.12)
@@ -375,6 +382,48 @@ def plot_top_terms(
         _note(ax, NOT_FOUND, fonts)
     _set_title(ax, title, fonts)
     return ax
+
+
+MAX_LABEL = 20
+"""Characters of a bar label before it is cut with an ellipsis (a 300-character token would
+push the bars off the figure)."""
+_MIN_LABEL_POINTS = 5.0
+
+
+def short_label(text: object, max_chars: int = MAX_LABEL) -> str:
+    """``text`` as a category label: at most ``max_chars`` characters, the last one ``…`` when
+    it was cut.
+
+    >>> short_label("坚持和完善中国共产党领导的多党合作和政治协商制度", 10)
+    '坚持和完善中国共产…'
+    """
+    s = str(text)
+    return s if len(s) <= max_chars else s[: max(max_chars - 1, 1)] + "…"
+
+
+def _fit_bar_fonts(ax: Axes, n_bars: int, fonts: _Fonts) -> _Fonts:
+    """Tick and value-label fonts small enough for ``n_bars`` bar labels to stand apart on an
+    Axes the caller sized (a figure at least :func:`bar_figure_height` tall keeps the sizes).
+    Below 5 points nothing is readable: a warning says to make the figure taller."""
+    fig = ax.get_figure(root=True)
+    if fig is None or n_bars <= 0 or fig.get_figheight() >= bar_figure_height(n_bars) - 0.01:
+        return fonts
+    # The Axes' share of the figure (constrained layout will give it about this much or more).
+    height_pt = ax.get_position().height * fig.get_figheight() * 72
+    fit = height_pt / n_bars / 1.16  # a line box is 1.16 font sizes
+    size = float(fonts.tick.get_size_in_points())
+    if fit >= size:
+        return fonts
+    if fit < _MIN_LABEL_POINTS:
+        warnings.warn(
+            f"{n_bars} 个条形放不下 / {n_bars} bars do not fit on this Axes: make its figure "
+            f"{bar_figure_height(n_bars)} in tall (bar_figure_height) or pass a smaller n",
+            UserWarning, stacklevel=3,
+        )
+    tick, note = fonts.tick.copy(), fonts.note.copy()
+    tick.set_size(max(fit, _MIN_LABEL_POINTS))
+    note.set_size(min(max(fit, _MIN_LABEL_POINTS), float(note.get_size_in_points())))
+    return fonts._replace(tick=tick, note=note)
 
 
 _TOP_TERMS = "_studykit_top_terms"  # container labels; the leading _ keeps them out of legends
@@ -427,6 +476,7 @@ def _update_top_terms(
     return True
 
 
+@checked(max_chars=Count(1))
 def plot_section_lengths(
     lengths: pd.DataFrame,
     *,
@@ -512,6 +562,25 @@ def _heatmap(
     return image
 
 
+_HEAT_ROW = 0.22
+_HEAT_MAX_HEIGHT = 12.0
+
+
+def _thin_row_labels(ax: Axes, fonts: _Fonts) -> None:
+    """Keep every k-th row label when all of them would overlap on this Axes (a 40-row heatmap
+    on a small figure labels every second or third row; the cells stay)."""
+    fig = ax.get_figure(root=True)
+    ticks = list(ax.get_yticks())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    if fig is None or len(ticks) < 2:
+        return
+    height_pt = ax.get_position().height * fig.get_figheight() * 72
+    need = float(fonts.tick.get_size_in_points()) * 1.2 * len(ticks)
+    step = math.ceil(need / max(height_pt, 1.0))
+    if step > 1:
+        ax.set_yticks(ticks[::step], labels[::step], fontproperties=fonts.tick, parse_math=False)
+
+
 def _heat_label(path: str, titles: Mapping[str, str], max_chars: int = 8) -> str:
     name = _section_name(path)
     if name == PREAMBLE_NAME or path not in titles:
@@ -519,6 +588,7 @@ def _heat_label(path: str, titles: Mapping[str, str], max_chars: int = 8) -> str
     return short_title(name, titles[path], max_chars)
 
 
+@checked(terms=CountOrTexts())
 def plot_term_heatmap(
     freqs_by_section: pd.DataFrame,
     *,
@@ -551,12 +621,13 @@ def plot_term_heatmap(
         totals = totals.sort_values(["count", "term"], ascending=[False, True], kind="stable")
         chosen = totals["term"].head(max(terms, 0)).tolist()
     else:
-        chosen = list(dict.fromkeys(str(t) for t in terms))
+        chosen = list(dict.fromkeys(str(t) for t in ([terms] if isinstance(terms, str) else terms)))
     rows = _section_order(data)
     table = data.pivot_table(index="section", columns="term", values=value, aggfunc="sum")
     table = table.reindex(index=rows, columns=chosen).fillna(0.0)
     values = table.to_numpy(dtype=float)
-    ax = _axes(ax)
+    # A new figure grows with its rows (0.22 in each, 40 rows: 11.2 in), up to 12 in.
+    ax = _axes(ax, (8.0, min(max(4.5, 2.4 + _HEAT_ROW * len(rows)), _HEAT_MAX_HEIGHT)))
     titles = _section_titles(freqs_by_section)
     _heatmap(ax, values, fonts, cmap="YlOrRd", bar_label=VALUE_NAMES[value], vmin=0.0)
     ax.set_xticks(range(len(chosen)), chosen, fontproperties=fonts.tick, parse_math=False)
@@ -565,6 +636,7 @@ def plot_term_heatmap(
         lbl.set_horizontalalignment("right")
         lbl.set_rotation_mode("anchor")
     ax.set_yticks(range(len(rows)), [_heat_label(r, titles) for r in rows], fontproperties=fonts.tick, parse_math=False)
+    _thin_row_labels(ax, fonts)
     ax.set_ylabel("章节", fontproperties=fonts.label)
     if values.size == 0:
         _note(ax, NOT_FOUND, fonts)
@@ -613,6 +685,7 @@ def plot_similarity(
     cols = [mapping.get(str(p), _section_name(str(p))) for p in sim.columns]
     ax.set_xticks(range(len(cols)), cols, fontproperties=fonts.tick, parse_math=False)
     ax.set_yticks(range(len(rows)), rows, fontproperties=fonts.tick, parse_math=False)
+    _thin_row_labels(ax, fonts)
     ax.set_xlabel("章节", fontproperties=fonts.label)
     ax.set_ylabel("章节", fontproperties=fonts.label)
     _set_title(ax, title if title is not None else "章节相似度", fonts)
@@ -625,6 +698,7 @@ def plot_similarity(
 # --- keyness -------------------------------------------------------------------------------------
 
 
+@checked(n=Count(1))
 def plot_keyness(
     keyness_df: pd.DataFrame,
     *,
@@ -786,6 +860,7 @@ def plot_dispersion(
 # --- co-occurrence network -----------------------------------------------------------------------
 
 
+@checked(top=Count(1))
 def plot_cooccurrence(
     pairs: pd.DataFrame,
     *,
@@ -898,7 +973,11 @@ def plot_formulations(
         drawn = heights > 0  # an empty slot stays empty: no "0" on the axis
         _value_labels(ax, xs[drawn], heights[drawn], [_fmt(float(h)) for h in heights[drawn]], fonts,
                       vertical=True)
-    ax.set_xticks(x, [_section_name(s) for s in order], fontproperties=fonts.tick, parse_math=False)
+    names = [_section_name(s) for s in order]
+    ax.set_xticks(x, names, fontproperties=fonts.tick, parse_math=False)
+    if _too_wide(ax, names, fonts):  # side by side they would overlap: stand them up
+        for lbl in ax.get_xticklabels():
+            lbl.set_rotation(90)
     ax.set_xlabel("章节", fontproperties=fonts.label)
     ax.set_ylabel("次数", fontproperties=fonts.label)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -907,9 +986,21 @@ def plot_formulations(
     if wanted:
         ax.legend(prop=fonts.note, frameon=False)
     if not len(order) or not counts.to_numpy().any():
+        ax.set_ylim(0, 1)  # nothing to count: a 0-1 axis, not matplotlib's ±0.06 around zero
         _note(ax, NOT_FOUND, fonts)
     _set_title(ax, title if title is not None else "提法与排比分布", fonts)
     return ax
+
+
+def _too_wide(ax: Axes, labels: Sequence[str], fonts: _Fonts) -> bool:
+    """Whether ``labels``, written side by side under the x axis, need more room than the axes
+    has (a CJK character is about one font size wide; a gap of one character between labels)."""
+    fig = ax.get_figure(root=True)
+    if fig is None or not labels:
+        return False
+    size_in = float(fonts.tick.get_size_in_points()) / 72
+    width_in = ax.get_position().width * fig.get_figwidth()
+    return len(labels) * size_in * (max(len(s) for s in labels) + 1) > width_in
 
 
 # --- small multiples -----------------------------------------------------------------------------
@@ -926,6 +1017,7 @@ def _panel_titles(
     ]
 
 
+@checked(ncols=Count(1))
 def plot_section_clouds(
     freqs_by_section: pd.DataFrame,
     *,
@@ -972,6 +1064,7 @@ def plot_section_clouds(
     return np.array(axes, dtype=object)
 
 
+@checked(n=Count(1), ncols=Count(1))
 def plot_section_top_terms(
     freqs_by_section: pd.DataFrame,
     *,

@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from studykit.analysis._options import Count, CountOrTexts, checked
 from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID, as_text
 from studykit.draw._figure import axes_for as _axes
 from studykit.draw._figure import fonts_for as _fonts
@@ -56,6 +57,7 @@ VALUE_NAMES = {"count": "次数", "rate": "每千词", "documents": "文档数",
 KIND_NAMES = {"numbered": "数字提法", "quote": "引语", "parallel": "排比", "four_char_list": "四字格", "term": "词语"}
 _KNOWN = ("term", "count", "rate", "documents", "dp", "group_documents", "tokens")
 _PALETTE = ("#c0392b", "#2f6fa8", "#27864a", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#b03a8c")
+_FADE = "4d"  # alpha 0.3 appended to a colour: a bar that is not significant (as in plot_keyness)
 
 
 def _group_column(frame: pd.DataFrame) -> str:
@@ -175,6 +177,7 @@ def plot_trends(
 
 
 @as_text
+@checked(terms=CountOrTexts())
 def plot_doc_term_heatmap(
     freqs: pd.DataFrame,
     *,
@@ -203,7 +206,7 @@ def plot_doc_term_heatmap(
         totals = totals.sort_values(["count", "term"], ascending=[False, True], kind="stable")
         chosen = totals["term"].head(max(terms, 0)).tolist()
     else:
-        chosen = list(dict.fromkeys(str(t) for t in terms))
+        chosen = list(dict.fromkeys(str(t) for t in ([terms] if isinstance(terms, str) else terms)))
     rows = list(freqs.attrs.get("groups") or pd.unique(data[by]).tolist())
     table = data.pivot_table(index=by, columns="term", values=value, aggfunc="sum", sort=False)
     table = table.reindex(index=rows, columns=chosen).fillna(0.0)
@@ -243,6 +246,7 @@ def plot_doc_term_heatmap(
 
 
 @as_text
+@checked(n=Count(1), ncols=Count(1))
 def plot_key_terms(
     key_terms: pd.DataFrame,
     *,
@@ -266,12 +270,16 @@ def plot_key_terms(
     _require(key_terms, ("term", "statistic", "target_count", "reference_count"), "关键词表 / key terms")
     by = _group_column(key_terms)
     order = list(groups) if groups is not None else list(key_terms.attrs.get("groups") or pd.unique(key_terms[by]).tolist())
+    flagged = "significant" in key_terms.columns
     fig, axes = _grid(len(order), ncols, fig, (3.0, 0.55 + 0.26 * max(n, 1)))
     for k, (ax, group) in enumerate(zip(axes, order, strict=True)):
         part = key_terms[key_terms[by] == group].sort_values(["statistic", "term"], ascending=[False, True]).head(n)
         y = np.arange(len(part))
         widths = part["statistic"].to_numpy(dtype=float)
-        ax.barh(y, widths, color=_PALETTE[k % len(_PALETTE)], height=0.7)
+        color = _PALETTE[k % len(_PALETTE)]
+        weak = ~part["significant"].astype(bool).to_numpy() if flagged else np.zeros(len(part), bool)
+        # Pale: not significant after the multiple-testing correction, as in plot_keyness.
+        ax.barh(y, widths, color=[color + (_FADE if w else "") for w in weak], height=0.7)
         ax.set_yticks(y, part["term"].astype(str).tolist(), fontproperties=fonts.tick)
         ax.set_ylim(max(len(part), 1) - 0.5, -0.5)
         for yi, w, a, b in zip(y, widths, part["target_count"], part["reference_count"], strict=True):
@@ -287,6 +295,10 @@ def plot_key_terms(
         title = "各文档的特色词（对其余文档的关键性）"
     if title:
         fig.suptitle(title, fontproperties=fonts.title)
+    if flagged and len(key_terms):
+        shown = int(key_terms["significant"].astype(bool).sum())
+        fig.supxlabel(f"浅色条：校正后不显著（显著 {shown} / {len(key_terms)} 个词） / pale bars: not significant after "
+                      "the multiple-testing correction", fontproperties=fonts.note, color="0.3")
     return np.array(axes, dtype=object)
 
 
@@ -294,6 +306,7 @@ def plot_key_terms(
 
 
 @as_text
+@checked(n=Count(1))
 def plot_first_appearance(
     first: pd.DataFrame,
     *,

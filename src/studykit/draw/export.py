@@ -63,6 +63,7 @@ __all__ = [
     "ZH_HEADERS",
     "Headers",
     "export",
+    "format_list",
     "safe_stem",
     "zh_headers",
 ]
@@ -131,7 +132,12 @@ ZH_HEADERS: Mapping[str, str] = MappingProxyType({
     # section_lengths, dispersion_sections
     "label": "编号", "title": "标题", "level": "层级", "paragraphs": "段落数", "chars": "字数",
     # corpus tables
-    "document": "文档", "doc": "文档", "documents": "文档数",
+    "document": "文档", "doc": "文档", "documents": "文档数", "group_documents": "组内文档数",
+    "year": "年份", "date": "日期", "first": "首次出现", "last": "最后出现", "share": "占比",
+    "similarity": "相似度",
+    # version diffs (compare_versions(...).to_frame())
+    "op": "修改", "old": "旧版", "new": "新版", "section_a": "旧版章节", "section_b": "新版章节",
+    "old_start": "旧版起始位置", "old_end": "旧版结束位置", "new_start": "新版起始位置", "new_end": "新版结束位置",
 })  # fmt: skip
 """Chinese column headers for tables people read — exports with ``headers="zh"`` and the explorers'
 table views — by English column name.
@@ -402,20 +408,27 @@ def _objects(obj: object) -> list[Exportable]:
     return items  # type: ignore[return-value]
 
 
+def format_list(formats: Sequence[str] | str) -> list[str]:
+    """The formats asked for, lower case, without dots or repeats: a sequence
+    (``("png", ".CSV")``) or one string, separated by commas, semicolons or spaces.
+
+    >>> format_list("png, svg"), format_list(["PNG", ".csv", "png"])
+    (['png', 'svg'], ['png', 'csv'])
+    """
+    if isinstance(formats, str):
+        formats = re.split(r"[\s,;]+", formats.strip())
+    try:
+        return list(dict.fromkeys(str(f).lower().strip().lstrip(".") for f in formats if str(f).strip()))
+    except TypeError:
+        raise ExportError(f"formats 应是格式列表 / formats must be a list such as ('png', 'csv'), not {formats!r}") from None
+
+
 def _plan(objects: list[Exportable], formats: Sequence[str] | str | None) -> list[tuple[str, Exportable]]:
     """Which object writes which format, in the order the formats were asked for."""
     picture = next((o for o in objects if not isinstance(o, pd.DataFrame)), None)
     table = next((o for o in objects if isinstance(o, pd.DataFrame)), None)
     allowed: list[str] = [*(FIGURE_FORMATS if picture is not None else ()), *(TABLE_FORMATS if table is not None else ())]
-    if formats is None:
-        wanted = list(allowed)
-    else:
-        if isinstance(formats, str):
-            formats = re.split(r"[\s,;]+", formats.strip())
-        try:
-            wanted = list(dict.fromkeys(str(f).lower().strip().lstrip(".") for f in formats if str(f).strip()))
-        except TypeError:
-            raise ExportError(f"formats 应是格式列表 / formats must be a list such as ('png', 'csv'), not {formats!r}") from None
+    wanted = list(allowed) if formats is None else format_list(formats)
     bad = [f for f in wanted if f not in allowed] or ([] if wanted else ["(none)"])
     if bad:
         what = ("表格", "a table") if picture is None else ("图", "a figure") if table is None else ("图和表格", "a figure and a table")

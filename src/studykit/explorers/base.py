@@ -39,7 +39,14 @@ from studykit.document.labels import label_sections
 from studykit.document.labels import path_label as path_label
 from studykit.document.labels import section_marker as section_marker
 from studykit.document.model import Document, Section
-from studykit.draw.export import FIGURE_FORMATS, TABLE_FORMATS, export, safe_stem, zh_headers
+from studykit.draw.export import (
+    FIGURE_FORMATS,
+    TABLE_FORMATS,
+    export,
+    format_list,
+    safe_stem,
+    zh_headers,
+)
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
@@ -64,11 +71,23 @@ MEASURES = [("对数似然 G²", "g2"), ("对数比 log ratio", "log_ratio"), ("
 MEASURES_REV = [(v, k) for k, v in MEASURES]
 MEASURE_SHORT = {"g2": "G2", "log_ratio": "对数比", "log_odds": "对数优势比"}
 
+TEXT_NAME = "文本"
+"""The document's name in file names when it has neither a title nor a file (pasted text)."""
+
 WIDE = widgets.Layout(width="95%")
 """Sliders and pickers fill their column, so a value can be set with the mouse."""
 SLIDER_STYLE = {"description_width": "5.5em"}
 
 _PNG = {"compress_level": 1}
+
+MAX_CHART_SECTIONS = 40
+"""At most this many sections on an explorer's chart (bars, rows, columns): a document of
+thousands of sections still draws in bounded memory and time; the chart says what it left out."""
+
+
+def capped_note(shown: int, total: int) -> str:
+    """The title suffix of a chart that shows only the first ``shown`` of ``total`` sections."""
+    return f"（前 {shown} 部分，共 {total} 部分）" if shown < total else ""
 
 
 def slider(value: int, lo: int, hi: int, description: str, **kwargs: Any) -> widgets.IntSlider:
@@ -83,11 +102,13 @@ def say(messages: widgets.HTML, text: str, *, kind: str = "info") -> None:
     messages.value = f"<div style='color:{color}'>{html.escape(text)}</div>" if text else ""
 
 
-def run_shown(messages: widgets.HTML, fn: Callable[[], None]) -> None:
+def run_shown(messages: widgets.HTML, fn: Callable[[], None], *, clear: bool = True) -> None:
     """Run a widget callback: a studykit error becomes its one-line message, anything else is
-    shown with its traceback under 详情 and logged. Nothing is swallowed."""
+    shown with its traceback under 详情 and logged. Nothing is swallowed. ``clear=False`` keeps
+    what an earlier step of the same action said (its error or warning stays visible)."""
     try:
-        say(messages, "")
+        if clear:
+            say(messages, "")
         fn()
     except StudykitError as exc:
         say(messages, str(exc), kind="warn")
@@ -149,6 +170,17 @@ def readable_table(frame: pd.DataFrame, document: Document) -> pd.DataFrame:
         out["section_title"] = [TITLE_NAME if not str(p) else t for p, t in zip(out["section"], out["section_title"],
                                                                                strict=True)]
     return zh_headers(label_sections(out, document))
+
+
+def significance_line(result: pd.DataFrame) -> str:
+    """How many terms of a keyness table are significant after the correction (HTML), from
+    the ``attrs["keyness"]`` that ``keyness`` and ``corpus_keyness`` keep: ``显著 1 / 82 个词``."""
+    info = result.attrs.get("keyness", {})
+    significant, tested = info.get("significant", 0), info.get("tested", len(result))
+    return (
+        f"显著 <b>{significant}</b> / {tested} 个词（Benjamini–Hochberg 校正，α = {info.get('alpha', 0.05)}；"
+        f"浅色条为不显著） / {significant} of {tested} terms significant after FDR correction"
+    )
 
 
 def _table_html(frame: pd.DataFrame, document: Document, *, max_rows: int = 60, floats: int = 2) -> str:
@@ -266,9 +298,10 @@ class _Chart:
 
 # --- explorers -----------------------------------------------------------------------------------
 class PickHandler(Protocol):
-    """Opens a query elsewhere (the dashboard's KWIC tab): ``handler("党建", regex=False)``."""
+    """Opens a query elsewhere (the dashboard's KWIC tab): ``handler("党建", regex=False)``;
+    ``sections`` (paths) keeps the contexts within the sections the clicked view counted."""
 
-    def __call__(self, query: str, *, regex: bool = False) -> None: ...
+    def __call__(self, query: str, *, regex: bool = False, sections: Sequence[str] | None = None) -> None: ...
 
 
 class _Explorer:
@@ -330,9 +363,9 @@ class _Explorer:
 
         return run
 
-    def _call(self, fn: Callable[[], None]) -> None:
+    def _call(self, fn: Callable[[], None], *, clear: bool = True) -> None:
         with self._lock:
-            run_shown(self.messages, fn)
+            run_shown(self.messages, fn, clear=clear)
 
     def _observe(self, controls: Sequence[widgets.Widget], fn: Callable[[], None]) -> None:
         handler = self._guard(fn)
@@ -340,13 +373,15 @@ class _Explorer:
             control.observe(handler, names="value")
 
     # --- linking -------------------------------------------------------------------------------
-    def open_contexts(self, query: str, *, regex: bool = False) -> None:
+    def open_contexts(self, query: str, *, regex: bool = False, sections: Sequence[str] | None = None) -> None:
         """Show every context of ``query``: in the dashboard's KWIC tab when this explorer is
-        part of one (``on_pick``), otherwise in a KWIC explorer inline, below the chart."""
+        part of one (``on_pick``), otherwise in a KWIC explorer inline, below the chart.
+        ``sections`` (paths; ``None`` for the whole document) keeps the contexts within the
+        sections the clicked chart counted."""
         if not query:
             return
         if self.on_pick is not None:
-            self.on_pick(query, regex=regex)
+            self.on_pick(query, regex=regex, sections=sections)
             return
         from .concordance import KwicExplorer
 
@@ -357,7 +392,7 @@ class _Explorer:
             title = widgets.HTML("<b>上下文</b> · 点击的词在文中的每一处")
             self._contexts_children = (widgets.HBox([title, close]), self.kwic.widget)
         self.contexts.children = self._contexts_children
-        self.kwic.search(query, regex=regex)
+        self.kwic.search(query, regex=regex, sections=sections)
 
     def close_contexts(self) -> None:
         """Hide the inline contexts (they come back on the next click)."""
@@ -397,11 +432,16 @@ class _Explorer:
         """What the export shows, for its file name: the view and the selection."""
         return [self.name]
 
+    def _document_name(self) -> str:
+        """The document in a file name: its title, else its file's stem, else 文本 (pasted text
+        has the pseudo-name ``<text>``, which would become ``_text_``); at most 16 characters."""
+        source = self.document.source.name
+        doc = self.document.title or ("" if source.startswith("<") else Path(source).stem) or TEXT_NAME
+        return doc if len(doc) <= 16 else doc[:16]
+
     def default_name(self) -> str:
         """The file stem the explorer suggests: document, view and selection."""
-        doc = self.document.title or Path(self.document.source.name).stem or "文档"
-        doc = doc if len(doc) <= 16 else doc[:16]
-        return safe_stem("-".join([doc, *self._name_parts()]))
+        return safe_stem("-".join([self._document_name(), *self._name_parts()]))
 
     def _refresh_name(self) -> None:
         """Follow the view and selection in the file name, unless the user typed their own."""
@@ -422,8 +462,11 @@ class _Explorer:
         chosen = [fmt for fmt, box in self.export_formats.items() if box.value]
         self.export(chosen)
 
-    def export(self, formats: Sequence[str], *, name: str | None = None) -> list[Path]:
+    def export(self, formats: Sequence[str] | str, *, name: str | None = None) -> list[Path]:
         """Write the chart and/or the table in every format given, under one file stem.
+
+        ``formats`` is a list (``["png", "csv"]``) or one string (``"png"``, ``"png,svg"``), as
+        for ``sk.export``.
 
         ``name`` defaults to the file-name box (sanitised: a title with slashes, zero-width marks
         or a BOM still exports). The stem is numbered (``-2``) only when a file of that stem and
@@ -433,8 +476,8 @@ class _Explorer:
         with self._lock:
             return self._export_files(formats, name)
 
-    def _export_files(self, formats: Sequence[str], name: str | None) -> list[Path]:
-        wanted = list(dict.fromkeys(f.lower() for f in formats))
+    def _export_files(self, formats: Sequence[str] | str, name: str | None) -> list[Path]:
+        wanted = format_list(formats)
         if not wanted:
             raise StudykitError("没有选择格式 / no format chosen: tick PNG, SVG, PDF, CSV or XLSX")
         bad = [f for f in wanted if f not in (*FIGURE_FORMATS, *TABLE_FORMATS)]

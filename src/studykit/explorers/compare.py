@@ -24,6 +24,7 @@ from studykit.text.segment import JiebaSegmenter
 from studykit.text.tokens import select
 
 from .base import (
+    MAX_CHART_SECTIONS,
     MEASURE_SHORT,
     MEASURES,
     MEASURES_REV,
@@ -34,12 +35,18 @@ from .base import (
     _selection_name,
     _table_html,
     _TableExplorer,
+    capped_note,
     section_marker,
+    significance_line,
     slider,
 )
 
 KEYNESS_BARS = 12
 """Terms shown on each side of the keyness chart."""
+SIMILARITY_SECTIONS = 24
+"""At most this many sections in the similarity chart (a square of 24 × 24 cells, 13.6 in)."""
+HEAT_ROW = 0.22
+"""Inches per heatmap row: a 10-point label and a gap."""
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -83,7 +90,7 @@ class CompareExplorer(_TableExplorer):
         self.table_view = widgets.HTML()
         self.significance = widgets.HTML()  # how many terms survive the correction
         self.chart = _Chart(7.5, bar_figure_height(2 * KEYNESS_BARS))
-        self.chart.image.on_pick(self._pick_guarded(self.open_contexts))
+        self.chart.image.on_pick(self._pick_guarded(self.pick))
         self.similarity_chart = _Chart(5.5, 4.8)
         self.heatmap_chart = _Chart(8, 4.5)
         self.similarity: pd.DataFrame = pd.DataFrame()
@@ -103,9 +110,10 @@ class CompareExplorer(_TableExplorer):
             widgets.HBox([self.similarity_chart.box, widgets.VBox([self.heat_terms, self.heatmap_chart.box])],
                          layout=widgets.Layout(flex_flow="row wrap")),
         ])
+        # One action in three steps: a later step must not wipe what an earlier one said.
         self._call(self.update)
-        self._call(self.update_similarity)
-        self._call(self.update_heatmap)
+        self._call(self.update_similarity, clear=False)
+        self._call(self.update_heatmap, clear=False)
 
     def _sides(self) -> tuple[list[str], str | list[str]]:
         target = list(self.target.value)
@@ -129,13 +137,7 @@ class CompareExplorer(_TableExplorer):
         self.result = keyness(self.table, target, reference, measure=self.measure.value,
                               min_count=self.min_count.value)
         self.table_view.value = _table_html(self.result, self.document, floats=3)
-        info = self.result.attrs.get("keyness", {})
-        self.significance.value = (
-            f"显著 <b>{info.get('significant', 0)}</b> / {info.get('tested', len(self.result))} 个词"
-            f"（Benjamini–Hochberg 校正，α = {info.get('alpha', 0.05)}；浅色条为不显著）"
-            f" / {info.get('significant', 0)} of {info.get('tested', len(self.result))} terms "
-            "significant after FDR correction"
-        )
+        self.significance.value = significance_line(self.result)
         if self.result.empty:
             self.chart.axes(view="empty").set_axis_off()
             self.chart.show()
@@ -155,17 +157,23 @@ class CompareExplorer(_TableExplorer):
 
         self.chart.show(layout=("keyness", longest), regions=regions)
 
+    def pick(self, term: str) -> None:
+        """Open the contexts of a clicked keyness bar within what the bar counted: the target and
+        the chosen reference sections (the whole document when the reference is the rest)."""
+        target, reference = self._sides()
+        self.open_contexts(term, sections=None if reference == "rest" else [*target, *reference])
+
     def update_similarity(self) -> None:
         assert self.table is not None
         self.similarity = section_similarity(self.table)
         sections = {s.path: s for s in self.document.sections}
         labels = {p: section_marker(s) for p, s in sections.items()}
         titles = {p: s.title or "" for p, s in sections.items()}
-        n = len(self.similarity)
+        n = min(len(self.similarity), SIMILARITY_SECTIONS)  # the figure is n × n: keep it bounded
         side = max(4.8, 1.6 + 0.5 * n)
         ax = self.similarity_chart.axes(fresh=True, size=(side + 0.7, side))
-        plot_similarity(self.similarity, ax=ax, font=self.font, labels=labels, titles=titles,
-                        title="章节相似度（TF-IDF 余弦）")
+        plot_similarity(self.similarity.iloc[:n, :n], ax=ax, font=self.font, labels=labels, titles=titles,
+                        title="章节相似度（TF-IDF 余弦）" + capped_note(n, len(self.similarity)))
         self.similarity_chart.show()
 
     def update_heatmap(self) -> None:
@@ -173,17 +181,24 @@ class CompareExplorer(_TableExplorer):
             assert self.table is not None
             body = select(self.table, parts=("heading", "lead", "body"))
             self.heatmap_data = term_frequencies(body, by="section")
-        ax = self.heatmap_chart.axes()  # cleared, laid-out position kept; the colorbar goes with it
-        plot_term_heatmap(self.heatmap_data, ax=ax, font=self.font, terms=self.heat_terms.value,
-                          title="章节 × 高频词")
         data = self.heatmap_data
+        rows = list(dict.fromkeys(data["section"].astype(str)))
+        if len(rows) > MAX_CHART_SECTIONS:  # the first sections only: a bounded figure, labels apart
+            data = data[data["section"].astype(str).isin(rows[:MAX_CHART_SECTIONS])]
+            data.attrs = dict(self.heatmap_data.attrs)
+        shown = min(len(rows), MAX_CHART_SECTIONS)
+        # The figure grows with its rows so that their labels never overlap (40 rows: 11.2 in).
+        size = (8.0, max(4.5, 2.4 + HEAT_ROW * shown))
+        ax = self.heatmap_chart.axes(size=size)  # cleared, laid-out position kept; the colorbar goes with it
+        plot_term_heatmap(data, ax=ax, font=self.font, terms=self.heat_terms.value,
+                          title="章节 × 高频词" + capped_note(shown, len(rows)))
         if data.empty:
             self.heatmap_chart.show()
             return
         # What shapes the layout: the number of rows and the longest (rotated) term label.
         totals = data.groupby("term")["count"].sum().sort_values(ascending=False)
         longest = max((len(str(t)) for t in totals.index[: self.heat_terms.value]), default=0)
-        self.heatmap_chart.show(layout=("heatmap", data["section"].nunique(), longest))
+        self.heatmap_chart.show(layout=("heatmap", shown, longest))
 
     def _name_parts(self) -> list[str]:
         target, reference = self._sides()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from studykit.draw.charts import plot_dispersion
 from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 from studykit.text.segment import JiebaSegmenter
+from studykit.text.tokens import select
 
 from .base import (
     ALL,
@@ -111,11 +113,18 @@ class KwicExplorer(_TableExplorer):
         if not self._quiet:
             self.update()
 
-    def search(self, query: str, *, regex: bool = False) -> None:
-        """Search ``query`` (what a click in another view does): one update, not one per control."""
+    def search(self, query: str, *, regex: bool = False, sections: Sequence[str] | None = None) -> None:
+        """Search ``query`` (what a click in another view does): one update, not one per control.
+
+        ``sections`` (paths) narrows the search to the sections the clicked view counted;
+        ``None`` searches the whole document. Paths the section picker does not offer are left
+        out (all of them: the whole document)."""
+        offered = {v for _, v in self.sections.options}
+        wanted = tuple(s for s in dict.fromkeys(sections or ()) if s in offered)
         self._quiet = True
         try:
             self.regex.value = regex
+            self.sections.value = wanted or (ALL,)
             self.query.value = query
         finally:
             self._quiet = False
@@ -148,11 +157,22 @@ class KwicExplorer(_TableExplorer):
         self.result = hits.to_frame()
         self.results.value = self._rows_html()
         assert self.table is not None
-        self.count.value = (f"共 <b>{len(self.result)}</b> 处 / {len(self.result)} hits · 点击一行读整段"
-                            + _why(q, len(self.result), self.table, self.regex.value))
+        # The token count that _why compares with is taken over the same sections as the hits.
+        counted = self.table if chosen is None else select(self.table, sections=chosen)
+        why = _why(q, len(self.result), counted, self.regex.value)
+        if chosen is None:
+            self.count.value = f"共 <b>{len(self.result)}</b> 处 / {len(self.result)} hits · 点击一行读整段" + why
+        else:
+            everywhere = len(kwic(self.document, q, window=1, regex=self.regex.value))
+            where = html.escape(_selection_name(self.document, chosen))
+            self.count.value = (
+                f"所选章节（{where}）中共 <b>{len(self.result)}</b> 处，全文 {everywhere} 处 / "
+                f"{len(self.result)} hits within the chosen sections, {everywhere} in the whole document"
+                " · 点击一行读整段" + why)
         self.hits = self._positions(q)
         plot_dispersion(self.hits, dispersion_sections(self.table), ax=ax, font=self.font, terms=[q],
-                        title=f"「{q}」在全文中的分布")
+                        title=f"「{q}」在全文中的分布" if chosen is None
+                        else f"「{q}」在所选章节（{_selection_name(self.document, chosen)}）中的分布")
         self.chart.show()
         self._refresh_name()
         if self.result.empty:

@@ -30,11 +30,11 @@ from studykit.draw.corpus_charts import (
     plot_trend,
     plot_version_summary,
 )
-from studykit.draw.export import safe_stem
+from studykit.draw.export import safe_stem, zh_headers
 from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 
-from .base import MEASURES, _Chart, _Explorer
+from .base import MEASURES, _Chart, _Explorer, significance_line
 
 VIEWS = [("趋势", "trend"), ("热力图", "heatmap"), ("关键词", "keyness"), ("首次出现", "first"),
          ("相似度", "similarity"), ("版本对比", "versions")]
@@ -45,7 +45,7 @@ _SPLIT = re.compile(r"[\s,，、;；]+")
 def _table(frame: pd.DataFrame, *, max_rows: int = 60, floats: int = 2) -> str:
     if frame.empty:
         return "<i>没有结果 / no results</i>"
-    return str(frame.head(max_rows).to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
+    return str(zh_headers(frame.head(max_rows)).to_html(index=False, float_format=lambda x: f"{x:.{floats}f}", border=0,
                                             classes="sk-table", escape=True))
 
 
@@ -111,6 +111,9 @@ class CorpusExplorer(_Explorer):
         self.picker.add_class("sk-picker")
         self.window = widgets.IntSlider(value=15, min=5, max=60, description="上下文字数")
         self.chart = _Chart(8.5, 4.8)
+        self.significance = widgets.HTML()
+        """In the keyness view: how many terms are significant after the correction."""
+        self.significance.add_class("sk-significance")
         self.details = widgets.HTML()
         self.details.add_class("sk-details")
         self.details_box = widgets.Accordion([self.details], titles=("表格与差异 / table and diff",))
@@ -129,6 +132,7 @@ class CorpusExplorer(_Explorer):
             widgets.HBox([self.target, self.measure, self.top_n]),
             widgets.HBox([self.old, self.new]),
             self.chart.box,
+            self.significance,
             self._export_controls(["png", "svg", "pdf", "csv", "xlsx"], ["png"]),
             widgets.HBox([self.picker, self.window]),
             self.kwic_view,
@@ -212,6 +216,7 @@ class CorpusExplorer(_Explorer):
         view = self.view.value
         ax = self.chart.axes(fresh=True)
         self.details.value = ""
+        self.significance.value = ""
         try:
             self._check_usable()
             getattr(self, f"_draw_{view}")(ax)
@@ -251,6 +256,7 @@ class CorpusExplorer(_Explorer):
         if not target:
             raise StudykitError("未选择目标 / no target: choose a document or group")
         self.result = corpus_keyness(self.chosen, self._targets.get(target, [target]), measure=self.measure.value)
+        self.significance.value = significance_line(self.result)
         if self.result.empty:
             ax.set_axis_off()
             self._say("没有达到最少次数的词 / no term reaches the minimum count", kind="warn")
@@ -306,7 +312,8 @@ class CorpusExplorer(_Explorer):
         return safe_stem("-".join([self.corpus.name[:16], *self._name_parts()]))
 
     def _export_table(self) -> pd.DataFrame:
-        return self.result.copy()
+        """The view's table with Chinese headers (词语, 目标次数 …), as every explorer exports."""
+        return zh_headers(self.result)
 
     def _export_meta(self) -> dict[str, Any]:
         return {"corpus": self.corpus.name, "documents": len(self.corpus), "explorer": type(self).__name__,

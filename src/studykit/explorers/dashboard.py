@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,9 @@ class Dashboard:
         self.tabs = widgets.Tab(children=[e.widget for e in explorers], titles=self.TABS)
         self.tabs.add_class("sk-dashboard")
 
-    def open_in_kwic(self, query: str, *, regex: bool = False) -> None:
-        """Search ``query`` in the KWIC tab and switch to it."""
-        self.kwic.search(query, regex=regex)
+    def open_in_kwic(self, query: str, *, regex: bool = False, sections: Sequence[str] | None = None) -> None:
+        """Search ``query`` in the KWIC tab, within ``sections`` (``None``: everywhere), and switch to it."""
+        self.kwic.search(query, regex=regex, sections=sections)
         self.tabs.selected_index = self.TABS.index("上下文")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from studykit.analysis.patterns import formulations
@@ -20,12 +21,15 @@ from .base import (
     PickHandler,
     _Chart,
     _Explorer,
+    capped_note,
     path_label,
     readable_table,
     slider,
 )
 from .clickable import ClickHTML
 
+FORMULATION_SECTIONS = 30
+"""At most this many section slots in the chart (the sections that hold formulations first)."""
 _OPEN_QUOTES = "“\"「『‘'"
 _CLOSE_QUOTES = "”\"」』’'"
 _LIST_CSS = """<style>
@@ -105,11 +109,23 @@ class FormulationExplorer(_Explorer):
         # The chart follows the filters: the chosen kind (or numbered + parallel) and only the
         # formulations that pass the minimum count.
         shown = set(zip(self.result["kind"], self.result["text"], strict=True))
-        keep = [(k, t) in shown for k, t in zip(self.locations["kind"], self.locations["text"], strict=True)]
+        # A boolean array, never a list: an empty list would select zero *columns*.
+        keep = np.fromiter(((k, t) in shown for k, t in zip(self.locations["kind"], self.locations["text"],
+                                                             strict=True)), dtype=bool, count=len(self.locations))
         kinds = ("numbered", "parallel") if self.kind.value == ALL else (self.kind.value,)
         title = "各章节的" + "与".join(KIND_NAMES[k] for k in kinds)
         sections = [s.path for s in self.document.sections]
-        plot_formulations(self.locations[keep], ax=self.chart.axes(fresh=True), font=self.font, kinds=kinds,
+        total = len(sections)
+        if total > FORMULATION_SECTIONS:  # the sections that hold some of them first, at most 30 slots
+            holding = set(self.locations.loc[keep, "section"].astype(str).str.split("/").str[0])
+            with_some = [s for s in sections if s in holding]
+            if with_some:
+                sections = with_some[:FORMULATION_SECTIONS]
+                title += f"（有提法的 {len(sections)} 部分，共 {total} 部分）"
+            else:
+                sections = sections[:FORMULATION_SECTIONS]
+                title += capped_note(len(sections), total)
+        plot_formulations(self.locations.loc[keep], ax=self.chart.axes(fresh=True), font=self.font, kinds=kinds,
                           sections=sections, title=title)
         self.chart.show()
 

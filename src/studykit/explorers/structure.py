@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +13,22 @@ import pandas as pd
 
 from studykit.document.model import Document, Section
 from studykit.draw.charts import bar_figure_height, plot_section_lengths
+from studykit.draw.export import FIGURE_FORMATS, format_list, safe_stem
 from studykit.draw.fonts import FontChoice
 from studykit.errors import StudykitError
 from studykit.text.tokens import section_lengths
 
 from .base import (
+    MAX_CHART_SECTIONS,
     WIDE,
     _Chart,
     _Explorer,
     _short,
+    capped_note,
     path_label,
 )
 
+CHART_NAME = "各部分篇幅"
 LENGTH_NOTE = "字数含小标题，不计空白 / characters of headings and paragraphs, whitespace left out"
 
 
@@ -65,7 +70,7 @@ class StructureExplorer(_Explorer):
         self.text = widgets.HTML()
         self.text.add_class("sk-section-text")
         self.lengths = section_lengths(document)
-        self.chart = _Chart(7, bar_figure_height(len(self.lengths), minimum=3.2))
+        self.chart = _Chart(7, bar_figure_height(min(len(self.lengths), MAX_CHART_SECTIONS), minimum=3.2))
         self.chart.image.on_pick(self._pick_guarded(self._pick_bar))
         self._observe([self.picker, self.highlight], self.update)
         self._finish([
@@ -91,8 +96,10 @@ class StructureExplorer(_Explorer):
             ax.set_axis_off()
             self.chart.show()
             return
-        plot_section_lengths(self.lengths, ax=ax, font=self.font, title="各部分篇幅（字，含小标题）")
-        keys = [str(p) for p in self.lengths["section"]]
+        shown = self.lengths.head(MAX_CHART_SECTIONS)  # thousands of bars would not fit in memory
+        plot_section_lengths(shown, ax=ax, font=self.font,
+                             title="各部分篇幅（字，含小标题）" + capped_note(len(shown), len(self.lengths)))
+        keys = [str(p) for p in shown["section"]]
         self.chart.show(regions=lambda: self.chart.bar_regions(ax, keys, what="打开这一部分"))
 
     def _pick_bar(self, path: str) -> None:
@@ -119,6 +126,24 @@ class StructureExplorer(_Explorer):
         self.text.value = note + body
         self._refresh_name()
 
+    def _export_files(self, formats: Sequence[str] | str, name: str | None) -> list[Path]:
+        """The chart shows every section, the table one section: unless a name was typed, the
+        chart is written under its own stem (``…-结构-各部分篇幅``), the table under the section's."""
+        wanted = format_list(formats)
+        figures = [f for f in wanted if f in FIGURE_FORMATS]
+        typed = name if name is not None else (
+            self.export_name.value.strip() if self.export_name.value.strip() not in ("", self._auto_name) else None)
+        if not figures or typed:
+            return super()._export_files(wanted, typed)
+        chart_stem = safe_stem("-".join([self._document_name(), self.name, CHART_NAME]))
+        written = super()._export_files(figures, chart_stem)
+        tables = [f for f in wanted if f not in figures]
+        if tables:
+            written = [*written, *super()._export_files(tables, None)]
+            self.last_export = written
+            self._show_written(written)
+        return written
+
     def _name_parts(self) -> list[str]:
         path = self.picker.value
         return [self.name, path_label(self.document, path) if path is not None else "全文"]
@@ -130,7 +155,10 @@ class StructureExplorer(_Explorer):
 def _tree_html(document: Document, sizes: dict[str, int]) -> str:
     def node(sec: Section) -> str:
         label = html.escape(sec.display if sec.level <= 1 else _short(sec, 40))
-        info = f" <span style='color:#888'>{len(sec.paragraphs)} 段 · {sizes[sec.path]} 字</span>"
+        # Paragraphs of the whole subtree, like the characters and the section's table.
+        paragraphs = sum(1 for _ in sec.all_paragraphs())
+        within = "（含子节）" if sec.children else ""
+        info = f" <span style='color:#888'>{paragraphs} 段{within} · {sizes[sec.path]} 字</span>"
         leads = "".join(f"<li style='color:#555'>{html.escape(p.lead)}</li>" for p in sec.paragraphs if p.lead)
         kids = "".join(node(c) for c in sec.children)
         inner = f"<ul style='margin:0 0 0 1em;padding:0'>{leads}{kids}</ul>" if leads or kids else ""

@@ -87,7 +87,7 @@ class TermExplorer(_TableExplorer):
         self.view.add_class("sk-view")
         self.table_view = widgets.HTML()
         self.chart = _Chart(WIDTH, bar_figure_height(self.DEFAULT_TOP_N))
-        self.chart.image.on_pick(self._pick_guarded(self.open_contexts))
+        self.chart.image.on_pick(self._pick_guarded(self.pick))
         self.clouds: OrderedDict[Hashable, Any] = OrderedDict()
         """Word-cloud layouts keyed on the filter state, so flipping back is instant (at most 16)."""
         self.cloud: Any = None
@@ -162,6 +162,10 @@ class TermExplorer(_TableExplorer):
         # The layout depends on the longest label, not on the number of bars: a new count only
         # resizes the figure, keeping the margins in inches.
         self.chart.show(layout=("bar", longest), regions=lambda: self.chart.bar_regions(ax, terms))
+
+    def pick(self, term: str) -> None:
+        """Open the contexts of a clicked bar or word, within the sections the chart counted."""
+        self.open_contexts(term, sections=_selected(self.sections.value))
 
     def _cloud(self) -> Any:
         key = self._state()
