@@ -55,7 +55,13 @@ def assert_offsets(doc: Document, result: FormulationResult) -> None:
             assert shadow[loc.start : loc.end] == f.text
             if loc.paragraph >= 0:
                 par = paragraphs[loc.paragraph]
-                assert par.start <= loc.start < loc.end <= par.end
+                assert par.start <= loc.start < loc.end
+                if loc.end > par.end:  # a run of ——-paragraphs: it ends in a later one
+                    assert f.pattern == "——…"
+                    later = [p for p in doc.section(loc.section).paragraphs if p.start > par.start]
+                    assert any(p.start < loc.end <= p.end for p in later)
+                else:
+                    assert loc.end <= par.end
                 assert doc.section(loc.section).paragraphs.count(par) == 1
             else:
                 heading = headings[loc.section]
@@ -379,6 +385,25 @@ def test_parallel_across_sentences() -> None:
         "——抓项目稳增长。全年新开工项目120个。——抓改革增活力。完成重点改革任务35项。——抓民生促和谐",
         "向改革要动力，向开放要活力，向创新要潜力",
     }
+
+
+def test_parallel_dash_led_paragraphs_make_one_run() -> None:
+    """One member a line, each led by ——: the consecutive ——-paragraphs of a section are one
+    排比 whose members are their first sentences; a heading or another paragraph ends the run."""
+    doc = doc_of(
+        "东川省政府工作报告\n\n一、总体要求\n目标如下：\n"
+        "——经济实力跃上新台阶，全省生产总值稳步增长。\n"
+        "——创新能力实现新提升，研发投入持续加大。青禾市新建实验室三家。\n"
+        "——人民生活得到新改善，居民收入稳定增长。\n"
+        "二、主要任务\n——抓项目。\n——抓改革。\n全年完成。\n——抓民生。\n"
+    )
+    res = formulations(doc, kinds=["parallel"])
+    runs = [f for f in res if f.pattern == "——…"]
+    assert [(f.members, f.sections) for f in runs] == [(3, ("一",))]
+    loc = runs[0].locations[0]
+    passage = doc.text[loc.start : loc.end]
+    assert passage.startswith("——经济实力跃上新台阶") and passage.endswith("——人民生活得到新改善，居民收入稳定增长")
+    assert_offsets(doc, res)
 
 
 def test_parallel_boundaries_and_no_false_runs() -> None:

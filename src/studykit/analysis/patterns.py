@@ -170,7 +170,8 @@ class Location(NamedTuple):
     """Where a formulation occurs: section path, offsets into ``document.text`` and paragraph.
 
     ``paragraph`` is the 0-based index over the document's paragraphs in ``doc.walk()`` order, or
-    -1 for a heading (as in the token table).
+    -1 for a heading (as in the token table). A 排比 of ——-led paragraphs (one member a line)
+    spans several paragraphs of its section and gives the first.
     """
 
     section: str
@@ -304,7 +305,8 @@ def formulations(
     - ``quote``: the content of each pair of quotation marks within a paragraph or heading, of two
       or more characters (“严” is emphasis, not a formulation), unless it is numbered.
     - ``parallel`` (排比): three or more consecutive members that share a frame. Members are
-      、-items, clauses (，), ；-parts or, for runs led by ``——``, sentences of one paragraph. The
+      、-items, clauses (，), ；-parts or, for runs led by ``——``, sentences of one paragraph or
+      the first sentences of three or more consecutive ——-led paragraphs of one section. The
       frame is a shared prefix (带头…, ≥2 characters, or one character before members of three
       characters: 稳就业、稳企业、稳市场), a shared suffix (…起来, …阵地), or a shared infix at a
       fixed place (在…上…, 遇到矛盾不绕、面对困难不躲, 垃圾有人收、污水有人管); a quoted label
@@ -423,8 +425,11 @@ class _Found:
         return -1
 
     def add(self, kind: FormulationKind, start: int, end: int, *,
-            pattern: str | None = None, members: int | None = None) -> None:
-        region = self.region_index(start, end)
+            pattern: str | None = None, members: int | None = None, region: int = -1) -> None:
+        """Record an occurrence in the heading or paragraph that holds it, or in ``region``
+        (a run over several paragraphs is placed in its first)."""
+        if region < 0:
+            region = self.region_index(start, end)
         if region < 0:
             return
         key = (kind, self.shadow[start:end])
@@ -683,7 +688,47 @@ def _find_parallel(
             spans.append(span)
             if add:
                 found.add("parallel", span[0], span[1], pattern=pattern, members=count)
+    if add:
+        for first, a, b, n in _dashed_paragraphs(shadow, regions):
+            found.add("parallel", a, b, pattern="——…", members=n, region=first)
     return spans
+
+
+def _dashed_paragraphs(shadow: str, regions: list[_Region]) -> Iterator[tuple[int, int, int, int]]:
+    """Runs of three or more consecutive paragraphs of one section that each open with ``——``
+    (目标如下：|——经济实力跃上新台阶，…。|——创新能力实现新提升，…。|——…), as (index of the first
+    region, start, end, members). A member is the first sentence of its paragraph; the sentences
+    after it elaborate it, so the run ends with the last member's first sentence."""
+    run: list[int] = []  # the regions of the current run
+    for r in range(len(regions) + 1):
+        led = r < len(regions) and _dash_led(shadow, regions[r])
+        follows = led and bool(run) and (
+            regions[run[-1]].section == regions[r].section
+            and regions[run[-1]].paragraph + 1 == regions[r].paragraph
+        )
+        if run and not follows:
+            if len(run) >= 3:
+                first, last = regions[run[0]], regions[run[-1]]
+                end = _SENTENCE_END_RE.search(shadow, last.start, last.end)
+                start = first.start + _leading_space(shadow, first.start, first.end)
+                yield run[0], start, end.start() if end else last.end, len(run)
+            run = []
+        if led:
+            run.append(r)
+
+
+def _dash_led(shadow: str, region: _Region) -> bool:
+    """``region`` is a paragraph that opens with ``——``."""
+    at = region.start + _leading_space(shadow, region.start, region.end)
+    return region.paragraph >= 0 and _DASH_RE.match(shadow, at, region.end) is not None
+
+
+def _leading_space(text: str, start: int, end: int) -> int:
+    """How many spaces open ``text[start:end]``."""
+    k = start
+    while k < end and text[k] in _WS:
+        k += 1
+    return k - start
 
 
 class _Cut(NamedTuple):
