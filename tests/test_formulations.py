@@ -74,7 +74,7 @@ def assert_offsets(doc: Document, result: FormulationResult) -> None:
 @pytest.mark.parametrize(
     ("text", "section"),
     [("四个意识", "一"), ("四个自信", "一"), ("两个维护", "一"), ("三个作用", "三"),
-     ("一岗双责", "四"), ("“246”工程", "三"), ("“7+4”活动", "四")],
+     ("一岗双责", "四"), ("246", "三"), ("7+4", "四")],
 )
 def test_seed_numbered(result: FormulationResult, text: str, section: str) -> None:
     found = by_text(result, "numbered")
@@ -86,7 +86,7 @@ def test_seed_numbered_has_no_counting_phrases(result: FormulationResult) -> Non
     numbered = result.texts("numbered")
     assert not [t for t in numbered if "定点" in t or "贫困" in t]
     assert set(numbered) == {
-        "四个意识", "四个自信", "两个维护", "三个作用", "一岗双责", "“246”工程", "“7+4”活动"
+        "四个意识", "四个自信", "两个维护", "三个作用", "一岗双责", "246", "7+4"
     }
 
 
@@ -165,8 +165,18 @@ def test_numbered_needs_a_whole_number() -> None:
 
 
 def test_numbered_quoted_label_needs_a_head_noun() -> None:
-    doc = body("实施“246”工程,开展“7+4”活动,完成“3”的目标。")
-    assert formulations(doc, kinds=["numbered"]).texts() == ("“246”工程", "“7+4”活动")
+    doc = body("实施“246”工程,开展“7+4”活动,完成“3”的目标,落实“2”工程。")
+    assert formulations(doc, kinds=["numbered"]).texts() == ("246", "7+4", "2")
+
+
+def test_numeric_label_is_the_quoted_part_whatever_follows() -> None:
+    """“1+10+N”政策体系 and a bare “1+10+N” are one label, 1+10+N; so are “415X”先进制造业,
+    “315”科技创新体系 and “132”总体布局 (the head noun after the marks is not part of it)."""
+    res = formulations(body("东川省构建“1+10+N”政策体系。青禾市落实“1+10+N”，打造“415X”先进制造业集群，",
+                            "建设“315”科技创新体系，完善“132”总体布局。"), kinds=["numbered"])
+    assert {f.text: f.count for f in res} == {"1+10+N": 2, "415X": 1, "315": 1, "132": 1}
+    res = formulations(body("构建“1+10+N”政策体系。"), kinds=["numbered", "quote"])
+    assert res.texts() == ("1+10+N",)
 
 
 # --- quotes --------------------------------------------------------------------------------------
@@ -481,11 +491,11 @@ def test_a_set_modifier_ends_at_its_head_noun() -> None:
 
 
 def test_numeric_label_heads_are_whole_words() -> None:
-    """The head after a quoted count is kept only when it is a word of its own: “5+2”现代|化 and
-    “18+6”项|民生 lose it, a gloss (“1”指…) or a date (“7·15”) is no label at all."""
+    """A quoted count is its quoted part (“5+2”现代化 → 5+2, “357”工作机制 → 357); a gloss
+    (“1”指…) or a date (“7·15”) is no label at all."""
     res = formulations(body("构建“5+2”现代化产业体系，办好“18+6”项民生实事，实施“357”工作机制。",
                             "成功应对“7·15”特大洪水。“1”指市级平台，“3”即三类主体。"))
-    assert set(res.texts("numbered")) == {"5+2", "18+6", "“357”工作"}
+    assert set(res.texts("numbered")) == {"5+2", "18+6", "357"}
     assert "7·15" in res.texts("quote")
 
 

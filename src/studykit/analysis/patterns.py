@@ -5,7 +5,7 @@ boilerplate, the title block or meta lines):
 
 ``numbered``
     Numbered formulations such as 四个意识, 两个维护, 五位一体, 一岗双责 and quoted numeric
-    labels such as “246”工程 or “7+4”活动.
+    labels such as “246”工程 or “7+4”活动 (reported as 246 and 7+4, the quoted part).
 ``quote``
     Quoted phrases: “…”, 「…」, 『…』 and ASCII "…" pairs, e.g. “落实下去、凝聚起来”.
 ``parallel``
@@ -127,7 +127,8 @@ _NUMERAL_WORDS = _words(
 _QUOTE_RE = re.compile(r"“([^“”\r\n]+)”|「([^「」\r\n]+)」|『([^『』\r\n]+)』|\"([^\"\r\n]+)\"")
 _FUNCTION = "的了和与及或等之也都就是在对把将从以为而并其这那此该各每所被给向于着过"
 # “246”工程, “7+4”活动, “1+10+N”政策体系, “3+X”模式: a quoted count (digits, +, letters) and the
-# two-character head noun after it, when there is one.
+# two-character head noun after it, when there is one (it vouches for a short count; the label
+# is the quoted part).
 _NUMERIC_LABEL_RE = re.compile(
     rf"[“\"「]((?=[^”\"」]*[0-9０-９])[0-9０-９A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]{{2,}}|"
     rf"[0-9０-９]+)[”\"」](?:(?=[^{_FUNCTION}个项号指即])({_H}{{2}}))?"
@@ -291,8 +292,9 @@ def formulations(
     - ``numbered``: a phrase found in :data:`KNOWN_NUMBERED` (四个意识, 两学一做, 双碳…), anywhere;
       a quoted phrase with a numbered shape (“三个作用”, “一岗双责”, “五位一体”, and short numeral
       labels: “两重”, “千万工程”, “五篇大文章”, “四好农村路”, “五个一”); any later unquoted use of a
-      label the document quoted once; a quoted count of digits, ``+`` and letters with the
-      two-character head after it (“246”工程, “1+10+N”产业, “3+X”模式); and unquoted named sets,
+      label the document quoted once; a quoted count of digits, ``+`` and letters, whose label
+      is the quoted part whatever follows (“246”工程 → 246, “1+10+N”政策体系 → 1+10+N; one or
+      two digits only before a head noun: “3”的目标 is a number); and unquoted named sets,
       a count word with a head noun from :data:`LABEL_HEADS` (五种意识, 四个方法, 三项机制,
       十大千亿级产业). An unquoted ``N个X`` with another head is ordinary counting (全市三个贫困县,
       两个定点帮扶贫困村, 从三个方面) and is not reported, even when repeated. So are, unless
@@ -300,8 +302,7 @@ def formulations(
       that ends a word (统一|大市场, 唯一|一个, see ``_NUMERAL_TAILS``); and a ``N大`` phrase whose
       modifier runs through 的 (两大城区|的带动能力) or whose head noun runs on into a longer word
       (五大现代服务业产业集群 is reported whole, not as 五大现代服务). A quoted quantity (“五年”,
-      “四级”), a dictionary idiom (“万众一心”) or a date (“7·15”) is a quote, not a label; a quoted
-      count keeps its head only when the head is a word of its own (“5+2”现代化产业 gives 5+2).
+      “四级”), a dictionary idiom (“万众一心”) or a date (“7·15”) is a quote, not a label.
     - ``quote``: the content of each pair of quotation marks within a paragraph or heading, of two
       or more characters (“严” is emphasis, not a formulation), unless it is numbered.
     - ``parallel`` (排比): three or more consecutive members that share a frame. Members are
@@ -333,7 +334,7 @@ def formulations(
     >>> from studykit import load
     >>> result = formulations(load("seeds/000_1776dd67e002c30c.txt"))
     >>> result.texts("numbered")
-    ('四个意识', '四个自信', '两个维护', '三个作用', '“246”工程', '一岗双责', '“7+4”活动')
+    ('四个意识', '四个自信', '两个维护', '三个作用', '246', '一岗双责', '7+4')
     >>> [f.pattern for f in result if f.kind == "parallel"][:3]
     ['…的重要…', '…“…”', '…到哪里']
     """
@@ -366,7 +367,7 @@ def formulations(
             ends_at[a] = max(b, ends_at.get(a, b))
         for qs, qe in zip(quotes.starts, quotes.ends, strict=True):
             # The quote is numbered when a numbered span is its content (两重) or holds it with
-            # its marks (“246”工程).
+            # its marks.
             covered = ends_at.get(qs, -1) >= qe or ends_at.get(qs - 1, -1) >= qe
             if qe - qs >= 2 and not covered:
                 found.add("quote", qs, qe)
@@ -529,9 +530,9 @@ def _find_numbered(found: _Found, quotes: _Quotes) -> set[int]:
             words = words if words is not None else _dictionary()
             if head + shadow[m.end() : m.end() + 1] in words:
                 head = None  # “4×4”现代|化: the head would cut a word (现代化) in two
-        if head:
-            spans.add(m.start() * _SPAN + m.end())
-        elif not label.isdigit() or len(label) >= 3:  # “3”的目标 is a number
+        # The label is the quoted part, whatever follows (“1+10+N”政策体系 and “1+10+N” are one
+        # label); a head noun after it only vouches for a short count (“3”的目标 is a number).
+        if head or not label.isdigit() or len(label) >= 3:
             spans.add(m.start(1) * _SPAN + m.end(1))
     at = 0
     while (u := _UNQUOTED_SET.search(shadow, at)) is not None:
