@@ -499,6 +499,18 @@ def test_numeric_label_heads_are_whole_words() -> None:
     assert "7·15" in res.texts("quote")
 
 
+def test_numeral_measure_word_labels_are_numbered_idioms_are_quotes() -> None:
+    """Numeral + measure word + a short head is a set (“五张榜单”, “一张网”, “三本账”); an idiom
+    that merely holds a numeral (“四两拨千斤”, “一刀切”, “两张皮”) or a count of actions (“二次创业”)
+    is a quote."""
+    res = formulations(body("东川省发布“五张榜单”，梳理“三张清单”，建成政务服务“一张网”，“一张蓝图”绘到底，"
+                            "算好“三本账”。青禾市善用“四两拨千斤”之法，防止“一刀切”，杜绝“两张皮”，"
+                            "切忌“三天打鱼两天晒网”，推进“二次创业”，以“十年磨一剑”的定力。"))
+    assert set(res.texts("numbered")) == {"五张榜单", "三张清单", "一张网", "一张蓝图", "三本账"}
+    assert set(res.texts("quote")) == {"四两拨千斤", "一刀切", "两张皮", "三天打鱼两天晒网", "二次创业",
+                                       "十年磨一剑"}
+
+
 def test_quoted_quantities_and_idioms_are_quotes() -> None:
     res = formulations(body("以“开局年”开创稳中向好的“五年”，形成市县乡“四级”联动，以“万众一心”的精神"
                             "落实“双碳”目标。市县乡四级都要落实。"))

@@ -93,14 +93,19 @@ _NUMERAL_TAILS = _words(
 )
 _H = f"[{HAN}]"
 # The shapes a quoted phrase must have to count as a numbered formulation: 四个意识, 五位一体,
-# 八项规定 / 五大发展理念, paired counts 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补, and short
-# numeral labels (两重, 双碳, 千万工程, 五篇大文章, 四好农村路, 五个一) whose second character is not a
-# plain measure word (“两张皮” is an idiom, not a set of two).
-_MEASURE = "张把只根块口头匹次件股双对"
+# 八项规定 / 五大发展理念 (the set shapes), numeral + measure word + a short head (五张榜单, 一张网,
+# 三本账, 两道融合命题: a head of one to four characters; 一张蓝图绘到底 is a slogan), paired counts
+# 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补, and short numeral labels (两重, 双碳, 千万工程,
+# 五篇大文章, 四好农村路, 五个一). Whether a phrase of these shapes is a label or an idiom that
+# merely holds a numeral (两张皮, 一刀切, 四两拨千斤) is for :func:`_quoted_label` to say.
+_MEASURE = "张把只根块口头匹次件股双对本颗枚道盘座"
+_SET_SHAPE = re.compile(rf"[{_NUM}]+个{_H}{{1,4}}|[{_NUM}]+位一体|[{_NUM}]+[项大条种类篇]{_H}{{1,8}}")
+# Measure words of things (not 次, which counts actions: “二次创业”, “一次不用跑” are no sets).
+_THING_MEASURE = _MEASURE.replace("次", "")
+_MEASURED = re.compile(f"[{_NUM}]+[{_MEASURE}]")
 _NUMBERED_SHAPE = re.compile(
-    rf"[{_NUM}]+个{_H}{{1,4}}"
-    rf"|[{_NUM}]+位一体"
-    rf"|[{_NUM}]+[项大条种类篇]{_H}{{1,8}}"
+    rf"{_SET_SHAPE.pattern}"
+    rf"|[{_NUM}]+[{_THING_MEASURE}]{_H}{{1,4}}"
     rf"|[{_NUM}]{_H}{{1,2}}(?:[{_NUM}双]{_H}{{1,2}}){{1,3}}"
     rf"|[{_NUM_LABEL}](?![{_MEASURE}]){_H}{{1,5}}"
 )
@@ -122,7 +127,7 @@ _DATE_LABEL = re.compile("[0-9０-９]{1,2}[·.．][0-9０-９]{1,2}")
 _NUMERAL_WORDS = _words(
     "双向 双方 双重 双赢 双边 一体 一流 一线 一起 一切 一致 一定 一些 一直 一般 一道 一同 一样 一起 "
     "两岸 三角 千方 万家 万物 百姓 千年 万年 一贯 一手 一心 一举 一律 一齐 一度 一方 一片 一带 "
-    "双向发力 一把手 两张皮 一刀切 一盘棋 一张网 一站式"
+    "双向发力 一把手 两张皮 一刀切 一盘棋 一站式 两头"
 )
 _QUOTE_RE = re.compile(r"“([^“”\r\n]+)”|「([^「」\r\n]+)」|『([^『』\r\n]+)』|\"([^\"\r\n]+)\"")
 _FUNCTION = "的了和与及或等之也都就是在对把将从以为而并其这那此该各每所被给向于着过"
@@ -290,8 +295,9 @@ def formulations(
     Rules, chosen so that a hit is evidence of a formulation rather than of counting things:
 
     - ``numbered``: a phrase found in :data:`KNOWN_NUMBERED` (四个意识, 两学一做, 双碳…), anywhere;
-      a quoted phrase with a numbered shape (“三个作用”, “一岗双责”, “五位一体”, and short numeral
-      labels: “两重”, “千万工程”, “五篇大文章”, “四好农村路”, “五个一”); any later unquoted use of a
+      a quoted phrase with a numbered shape (“三个作用”, “一岗双责”, “五位一体”, numeral + measure
+      word + a short head: “五张榜单”, “一张网”, and short numeral labels: “两重”, “千万工程”,
+      “五篇大文章”, “四好农村路”, “五个一”); any later unquoted use of a
       label the document quoted once; a quoted count of digits, ``+`` and letters, whose label
       is the quoted part whatever follows (“246”工程 → 246, “1+10+N”政策体系 → 1+10+N; one or
       two digits only before a head noun: “3”的目标 is a number); and unquoted named sets,
@@ -302,7 +308,8 @@ def formulations(
       that ends a word (统一|大市场, 唯一|一个, see ``_NUMERAL_TAILS``); and a ``N大`` phrase whose
       modifier runs through 的 (两大城区|的带动能力) or whose head noun runs on into a longer word
       (五大现代服务业产业集群 is reported whole, not as 五大现代服务). A quoted quantity (“五年”,
-      “四级”), a dictionary idiom (“万众一心”) or a date (“7·15”) is a quote, not a label.
+      “四级”), a dictionary idiom or lexicalised phrase (“万众一心”, “四两拨千斤”, “两张皮”) or a
+      date (“7·15”) is a quote, not a label.
     - ``quote``: the content of each pair of quotation marks within a paragraph or heading, of two
       or more characters (“严” is emphasis, not a formulation), unless it is numbered.
     - ``parallel`` (排比): three or more consecutive members that share a frame. Members are
@@ -568,12 +575,20 @@ def _dictionary() -> dict[str, str]:
 
 def _quoted_label(label: str) -> bool:
     """A quoted phrase of a numbered shape is a label, unless it begins with a word that names
-    no set (“双向发力”), is a quantity (“五年”, “四级”) or an idiom of the dictionary (“万众一心”)."""
+    no set (“双向发力”), is a quantity (“五年”, “四级”) or is lexicalised: an idiom of the
+    dictionary (“万众一心”, “十年磨一剑”), a dictionary word of four characters or more that is
+    not a numeral (“四两拨千斤”), or a dictionary word made of numeral + measure word (“一口价”,
+    “两只手”). The set shapes (“五个一工程”, “三位一体”) are labels even when the dictionary
+    has them."""
     if label in _NUMERAL_WORDS or (len(label) <= 4 and label[:2] in _NUMERAL_WORDS):
         return False
     if len(label) == 2 and label[1] in _QUANTITY:
         return False
-    return _dictionary().get(label) != "i"
+    tag = _dictionary().get(label)
+    if tag is None or _SET_SHAPE.fullmatch(label):
+        return tag != "i"
+    measured = _MEASURED.match(label) is not None
+    return tag[0] not in "il" and (len(label) < 4 or tag == "m") and not measured
 
 
 def _label_end(head: str, heads: frozenset[str]) -> int:
