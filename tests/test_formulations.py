@@ -416,6 +416,31 @@ def test_parallel_dash_led_paragraphs_make_one_run() -> None:
     assert_offsets(doc, res)
 
 
+def test_parallel_members_are_not_cut_inside_words() -> None:
+    """A lead-in is not cut inside a 、-item (数|智消费), and a clause keeps the head noun its
+    end modifies (…优质企业发展|格局); a 、-item still loses its siblings' shared head (…|水平)."""
+    found = parallel_texts(
+        "青禾市加快发展数智消费、悦己消费、银发经济等新型消费，扩大文旅、餐饮、康养、体育等服务消费，"
+        "加快商品消费精品化国潮化时尚化发展。",
+        "推动大中小企业协同发展，支持工业企业“小升规”、中小企业专精特新发展，形成金字塔型优质企业发展格局。",
+        "提升政务服务标准化、规范化、便利化水平，建设教育强省、科技强省、人才强省。",
+    )
+    assert not [t for t in found if t.startswith("智消费") or t.endswith("企业发展")]
+    assert {"标准化、规范化、便利化", "教育强省、科技强省、人才强省"} <= set(found)
+
+
+def test_lists_of_names_are_enumerations_not_parallel() -> None:
+    """Members sharing only a generic name suffix (大学, 都市圈, 铁路, 集团) or an 等-category
+    (…等项目) name things; they share no verb frame and are no 排比."""
+    found = parallel_texts(
+        "支持东川工业大学、青禾医科大学、东川农林大学、云岭大学建设高水平大学。",
+        "提升优化青禾都市圈、东川都市圈、云岭都市圈能级，建成青云铁路、禾川铁路、东岭铁路。",
+        "青禾东站、云岭大桥等项目开工建设，东川港二期、禾川隧道等项目加快推进，青云高速、东岭水厂等项目建成投用。",
+        "深化青禾集团、东川集团、云岭集团改革，推进智慧城市、海绵城市、韧性城市建设。",
+    )
+    assert set(found) == {"推进智慧城市、海绵城市、韧性城市"}  # 城市 is a common noun here, not a name
+
+
 def test_parallel_boundaries_and_no_false_runs() -> None:
     found = parallel_texts(
         "把学习作为首要任务，把调研作为基本功，把落实作为硬要求。会议还研究了其他事项。",

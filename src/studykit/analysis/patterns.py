@@ -160,6 +160,12 @@ _GENERIC_PREFIXES = _words(
     "我们要 一是 二是 三是 四是 五是 第一 第二 第三 第四 第五 首先 其次 最后 另外 此外 今年 去年"
 )
 _GENERIC_INFIX = frozenset("的了和与及或等之也是在")
+# Suffixes that make a list of proper names (institutions, places, routes, events) when members
+# share nothing else: an enumeration, not 排比 (see :func:`_enumeration`).
+_NAME_SUFFIXES = _words(
+    "大学 学院 医院 中学 小学 学校 研究院 研究所 公司 集团 银行 市 县 区 州 盟 旗 镇 乡 村 街道 都市圈 "
+    "铁路 高铁 高速 机场 港 大桥 水库 山 论坛 大赛 博览会 运动会 艺术节"
+)
 _QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 _PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
 _LEADING_MARKS = frozenset("“”「」『』" + _PLACEHOLDER)  # may join a prefix or suffix
@@ -322,7 +328,10 @@ def formulations(
       Three-character verb-object 、-lists (讲政治、顾大局、守规矩) are parallel too. The first
       member loses a lead-in (坚决纠治|乱收费…, 锤炼五种意识，即|政治意识…) and the last one what runs
       on after it (…有行动|的良好工作格局). Members are at most :data:`PARALLEL_MAX_MEMBER`
-      characters and within :data:`PARALLEL_MAX_RATIO` of each other's length; pronoun,
+      characters and within :data:`PARALLEL_MAX_RATIO` of each other's length; a lead-in is
+      never cut inside a 、-item, and a clause keeps the head noun its end modifies (…企业发展格局).
+      Members that share only a generic name suffix (大学, 都市圈, 铁路, 集团…) or an 等-category
+      (…等项目) are an enumeration of names, not 排比. Pronoun,
       conjunction and ordinal openings (我们, 这是, 第一, 一是) do not make a frame, so sentences
       that merely start alike are no 排比. Of overlapping runs the one with more members wins.
     - ``four_char_list``: ≥3 、-separated items of exactly four Han characters with no shared
@@ -990,7 +999,7 @@ class _Members:
         memo = self.memo
         middle = texts[1:-1]
         first_options = _first_options(texts[0], texts[1:])
-        last_options = _last_options(texts[-1], texts[:-1])
+        last_options = _last_options(texts[-1], texts[:-1], items=self.level.name == "item")
         best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
         typical = _mode([len(t) for t in middle] or [len(texts[1])])
         seen: set[tuple[str, str]] = set()
@@ -1157,13 +1166,22 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
                 break
     if len(first) > max(map(len, others)):
         for size in sorted(set(map(len, others))):  # 全面推进|产业振兴: a sibling's length
-            if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
-                options.append((len(first) - size, first[len(first) - size :]))
+            pos = len(first) - size
+            if 0 < size < len(first) and first[pos:] != options[-1][1] and _word_boundary(first, pos):
+                options.append((pos, first[pos:]))
     return options
 
 
-def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
-    """Ways to cut what runs on after the last member: (characters kept, member)."""
+def _word_boundary(text: str, pos: int) -> bool:
+    """A cut at ``pos`` does not fall inside an item of a 、-list that the kept part holds
+    (加快发展数|智消费、悦己消费、银发经济: the cut must keep 数智消费 whole, or not cut)."""
+    return "、" not in text[pos:] or text[pos - 1] in "、，,；;：: " or text[pos] == "、"
+
+
+def _last_options(last: str, others: list[str], *, items: bool = True) -> list[tuple[int, str]]:
+    """Ways to cut what runs on after the last member: (characters kept, member). A 、-item may
+    lose the head noun its siblings share (标准化、规范化、便利化|水平); a clause keeps a noun
+    that its end modifies (…形成优质企业发展|格局 is one phrase)."""
     options = [(len(last), last)]
     longest = max(map(len, others))
     if len(last) > longest:
@@ -1173,9 +1191,23 @@ def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
     suffix = _common_suffix(others)
     if len(suffix) >= 1:
         pos = last.rfind(suffix)
-        if pos > 0 and pos + len(suffix) < len(last):
-            options.append((pos + len(suffix), last[: pos + len(suffix)]))
+        end = pos + len(suffix)
+        if pos > 0 and end < len(last) and (items or _runs_on(last, end)):
+            options.append((end, last[:end]))
     return options
+
+
+def _runs_on(text: str, end: int) -> bool:
+    """``text[end:]`` is a run-on after a clause, not the head noun of a phrase the clause's
+    end modifies: it starts with a function character, or its first word is no noun."""
+    if text[end] in _FUNCTION or not _han_char(text[end]):
+        return True
+    words = _dictionary()
+    for size in (4, 3, 2):
+        tag = words.get(text[end : end + size])
+        if tag is not None:
+            return tag[0] != "n"
+    return True
 
 
 def _common_prefix(texts: Sequence[str]) -> str:
@@ -1246,13 +1278,26 @@ def _frame(members: Sequence[str]) -> str | None:
         return None
     if generic and not (suffix_ok or infix_ok):
         return None
-    parts = [prefix if (prefix_ok or infix_ok) and not generic else "", "…"]
+    shown = prefix if (prefix_ok or infix_ok) and not generic else ""
+    if not shown and _enumeration(infix, plain_suffix if suffix_ok else ""):
+        return None
+    parts = [shown, "…"]
     if infix:
         parts += [infix, "…"]
     if suffix_ok:
         parts.append(suffix)
     # A quoted label is a variable slot: 把“\ue000”… reads 把“…”…, never the placeholder.
     return _ELLIPSES.sub("…", "".join(parts).replace(_PLACEHOLDER, "…"))
+
+
+def _enumeration(infix: str, suffix: str) -> bool:
+    """Members that share no verb frame, only the kind of thing they name, are an enumeration,
+    not 排比: a generic name suffix alone (浙江工业大学、温州医科大学、西湖大学; 杭州都市圈、宁波都市圈;
+    东川市、青禾市、云岭市) or an ``等``-category (温福高铁、沪杭高铁等项目…, 绍兴中芯…等项目…)."""
+    def names(shared: str) -> bool:
+        return shared in _NAME_SUFFIXES or shared.startswith("等")
+
+    return names(infix) and (not suffix or names(suffix)) if infix else names(suffix)
 
 
 def _aligned(middles: list[str], infix: str) -> bool:
