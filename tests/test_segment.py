@@ -180,6 +180,33 @@ def test_seed_sentences(
         assert w not in words, (w, words)
 
 
+# Look-alikes of real report sentences (fictional places): general policy words jieba cuts
+# (补短/板, 八八/战略, 强富/美高, 统一/大/市场, 可/支配/收入, 长株/潭) stay whole, neighbours untouched.
+POLICY_SENTENCES: list[tuple[str, list[str], list[str]]] = [
+    ("东川省城乡居民人均可支配收入增长5%", ["人均", "可支配收入"], ["支配", "收入"]),
+    ("坚持补短板、锻长板，加快融入全国统一大市场", ["补短板", "锻长板", "全国统一大市场"], ["补短", "板"]),
+    ("主动融入统一大市场建设", ["融入", "统一大市场", "建设"], ["统一", "大"]),
+    ("坚持以“八八战略”为总纲领", ["以", "八八战略", "为"], ["八八", "战略"]),
+    ("奋力推进“强富美高”新青禾建设", ["强富美高"], ["强富", "美高"]),
+    ("深化长株潭、呼包鄂、哈大齐区域协作，对标京津冀", ["长株潭", "呼包鄂", "哈大齐", "京津冀"], ["长株"]),
+    ("全力稳外贸稳外资扩内需，增强群众获得感", ["稳外贸", "稳外资", "扩内需", "获得感"], ["外贸"]),
+    ("一般公共预算收入增长3%，地区生产总值突破万亿元", ["一般公共预算", "收入", "地区生产总值"], ["一般"]),
+    ("用好专项债券，办好民生实事，建设保障性住房和好房子",
+     ["专项债券", "民生实事", "保障性住房", "好房子"], ["房子"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "present", "absent"), POLICY_SENTENCES)
+def test_policy_sentences(
+    seg: JiebaSegmenter, sentence: str, present: list[str], absent: list[str]
+) -> None:
+    words = seg.cut(sentence)
+    for w in present:
+        assert w in words, (w, words)
+    for w in absent:
+        assert w not in words, (w, words)
+
+
 def test_dictionary_changes_only_its_own_words(
     seg: JiebaSegmenter, plain: JiebaSegmenter, seed_text: str
 ) -> None:
