@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studykit.errors import SourceNotFoundError
+from studykit.errors import QueryError, SourceNotFoundError
 from studykit.text.segment import (
     NEVER_STOPWORDS,
     JiebaSegmenter,
@@ -433,6 +433,16 @@ def test_add_words_errors(tmp_path: Path) -> None:
         JiebaSegmenter(words=["同心书屋 0"])
     with pytest.raises(ValueError, match="frequency 0"):
         s.add_words(["同心书屋 0 nz"])
+
+
+@pytest.mark.parametrize("bad", [[123], ["党建", None], [b"x"], 5, b"xx"])
+def test_user_words_must_be_strings(bad: object) -> None:
+    """A word that is not a string is refused up front, in one bilingual line (it used to fail
+    with an AttributeError from deep inside the parser)."""
+    with pytest.raises(QueryError, match=r"^选项 user_words 的值无效 / invalid user_words: .* is not a word"):
+        JiebaSegmenter(user_words=bad)  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="invalid words"):
+        JiebaSegmenter().add_words(bad)  # type: ignore[arg-type]
 
 
 # -- global state and the cache ---------------------------------------------------------------
