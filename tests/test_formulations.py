@@ -55,7 +55,13 @@ def assert_offsets(doc: Document, result: FormulationResult) -> None:
             assert shadow[loc.start : loc.end] == f.text
             if loc.paragraph >= 0:
                 par = paragraphs[loc.paragraph]
-                assert par.start <= loc.start < loc.end <= par.end
+                assert par.start <= loc.start < loc.end
+                if loc.end > par.end:  # a run of ——-paragraphs: it ends in a later one
+                    assert f.pattern == "——…"
+                    later = [p for p in doc.section(loc.section).paragraphs if p.start > par.start]
+                    assert any(p.start < loc.end <= p.end for p in later)
+                else:
+                    assert loc.end <= par.end
                 assert doc.section(loc.section).paragraphs.count(par) == 1
             else:
                 heading = headings[loc.section]
@@ -68,7 +74,7 @@ def assert_offsets(doc: Document, result: FormulationResult) -> None:
 @pytest.mark.parametrize(
     ("text", "section"),
     [("四个意识", "一"), ("四个自信", "一"), ("两个维护", "一"), ("三个作用", "三"),
-     ("一岗双责", "四"), ("“246”工程", "三"), ("“7+4”活动", "四")],
+     ("一岗双责", "四"), ("246", "三"), ("7+4", "四")],
 )
 def test_seed_numbered(result: FormulationResult, text: str, section: str) -> None:
     found = by_text(result, "numbered")
@@ -80,7 +86,7 @@ def test_seed_numbered_has_no_counting_phrases(result: FormulationResult) -> Non
     numbered = result.texts("numbered")
     assert not [t for t in numbered if "定点" in t or "贫困" in t]
     assert set(numbered) == {
-        "四个意识", "四个自信", "两个维护", "三个作用", "一岗双责", "“246”工程", "“7+4”活动"
+        "四个意识", "四个自信", "两个维护", "三个作用", "一岗双责", "246", "7+4"
     }
 
 
@@ -159,8 +165,18 @@ def test_numbered_needs_a_whole_number() -> None:
 
 
 def test_numbered_quoted_label_needs_a_head_noun() -> None:
-    doc = body("实施“246”工程,开展“7+4”活动,完成“3”的目标。")
-    assert formulations(doc, kinds=["numbered"]).texts() == ("“246”工程", "“7+4”活动")
+    doc = body("实施“246”工程,开展“7+4”活动,完成“3”的目标,落实“2”工程。")
+    assert formulations(doc, kinds=["numbered"]).texts() == ("246", "7+4", "2")
+
+
+def test_numeric_label_is_the_quoted_part_whatever_follows() -> None:
+    """“1+10+N”政策体系 and a bare “1+10+N” are one label, 1+10+N; so are “415X”先进制造业,
+    “315”科技创新体系 and “132”总体布局 (the head noun after the marks is not part of it)."""
+    res = formulations(body("东川省构建“1+10+N”政策体系。青禾市落实“1+10+N”，打造“415X”先进制造业集群，",
+                            "建设“315”科技创新体系，完善“132”总体布局。"), kinds=["numbered"])
+    assert {f.text: f.count for f in res} == {"1+10+N": 2, "415X": 1, "315": 1, "132": 1}
+    res = formulations(body("构建“1+10+N”政策体系。"), kinds=["numbered", "quote"])
+    assert res.texts() == ("1+10+N",)
 
 
 # --- quotes --------------------------------------------------------------------------------------
@@ -381,6 +397,50 @@ def test_parallel_across_sentences() -> None:
     }
 
 
+def test_parallel_dash_led_paragraphs_make_one_run() -> None:
+    """One member a line, each led by ——: the consecutive ——-paragraphs of a section are one
+    排比 whose members are their first sentences; a heading or another paragraph ends the run."""
+    doc = doc_of(
+        "东川省政府工作报告\n\n一、总体要求\n目标如下：\n"
+        "——经济实力跃上新台阶，全省生产总值稳步增长。\n"
+        "——创新能力实现新提升，研发投入持续加大。青禾市新建实验室三家。\n"
+        "——人民生活得到新改善，居民收入稳定增长。\n"
+        "二、主要任务\n——抓项目。\n——抓改革。\n全年完成。\n——抓民生。\n"
+    )
+    res = formulations(doc, kinds=["parallel"])
+    runs = [f for f in res if f.pattern == "——…"]
+    assert [(f.members, f.sections) for f in runs] == [(3, ("一",))]
+    loc = runs[0].locations[0]
+    passage = doc.text[loc.start : loc.end]
+    assert passage.startswith("——经济实力跃上新台阶") and passage.endswith("——人民生活得到新改善，居民收入稳定增长")
+    assert_offsets(doc, res)
+
+
+def test_parallel_members_are_not_cut_inside_words() -> None:
+    """A lead-in is not cut inside a 、-item (数|智消费), and a clause keeps the head noun its
+    end modifies (…优质企业发展|格局); a 、-item still loses its siblings' shared head (…|水平)."""
+    found = parallel_texts(
+        "青禾市加快发展数智消费、悦己消费、银发经济等新型消费，扩大文旅、餐饮、康养、体育等服务消费，"
+        "加快商品消费精品化国潮化时尚化发展。",
+        "推动大中小企业协同发展，支持工业企业“小升规”、中小企业专精特新发展，形成金字塔型优质企业发展格局。",
+        "提升政务服务标准化、规范化、便利化水平，建设教育强省、科技强省、人才强省。",
+    )
+    assert not [t for t in found if t.startswith("智消费") or t.endswith("企业发展")]
+    assert {"标准化、规范化、便利化", "教育强省、科技强省、人才强省"} <= set(found)
+
+
+def test_lists_of_names_are_enumerations_not_parallel() -> None:
+    """Members sharing only a generic name suffix (大学, 都市圈, 铁路, 集团) or an 等-category
+    (…等项目) name things; they share no verb frame and are no 排比."""
+    found = parallel_texts(
+        "支持东川工业大学、青禾医科大学、东川农林大学、云岭大学建设高水平大学。",
+        "提升优化青禾都市圈、东川都市圈、云岭都市圈能级，建成青云铁路、禾川铁路、东岭铁路。",
+        "青禾东站、云岭大桥等项目开工建设，东川港二期、禾川隧道等项目加快推进，青云高速、东岭水厂等项目建成投用。",
+        "深化青禾集团、东川集团、云岭集团改革，推进智慧城市、海绵城市、韧性城市建设。",
+    )
+    assert set(found) == {"推进智慧城市、海绵城市、韧性城市"}  # 城市 is a common noun here, not a name
+
+
 def test_parallel_boundaries_and_no_false_runs() -> None:
     found = parallel_texts(
         "把学习作为首要任务，把调研作为基本功，把落实作为硬要求。会议还研究了其他事项。",
@@ -456,12 +516,24 @@ def test_a_set_modifier_ends_at_its_head_noun() -> None:
 
 
 def test_numeric_label_heads_are_whole_words() -> None:
-    """The head after a quoted count is kept only when it is a word of its own: “5+2”现代|化 and
-    “18+6”项|民生 lose it, a gloss (“1”指…) or a date (“7·15”) is no label at all."""
+    """A quoted count is its quoted part (“5+2”现代化 → 5+2, “357”工作机制 → 357); a gloss
+    (“1”指…) or a date (“7·15”) is no label at all."""
     res = formulations(body("构建“5+2”现代化产业体系，办好“18+6”项民生实事，实施“357”工作机制。",
                             "成功应对“7·15”特大洪水。“1”指市级平台，“3”即三类主体。"))
-    assert set(res.texts("numbered")) == {"5+2", "18+6", "“357”工作"}
+    assert set(res.texts("numbered")) == {"5+2", "18+6", "357"}
     assert "7·15" in res.texts("quote")
+
+
+def test_numeral_measure_word_labels_are_numbered_idioms_are_quotes() -> None:
+    """Numeral + measure word + a short head is a set (“五张榜单”, “一张网”, “三本账”); an idiom
+    that merely holds a numeral (“四两拨千斤”, “一刀切”, “两张皮”) or a count of actions (“二次创业”)
+    is a quote."""
+    res = formulations(body("东川省发布“五张榜单”，梳理“三张清单”，建成政务服务“一张网”，“一张蓝图”绘到底，"
+                            "算好“三本账”。青禾市善用“四两拨千斤”之法，防止“一刀切”，杜绝“两张皮”，"
+                            "切忌“三天打鱼两天晒网”，推进“二次创业”，以“十年磨一剑”的定力。"))
+    assert set(res.texts("numbered")) == {"五张榜单", "三张清单", "一张网", "一张蓝图", "三本账"}
+    assert set(res.texts("quote")) == {"四两拨千斤", "一刀切", "两张皮", "三天打鱼两天晒网", "二次创业",
+                                       "十年磨一剑"}
 
 
 def test_quoted_quantities_and_idioms_are_quotes() -> None:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studykit.errors import SourceNotFoundError
+from studykit.errors import QueryError, SourceNotFoundError
 from studykit.text.segment import (
     NEVER_STOPWORDS,
     JiebaSegmenter,
@@ -174,6 +174,33 @@ def test_seed_sentences(
 ) -> None:
     words = seg.cut(sentence)
     assert sentence in SEED.read_text(encoding="utf-8")
+    for w in present:
+        assert w in words, (w, words)
+    for w in absent:
+        assert w not in words, (w, words)
+
+
+# Look-alikes of real report sentences (fictional places): general policy words jieba cuts
+# (补短/板, 八八/战略, 强富/美高, 统一/大/市场, 可/支配/收入, 长株/潭) stay whole, neighbours untouched.
+POLICY_SENTENCES: list[tuple[str, list[str], list[str]]] = [
+    ("东川省城乡居民人均可支配收入增长5%", ["人均", "可支配收入"], ["支配", "收入"]),
+    ("坚持补短板、锻长板，加快融入全国统一大市场", ["补短板", "锻长板", "全国统一大市场"], ["补短", "板"]),
+    ("主动融入统一大市场建设", ["融入", "统一大市场", "建设"], ["统一", "大"]),
+    ("坚持以“八八战略”为总纲领", ["以", "八八战略", "为"], ["八八", "战略"]),
+    ("奋力推进“强富美高”新青禾建设", ["强富美高"], ["强富", "美高"]),
+    ("深化长株潭、呼包鄂、哈大齐区域协作，对标京津冀", ["长株潭", "呼包鄂", "哈大齐", "京津冀"], ["长株"]),
+    ("全力稳外贸稳外资扩内需，增强群众获得感", ["稳外贸", "稳外资", "扩内需", "获得感"], ["外贸"]),
+    ("一般公共预算收入增长3%，地区生产总值突破万亿元", ["一般公共预算", "收入", "地区生产总值"], ["一般"]),
+    ("用好专项债券，办好民生实事，建设保障性住房和好房子",
+     ["专项债券", "民生实事", "保障性住房", "好房子"], ["房子"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "present", "absent"), POLICY_SENTENCES)
+def test_policy_sentences(
+    seg: JiebaSegmenter, sentence: str, present: list[str], absent: list[str]
+) -> None:
+    words = seg.cut(sentence)
     for w in present:
         assert w in words, (w, words)
     for w in absent:
@@ -406,6 +433,16 @@ def test_add_words_errors(tmp_path: Path) -> None:
         JiebaSegmenter(words=["同心书屋 0"])
     with pytest.raises(ValueError, match="frequency 0"):
         s.add_words(["同心书屋 0 nz"])
+
+
+@pytest.mark.parametrize("bad", [[123], ["党建", None], [b"x"], 5, b"xx"])
+def test_user_words_must_be_strings(bad: object) -> None:
+    """A word that is not a string is refused up front, in one bilingual line (it used to fail
+    with an AttributeError from deep inside the parser)."""
+    with pytest.raises(QueryError, match=r"^选项 user_words 的值无效 / invalid user_words: .* is not a word"):
+        JiebaSegmenter(user_words=bad)  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="invalid words"):
+        JiebaSegmenter().add_words(bad)  # type: ignore[arg-type]
 
 
 # -- global state and the cache ---------------------------------------------------------------

@@ -870,6 +870,29 @@ def test_collocations_rank_by_a_signed_score() -> None:
 # suggest_terms
 
 
+def test_suggest_terms_proposes_terms_not_fragments() -> None:
+    """No candidate starts or ends inside a longer word or on a stray character (支配收入,
+    届历次) or spans a clause (人民政协得到, 政府提供有益); a one-character stopword inside a term
+    does not stop it from being proposed (可支配收入, 统一大市场)."""
+    from studykit.analysis.vocabulary import suggest_terms
+    from studykit.document.model import Source
+    from studykit.document.parse import parse_document
+    from studykit.text.segment import JiebaSegmenter
+    from studykit.text.tokens import tokenize
+
+    text = "东川省文件\n\n一、总体要求\n\n" + (
+        "全省居民人均可支配收入增长5%，农村居民人均可支配收入达到2万元。"
+        "深入贯彻党的二十大和二十届历次全会精神。"
+        "青禾市主动融入统一大市场建设，服务统一大市场。"
+        "各项部署在人民政协得到落实。为政府提供有益参考。"
+    ) * 2 + "\n"
+    doc = parse_document(Source(text, "<t>", "utf-8"))
+    table = tokenize(doc, JiebaSegmenter(domain=False))
+    got = set(suggest_terms(table, top=None)["term"])
+    assert {"可支配收入", "统一大市场"} <= got
+    assert not {"支配收入", "届历次", "人民政协得到", "政府提供有益"} & got
+
+
 def test_suggest_terms_finds_split_labels_and_cohesive_phrases() -> None:
     from studykit.analysis.vocabulary import suggest_terms
     from studykit.document.model import Source

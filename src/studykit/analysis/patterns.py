@@ -5,7 +5,7 @@ boilerplate, the title block or meta lines):
 
 ``numbered``
     Numbered formulations such as 四个意识, 两个维护, 五位一体, 一岗双责 and quoted numeric
-    labels such as “246”工程 or “7+4”活动.
+    labels such as “246”工程 or “7+4”活动 (reported as 246 and 7+4, the quoted part).
 ``quote``
     Quoted phrases: “…”, 「…」, 『…』 and ASCII "…" pairs, e.g. “落实下去、凝聚起来”.
 ``parallel``
@@ -93,14 +93,19 @@ _NUMERAL_TAILS = _words(
 )
 _H = f"[{HAN}]"
 # The shapes a quoted phrase must have to count as a numbered formulation: 四个意识, 五位一体,
-# 八项规定 / 五大发展理念, paired counts 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补, and short
-# numeral labels (两重, 双碳, 千万工程, 五篇大文章, 四好农村路, 五个一) whose second character is not a
-# plain measure word (“两张皮” is an idiom, not a set of two).
-_MEASURE = "张把只根块口头匹次件股双对"
+# 八项规定 / 五大发展理念 (the set shapes), numeral + measure word + a short head (五张榜单, 一张网,
+# 三本账, 两道融合命题: a head of one to four characters; 一张蓝图绘到底 is a slogan), paired counts
+# 两学一做 / 一岗双责 / 两不愁三保障 / 三去一降一补, and short numeral labels (两重, 双碳, 千万工程,
+# 五篇大文章, 四好农村路, 五个一). Whether a phrase of these shapes is a label or an idiom that
+# merely holds a numeral (两张皮, 一刀切, 四两拨千斤) is for :func:`_quoted_label` to say.
+_MEASURE = "张把只根块口头匹次件股双对本颗枚道盘座"
+_SET_SHAPE = re.compile(rf"[{_NUM}]+个{_H}{{1,4}}|[{_NUM}]+位一体|[{_NUM}]+[项大条种类篇]{_H}{{1,8}}")
+# Measure words of things (not 次, which counts actions: “二次创业”, “一次不用跑” are no sets).
+_THING_MEASURE = _MEASURE.replace("次", "")
+_MEASURED = re.compile(f"[{_NUM}]+[{_MEASURE}]")
 _NUMBERED_SHAPE = re.compile(
-    rf"[{_NUM}]+个{_H}{{1,4}}"
-    rf"|[{_NUM}]+位一体"
-    rf"|[{_NUM}]+[项大条种类篇]{_H}{{1,8}}"
+    rf"{_SET_SHAPE.pattern}"
+    rf"|[{_NUM}]+[{_THING_MEASURE}]{_H}{{1,4}}"
     rf"|[{_NUM}]{_H}{{1,2}}(?:[{_NUM}双]{_H}{{1,2}}){{1,3}}"
     rf"|[{_NUM_LABEL}](?![{_MEASURE}]){_H}{{1,5}}"
 )
@@ -122,12 +127,13 @@ _DATE_LABEL = re.compile("[0-9０-９]{1,2}[·.．][0-9０-９]{1,2}")
 _NUMERAL_WORDS = _words(
     "双向 双方 双重 双赢 双边 一体 一流 一线 一起 一切 一致 一定 一些 一直 一般 一道 一同 一样 一起 "
     "两岸 三角 千方 万家 万物 百姓 千年 万年 一贯 一手 一心 一举 一律 一齐 一度 一方 一片 一带 "
-    "双向发力 一把手 两张皮 一刀切 一盘棋 一张网 一站式"
+    "双向发力 一把手 两张皮 一刀切 一盘棋 一站式 两头"
 )
 _QUOTE_RE = re.compile(r"“([^“”\r\n]+)”|「([^「」\r\n]+)」|『([^『』\r\n]+)』|\"([^\"\r\n]+)\"")
 _FUNCTION = "的了和与及或等之也都就是在对把将从以为而并其这那此该各每所被给向于着过"
 # “246”工程, “7+4”活动, “1+10+N”政策体系, “3+X”模式: a quoted count (digits, +, letters) and the
-# two-character head noun after it, when there is one.
+# two-character head noun after it, when there is one (it vouches for a short count; the label
+# is the quoted part).
 _NUMERIC_LABEL_RE = re.compile(
     rf"[“\"「]((?=[^”\"」]*[0-9０-９])[0-9０-９A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]{{2,}}|"
     rf"[0-9０-９]+)[”\"」](?:(?=[^{_FUNCTION}个项号指即])({_H}{{2}}))?"
@@ -154,6 +160,12 @@ _GENERIC_PREFIXES = _words(
     "我们要 一是 二是 三是 四是 五是 第一 第二 第三 第四 第五 首先 其次 最后 另外 此外 今年 去年"
 )
 _GENERIC_INFIX = frozenset("的了和与及或等之也是在")
+# Suffixes that make a list of proper names (institutions, places, routes, events) when members
+# share nothing else: an enumeration, not 排比 (see :func:`_enumeration`).
+_NAME_SUFFIXES = _words(
+    "大学 学院 医院 中学 小学 学校 研究院 研究所 公司 集团 银行 市 县 区 州 盟 旗 镇 乡 村 街道 都市圈 "
+    "铁路 高铁 高速 机场 港 大桥 水库 山 论坛 大赛 博览会 运动会 艺术节"
+)
 _QUOTE_IN_MEMBER = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 _PLACEHOLDER = "\ue000"  # a quoted label inside a member: 增强“四个意识” → 增强“\ue000”
 _LEADING_MARKS = frozenset("“”「」『』" + _PLACEHOLDER)  # may join a prefix or suffix
@@ -170,7 +182,8 @@ class Location(NamedTuple):
     """Where a formulation occurs: section path, offsets into ``document.text`` and paragraph.
 
     ``paragraph`` is the 0-based index over the document's paragraphs in ``doc.walk()`` order, or
-    -1 for a heading (as in the token table).
+    -1 for a heading (as in the token table). A 排比 of ——-led paragraphs (one member a line)
+    spans several paragraphs of its section and gives the first.
     """
 
     section: str
@@ -288,10 +301,12 @@ def formulations(
     Rules, chosen so that a hit is evidence of a formulation rather than of counting things:
 
     - ``numbered``: a phrase found in :data:`KNOWN_NUMBERED` (四个意识, 两学一做, 双碳…), anywhere;
-      a quoted phrase with a numbered shape (“三个作用”, “一岗双责”, “五位一体”, and short numeral
-      labels: “两重”, “千万工程”, “五篇大文章”, “四好农村路”, “五个一”); any later unquoted use of a
-      label the document quoted once; a quoted count of digits, ``+`` and letters with the
-      two-character head after it (“246”工程, “1+10+N”产业, “3+X”模式); and unquoted named sets,
+      a quoted phrase with a numbered shape (“三个作用”, “一岗双责”, “五位一体”, numeral + measure
+      word + a short head: “五张榜单”, “一张网”, and short numeral labels: “两重”, “千万工程”,
+      “五篇大文章”, “四好农村路”, “五个一”); any later unquoted use of a
+      label the document quoted once; a quoted count of digits, ``+`` and letters, whose label
+      is the quoted part whatever follows (“246”工程 → 246, “1+10+N”政策体系 → 1+10+N; one or
+      two digits only before a head noun: “3”的目标 is a number); and unquoted named sets,
       a count word with a head noun from :data:`LABEL_HEADS` (五种意识, 四个方法, 三项机制,
       十大千亿级产业). An unquoted ``N个X`` with another head is ordinary counting (全市三个贫困县,
       两个定点帮扶贫困村, 从三个方面) and is not reported, even when repeated. So are, unless
@@ -299,12 +314,13 @@ def formulations(
       that ends a word (统一|大市场, 唯一|一个, see ``_NUMERAL_TAILS``); and a ``N大`` phrase whose
       modifier runs through 的 (两大城区|的带动能力) or whose head noun runs on into a longer word
       (五大现代服务业产业集群 is reported whole, not as 五大现代服务). A quoted quantity (“五年”,
-      “四级”), a dictionary idiom (“万众一心”) or a date (“7·15”) is a quote, not a label; a quoted
-      count keeps its head only when the head is a word of its own (“5+2”现代化产业 gives 5+2).
+      “四级”), a dictionary idiom or lexicalised phrase (“万众一心”, “四两拨千斤”, “两张皮”) or a
+      date (“7·15”) is a quote, not a label.
     - ``quote``: the content of each pair of quotation marks within a paragraph or heading, of two
       or more characters (“严” is emphasis, not a formulation), unless it is numbered.
     - ``parallel`` (排比): three or more consecutive members that share a frame. Members are
-      、-items, clauses (，), ；-parts or, for runs led by ``——``, sentences of one paragraph. The
+      、-items, clauses (，), ；-parts or, for runs led by ``——``, sentences of one paragraph or
+      the first sentences of three or more consecutive ——-led paragraphs of one section. The
       frame is a shared prefix (带头…, ≥2 characters, or one character before members of three
       characters: 稳就业、稳企业、稳市场), a shared suffix (…起来, …阵地), or a shared infix at a
       fixed place (在…上…, 遇到矛盾不绕、面对困难不躲, 垃圾有人收、污水有人管); a quoted label
@@ -312,7 +328,10 @@ def formulations(
       Three-character verb-object 、-lists (讲政治、顾大局、守规矩) are parallel too. The first
       member loses a lead-in (坚决纠治|乱收费…, 锤炼五种意识，即|政治意识…) and the last one what runs
       on after it (…有行动|的良好工作格局). Members are at most :data:`PARALLEL_MAX_MEMBER`
-      characters and within :data:`PARALLEL_MAX_RATIO` of each other's length; pronoun,
+      characters and within :data:`PARALLEL_MAX_RATIO` of each other's length; a lead-in is
+      never cut inside a 、-item, and a clause keeps the head noun its end modifies (…企业发展格局).
+      Members that share only a generic name suffix (大学, 都市圈, 铁路, 集团…) or an 等-category
+      (…等项目) are an enumeration of names, not 排比. Pronoun,
       conjunction and ordinal openings (我们, 这是, 第一, 一是) do not make a frame, so sentences
       that merely start alike are no 排比. Of overlapping runs the one with more members wins.
     - ``four_char_list``: ≥3 、-separated items of exactly four Han characters with no shared
@@ -331,7 +350,7 @@ def formulations(
     >>> from studykit import load
     >>> result = formulations(load("seeds/000_1776dd67e002c30c.txt"))
     >>> result.texts("numbered")
-    ('四个意识', '四个自信', '两个维护', '三个作用', '“246”工程', '一岗双责', '“7+4”活动')
+    ('四个意识', '四个自信', '两个维护', '三个作用', '246', '一岗双责', '7+4')
     >>> [f.pattern for f in result if f.kind == "parallel"][:3]
     ['…的重要…', '…“…”', '…到哪里']
     """
@@ -364,7 +383,7 @@ def formulations(
             ends_at[a] = max(b, ends_at.get(a, b))
         for qs, qe in zip(quotes.starts, quotes.ends, strict=True):
             # The quote is numbered when a numbered span is its content (两重) or holds it with
-            # its marks (“246”工程).
+            # its marks.
             covered = ends_at.get(qs, -1) >= qe or ends_at.get(qs - 1, -1) >= qe
             if qe - qs >= 2 and not covered:
                 found.add("quote", qs, qe)
@@ -423,8 +442,11 @@ class _Found:
         return -1
 
     def add(self, kind: FormulationKind, start: int, end: int, *,
-            pattern: str | None = None, members: int | None = None) -> None:
-        region = self.region_index(start, end)
+            pattern: str | None = None, members: int | None = None, region: int = -1) -> None:
+        """Record an occurrence in the heading or paragraph that holds it, or in ``region``
+        (a run over several paragraphs is placed in its first)."""
+        if region < 0:
+            region = self.region_index(start, end)
         if region < 0:
             return
         key = (kind, self.shadow[start:end])
@@ -524,9 +546,9 @@ def _find_numbered(found: _Found, quotes: _Quotes) -> set[int]:
             words = words if words is not None else _dictionary()
             if head + shadow[m.end() : m.end() + 1] in words:
                 head = None  # “4×4”现代|化: the head would cut a word (现代化) in two
-        if head:
-            spans.add(m.start() * _SPAN + m.end())
-        elif not label.isdigit() or len(label) >= 3:  # “3”的目标 is a number
+        # The label is the quoted part, whatever follows (“1+10+N”政策体系 and “1+10+N” are one
+        # label); a head noun after it only vouches for a short count (“3”的目标 is a number).
+        if head or not label.isdigit() or len(label) >= 3:
             spans.add(m.start(1) * _SPAN + m.end(1))
     at = 0
     while (u := _UNQUOTED_SET.search(shadow, at)) is not None:
@@ -562,12 +584,20 @@ def _dictionary() -> dict[str, str]:
 
 def _quoted_label(label: str) -> bool:
     """A quoted phrase of a numbered shape is a label, unless it begins with a word that names
-    no set (“双向发力”), is a quantity (“五年”, “四级”) or an idiom of the dictionary (“万众一心”)."""
+    no set (“双向发力”), is a quantity (“五年”, “四级”) or is lexicalised: an idiom of the
+    dictionary (“万众一心”, “十年磨一剑”), a dictionary word of four characters or more that is
+    not a numeral (“四两拨千斤”), or a dictionary word made of numeral + measure word (“一口价”,
+    “两只手”). The set shapes (“五个一工程”, “三位一体”) are labels even when the dictionary
+    has them."""
     if label in _NUMERAL_WORDS or (len(label) <= 4 and label[:2] in _NUMERAL_WORDS):
         return False
     if len(label) == 2 and label[1] in _QUANTITY:
         return False
-    return _dictionary().get(label) != "i"
+    tag = _dictionary().get(label)
+    if tag is None or _SET_SHAPE.fullmatch(label):
+        return tag != "i"
+    measured = _MEASURED.match(label) is not None
+    return tag[0] not in "il" and (len(label) < 4 or tag == "m") and not measured
 
 
 def _label_end(head: str, heads: frozenset[str]) -> int:
@@ -683,7 +713,47 @@ def _find_parallel(
             spans.append(span)
             if add:
                 found.add("parallel", span[0], span[1], pattern=pattern, members=count)
+    if add:
+        for first, a, b, n in _dashed_paragraphs(shadow, regions):
+            found.add("parallel", a, b, pattern="——…", members=n, region=first)
     return spans
+
+
+def _dashed_paragraphs(shadow: str, regions: list[_Region]) -> Iterator[tuple[int, int, int, int]]:
+    """Runs of three or more consecutive paragraphs of one section that each open with ``——``
+    (目标如下：|——经济实力跃上新台阶，…。|——创新能力实现新提升，…。|——…), as (index of the first
+    region, start, end, members). A member is the first sentence of its paragraph; the sentences
+    after it elaborate it, so the run ends with the last member's first sentence."""
+    run: list[int] = []  # the regions of the current run
+    for r in range(len(regions) + 1):
+        led = r < len(regions) and _dash_led(shadow, regions[r])
+        follows = led and bool(run) and (
+            regions[run[-1]].section == regions[r].section
+            and regions[run[-1]].paragraph + 1 == regions[r].paragraph
+        )
+        if run and not follows:
+            if len(run) >= 3:
+                first, last = regions[run[0]], regions[run[-1]]
+                end = _SENTENCE_END_RE.search(shadow, last.start, last.end)
+                start = first.start + _leading_space(shadow, first.start, first.end)
+                yield run[0], start, end.start() if end else last.end, len(run)
+            run = []
+        if led:
+            run.append(r)
+
+
+def _dash_led(shadow: str, region: _Region) -> bool:
+    """``region`` is a paragraph that opens with ``——``."""
+    at = region.start + _leading_space(shadow, region.start, region.end)
+    return region.paragraph >= 0 and _DASH_RE.match(shadow, at, region.end) is not None
+
+
+def _leading_space(text: str, start: int, end: int) -> int:
+    """How many spaces open ``text[start:end]``."""
+    k = start
+    while k < end and text[k] in _WS:
+        k += 1
+    return k - start
 
 
 class _Cut(NamedTuple):
@@ -929,7 +999,7 @@ class _Members:
         memo = self.memo
         middle = texts[1:-1]
         first_options = _first_options(texts[0], texts[1:])
-        last_options = _last_options(texts[-1], texts[:-1])
+        last_options = _last_options(texts[-1], texts[:-1], items=self.level.name == "item")
         best: tuple[int, int, int, int, str] | None = None  # score, -misfit, -cut, kept, pattern
         typical = _mode([len(t) for t in middle] or [len(texts[1])])
         seen: set[tuple[str, str]] = set()
@@ -1096,13 +1166,22 @@ def _first_options(first: str, others: list[str]) -> list[tuple[int, str]]:
                 break
     if len(first) > max(map(len, others)):
         for size in sorted(set(map(len, others))):  # 全面推进|产业振兴: a sibling's length
-            if 0 < size < len(first) and first[len(first) - size :] != options[-1][1]:
-                options.append((len(first) - size, first[len(first) - size :]))
+            pos = len(first) - size
+            if 0 < size < len(first) and first[pos:] != options[-1][1] and _word_boundary(first, pos):
+                options.append((pos, first[pos:]))
     return options
 
 
-def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
-    """Ways to cut what runs on after the last member: (characters kept, member)."""
+def _word_boundary(text: str, pos: int) -> bool:
+    """A cut at ``pos`` does not fall inside an item of a 、-list that the kept part holds
+    (加快发展数|智消费、悦己消费、银发经济: the cut must keep 数智消费 whole, or not cut)."""
+    return "、" not in text[pos:] or text[pos - 1] in "、，,；;：: " or text[pos] == "、"
+
+
+def _last_options(last: str, others: list[str], *, items: bool = True) -> list[tuple[int, str]]:
+    """Ways to cut what runs on after the last member: (characters kept, member). A 、-item may
+    lose the head noun its siblings share (标准化、规范化、便利化|水平); a clause keeps a noun
+    that its end modifies (…形成优质企业发展|格局 is one phrase)."""
     options = [(len(last), last)]
     longest = max(map(len, others))
     if len(last) > longest:
@@ -1112,9 +1191,23 @@ def _last_options(last: str, others: list[str]) -> list[tuple[int, str]]:
     suffix = _common_suffix(others)
     if len(suffix) >= 1:
         pos = last.rfind(suffix)
-        if pos > 0 and pos + len(suffix) < len(last):
-            options.append((pos + len(suffix), last[: pos + len(suffix)]))
+        end = pos + len(suffix)
+        if pos > 0 and end < len(last) and (items or _runs_on(last, end)):
+            options.append((end, last[:end]))
     return options
+
+
+def _runs_on(text: str, end: int) -> bool:
+    """``text[end:]`` is a run-on after a clause, not the head noun of a phrase the clause's
+    end modifies: it starts with a function character, or its first word is no noun."""
+    if text[end] in _FUNCTION or not _han_char(text[end]):
+        return True
+    words = _dictionary()
+    for size in (4, 3, 2):
+        tag = words.get(text[end : end + size])
+        if tag is not None:
+            return tag[0] != "n"
+    return True
 
 
 def _common_prefix(texts: Sequence[str]) -> str:
@@ -1185,13 +1278,26 @@ def _frame(members: Sequence[str]) -> str | None:
         return None
     if generic and not (suffix_ok or infix_ok):
         return None
-    parts = [prefix if (prefix_ok or infix_ok) and not generic else "", "…"]
+    shown = prefix if (prefix_ok or infix_ok) and not generic else ""
+    if not shown and _enumeration(infix, plain_suffix if suffix_ok else ""):
+        return None
+    parts = [shown, "…"]
     if infix:
         parts += [infix, "…"]
     if suffix_ok:
         parts.append(suffix)
     # A quoted label is a variable slot: 把“\ue000”… reads 把“…”…, never the placeholder.
     return _ELLIPSES.sub("…", "".join(parts).replace(_PLACEHOLDER, "…"))
+
+
+def _enumeration(infix: str, suffix: str) -> bool:
+    """Members that share no verb frame, only the kind of thing they name, are an enumeration,
+    not 排比: a generic name suffix alone (浙江工业大学、温州医科大学、西湖大学; 杭州都市圈、宁波都市圈;
+    东川市、青禾市、云岭市) or an ``等``-category (温福高铁、沪杭高铁等项目…, 绍兴中芯…等项目…)."""
+    def names(shared: str) -> bool:
+        return shared in _NAME_SUFFIXES or shared.startswith("等")
+
+    return names(infix) and (not suffix or names(suffix)) if infix else names(suffix)
 
 
 def _aligned(middles: list[str], infix: str) -> bool:

@@ -74,7 +74,10 @@ def suggest_terms(
     corpus; rows of different documents, column ``doc``, are never joined). Two kinds of
     evidence are collected, over runs of 2–4 adjacent Han tokens inside one sentence with nothing
     between them (no space, no punctuation), of at most ``max_chars`` characters, that contain no
-    stopword:
+    stopword (except a one-character one that makes a dictionary word with its neighbour:
+    统一|大|市场, 可|支配|收入), neither start nor end inside a longer word of the dictionary or on
+    a stray character (可|支配收入, 二十|届历次), span no clause (a verb after a noun: 人民政协|得到,
+    政府|提供有益) and are no word of the dictionary already:
 
     - **quoted labels**: the whole content of a pair of quotation marks that the segmenter split
       (“两重” → 两/重, “数实融合” → 数实/融合); ``+`` and digits may join the pieces (“1+10+N”);
@@ -99,7 +102,7 @@ def suggest_terms(
         term  count  quoted  cohesion
     0  南宁市政协      4       0       1.0
     1   深度融合      3       0       1.0
-    2   主张转化      2       0       1.0
+    2   同向发力      2       0       1.0
     """
     table = _table_of(source)
     if len(table) == 0:
@@ -110,12 +113,13 @@ def suggest_terms(
     stop = table["is_stopword"].to_numpy(dtype=bool)
     if "is_filler" in table.columns:
         stop = stop | table["is_filler"].to_numpy(dtype=bool)
-    first_ok = np.ones(len(table), dtype=bool)
     if "pos" in table.columns:
         pos = table["pos"].astype(str).to_numpy(dtype=object)
-        function = np.array([p[:1] in _FUNCTION_TAGS for p in pos], dtype=bool)
-        stop = stop | function
-        first_ok = np.array([p != "v" for p in pos], dtype=bool)  # 成为|坚持: a predicate
+    else:
+        pos = np.array([_tags().get(t, "x") for t in tokens], dtype=object)
+    function = np.array([p[:1] in _FUNCTION_TAGS for p in pos], dtype=bool)
+    stop = stop | function
+    first_ok = np.array([p != "v" for p in pos], dtype=bool)  # 成为|坚持: a predicate
     starts = table["start"].to_numpy(dtype=np.int64)
     ends = table["end"].to_numpy(dtype=np.int64)
     units = _unit_keys(table)
@@ -126,19 +130,25 @@ def suggest_terms(
     if n > 1:
         link = (units[1:] == units[:-1]) & (starts[1:] == ends[:-1])
     piece_count = Counter(tokens[han].tolist())
+    start_ok, end_ok, inner_ok, clause = _boundaries(tokens, pos, han, stop, link)
+    # a one-character edge that joins the run opens it whatever its own tag (可|支配收入)
+    first_ok |= start_ok & np.array([len(t) == 1 for t in tokens], dtype=bool)
+    known = _tags()
 
     phrases: Counter[tuple[str, ...]] = Counter()
-    ok = han & ~stop
     for size in (2, 3, 4):
         if n < size:
             break
-        good = ok[: n - size + 1] & first_ok[: n - size + 1]
+        last = size - 1
+        good = start_ok[: n - last] & first_ok[: n - last] & end_ok[last:]
         for k in range(1, size):
-            good &= ok[k : n - size + 1 + k] & link[k - 1 : n - size + k]
+            good &= link[k - 1 : n - size + k] & ~clause[k : n - last + k]
+            if k < last:
+                good &= inner_ok[k : n - last + k]
         for i in np.flatnonzero(good).tolist():
             gram = tuple(tokens[i : i + size])
-            if sum(map(len, gram)) <= max_chars:
-                phrases[gram] += 1
+            if sum(map(len, gram)) <= max_chars and "".join(gram) not in known:
+                phrases[gram] += 1  # a word the dictionary has is no new term (更|多)
 
     quoted = _quoted_labels(tokens, kind, link, max_chars)
     rows = []
@@ -163,6 +173,68 @@ def suggest_terms(
     out["count"] = out["count"].astype(np.int64)
     out["quoted"] = out["quoted"].astype(np.int64)
     return out.head(top) if top is not None else out
+
+
+def _tags() -> dict[str, str]:
+    """jieba's dictionary, word → part of speech (read once per process)."""
+    from studykit.text.segment import _jieba_tag_table
+
+    return _jieba_tag_table()
+
+
+_NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "j")
+
+
+def _boundaries(
+    tokens: np.ndarray, pos: np.ndarray, han: np.ndarray, stop: np.ndarray, link: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where a candidate may start, end and pass through, and where a clause begins.
+
+    A candidate is a term, so it neither starts nor ends inside a longer word of the dictionary
+    (可|支配收入: 可支配; 中国|特色社会主义思想: 中国特色; 全国统一|大市场: 一大) nor on a single
+    character that belongs to no side for sure (二十|届历次, 和|美乡村): a one-character edge
+    token must make a longer dictionary word with the token inside the run than with the one
+    outside (人均|可|支配: 可支配 beats 均可). Inside a run a one-character stopword may stand when
+    it makes a dictionary word with a neighbour (统一|大|市场), so 统一大市场 and 可支配收入 are
+    considered. A verb right after a noun starts a clause (人民政协|得到, 政府|提供有益), which no
+    term spans."""
+    n = len(tokens)
+    words = _tags()
+    ok = han & ~stop
+    before = np.zeros(n, dtype=bool)  # touches a Han token on its left
+    if n > 1:
+        before[1:] = link & han[:-1]
+
+    def straddle(left: str, right: str) -> int:
+        """The longest dictionary word made of the end of ``left`` and the start of ``right``
+        (0: none); two characters count only when one side is a single character."""
+        best = 0
+        for x in (1, 2):
+            for y in (1, 2, 3):
+                word = left[-x:] + right[:y]
+                if x <= len(left) and y <= len(right) and len(word) > best and word in words:
+                    best = len(word)
+        return best if best >= 3 or (best == 2 and min(len(left), len(right)) == 1) else 0
+
+    # joined[i]: the word tokens i-1 and i make across their boundary (0: none or no contact)
+    joined = np.zeros(n + 1, dtype=np.int64)
+    for i in np.flatnonzero(before).tolist():
+        joined[i] = straddle(tokens[i - 1], tokens[i])
+    start_ok = ok & (joined[:n] == 0)
+    end_ok = ok & (joined[1:] == 0)
+    inner_ok = ok.copy()
+    single = np.array([len(t) == 1 for t in tokens], dtype=bool) & han
+    for i in np.flatnonzero(single).tolist():
+        left, right = int(joined[i]), int(joined[i + 1])
+        # a stopword edge only inside a word of three characters or more (可支配, not 五年|来)
+        start_ok[i] = right > left and (ok[i] or right >= 3)
+        end_ok[i] = left > right and (ok[i] or left >= 3)
+        inner_ok[i] = ok[i] or left > 0 or right > 0
+    clause = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(before).tolist():
+        if pos[i] == "v" and pos[i - 1] in _NOUN_TAGS:
+            clause[i] = True
+    return start_ok, end_ok, inner_ok, clause
 
 
 def _quoted_labels(

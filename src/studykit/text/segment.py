@@ -152,7 +152,7 @@ def _parse_entry(line: str) -> DictEntry:
         # jieba answers freq 0 with finalseg.add_force_split, a module-level table shared by
         # every tokenizer: refuse it rather than leak into jieba's global state.
         raise ValueError(
-            f"frequency 0 for {word!r}: leave the frequency out or give a positive one"
+            f"词频不能为 0 / frequency 0 for {word!r}: leave the frequency out or give a positive one"
         )
     return DictEntry(word, int(freq) if freq is not None else None, tag)
 
@@ -1188,17 +1188,29 @@ def _distinct_chars(text: str) -> set[str]:
     return set(map(chr, np.flatnonzero(np.bincount(points)).tolist()))
 
 
-def _entries_from_words(words: Iterable[str]) -> list[DictEntry]:
+def _entries_from_words(words: Iterable[str], name: str = "words") -> list[DictEntry]:
     if isinstance(words, str):
-        raise TypeError(f"words must be a list of words, not the string {words!r}: use [{words!r}]")
-    return [_parse_entry(w) for w in _content_lines(words)]
+        raise TypeError(
+            f"选项 {name} 应为词语列表 / {name} must be a list of words, not the string {words!r}: "
+            f"use [{words!r}]"
+        )
+    items = list(words) if isinstance(words, Iterable) and not isinstance(words, bytes) else None
+    bad = [words] if items is None else [w for w in items if not isinstance(w, str)]
+    if bad:
+        shown = repr(bad[0])
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise QueryError(
+            f"选项 {name} 的值无效 / invalid {name}: {shown} is not a word; give words as strings "
+            f"(['数实融合', '投资于人 500 nz']) or the path of a dictionary file"
+        )
+    return [_parse_entry(w) for w in _content_lines(items or [])]
 
 
 def _user_entries(words: Iterable[str] | str | PathLike[str]) -> list[DictEntry]:
     """``user_words``: a path (a ``str`` or ``PathLike``) or a list of entries."""
     if isinstance(words, str | PathLike):
         return _read_user_dict(words)
-    return _entries_from_words(words)
+    return _entries_from_words(words, "user_words")
 
 
 def _read_user_dict(path: str | PathLike[str]) -> list[DictEntry]:
