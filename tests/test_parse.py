@@ -477,3 +477,26 @@ def test_the_order_number_in_a_law_note_is_the_document_number() -> None:
     )
     assert doc.meta.doc_number == "中华人民共和国国务院令第812号"
     assert doc.meta.date == "2025-07-02"
+
+
+# --- round 5 shapes ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [("壹、前言", 1), ("贰、主要成果", 2), ("叁、问题", 3), ("参、问题", 3), ("拾壹、附则", 11)],
+)
+def test_formal_numeral_markers(line: str, number: int) -> None:
+    from studykit.document.parse.markers import STYLE_RANK, match_marker
+
+    m = match_marker(line)
+    assert m is not None and (m.style, m.number) == ("fcn", number)
+    assert STYLE_RANK["plain"] < STYLE_RANK["fcn"] < STYLE_RANK["cn"]
+
+
+def test_formal_numerals_hold_cn_sections_and_keep_their_traditional_label() -> None:
+    doc = doc_of(
+        "縣政報告\n\n壹、前言\n本年度縣政穩健推進。\n貳、施政成果\n一、產業\n園區招商完成。\n"
+        "二、交通\n快速道路通車。\n參、結語\n懇請支持。\n"
+    )
+    assert_lossless(doc)
+    got = outline(doc)
+    assert (1, "貳", "施政成果") in got and (2, "二", "交通") in got and (1, "參", "結語") in got

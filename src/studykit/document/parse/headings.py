@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 
 from .common import END_PUNCT, URL_RE, WS, first_sentence_end
 from .lines import Line
-from .markers import ITEM_ONLY, STYLE_RANK, Marker, item_label, match_marker, next_marker_present
+from .markers import (
+    ITEM_ONLY,
+    STYLE_RANK,
+    Marker,
+    item_label,
+    match_marker,
+    next_marker_present,
+    written_label,
+)
 
 HEADING_TITLE_MAX = 80
 _ATTACH = re.compile(
@@ -63,7 +71,7 @@ _PROVISION = re.compile(
 """Normative wording of a provision (``流域内各级人民政府应当……``, ``违反…的，从其规定``,
 ``本决定自…起施行``): a whole clause of a 决定 or 办法, not a title."""
 _PROVISION_MIN_CHARS = 14
-_STYLE_PRIOR = {"cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
+_STYLE_PRIOR = {"fcn": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
 
@@ -316,8 +324,8 @@ def _marked_candidate(ln: Line, i: int, m: Marker | None, level: int) -> Candida
         return None
     if m is not None and m.style != "article":
         title = ln.text[m.end :].strip(WS).rstrip(END_PUNCT + "：:")
-        return Candidate(i, m.style, m.number, m.label, title, len(ln.text), False, None, 5.0,
-                         STYLE_RANK[m.style], marked=level)
+        return Candidate(i, m.style, m.number, written_label(ln.text, m), title, len(ln.text), False,
+                         None, 5.0, STYLE_RANK[m.style], marked=level)
     title = ln.text.strip(WS).rstrip(END_PUNCT + "：:")
     return Candidate(i, f"h{level}", 0, None, title, len(ln.text), False, None, 5.0,
                      2.5 + level / 10, marked=level)
@@ -345,6 +353,7 @@ def _numbered_candidate(
     title = ln.text[m.end : title_end].strip(WS).rstrip(END_PUNCT + "：:" + WS)
     rest = bool(s[title_end:].strip(WS))
     rank = float(STYLE_RANK[m.style])
+    label = written_label(ln.text, m)
     if not title:
         nxt = members[k + 1] if k + 1 < len(members) else None
         if (
@@ -356,10 +365,10 @@ def _numbered_candidate(
             and sum(lines[nxt].shadow.count(c) for c in END_PUNCT) <= 1
         ):
             t = lines[nxt].text.strip(WS).rstrip(END_PUNCT + "：:" + WS)
-            return Candidate(i, m.style, m.number, m.label, t, len(ln.text), False, nxt, 2.0, rank, item=item)
+            return Candidate(i, m.style, m.number, label, t, len(ln.text), False, nxt, 2.0, rank, item=item)
         return None
     h = _heading_likeness(s[m.end :], title, rest, s[title_end - 1 : title_end])
-    return Candidate(i, m.style, m.number, m.label, title, title_end, rest, None, h, rank, item=item)
+    return Candidate(i, m.style, m.number, label, title, title_end, rest, None, h, rank, item=item)
 
 
 def _heading_likeness(after_marker: str, title: str, rest: bool, end: str) -> float:
@@ -576,7 +585,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     """Unnumbered part titles in plain text: short unpunctuated lines, each followed by a
     stretch of text, at least two of them, all before the first 一、."""
     numbered = {c.i for c in cands}
-    first_cn = min((c.i for c in cands if c.style in ("cn", "part", "chapter") or c.marked), default=None)
+    first_cn = min((c.i for c in cands if c.style in ("fcn", "cn", "part", "chapter") or c.marked), default=None)
     found: list[Candidate] = []
     total = sum(lines[i].end - lines[i].start for i in members)
     if total < 400:
@@ -707,7 +716,7 @@ def _runs(
     for k, (c, parent) in enumerate(zip(group, parents, strict=True)):
         here = open_runs.setdefault(parent, [])
         fits = [r for r in here if r.items[-1].number == c.number - 1]
-        if not fits and c.h >= 2 and c.style in ("cn", "pcn"):
+        if not fits and c.h >= 2 and c.style in ("fcn", "cn", "pcn"):
             fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
         if not fits and not here and c.number > 1 and (carry or c.style in ("chapter", "jie")) and runs:
             # 第三章 opening 第二篇: chapters numbered straight through the parts of a 纲要
@@ -721,7 +730,7 @@ def _runs(
             ]
             pick = nearest or fits
             max(pick, key=lambda r: r.mean_h).add(c)
-        elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("cn", "pcn") and c.h >= 2):
+        elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("fcn", "cn", "pcn") and c.h >= 2):
             new = _Run([c], parent, restart=bool(here), h_sum=c.h)
             runs.append(new)
             here.append(new)

@@ -18,6 +18,11 @@ _DI_RE = re.compile(
     rf"^第\s*([{CN}]{{1,5}}|\d{{1,4}})\s*(部分|篇|编|章|节|条)(?:(?<=条)之([{CN}]{{1,3}}))?\s*[、:：，,.．]?\s*"
 )
 """第一部分, 第三章, 第二节, 第五条 and an article inserted by an amendment, 第五条之一."""
+_FORMAL = "壹贰叁参肆伍陆柒捌玖拾"
+"""Formal (banker's) numerals as the shadow writes them: 參 simplifies to 参, not 叁."""
+_FORMAL_DIGITS = str.maketrans(_FORMAL, "一二三三四五六七八九十")
+_FCN_RE = re.compile(rf"^([{_FORMAL}]{{1,3}})\s*(?:、|[．.](?![.．\d]))\s*")
+"""壹、前言 … 肆、结语: a class of top headings above 一、 (reports in traditional script)."""
 _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．\d]))\s*")
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
 _AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
@@ -34,11 +39,12 @@ _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
 STYLE_RANK: dict[str, float] = {
-    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "cn": 4, "pcn": 5, "ar": 6, "ars": 6,
+    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "cn": 4, "pcn": 5, "ar": 6, "ars": 6,
     "dec2": 6.25, "dec3": 6.5, "dec4": 6.75, "par": 7, "circ": 8, "brk": 9, "bullet": 10,
 }
 """Nesting order of heading styles: a style nests under any style of lower rank. Decimal
-numbering (``1`` → ``1.1`` → ``1.1.1``) nests by depth under 1. / 1 (``ar``, ``ars``). ``circ``
+numbering (``1`` → ``1.1`` → ``1.1.1``) nests by depth under 1. / 1 (``ar``, ``ars``). Formal
+numerals (``fcn``: 壹、贰、叁) number the parts above 一、. ``circ``
 (①), ``brk`` (［1］, notes and glossary entries) and ``bullet`` (``- ``, ``•``) only ever
 mark list items."""
 ITEM_ONLY = frozenset({"circ", "brk", "bullet"})
@@ -81,6 +87,9 @@ def match_marker(s: str) -> Marker | None:
         return Marker("ars", n, m.group(1), m.end()) if n else None
     if m := _BULLET_RE.match(s):
         return Marker("bullet", 0, s[0], m.end())
+    if m := _FCN_RE.match(s):
+        n = cn_to_int(m.group(1).translate(_FORMAL_DIGITS))
+        return Marker("fcn", n, m.group(1), m.end()) if n else None
     for style, rx in (("pcn", _PCN_RE), ("par", _PAR_RE), ("cn", _CN_RE), ("ar", _AR_RE)):
         if m := rx.match(s):
             n = cn_to_int(m.group(1))
@@ -90,6 +99,12 @@ def match_marker(s: str) -> Marker | None:
                 return None  # 二〇二二年… reads as a year, not a heading
             return Marker(style, n, m.group(1), m.end())
     return None
+
+
+def written_label(text: str, marker: Marker) -> str:
+    """The label as the source writes it: 貳 where the shadow reads 贰 (formal numerals open
+    the line, one character for one)."""
+    return text[: len(marker.label)] if marker.style == "fcn" else marker.label
 
 
 def item_label(s: str, marker: Marker) -> str:
