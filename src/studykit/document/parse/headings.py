@@ -60,7 +60,12 @@ _UNIT = re.compile(
 BRACKET_RANK = 4.5
 """``【指导思想】`` subheadings nest under 一、 and above （一）."""
 _UNNUMBERED = frozenset({"plain", "bracket"})
-_BRACKET_TITLE = re.compile(r"^[【〖]\s*[\u4e00-\u9fff“”、·]{2,20}\s*[】〗]$")
+_BRACKET_TITLE = re.compile(
+    r"^[【〖]\s*(?:[\u4e00-\u9fff“”、·]{2,20}"
+    r"|(?=[^】〗]{4,30}[】〗]$)[\u4e00-\u9fff“”、·]{2,}(?:[，,][\u4e00-\u9fff“”、·]{2,})+)\s*[】〗]$"
+)
+"""``【指导思想】``, and a title of two phrases set apart by a comma, ``【以学铸魂，筑牢信念根基】``,
+when the brackets hold the whole line and at most 30 characters."""
 _NOT_SUBHEAD = frozenset({
     "打印", "关闭", "打印本页", "关闭窗口", "收藏", "纠错", "返回顶部", "字号", "字体", "下载", "分享",
     "责任编辑", "编辑", "来源", "作者", "摘要", "关键词", "注释", "附件", "图片", "视频", "音频",
