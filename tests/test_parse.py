@@ -500,3 +500,13 @@ def test_formal_numerals_hold_cn_sections_and_keep_their_traditional_label() -> 
     assert_lossless(doc)
     got = outline(doc)
     assert (1, "貳", "施政成果") in got and (2, "二", "交通") in got and (1, "參", "結語") in got
+
+
+@pytest.mark.parametrize(
+    ("line", "label"), [("三．2025年工作打算", "三"), ("二.12项重点任务", "二"), ("四．意见建议", "四")]
+)
+def test_cn_numeral_before_a_dot_is_a_marker_even_before_a_figure(line: str, label: str) -> None:
+    from studykit.document.parse.markers import match_marker
+
+    m = match_marker(line)
+    assert m is not None and (m.style, m.label) == ("cn", label)

@@ -23,7 +23,9 @@ _FORMAL = "壹贰叁参肆伍陆柒捌玖拾"
 _FORMAL_DIGITS = str.maketrans(_FORMAL, "一二三三四五六七八九十")
 _FCN_RE = re.compile(rf"^([{_FORMAL}]{{1,3}})\s*(?:、|[．.](?![.．\d]))\s*")
 """壹、前言 … 肆、结语: a class of top headings above 一、 (reports in traditional script)."""
-_CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．\d]))\s*")
+_CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．]|\d{{1,2}}(?:[.．\s]|$)))\s*")
+"""一、, 三．: a Chinese numeral before a dot is a marker even when a figure follows
+(``三．2025年工作打算``); only ``二.1 概况``, a dotted section number, is not."""
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
 _AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
 _PAR_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")
