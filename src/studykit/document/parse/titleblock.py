@@ -256,6 +256,9 @@ def decide(
             for j in idx[first:pos]:
                 block.furniture.pop(j, None)
             block.entries = [e for e in block.entries if e.start < lines[idx[first]].start]
+        if _wrapped_title_tail(lines, idx, pos):
+            pos += 1  # 青禾市人民政府关于印发青禾市2025年 / 为民办实事项目安排的通知
+            title_at = idx[pos]
         a, b = lines[idx[first]], lines[title_at]
         block.entries.append(TitleLine(a.start, b.end, text[a.start : b.end], "title"))
         block.consumed.update(idx[first : pos + 1])
@@ -359,6 +362,34 @@ def _wrapped_title_start(lines: list[Line], idx: list[int], pos: int) -> int:
     ):
         return pos - 1
     return pos
+
+
+_DOC_KIND_END = re.compile(
+    r"(通知|意见|办法|方案|决定|报告|规定|批复|通报|公告|通告|条例|细则|规划|纲要|要点|函|请示|决议|公报|纪要"
+    r"|实施方案|工作方案|行动计划|计划|安排|清单|指引|指南)(（[^）]{1,12}）)?$"
+)
+"""The kind of document a 公文 title ends in: a second line ending so finishes a wrapped title."""
+
+
+def _wrapped_title_tail(lines: list[Line], idx: list[int], pos: int) -> bool:
+    """Whether the line after the title at ``pos`` finishes it: the title line names no kind of
+    document, and the next line, right below it and short, ends in one (…的通知, …的意见)."""
+    if pos + 1 >= len(idx) or idx[pos + 1] != idx[pos] + 1:
+        return False
+    here, below = lines[idx[pos]].shadow.strip(WS), lines[idx[pos + 1]]
+    nxt = below.shadow.strip(WS)
+    return (
+        below.gap == 1
+        and not _DOC_KIND_END.search(here)
+        and not here.endswith(tuple(END_PUNCT + "，,：:、"))
+        and 4 <= len(nxt) <= 40
+        and len(here) + len(nxt) <= 90
+        and re.match(r"[\u4e00-\u9fff\d《“]", nxt) is not None
+        and looks_like_title(nxt)
+        and not is_meta_line(nxt)
+        and title_kind(nxt) is None
+        and _DOC_KIND_END.search(nxt) is not None
+    )
 
 
 def _issuer_above(lines: list[Line], idx: list[int], first: int, block: TitleBlock) -> bool:
