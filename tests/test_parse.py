@@ -510,3 +510,16 @@ def test_cn_numeral_before_a_dot_is_a_marker_even_before_a_figure(line: str, lab
 
     m = match_marker(line)
     assert m is not None and (m.style, m.label) == ("cn", label)
+
+
+def test_rules_and_mojibake_are_furniture_that_separates_lines() -> None:
+    from studykit.document.parse.boilerplate import is_mojibake, is_rule
+
+    assert is_rule("==========") and is_rule("———") and is_rule("＿＿＿＿") and not is_rule("……")
+    assert is_mojibake("Ã©Ã¤Â¸Â­Ã¦â€“â€¡") and not is_mojibake("Café au lait") and not is_mojibake("中文Ã©")
+    text = "Ã¥Â…Â³Ã¤ÂºÂŽÃ¥Â\n=====\n安澜县防汛工作情况报告\n=====\n县政府：\n今年汛期降雨偏多，\n-----\n各地加强巡查\n"
+    doc = doc_of(text)
+    assert_lossless(doc)
+    assert doc.title == "安澜县防汛工作情况报告"
+    assert {b.kind for b in doc.boilerplate} == {"other"} and len(doc.boilerplate) == 4
+    assert not any("=" in p.text or "-" in p.text or "Ã" in p.text for p in doc.paragraphs)

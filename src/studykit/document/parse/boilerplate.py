@@ -42,6 +42,31 @@ _SENTENCE_FURNITURE = ("版权", "©", "opyright", "ICP", "公网安备", "网�
 _WEAK = re.compile(r"^(大|中|小|字[号体]|[|｜丨/×]|[【\[]?(大|中|小)[】\]]?)$")
 _META_LIKE = re.compile(r"(发布|发表|更新)?(时间|日期)|来源|稿源|作者|浏览|点击|阅读")
 _FOOTER_KINDS = ("footer", "editor", "controls", "breadcrumb")
+_RULE = re.compile(r"^[ \t\u3000]*([=＝\-－_＿*＊#＃~～·•．.—━─━═+＋]){3,}[ \t\u3000]*$")
+"""A line drawn with rule characters (=====, -----, ＿＿＿, ***, ———, ······, ～～～): a separator."""
+_MOJIBAKE_CHARS = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+                             "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE_LEADS = re.compile("[ÃÂâÅÆ]")
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_rule(line: str) -> bool:
+    """A separator line (``=====``, ``———``, ``······``): furniture, never text.
+
+    >>> is_rule("——————"), is_rule("……")
+    (True, False)
+    """
+    return _RULE.match(line) is not None
+
+
+def is_mojibake(line: str) -> bool:
+    """UTF-8 read as Windows-1252 or Latin-1 (``Ã©Ã¤Â¸Â­``): no CJK, mostly the characters
+    such a misreading makes, led by Ã, Â or â. Noise, never the title or text."""
+    chars = [c for c in line if not c.isspace()]
+    if len(chars) < 4 or _CJK.search(line):
+        return False
+    odd = len(_MOJIBAKE_CHARS.findall(line))
+    return odd >= 0.5 * len(chars) and len(_MOJIBAKE_LEADS.findall(line)) >= max(2, len(chars) // 8)
 
 
 def classify(lines: list[Line]) -> list[BoilerplateKind | None]:
@@ -63,6 +88,8 @@ def line_kind(line: str) -> BoilerplateKind | None:
     """Furniture kind of one line by its own words (see the module docstring)."""
     if len(line) > 300:
         return None
+    if is_rule(line) or is_mojibake(line):
+        return "other"
     if _only_controls(line):
         return "controls"  # 打印　关闭, 【字体：大 中 小】 打印 关闭
     if len(line) > 60 and line.endswith(("。", "！", "？")) and not any(w in line for w in _SENTENCE_FURNITURE):
