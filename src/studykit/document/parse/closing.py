@@ -31,6 +31,11 @@ _PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
 _END_MARK = re.compile(r"^[（(]\s*(?:完|全文完|全文结束)\s*[）)]$")
 _ATTACH_LIST = re.compile(r"^附\s*件\s*[:：]|^附\s*件\s*\d{0,2}\s*[:：]?\s*\S.{0,60}$")
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
+_CONTACT = re.compile(
+    r"^(联\s*系\s*人|联系电话|联系方式|咨询电话|办公电话|电\s*话|手\s*机|传\s*真|电子邮箱|邮\s*箱|电子信箱|通讯地址|地\s*址|邮\s*编)"
+    r"\s*[:：]\s*\S.{0,60}$"
+)
+"""Under the date of a letter or notice: 联系人：…, 联系电话：… — a note of the closing block."""
 _DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
 
 
@@ -77,6 +82,14 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
                 out[body[x]] = "note"
             elif _DISTRIBUTION.search(t):
                 out[body[x]] = "distribution"
+            elif _CONTACT.match(t):
+                out[body[x]] = "note"
+            elif _ATTACH_LIST.match(t) and _attachments_below(lines, body, x):
+                # 附件： under the date, then its list (1.… 2.…) until the next closing line
+                out[body[x]] = "attachments"
+                while x + 1 < len(body) and _LIST_ITEM.match(lines[body[x + 1]].shadow.strip(WS)):
+                    x += 1
+                    out[body[x]] = "attachments"
             else:
                 break
             x += 1
@@ -89,6 +102,15 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
         out[body[x]] = "distribution"
         x -= 1
     return out
+
+
+def _attachments_below(lines: list[Line], body: Sequence[int], x: int) -> bool:
+    """``附件：…`` under the date lists the attachments when list items (1.…), another closing
+    line or the end of the text follow it; followed by text it opens the attachment itself."""
+    if x + 1 >= len(body):
+        return True
+    t = lines[body[x + 1]].shadow.strip(WS)
+    return bool(_LIST_ITEM.match(t) or _CONTACT.match(t) or _DISTRIBUTION.search(t) or _NOTE.match(t))
 
 
 def _is_date(s: str) -> bool:
