@@ -523,3 +523,10 @@ def test_rules_and_mojibake_are_furniture_that_separates_lines() -> None:
     assert doc.title == "安澜县防汛工作情况报告"
     assert {b.kind for b in doc.boilerplate} == {"other"} and len(doc.boilerplate) == 4
     assert not any("=" in p.text or "-" in p.text or "Ã" in p.text for p in doc.paragraphs)
+
+
+def test_issuing_body_right_under_a_title_with_text_below_is_a_title_block_line() -> None:
+    doc = doc_of("安澜县2024年林业工作总结\n安澜县林业局\n2024年，全县完成造林绿化两万亩，森林覆盖率稳步提升。\n")
+    assert_lossless(doc)
+    assert doc.title == "安澜县2024年林业工作总结"
+    assert not any(p.text.startswith("安澜县林业局") for p in doc.paragraphs)

@@ -721,8 +721,8 @@ def _runs(
     for k, (c, parent) in enumerate(zip(group, parents, strict=True)):
         here = open_runs.setdefault(parent, [])
         fits = [r for r in here if r.items[-1].number == c.number - 1]
-        if not fits and c.h >= 2 and c.style in ("fcn", "cn", "pcn"):
-            fits = [r for r in here if r.items[-1].number == c.number - 2]  # a number lost
+        if not fits:
+            fits = [r for r in here if _typing_slip(r.items[-1], c)]
         if not fits and not here and c.number > 1 and (carry or c.style in ("chapter", "jie")) and runs:
             # 第三章 opening 第二篇: chapters numbered straight through the parts of a 纲要
             last = runs[-1]
@@ -742,6 +742,17 @@ def _runs(
             if len(here) > 4:
                 del here[0]  # only recent runs stay open: linear even under endless restarts
     return runs
+
+
+def _typing_slip(prev: Candidate, c: Candidate) -> bool:
+    """A number typed twice (（二） after （二）) or one lost (（三） after （一）) in a run of
+    Chinese-numbered headings: the line goes on the run when it reads as a heading on its own
+    line, or has the shape of the item before it (both run in, both heading-like)."""
+    if c.style not in ("fcn", "cn", "pcn") or not (
+        c.number == prev.number + 2 or (c.number == prev.number >= 2)
+    ):
+        return False
+    return c.h >= 2 or (c.h >= 1 and prev.h >= 1 and c.rest == prev.rest)
 
 
 def _run_score(

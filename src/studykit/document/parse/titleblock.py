@@ -604,6 +604,11 @@ def _extend(
             kind = "subtitle"  # ——在…会议 + 上的报告: a subtitle wrapped onto a second line
         if kind is None and _ORG_RE.match(s) and prev == "title" and _next_is(lines, idx, pos, ("dateline", "meta")):
             kind = "speaker"  # 东川省统计局 between the title and its date: the issuing body
+        if (
+            kind is None and _ORG_RE.match(s) and prev == "title" and ln.gap <= 1
+            and pos + 1 < len(idx) and _is_body(lines[idx[pos + 1]].shadow.strip(WS))
+        ):
+            kind = "speaker"  # 南屏市生态环境局 right under a report's title, text below it
         if kind is None and _NAME_RE.match(s) and (
             (prev in ("dateline", "subtitle", "title")
             and _next_is(lines, idx, pos, ("dateline", "subtitle")))
