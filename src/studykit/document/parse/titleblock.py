@@ -245,6 +245,9 @@ def decide(
             if _masthead(lines, i, block):
                 pos += 1
                 continue
+            if _newspaper(lines, idx, pos, block):
+                pos += 1
+                continue
             block.furniture[i] = "caption" if _CAPTION.search(lines[i].shadow) else "navigation"
             pos += 1
         first = _wrapped_title_start(lines, idx, pos)
@@ -341,6 +344,30 @@ def _masthead(lines: list[Line], i: int, block: TitleBlock) -> bool:
         return False
     block.entries.append(TitleLine(ln.start, ln.end, ln.text, "meta"))
     block.consumed.add(i)
+    return True
+
+
+_PAPER_NAME = re.compile(r"^[\u4e00-\u9fff]{2,12}(日报|晚报|时报|商报|早报|报)$")
+_ISSUE_LINE = re.compile(rf"^(?:{_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}).{{0,6}}第\s*[0-9０-９一二三四五六七八九十]{{1,4}}\s*版")
+"""The issue line of a newspaper page: 2025年03月06日　第01版：要闻."""
+
+
+def _paper_above_issue(lines: list[Line], idx: list[int], pos: int) -> bool:
+    """A newspaper's name alone above its issue line (东川日报 / 2025年03月06日　第01版：要闻)."""
+    s = lines[idx[pos]].shadow.strip(WS)
+    if not _PAPER_NAME.match(s) or pos + 1 >= len(idx) or idx[pos + 1] != idx[pos] + 1:
+        return False
+    return _ISSUE_LINE.match(lines[idx[pos + 1]].shadow.strip(WS)) is not None
+
+
+def _newspaper(lines: list[Line], idx: list[int], pos: int, block: TitleBlock) -> bool:
+    """A newspaper's name above its issue line: the source of the article, a meta line."""
+    if not _paper_above_issue(lines, idx, pos):
+        return False
+    ln = lines[idx[pos]]
+    block.facts.source = block.facts.source or ln.text.strip(WS)
+    block.entries.append(TitleLine(ln.start, ln.end, ln.text, "meta"))
+    block.consumed.add(idx[pos])
     return True
 
 
@@ -455,7 +482,7 @@ def _choose_title(
         rank += 1
         if (rank > 0 and _is_body(s)) or match_marker(s) is not None:
             break  # a title comes before the text and the headings it heads: none above 一、
-        if not looks_like_title(s) or title_kind(s) is not None:
+        if not looks_like_title(s) or title_kind(s) is not None or _paper_above_issue(lines, idx, pos):
             continue
         nxt = _next_kind(lines, idx, pos)
         if nxt is None and pos + 1 < len(idx):
@@ -766,6 +793,9 @@ def parse_byline(text: str, shadow: str) -> tuple[str, str | None]:
     body = text[m.end() :] if m and m.group(1).startswith(("作者", "文", "撰文")) else text
     body = body.strip(WS + "（）()")
     author = None
+    name = re.sub(r"^(?:本报|本台|本网)?(?:特约)?(?:记者|通讯员)[\s:：]*", "", body)
+    if re.fullmatch(r"[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2}", name):
+        return body, re.sub(r"[ \u3000]", "", name)  # 记者　李　航: a name spaced out to width
     last = re.split(r"[\s、，,]+", body.strip())[-1] if body.strip() else ""
     if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", last):
         author = last
