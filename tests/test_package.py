@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import studykit
 
 
@@ -54,7 +56,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "studykit"
 # The layers of DESIGN.md's data flow, top to bottom. A module imports studykit modules only from its
 # own layer or the layers above it; ``errors`` and ``zh`` are shared by all.
 LAYERS = ("document", "text", "analysis", "corpus", "draw", "explorers", "cli")
-SHARED = {"studykit.errors", "studykit.zh"}
+SHARED = {"studykit.errors", "studykit.zh", "studykit._gc"}
 DRAWING = {"matplotlib", "ipywidgets", "wordcloud", "IPython", "networkx"}
 
 
@@ -110,3 +112,31 @@ def test_no_module_shares_a_public_name() -> None:
     """``sk.kwic`` is a function, so no module or folder directly under studykit is called kwic."""
     top = {p.stem for p in SRC.iterdir() if p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists())}
     assert top.isdisjoint(studykit.__all__), top & set(studykit.__all__)
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    """Parsing and formulations pause the cyclic collector while they run (their objects form
+    no cycles) and leave it as they found it: on, off, or after an error."""
+    import gc
+
+    import studykit as sk
+    from studykit._gc import gc_paused
+
+    text = "标题\n\n一、总体要求\n\n坚持“两个确立”，做到“两个维护”。\n"
+    assert gc.isenabled()
+    doc = sk.load(text=text)
+    sk.formulations(doc)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        sk.formulations(sk.load(text=text))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    with pytest.raises(sk.StudykitError):
+        sk.formulations(doc, min_count=0)
+    assert gc.isenabled()

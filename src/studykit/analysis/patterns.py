@@ -34,6 +34,7 @@ from typing import Literal, NamedTuple, get_args
 import numpy as np
 import pandas as pd
 
+from studykit._gc import without_gc_pauses
 from studykit.document.model import Document
 from studykit.errors import QueryError
 from studykit.text.reading import ReadingView, reading_view
@@ -290,6 +291,7 @@ class FormulationResult:
 
 
 @checked(min_count=Count(minimum=1))
+@without_gc_pauses
 def formulations(
     document: Document,
     *,

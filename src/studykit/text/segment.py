@@ -21,7 +21,6 @@ about 3.5× ``jieba.lcut`` speed. :func:`studykit.tokenize` (the whole table, ta
 
 from __future__ import annotations
 
-import gc
 import logging
 import marshal
 import os
@@ -44,6 +43,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from studykit._gc import gc_paused
 from studykit.errors import QueryError, SourceNotFoundError
 from studykit.zh import HAN, simplified_shadow
 
@@ -964,7 +964,9 @@ class JiebaSegmenter:
             kinds,
             strict=False,  # repeat(None) is endless; the other four have equal length
         )
-        with _gc_paused():
+        # Millions of NamedTuples make the cyclic GC rescan the heap again and again (tuple
+        # subclasses are never untracked), which triples the cost of building the list.
+        with gc_paused():
             if keep_space or not has_space:
                 return list(map(_make_token, rows))
             keep = map(_SPACE.__ne__, map(kind_of.__getitem__, words))
@@ -1110,20 +1112,6 @@ def _factorize(values: list[str]) -> tuple[list[str], npt.NDArray[np.intp]]:
     index = dict(zip(distinct, range(len(distinct)), strict=True))
     codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
     return distinct, codes
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Millions of NamedTuples make the cyclic GC rescan the heap again and again (tuple
-    # subclasses are never untracked), which triples the cost of building the list.
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class _KindTable:

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from os import PathLike
 from typing import Literal
 
+from studykit._gc import without_gc_pauses
 from studykit.document.model import (
     Boilerplate,
     ClosingLine,
@@ -24,6 +25,7 @@ from .lines import split_lines
 from .tree import TreeBuilder, freeze
 
 
+@without_gc_pauses
 def parse_document(source: Source | str | bytes) -> Document:
     """Parse a :class:`Source` (or anything :func:`read_source` takes) into a Document.
 
