@@ -49,6 +49,20 @@ def bench_analysis_hostile() -> list[Row]:
                  "value": round(ratio, 1), "unit": f"× time for 10× size ({t_big:.2f} s at 640k)",
                  "target": "≤ 15×", "ok": ratio <= 15})
 
+    # Quotes that open and never close (OCR, converters writing “ for both marks): each used to
+    # send a look-ahead to the end of the text.
+    def unclosed(paragraphs: int) -> Any:
+        line = "坚持“以人民为中心“的发展思想，推进“放管服“改革，落实「三个务必。"
+        return sk.parse_document(sk.read_source("标题\n\n" + "\n\n".join([line] * paragraphs)))
+
+    few, many = unclosed(1_000), unclosed(4_000)
+    t_few = _seconds(lambda: sk.formulations(few))
+    t_many = _seconds(lambda: sk.formulations(many))
+    ratio = t_many / t_few
+    rows.append({"group": "hostile", "name": "formulations, quotes never closed, 1,000 → 4,000 paragraphs",
+                 "value": round(ratio, 1), "unit": f"× time for 4× size ({t_many:.2f} s at 4,000)",
+                 "target": "≤ 6×", "ok": ratio <= 6})
+
     def catastrophic(n: int) -> float:
         doc = sk.parse_document(sk.read_source("标题\n\n一、总体要求\n\n" + "a" * n + "\n"))
         t0 = time.perf_counter()

@@ -435,7 +435,7 @@ def test_add_words_errors(tmp_path: Path) -> None:
         s.add_words(["同心书屋 0 nz"])
 
 
-@pytest.mark.parametrize("bad", [[123], ["党建", None], [b"x"], 5, b"xx"])
+@pytest.mark.parametrize("bad", [[123], ["党建", None], [b"x"], 5, b"xx", ["乡村\n振兴"], ["高质量\u2028发展"]])
 def test_user_words_must_be_strings(bad: object) -> None:
     """A word that is not a string is refused up front, in one bilingual line (it used to fail
     with an AttributeError from deep inside the parser)."""

@@ -135,8 +135,10 @@ _FUNCTION = "的了和与及或等之也都就是在对把将从以为而并其�
 # “246”工程, “7+4”活动, “1+10+N”政策体系, “3+X”模式: a quoted count (digits, +, letters) and the
 # two-character head noun after it, when there is one (it vouches for a short count; the label
 # is the quoted part).
+# The look-ahead wants a digit inside the label: it only crosses label characters, so an opening
+# quote that never closes costs the length of one label, not a scan to the end of the text.
 _NUMERIC_LABEL_RE = re.compile(
-    rf"[“\"「]((?=[^”\"」]*[0-9０-９])[0-9０-９A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]{{2,}}|"
+    rf"[“\"「]((?=[A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]*[0-9０-９])[0-9０-９A-Za-zＡ-Ｚａ-ｚ{_NUM}零〇百千万+＋\-－×·/]{{2,}}|"
     rf"[0-9０-９]+)[”\"」](?:(?=[^{_FUNCTION}个项号指即])({_H}{{2}}))?"
 )
 _SEPS_ALL = "，,、；;。！？!?：:"

@@ -1183,7 +1183,9 @@ def _entries_from_words(words: Iterable[str], name: str = "words") -> list[DictE
             f"use [{words!r}]"
         )
     items = list(words) if isinstance(words, Iterable) and not isinstance(words, bytes) else None
-    bad = [words] if items is None else [w for w in items if not isinstance(w, str)]
+    bad = [words] if items is None else [
+        w for w in items if not isinstance(w, str) or any(c in w for c in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+    ]  # a line break inside a word: one entry is one line of jieba's dictionary syntax
     if bad:
         shown = repr(bad[0])
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
