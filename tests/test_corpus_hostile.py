@@ -526,3 +526,26 @@ def test_an_error_naming_a_lone_surrogate_still_prints(tmp_path: Path) -> None:
     text = one_line(exc)
     text.encode("utf-8")  # printable in a terminal and a notebook
     assert "\\ud800" in text
+
+
+def test_corpus_analysis_options_are_checked_in_one_line(tmp_path: Path) -> None:
+    d = folder(tmp_path, {"2021.txt": 2021, "2022.txt": 2022})
+    corpus = sk.load_corpus(d, cache=tmp_path / "c", progress=False)
+    calls = [
+        lambda: sk.key_terms(corpus, top=2.5), lambda: sk.key_terms(corpus, top=float("nan")),
+        lambda: sk.key_terms(corpus, top=True), lambda: sk.key_terms(corpus, top="3"),
+        lambda: sk.key_terms(corpus, min_count=0), lambda: sk.key_terms(corpus, min_count=None),
+        lambda: sk.keyness(corpus, target="2021", top=-1), lambda: sk.keyness(corpus, target="2021", alpha=2),
+        lambda: sk.term_frequencies(corpus, min_len=0), lambda: sk.first_appearance(corpus, min_documents=0),
+        lambda: sk.keyness(corpus, target=b"2021"),
+    ]
+    for call in calls:
+        with pytest.raises(sk.QueryError) as exc:
+            call()
+        one_line(exc)
+    tr = sk.trend(corpus, ["高质量发展"])
+    for call in (lambda: sk.plot_trends(tr, ncols=float("nan")), lambda: sk.plot_trends(tr, ncols=None),
+                 lambda: sk.plot_trend(tr, terms=2.5)):
+        with pytest.raises(sk.QueryError) as exc:
+            call()
+        assert "选项" in one_line(exc)

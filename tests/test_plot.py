@@ -581,6 +581,25 @@ def test_formulations_counts_per_section_and_kind() -> None:
     assert ax.get_ylabel() == "次数"
 
 
+def test_formulations_take_the_result_itself_and_refuse_other_tables_in_one_line() -> None:
+    import studykit as sk
+
+    doc = sk.load(text="标题\n\n一、总体要求\n\n增强“四个意识”，坚定“四个自信”，做到“两个维护”。\n")
+    ax = sp.plot_formulations(sk.formulations(doc))  # not only its locations_frame()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["一"]
+    render(ax)
+    with pytest.raises(StudykitError) as exc:
+        sp.plot_formulations(sk.formulations(doc).to_frame())  # the summary table has no section
+    assert str(exc.value).startswith("提法表缺少列 ['section'] / the formulation locations table lacks")
+    with pytest.raises(StudykitError, match=r"^需要词频表 / expected a frequency table \(a DataFrame\), not str"):
+        sp.plot_top_terms("政协")  # type: ignore[arg-type]
+    with pytest.raises(StudykitError) as exc:
+        sp.plot_term_heatmap(sk.tokenize(doc))
+    assert "['term', 'count']" in str(exc.value) and "'count', 'count'" not in str(exc.value)
+    bars = sp.plot_top_terms(pd.Series({"政协": 3, "党建": 2}))  # a Series maps term → count
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["政协", "党建"]
+
+
 def test_formulations_fixed_sections_and_all_kinds() -> None:
     ax = sp.plot_formulations(
         locations_frame(), sections=["0", "一", "二", "三", "四"],

@@ -14,6 +14,7 @@ from studykit.errors import (
     BinarySourceError,
     DecodeError,
     EmptySourceError,
+    ReadOptionError,
     SourceNotFoundError,
     SourceTooLargeError,
     StudykitError,
@@ -527,3 +528,10 @@ def test_bytes_keep_the_format_their_name_says() -> None:
     assert read_source("# 标题\n\n## 一、总体要求\n加强。".encode(), name="报告.md").format == "markdown"
     assert read_source("# 标题\n\n## 一、总体要求\n加强。".encode(), name="报告.txt").format == "text"
     assert read_source("<div>甲</div>", name="粘贴.html", format="text").format == "text"
+
+
+def test_a_name_may_be_a_path_and_nothing_else() -> None:
+    assert read_source("# 标题\n\n## 一、总体要求\n加强。".encode(), name=Path("报告.md")).format == "markdown"
+    for bad in (5, b"x.md"):
+        with pytest.raises(ReadOptionError, match="name must be a file name"):
+            read_source(b"abc", name=bad)  # type: ignore[arg-type]

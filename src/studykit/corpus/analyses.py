@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 import numpy as np
 import pandas as pd
 
-from studykit.analysis._options import text_problem
+from studykit.analysis._options import Count, Real, checked, text_problem
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
 from studykit.analysis.concordance import (
     REGEX_TIMEOUT,
@@ -71,7 +71,7 @@ FIRST_COLUMNS = ("term", "kind", "first", "last", "documents", "group_documents"
 
 def _check_top(top: int | None) -> None:
     if top is not None and top < 0:
-        raise QueryError(f"top must be a positive number or None, not {top}")
+        raise QueryError(f"选项 top 的值无效 / invalid top={top}: give a whole number from 0 up or None")
 
 
 def _groups_frame(corpus: Corpus, by: str, columns: Sequence[str] = ()) -> tuple[pd.DataFrame, list[Any], list[str]]:
@@ -103,6 +103,7 @@ def _group_column(order: list[Any], gids: Any) -> pd.Series[Any]:
 # Term frequencies
 
 
+@checked(top=Count(0, none=True), min_len=Count(1))
 def corpus_term_frequencies(
     corpus: Corpus,
     *,
@@ -219,6 +220,7 @@ def _sides(corpus: Corpus, target: DocSpec, reference: DocSpec) -> tuple[list[st
     return t_docs, r_docs
 
 
+@checked(min_count=Count(1), top=Count(0, none=True), alpha=Real(0.0, 1.0))
 def corpus_keyness(
     corpus: Corpus,
     target: DocSpec,
@@ -342,6 +344,7 @@ def _prior(
     return np.array([mapping.get(str(t), 0.0) + PRIOR_FLOOR for t in terms], dtype=np.float64), float(alpha0)
 
 
+@checked(top=Count(1), min_count=Count(1), alpha=Real(0.0, 1.0))
 def key_terms(
     corpus: Corpus,
     *,
@@ -569,6 +572,7 @@ def trend(
     return out
 
 
+@checked(min_documents=Count(1))
 def first_appearance(
     corpus: Corpus,
     *,
@@ -639,6 +643,7 @@ def first_appearance(
 # Similarity
 
 
+@checked(min_len=Count(1))
 def document_similarity(
     corpus: Corpus,
     *,

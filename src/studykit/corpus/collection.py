@@ -344,7 +344,7 @@ class Corpus:
             mask = evaluate(docs, parse(spec), allowed=self._filter_columns())
             chosen = [d for d, m in zip(ids, mask, strict=True) if m]
         else:
-            if not isinstance(spec, Sequence):
+            if not isinstance(spec, Sequence) or isinstance(spec, bytes | bytearray):
                 raise QueryError(
                     f"无法识别的文档选择 / cannot choose documents with {spec!r} as the {what}: give a "
                     f"document id, a filter such as {self._example()}, or a list of ids"

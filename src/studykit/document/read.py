@@ -138,7 +138,7 @@ def read_source(
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     format: ReadFormat = "auto",
-    name: str | None = None,
+    name: str | os.PathLike[str] | None = None,
     errors: Literal["strict", "replace"] = "strict",
 ) -> Source:
     """Read a document into a :class:`Source`: decoded text plus where it came from.
@@ -169,6 +169,13 @@ def read_source(
     '推动政协'
     """
     _check_options(src, text, encoding, max_bytes, format, errors)
+    if name is not None and not isinstance(name, str):
+        given = os.fspath(name) if isinstance(name, os.PathLike) else None
+        if not isinstance(given, str):
+            raise ReadOptionError(
+                f"name 须是文件名 / name must be a file name such as 报告.html, not {type(name).__name__}"
+            )
+        name = given  # an upload named by a Path: its file name
 
     path: Path | None = None
     html_hint = format == "html"

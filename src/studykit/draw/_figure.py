@@ -97,12 +97,20 @@ def grid(
     return fig, axes[:count]
 
 
-def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Refuse a DataFrame without ``columns`` with one bilingual line."""
-    missing = [c for c in columns if c not in frame.columns]
+def require(frame: object, columns: Iterable[str], what: str) -> None:
+    """Refuse anything but a DataFrame with ``columns``, in one bilingual line. ``what`` names
+    the table in both languages: ``"提法表 / formulation locations"``."""
+    zh, _, en = what.partition(" / ")
+    en = en or zh
+    if not isinstance(frame, pd.DataFrame):
+        raise StudykitError(
+            f"需要{zh} / expected a {en} table (a DataFrame), not {type(frame).__name__}: pass the "
+            "DataFrame the matching studykit analysis returned"
+        )
+    missing = list(dict.fromkeys(c for c in columns if c not in frame.columns))
     if missing:
         raise StudykitError(
-            f"{what}缺少列 {missing} / {what} table lacks columns {missing}: pass the DataFrame "
+            f"{zh}缺少列 {missing} / the {en} table lacks columns {missing}: pass the DataFrame "
             "the matching studykit analysis returned"
         )
 

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import FigureBase
     from matplotlib.image import AxesImage
 
+    from studykit.analysis.patterns import FormulationResult
+
 __all__ = [
     "BAND_GID",
     "CAPTION_GID",
@@ -349,10 +351,12 @@ def plot_top_terms(
     if isinstance(freqs, pd.DataFrame):
         _require(freqs, ("term", value), "词频表 / frequency")
         data = pd.DataFrame({"term": freqs["term"].astype(str), "v": freqs[value].astype(float)})
+    elif not isinstance(freqs, Mapping | pd.Series):
+        _require(freqs, ("term", value), "词频表 / frequency")  # refuses it in one line
+        raise AssertionError  # pragma: no cover - _require raised
     else:
-        data = pd.DataFrame(
-            {"term": [str(k) for k in freqs], "v": [float(v) for v in freqs.values()]}
-        )
+        pairs = list(freqs.items())  # a mapping or a Series: term → count
+        data = pd.DataFrame({"term": [str(k) for k, _ in pairs], "v": [float(v) for _, v in pairs]})
         if value != "count":
             raise StudykitError(
                 "映射只含次数 / a mapping holds counts only: pass term_frequencies' table for rate"
@@ -932,7 +936,7 @@ def plot_cooccurrence(
 
 
 def plot_formulations(
-    locations: pd.DataFrame,
+    locations: pd.DataFrame | FormulationResult,
     *,
     ax: Axes | None = None,
     font: FontChoice | None = None,
@@ -942,7 +946,7 @@ def plot_formulations(
 ) -> Axes:
     """Grouped bars: how many formulations of each kind every top-level section holds.
 
-    ``locations`` is ``formulations(doc).locations_frame()`` (one row per occurrence: ``kind``,
+    ``locations`` is ``formulations(doc)`` or its ``locations_frame()`` (one row per occurrence: ``kind``,
     ``text``, ``section`` path, ``paragraph``, ``start``, ``end``). ``kinds`` picks the groups,
     named in the legend 数字提法 (numbered), 排比 (parallel), 引号短语 (quote), 四字短语
     (four_char_list), each always in its colour from :data:`KIND_COLORS`; bars are labelled
@@ -953,7 +957,10 @@ def plot_formulations(
     >>> ax = plot_formulations(formulations(doc).locations_frame())  # doctest: +SKIP
     """
     fonts = _fonts(font)
+    if not isinstance(locations, pd.DataFrame) and callable(getattr(locations, "locations_frame", None)):
+        locations = locations.locations_frame()  # formulations(doc) itself
     _require(locations, ("kind", "section"), "提法表 / formulation locations")
+    assert isinstance(locations, pd.DataFrame)
     data = locations.assign(top=locations["section"].astype(str).str.split("/").str[0])
     if "start" in data.columns:
         data = data.sort_values("start", kind="stable")

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from studykit.analysis._options import Count, CountOrTexts, checked
+from studykit.analysis._options import Count, CountOrTexts, Text, checked
 from studykit.draw._figure import COLORBAR_KEY, EMPTY_GID, as_text
 from studykit.draw._figure import axes_for as _axes
 from studykit.draw._figure import fonts_for as _fonts
@@ -85,6 +85,7 @@ def _short(text: str, n: int = 10) -> str:
 
 
 @as_text
+@checked(terms=Text(many=True, none=True))
 def plot_trend(
     trend: pd.DataFrame,
     *,
@@ -140,6 +141,7 @@ def plot_trend(
 
 
 @as_text
+@checked(ncols=Count(1))
 def plot_trends(
     trend: pd.DataFrame,
     *,
