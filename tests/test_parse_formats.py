@@ -140,8 +140,19 @@ def test_front_matter_only_when_it_parses(text: str, fmt: str, title: str | None
 MD_PIECES = st.sampled_from(
     ["# 标题", "## 第一章 总则", "### 一、要求", "<!-- 注释 -->", "第一条 内容。", "（一）事项；", "1. 列表项",
      "- 条目", "---", "+++", "title: x", "正文一句。", "", "　", "## ", "#", "<!--", "-->", "===", "*强调*",
-     "**第一条**　内容。", "**一是要。**正文。", "**", "## **二、要求**", "a: &x [1]", "b: *x"]
+     "**第一条**　内容。", "**一是要。**正文。", "**", "## **二、要求**", "a: &x [1]", "b: *x",
+     "**一、**", "总体要求", "关于做好2025年重点工作", "# 的通知", "附件：", "-", "结语", "**壹、**", "【要求，目标】"]
 )
+
+
+@pytest.mark.parametrize("text", ["**一、**\n总体要求\n\n正文内容很多。", "关于做好2025年重点工作\n# 的通知\n\n正文。",
+                                  "附件：\n-\n结语"])
+def test_markup_inside_a_joined_heading_or_title_is_that_elements_text(text: str) -> None:
+    """A heading or title joined over two lines takes the markup of the joined line (``**``,
+    ``# ``, ``-``) as its own text: the markup is not also a boilerplate element (found by the
+    hostile red team)."""
+    doc = parse_document(read_source(text.encode(), name="x.md"))
+    assert_lossless(doc)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 from os import PathLike
 from typing import Literal
 
@@ -77,7 +78,7 @@ def parse_document(source: Source | str | bytes) -> Document:
         if bp_kind is not None:
             boiler.append(Boilerplate(ln.start, ln.end, ln.text, bp_kind))
     sections = freeze(root)
-    boiler = _outside_paragraphs(boiler, sections)
+    boiler = _outside_elements(boiler, sections, title_block, closing_lines)
     title = block.title or facts.declared_title
     return Document(
         source=source,
@@ -114,18 +115,29 @@ def load(
     )
 
 
-def _outside_paragraphs(boiler: list[Boilerplate], sections: tuple[Section, ...]) -> list[Boilerplate]:
-    """Markup spans that are not inside a paragraph: where two lines joined into one paragraph
-    (``正文。\n**一是要。**正文。``), the ``**`` cut off the second line's start is paragraph text
-    again, so that no two elements overlap."""
+def _outside_elements(
+    boiler: list[Boilerplate],
+    sections: tuple[Section, ...],
+    title_block: list[TitleLine],
+    closing: list[ClosingLine],
+) -> list[Boilerplate]:
+    """Markup spans that are not inside another element: where two lines joined into one
+    paragraph (``正文。\n**一是要。**正文。``), a heading (``**一、**`` / ``总体要求``) or a title
+    (``关于…`` / ``# 的通知``), the markup of the joined line is that element's text again, so
+    that no two elements overlap."""
     if not any(b.kind == "markup" for b in boiler):
         return boiler
-    spans = sorted((p.start, p.end) for top in sections for sec in top.walk() for p in sec.paragraphs)
+    spans = [(p.start, p.end) for top in sections for sec in top.walk() for p in sec.paragraphs]
+    spans += [(sec.heading.start, sec.heading.end) for top in sections for sec in top.walk()
+              if sec.heading is not None]
+    spans += [(t.start, t.end) for t in title_block] + [(c.start, c.end) for c in closing]
+    spans.sort()
     starts = [a for a, _ in spans]
+    ends = list(accumulate((b for _, b in spans), max))  # the furthest end of any span so far
 
     def inside(b: Boilerplate) -> bool:
         k = bisect_right(starts, b.start) - 1
-        return k >= 0 and b.end <= spans[k][1]
+        return k >= 0 and b.end <= ends[k]
 
     return [b for b in boiler if b.kind != "markup" or not inside(b)]
 
