@@ -27,7 +27,9 @@ _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．]|\d{{1,2}}(?:[.�
 """一、, 三．: a Chinese numeral before a dot is a marker even when a figure follows
 (``三．2025年工作打算``); only ``二.1 概况``, a dotted section number, is not."""
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
-_AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
+_AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[.．](?=\d{4}\s*年)|[）)](?!\s*$))\s*")
+"""1., 2、, 3）: a number before a dot followed by a figure is a decimal (1.5), except before a
+year (``1.2026年度…``, ``2.2025年…``): a marker glued to the title's year."""
 _PAR_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")
 _DEC_RE = re.compile(
     r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:[.．]?[ \t\u3000\xa0]+|[.．])(?=[\u4e00-\u9fff“《])"
@@ -125,5 +127,5 @@ def next_marker_present(s: str, marker: Marker) -> bool:
     if marker.style == "par":
         return re.search(rf"[（(]\s*{nxt}\s*[）)]", rest) is not None
     if marker.style == "ar":
-        return re.search(rf"(?<![\d.．(（]){nxt}\s*[.．、）)](?![\d.．])", rest) is not None
+        return re.search(rf"(?<![\d.．(（]){nxt}\s*(?:[.．、）)](?![\d.．])|[.．]\d{{4}}\s*年)", rest) is not None
     return False
