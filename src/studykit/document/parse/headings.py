@@ -43,7 +43,7 @@ from .markers import (
 
 HEADING_TITLE_MAX = 80
 _ATTACH = re.compile(
-    r"^附\s*件\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
+    r"^附\s*(?P<kind>[件表])\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
 )
 _APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|参考文献|参考资料|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
@@ -194,7 +194,7 @@ def _part_head(
         title = (m.group("title") or "").strip(WS)
         if title and (title.endswith(tuple(END_PUNCT)) or len(title) > 60 or re.match(r"\d{1,2}\s*[.．、]", title)):
             return None  # 附件：1.某某办法 lists the attachments; it does not open one
-        label = "附件" + (m.group("num") or "")
+        label = "附" + m.group("kind") + (m.group("num") or "")
         if not title and nxt is not None and _titleish(lines[nxt].shadow):
             return label, lines[nxt].text.strip(WS), nxt
         if not title and nxt is None:
