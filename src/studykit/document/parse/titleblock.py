@@ -49,7 +49,7 @@ _NAME_RE = re.compile(
     r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
-_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_DATE = rf"(?:(?:中[华華])?民[国國]\s*\d{{1,3}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
 _LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
@@ -636,7 +636,7 @@ def _extend(
             and pos + 1 < len(idx) and _is_body(lines[idx[pos + 1]].shadow.strip(WS))
         ):
             kind = "speaker"  # 南屏市生态环境局 right under a report's title, text below it
-        if kind is None and _NAME_RE.match(s) and (
+        if kind is None and _NAME_RE.match(s) and match_marker(s) is None and (  # 第一条 is no name
             (prev in ("dateline", "subtitle", "title")
             and _next_is(lines, idx, pos, ("dateline", "subtitle")))
             or prev in ("dateline", "subtitle")
