@@ -31,12 +31,12 @@ ZONE = 16
 _META_KEYS = (
     r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
     r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|分类|主题词|发文机关"
-    r"|发布机构|发文字号|文号|公文种类|标题|信息来源|文章来源"
+    r"|发布机构|发布单位|发文字号|文号|公文种类|标题|信息来源|文章来源"
 )
 _META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
 _KEY_ONLY = re.compile(rf"^[【\[]?\s*({_META_KEYS})\s*[:：]\s*[】\]]?$")
 _SPACED_KEY = re.compile(r"^([\u4e00-\u9fff])(?:[ \u3000\xa0]+([\u4e00-\u9fff])){1,3}[ \u3000\xa0]*[:：]")
-_SOURCE_KEYS = ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构")
+_SOURCE_KEYS = ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构", "发布单位")
 _PAPER_RE = re.compile(r"^《\s*([^》]{2,20}?)\s*》\s*[（(][^）)]*\d{4}[^）)]*[）)]$")
 _VALUE_END_RE = re.compile(r"\s{2,}|\u3000|【|\[|\||｜|丨")
 _BYLINE_RE = re.compile(
@@ -267,6 +267,8 @@ def decide(
         block.consumed.update(idx[first : pos + 1])
         joined = join_title([lines[j].text.strip(WS) for j in idx[first : pos + 1]])
         block.title = declared.get("title") or _strip_column(joined)
+        if first == pos and (key := _TABLE_TITLE.match(lines[title_at].shadow.strip(WS))):
+            block.title = lines[title_at].text.strip(WS)[key.start(1) :]  # 標題：… → …
         pos += 1
     else:
         # No title: meta and byline lines at the very top still form the block.
@@ -471,6 +473,8 @@ def _choose_title(
     rank = -1
     after_key = False
     named = declared.get("title") or _table_title(lines, idx)
+    if named and not declared.get("title") and (at := _table_title_line(lines, idx, named)) is not None:
+        return at
     for pos, i in enumerate(idx[:ZONE]):
         s = lines[i].shadow
         if after_key and (pos == 0 or idx[pos - 1] == i - 1):
@@ -515,12 +519,24 @@ def _choose_title(
     return best
 
 
+_TABLE_TITLE = re.compile(r"^标\s*题\s*[:：]\s*(.{4,120})$")
+
+
 def _table_title(lines: list[Line], idx: list[int]) -> str | None:
     """The title an info table names above the headline (标题：…), or None."""
     for i in idx[:ZONE]:
-        if m := re.match(r"^标\s*题\s*[:：]\s*(.{4,120})$", lines[i].shadow.strip(WS)):
+        if m := _TABLE_TITLE.match(lines[i].shadow.strip(WS)):
             return m.group(1)
     return None
+
+
+def _table_title_line(lines: list[Line], idx: list[int], named: str) -> int | None:
+    """The 标题：… line when no line of the page repeats the title it names: the title is
+    that line's value (the key is left out of the string, as a column prefix is)."""
+    flat = re.sub(r"\s", "", named)
+    if any(re.sub(r"\s", "", lines[i].shadow) == flat for i in idx[:ZONE]):
+        return None
+    return next((i for i in idx[:ZONE] if _TABLE_TITLE.match(lines[i].shadow.strip(WS))), None)
 
 
 def _is_body(s: str) -> bool:
@@ -750,7 +766,7 @@ def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> Non
 
             dm = DATE_RE.search(shadow)
             facts.time = find_time(shadow, dm.end() if dm else 0)
-    for key in ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构"):
+    for key in _SOURCE_KEYS:
         if fields.get(key) and facts.source is None:
             facts.source = fields[key]
     if facts.source is None and (paper := _PAPER_RE.match(shadow)):
