@@ -76,6 +76,9 @@ _PROVISION = re.compile(
 """Normative wording of a provision (``流域内各级人民政府应当……``, ``违反…的，从其规定``,
 ``本决定自…起施行``): a whole clause of a 决定 or 办法, not a title."""
 _PROVISION_MIN_CHARS = 14
+_SHORT_POINT = 60
+"""A numbered point of at most this many characters, title and text together, is a list item
+after an announcing colon."""
 _STYLE_PRIOR = {"fcn": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -780,11 +783,17 @@ def _run_score(
     if n >= 2 and all(b >= 1 for b in between):
         score += 1.0 if sum(between) / len(between) < 3 else 1.5
     if colon and dense:
-        score -= 3.0 if not runin else 0.5
+        # After an announcing colon (共提出4个方面12条具体措施：) a dense run is a list, unless
+        # each point runs in before a body of its own (一年来，主要做了6个方面工作： / （一）聚焦…。
+        # and a long paragraph): short points of one line are the list the colon announced.
+        short = all(len(lines[c.i].shadow.strip(WS)) <= _SHORT_POINT for c in items)
+        score -= 3.0 if not runin or short else 0.5
     elif colon and n >= 2 and all(b <= 1 for b in between) and not runin:
         score -= 1.5
     if dense and not runin and all(lines[c.i].shadow.rstrip(WS)[-1:] in "。；;，," for c in items):
         score -= 1.0  # a block of numbered sentences
+        if any(re.search("[，,]", c.title) for c in items):
+            score -= 1.0  # （二）每件作品作者不超过3人，指导教师不超过2人。: clauses, not titles
     ends = [lines[c.title_line if c.title_line is not None else c.i].shadow.rstrip(WS) for c in items]
     if sum(1 for e in ends if _BAD_END.search(e)) >= max(1, n // 2):
         score -= 2.0  # items ending in ；，的: clauses of one sentence
