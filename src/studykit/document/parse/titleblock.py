@@ -79,6 +79,8 @@ _TITLE_WORDS = re.compile(
 _COLUMN_PREFIX = re.compile(
     r"^(授权发布|受权发布|图解|图表|视频|独家|快讯|权威发布|重磅|热点|解读|专题|速览|一图读懂)\s*[：:｜|丨]\s*"
 )
+_COLUMN_LABEL = re.compile(r"^(新闻公报|新闻稿|新闻通稿|通稿|新闻发布|政府新闻稿|新闻公告)$")
+"""A column label alone on the first line of a press release (新聞公報, 新闻稿)."""
 _LAW_INFO = re.compile(rf"^{_DATE}\s*.{{2,120}}(通过|批准|修正|修订|公布|发布|施行|印发|废止)")
 _PUBLISH_WORDS = re.compile(r"公布|发布|印发")
 _CAPTION = re.compile(r"(记者|摄影|通讯员|供图).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")
@@ -483,6 +485,8 @@ def _choose_title(
         after_key = bool(_KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and not _value_of(s)))
         if is_meta_line(s) or _DOC_NUMBER.match(s) or (rank < 0 and _is_masthead(lines, idx, pos)):
             continue  # meta (and a masthead) above the title does not push it down
+        if rank < 0 and _COLUMN_LABEL.match(s.strip(WS)) and pos + 1 < len(idx):
+            continue  # 新闻公报 above the headline: the column, never the title
         rank += 1
         if (rank > 0 and _is_body(s)) or match_marker(s) is not None:
             break  # a title comes before the text and the headings it heads: none above 一、
