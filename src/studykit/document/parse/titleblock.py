@@ -38,6 +38,7 @@ _KEY_ONLY = re.compile(rf"^[【\[]?\s*({_META_KEYS})\s*[:：]\s*[】\]]?$")
 _SPACED_KEY = re.compile(r"^([\u4e00-\u9fff])(?:[ \u3000\xa0]+([\u4e00-\u9fff])){1,3}[ \u3000\xa0]*[:：]")
 _SOURCE_KEYS = ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构", "发布单位")
 _PAPER_RE = re.compile(r"^《\s*([^》]{2,20}?)\s*》\s*[（(][^）)]*\d{4}[^）)]*[）)]$")
+_BARE_KEY_TAIL = re.compile(r"[ \t\u3000\xa0]+[\u4e00-\u9fff]{1,6}\s*[:：]\s*$")
 _VALUE_END_RE = re.compile(r"\s{2,}|\u3000|【|\[|\||｜|丨")
 _BYLINE_RE = re.compile(
     r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报(特约)?(记者|评论员|通讯员)"
@@ -619,6 +620,26 @@ def _value_of(s: str) -> str:
     return s[m.end() :].strip() if m else ""
 
 
+def _repeated_title(lines: list[Line], idx: list[int], pos: int, title: str | None) -> int:
+    """How many lines from ``idx[pos]`` repeat the title in the body, split over two or three
+    lines and perhaps headed by the issuer (安澜县安全生产委员会办公室 / 关于开展…的通知); else 0."""
+    if not title or len(title) < 6:
+        return 0
+    want = re.sub(r"\s", "", title)
+    joined = ""
+    for n in range(1, 4):
+        if pos + n > len(idx) or (n > 1 and idx[pos + n - 1] != idx[pos + n - 2] + 1):
+            return 0
+        joined += re.sub(r"\s", "", lines[idx[pos + n - 1]].text)
+        if len(joined) > len(want) + 30:
+            return 0
+        if (n > 1 and joined == want) or (
+            len(joined) > len(want) and joined.endswith(want) and _ORG_RE.match(joined[: -len(want)])
+        ):
+            return n
+    return 0
+
+
 def _extend(
     text: str,
     lines: list[Line],
@@ -639,6 +660,11 @@ def _extend(
         if has_title and flat in seen_texts and len(flat) >= 4:
             block.furniture[i] = "other"  # the headline or dateline repeated by the page
             pos += 1
+            continue
+        if has_title and (n := _repeated_title(lines, idx, pos, block.title)):
+            for j in idx[pos : pos + n]:
+                block.furniture[j] = "other"  # the issuer and the title again, over 2–3 lines
+            pos += n
             continue
         step = _take_meta(text, lines, idx, pos, block) if not title_kind(s) else 0
         if step:
@@ -804,6 +830,9 @@ def _meta_value(raw: str) -> str:
     cut = [m.start() for m in (DATE_RE.search(value), TIME_RE.search(value)) if m and m.start() > 0]
     if cut:
         value = value[: min(cut)]
+    # A key whose value a page script wrote (阅读：<script>…</script>) is left bare at the end:
+    # 县应急管理局 阅读： → 县应急管理局.
+    value = _BARE_KEY_TAIL.sub("", value)
     return value.strip(WS + "|｜丨/*_")
 
 
