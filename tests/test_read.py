@@ -352,6 +352,18 @@ def test_page_wide_form_wrapper_is_kept() -> None:
     assert read_source(page).text == "标题\n\n正文第一段，内容较长。\n\n正文第二段，内容较长。"
 
 
+def test_html_table_rows_are_blocks_and_layout_cells_stay_blocks() -> None:
+    page = (
+        "<html><body><table><tr><td><p>版面第一段</p><p>版面第二段</p></td><td><p>侧栏</p></td></tr>"
+        "<tr><td><b>项目</b></td><td> 完成数 </td></tr><tr><td>增值税</td><td>2.31</td></tr>"
+        "<tr><td>单独一格</td></tr></table></body></html>"
+    )
+    src = read_source(page, format="html")
+    assert src.text.split("\n\n") == [
+        "版面第一段", "版面第二段", "侧栏", "项目\t完成数", "增值税\t2.31", "单独一格",
+    ]  # fmt: skip
+
+
 def test_html_blocks_whitespace_and_leads() -> None:
     page = (
         "<html><body>"
@@ -366,7 +378,7 @@ def test_html_blocks_whitespace_and_leads() -> None:
     )
     src = read_source(page, format="html")
     assert src.text.split("\n\n") == [
-        "直接文字", "段落 with spaces and lines", "尾部文字", "一项", "二项", "单元格", "另一格",
+        "直接文字", "段落 with spaces and lines", "尾部文字", "一项", "二项", "单元格\t另一格",
         "整段加粗是标题", "先有文字不是段首", "开头加粗 后文", "嵌套加粗。后文再次", "中文换行",
         "作者：杜伟 来源：新华社",
     ]  # fmt: skip

@@ -20,11 +20,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from studykit.zh import simplified_shadow
+
 GOVCN_KEYS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "主题词",
-              "发布机构", "公文种类", "有效性", "文号", "分类")
-"""The keys of gov.cn's info table."""
+              "发布机构", "发布单位", "来源", "公文种类", "有效性", "文号", "分类")
+"""The keys of gov.cn's info table, matched in the simplified shadow (標題, 發布單位 count too)."""
+_BODY_KEY = "内容"
+"""``<th>內容</th><td>…</td>``: the cell after this key holds the article itself."""
 
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
+_SPACE_RUN = re.compile(r"[^\S\u3000]+")
+"""Runs of spacing inside a value become one space; an ideographic space (a title's two halves,
+市府推動…計畫　三年內…) stays as written."""
 _CENTER = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _TITLE_END = re.compile(r"[。！？；，：,;:]$")
 
@@ -40,7 +47,7 @@ def prepare_govcn(body: Any) -> bool:
         if len(pairs) < 3:
             pairs = _info_pairs(table, bare=True)  # <th>索引号</th><td>…</td>: keys without colons
         if len(pairs) >= 3 and table.getparent() is not None:
-            _replace_with_pairs(table, pairs)
+            _replace_with_pairs(table, pairs, _body_cell(table))
             found = True
     _join_centred_title(body, headline=found)
     return found
@@ -50,7 +57,16 @@ def _key(text: str, *, bare: bool = False) -> str | None:
     """The key a cell holds (索 引 号：); with ``bare``, a cell holding only a key (索引号) too."""
     flat = _SPACES.sub("", text).rstrip("：:")
     colon = _SPACES.sub("", text).endswith(("：", ":"))
-    return flat if flat in GOVCN_KEYS and (colon or bare) else None
+    return flat if simplified_shadow(flat) in GOVCN_KEYS and (colon or bare) else None
+
+
+def _body_cell(table: Any) -> Any | None:
+    """The cell after a 内容 (內容) key cell: the article the info table holds, or None."""
+    cells = [c for c in table.iter("td", "th")]
+    for k, cell in enumerate(cells[:-1]):
+        if simplified_shadow(_SPACES.sub("", cell.text_content()).rstrip("：:")) == _BODY_KEY:
+            return cells[k + 1]
+    return None
 
 
 def _info_pairs(table: Any, *, bare: bool = False) -> list[tuple[str, str]]:
@@ -66,9 +82,10 @@ def _info_pairs(table: Any, *, bare: bool = False) -> list[tuple[str, str]]:
         key = _key(text, bare=bare)
         if key is None:
             flat = _SPACES.sub("", text)  # 索引号：000014349/… in one cell
-            m = re.match(r"^(" + "|".join(GOVCN_KEYS) + r")[：:](.+)$", flat)
+            m = re.match(r"^(" + "|".join(GOVCN_KEYS) + r")[：:](.+)$", simplified_shadow(flat))
             if m:
-                pairs.append((m.group(1), text.split("：", 1)[-1].split(":", 1)[-1].strip()))
+                key = flat[: m.end(1)]
+                pairs.append((key, text.split("：", 1)[-1].split(":", 1)[-1].strip()))
             k += 1
             continue
         value = cells[k + 1].text_content().strip() if k + 1 < len(cells) else ""
@@ -77,17 +94,23 @@ def _info_pairs(table: Any, *, bare: bool = False) -> list[tuple[str, str]]:
             k += 1
         else:
             k += 2
-        pairs.append((key, " ".join(value.split())))
+        pairs.append((key, _SPACE_RUN.sub(" ", value).strip()))
     return pairs
 
 
-def _replace_with_pairs(table: Any, pairs: list[tuple[str, str]]) -> None:
+def _replace_with_pairs(table: Any, pairs: list[tuple[str, str]], content: Any | None = None) -> None:
+    """Put ``key：value`` paragraphs where the table was; the article in a 内容 cell follows."""
     from lxml import etree
 
     box = etree.Element("div")
     for key, value in pairs:
         p = etree.SubElement(box, "p")
         p.text = f"{key}：{value}"
+    if content is not None:
+        article = etree.SubElement(box, "div")
+        article.text = content.text
+        for child in list(content):
+            article.append(child)
     box.tail = table.tail
     table.getparent().replace(table, box)
 

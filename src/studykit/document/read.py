@@ -745,8 +745,9 @@ _BLOCK_TAGS = frozenset(
 _LEAD_TAGS = frozenset({"strong", "b"})
 _HEADING_LEVELS = {"h2": 1, "h3": 2, "h4": 3}  # <h1> is the page's title
 _LEAD_BLOCKS = frozenset({"p", "div"})
-_BR, _LEAD_OPEN, _LEAD_CLOSE = "\x00", "\x01", "\x02"
-_NO_SENTINELS = str.maketrans("", "", _BR + _LEAD_OPEN + _LEAD_CLOSE)
+_BR, _LEAD_OPEN, _LEAD_CLOSE, _CELL = "\x00", "\x01", "\x02", "\x03"
+_NO_SENTINELS = str.maketrans("", "", _BR + _LEAD_OPEN + _LEAD_CLOSE + _CELL)
+_CELL_GAP = re.compile(f"[ \t\n\r\f\v]*{_CELL}[ \t\n\r\f\v]*")
 _SOURCE_WRAP = re.compile(f"(?<=[{_CJK}])[ \t\f]*[\r\n][ \t\r\n\f]*(?=[{_CJK}])")
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
 # Every character str.isspace() accepts except "\n": stripped around a <br> with str.strip,
@@ -808,12 +809,20 @@ def _extract_html(
     if body.find(".//h1") is None and title_text and title_text not in first_text:
         blocks.add(title_text)  # the <title> only when the page shows no headline of its own
         blocks.flush()
+    rows: set[Any] = set()  # rows of a data table: one block a row, cells set apart by a tab
     for event, el in etree.iterwalk(body, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
+        cell = tag in ("td", "th") and el.getparent() in rows
         if event == "start":
             if tag and tag not in _BLOCK_TAGS and _opens_field(el):
                 blocks.add(" ")  # <span>发布时间：…</span><span>来源：…</span>: two fields, not one
-            if tag in _BLOCK_TAGS:
+            if tag == "tr" and _data_row(el):
+                rows.add(el)
+                blocks.start_block(tag)
+            elif cell:
+                if el.getprevious() is not None:
+                    blocks.cell_break()
+            elif tag in _BLOCK_TAGS:
                 blocks.start_block(tag)
             elif tag == "br":
                 blocks.add(_BR)
@@ -822,7 +831,7 @@ def _extract_html(
             if tag and el.text:
                 blocks.add(el.text)
         else:
-            if tag in _BLOCK_TAGS:
+            if tag in _BLOCK_TAGS and not cell:
                 blocks.flush()
             elif tag in _LEAD_TAGS:
                 blocks.close_lead()
@@ -832,6 +841,17 @@ def _extract_html(
     if not blocks.texts:
         raise _no_article(what)
     return blocks.join()
+
+
+def _data_row(tr: Any) -> bool:
+    """A row of a data table: two or more cells, none holding a block of its own (a layout
+    table's cells hold paragraphs and stay blocks)."""
+    cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    if len(cells) < 2:
+        return False
+    return not any(
+        isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for c in cells for d in c.iterdescendants()
+    )
 
 
 _FIELD_START = re.compile(r"^\s*[\u4e00-\u9fff]{2,6}\s*[：:]")
@@ -1257,6 +1277,11 @@ class _Blocks:
                 self._lead_allowed = False
         self._buf.append(piece)
 
+    def cell_break(self) -> None:
+        """Between two cells of a table row: a tab in the row's block."""
+        self._buf.append(_CELL)
+        self._lead_allowed = False
+
     def open_lead(self) -> None:
         if self._lead_depth:
             self._lead_depth += 1
@@ -1302,7 +1327,8 @@ def _invisible(s: str) -> bool:
 
 def _clean_block(raw: str) -> tuple[str, tuple[int, int] | None]:
     """Collapse markup whitespace, turn ``<br>`` into line breaks and locate the lead markers."""
-    text = _SPACE_RUN.sub(" ", raw)
+    text = _CELL_GAP.sub(_CELL, raw) if _CELL in raw else raw
+    text = _SPACE_RUN.sub(" ", text).replace(_CELL, "\t")
     if _BR in text:
         pieces = text.split(_BR)
         last = len(pieces) - 1

@@ -28,7 +28,11 @@ _ORG_END = re.compile(
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
 """Right under the date, any short note in brackets: （本文有删减）, （完）."""
-_END_MARK = re.compile(r"^[（(]\s*(?:完|全文完|全文结束)\s*[）)]$")
+_END_MARK = re.compile(r"^(?:[（(]\s*(?:完|全文完|全文结束)\s*[）)]|完|全文完)$")
+"""（完）, or 完 alone: the end mark of a news story or press release."""
+_CLOCK_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}时间\s*)?(?:[01]?\d|2[0-3])\s*(?:时\s*[0-5]\d\s*分|[:：][0-5]\d)$")
+"""香港时间18时30分, 北京时间 09:30: the clock time under a press release's date."""
+_WEEKDAY = r"(?:\s*[（(]?\s*(?:星期|礼拜|周)[一二三四五六日天]\s*[）)]?)?"
 _ATTACH_LIST = re.compile(r"^附\s*件\s*[:：]|^附\s*件\s*\d{0,2}\s*[:：]?\s*\S.{0,60}$")
 _LIST_ITEM = re.compile(r"^\d{1,2}\s*[.．、]\s*\S")
 _CONTACT = re.compile(
@@ -58,9 +62,15 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             continue
         signed = k > 0 and _is_signature(lines[body[k - 1]].shadow)
         noted = k + 1 < len(body) and _NOTE.match(lines[body[k + 1]].shadow.strip(WS)) is not None
-        if not (signed or noted or i in ends):
+        clocked = k + 1 < len(body) and body[k + 1] in ends and _CLOCK_LINE.match(
+            lines[body[k + 1]].shadow.strip(WS)) is not None
+        if not (signed or noted or clocked or i in ends):
             continue
         out[i] = "date"
+        if clocked:
+            out[body[k + 1]] = "date"  # 2025年3月12日（星期三） / 香港时间18时30分
+        if k > 0 and _END_MARK.match(lines[body[k - 1]].shadow.strip(WS)):
+            out[body[k - 1]] = "note"  # 完 above the date of a press release
         j = k - 1
         while j >= 0 and k - j <= 3 and _is_signature(lines[body[j]].shadow):
             out[body[j]] = "signature"
@@ -114,6 +124,8 @@ def _attachments_below(lines: list[Line], body: Sequence[int], x: int) -> bool:
 
 
 def _is_date(s: str) -> bool:
+    """A date alone on its line, also with its weekday: 2025年3月12日（星期三）."""
+    s = re.sub(_WEEKDAY + "$", "", s) if s.endswith(("）", ")", *"一二三四五六日天")) else s
     return bool(DATE_ONLY_RE.match(s)) or bool(re.match(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$", s))
 
 

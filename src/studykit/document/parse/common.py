@@ -22,8 +22,12 @@ URL_RE = re.compile(r"(?:https?|ftp)://[^\s，。；、）)」》]*|www\.[A-Za-z
 
 DATE_RE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
 CN_DATE_RE = re.compile(rf"([{YEAR_CN}]{{4}})\s*年\s*([{CN}]{{1,3}})\s*月\s*([{CN}]{{1,3}})\s*日")
+ROC_DATE = r"(?:中[华華])?民[国國]\s*\d{1,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+"""A date in the years of the Republic of China (Taiwan): 中華民國114年2月14日, 民国114年 = 2025."""
+ROC_DATE_RE = re.compile(r"(?:中[华華])?民[国國]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ROC_YEAR_OFFSET = 1911
 DATE_ONLY_RE = re.compile(
-    rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日"
+    rf"^({ROC_DATE}|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日"
     r"|\d{4}-\d{1,2}-\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2}|\d{4}/\d{1,2}/\d{1,2})$"
 )
 TIME_RE = re.compile(
@@ -35,10 +39,15 @@ _ZERO = str.maketrans(ZERO_LIKE, "〇" * len(ZERO_LIKE))
 
 
 def find_date(s: str) -> str | None:
-    """The first date in ``s`` as YYYY-MM-DD: 2024年3月5日, 2024-03-05, 二〇二四年三月五日."""
+    """The first date in ``s`` as YYYY-MM-DD: 2024年3月5日, 2024-03-05, 二〇二四年三月五日,
+    民国114年2月14日 (2025-02-14)."""
     m = DATE_RE.search(s)
     c = CN_DATE_RE.search(s)
-    if m and (c is None or m.start() <= c.start()):
+    r = ROC_DATE_RE.search(s)
+    if r and all(x is None or r.start() < x.start() for x in (m, c)):
+        y, mo, d = (int(g) for g in r.groups())
+        y += ROC_YEAR_OFFSET
+    elif m and (c is None or m.start() <= c.start()):
         y, mo, d = (int(g) for g in m.groups())
     elif c:
         parts = [cn_to_int(g.translate(_ZERO)) for g in c.groups()]

@@ -43,7 +43,7 @@ from .markers import (
 
 HEADING_TITLE_MAX = 80
 _ATTACH = re.compile(
-    r"^附\s*件\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
+    r"^附\s*(?P<kind>[件表])\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
 )
 _APPENDIX = re.compile(r"^(?:附\s*[:：]\s*)?(名词解释|名词注释|有关名词解释|注释|注\s*释|参考文献|参考资料|附录[一二三四五六七八九十\d]*|附表[\d一二三四五六七八九十]*)\s*[:：]?$")
 _DOC_TITLE_WORDS = re.compile(r"(办法|条例|规定|细则|方案|规则|意见|章程|规划|纲要|清单|目录|标准|制度|措施|通知|决定)(（[^）]{1,12}）)?$")
@@ -76,6 +76,9 @@ _PROVISION = re.compile(
 """Normative wording of a provision (``流域内各级人民政府应当……``, ``违反…的，从其规定``,
 ``本决定自…起施行``): a whole clause of a 决定 or 办法, not a title."""
 _PROVISION_MIN_CHARS = 14
+_SHORT_POINT = 60
+"""A numbered point of at most this many characters, title and text together, is a list item
+after an announcing colon."""
 _STYLE_PRIOR = {"fcn": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
@@ -194,7 +197,7 @@ def _part_head(
         title = (m.group("title") or "").strip(WS)
         if title and (title.endswith(tuple(END_PUNCT)) or len(title) > 60 or re.match(r"\d{1,2}\s*[.．、]", title)):
             return None  # 附件：1.某某办法 lists the attachments; it does not open one
-        label = "附件" + (m.group("num") or "")
+        label = "附" + m.group("kind") + (m.group("num") or "")
         if not title and nxt is not None and _titleish(lines[nxt].shadow):
             return label, lines[nxt].text.strip(WS), nxt
         if not title and nxt is None:
@@ -780,11 +783,17 @@ def _run_score(
     if n >= 2 and all(b >= 1 for b in between):
         score += 1.0 if sum(between) / len(between) < 3 else 1.5
     if colon and dense:
-        score -= 3.0 if not runin else 0.5
+        # After an announcing colon (共提出4个方面12条具体措施：) a dense run is a list, unless
+        # each point runs in before a body of its own (一年来，主要做了6个方面工作： / （一）聚焦…。
+        # and a long paragraph): short points of one line are the list the colon announced.
+        short = all(len(lines[c.i].shadow.strip(WS)) <= _SHORT_POINT for c in items)
+        score -= 3.0 if not runin or short else 0.5
     elif colon and n >= 2 and all(b <= 1 for b in between) and not runin:
         score -= 1.5
     if dense and not runin and all(lines[c.i].shadow.rstrip(WS)[-1:] in "。；;，," for c in items):
         score -= 1.0  # a block of numbered sentences
+        if any(re.search("[，,]", c.title) for c in items):
+            score -= 1.0  # （二）每件作品作者不超过3人，指导教师不超过2人。: clauses, not titles
     ends = [lines[c.title_line if c.title_line is not None else c.i].shadow.rstrip(WS) for c in items]
     if sum(1 for e in ends if _BAD_END.search(e)) >= max(1, n // 2):
         score -= 2.0  # items ending in ；，的: clauses of one sentence

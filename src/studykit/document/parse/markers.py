@@ -27,7 +27,9 @@ _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．]|\d{{1,2}}(?:[.�
 """一、, 三．: a Chinese numeral before a dot is a marker even when a figure follows
 (``三．2025年工作打算``); only ``二.1 概况``, a dotted section number, is not."""
 _PCN_RE = re.compile(rf"^[（(]\s*([{CN}]{{1,5}})\s*[）)]\s*[、.．]?\s*")
-_AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[）)](?!\s*$))\s*")
+_AR_RE = re.compile(r"^(\d{1,2})\s*(?:[.．、](?![\d.．])|[.．](?=\d{4}\s*年)|[）)](?!\s*$))\s*")
+"""1., 2、, 3）: a number before a dot followed by a figure is a decimal (1.5), except before a
+year (``1.2026年度…``, ``2.2025年…``): a marker glued to the title's year."""
 _PAR_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")
 _DEC_RE = re.compile(
     r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:[.．]?[ \t\u3000\xa0]+|[.．])(?=[\u4e00-\u9fff“《])"
@@ -35,13 +37,16 @@ _DEC_RE = re.compile(
 """1.1 政策背景, 2.1.1 产业分布, 1.1.政策背景: decimal numbering of reports and standards."""
 _SPACED_RE = re.compile(r"^(\d{1,2})[ \t\u3000\xa0]+(?=[\u4e00-\u9fff“《])")
 """1 研究背景: the top level of decimal numbering (a heading only where 1.1 follows)."""
+_ORD_RE = re.compile(rf"^(第([{CN}]{{1,3}}))\s*[，,]\s*(?=[^。！？!?；;，,：:]{{2,20}}$)")
+"""第一，加快老旧小区改造 alone on its line: an ordinal heading. Run in before a sentence
+(第一，城市发展进入…。) it is no marker: the words open a paragraph."""
 _BRK_RE = re.compile(r"^[［\[【〔]\s*(\d{1,3})\s*[］\]】〕]\s*")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
 STYLE_RANK: dict[str, float] = {
-    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "cn": 4, "pcn": 5, "ar": 6, "ars": 6,
+    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "cn": 4, "pcn": 5, "ord": 5.5, "ar": 6, "ars": 6,
     "dec2": 6.25, "dec3": 6.5, "dec4": 6.75, "par": 7, "circ": 8, "brk": 9, "bullet": 10,
 }
 """Nesting order of heading styles: a style nests under any style of lower rank. Decimal
@@ -84,6 +89,9 @@ def match_marker(s: str) -> Marker | None:
         if n == 0 or int(parts[0]) == 0:
             return None
         return Marker(f"dec{len(parts)}", n, ".".join(parts), m.end())
+    if m := _ORD_RE.match(s):
+        n = cn_to_int(m.group(2))
+        return Marker("ord", n, m.group(1), m.end()) if n else None
     if m := _SPACED_RE.match(s):
         n = int(m.group(1))
         return Marker("ars", n, m.group(1), m.end()) if n else None
@@ -125,5 +133,5 @@ def next_marker_present(s: str, marker: Marker) -> bool:
     if marker.style == "par":
         return re.search(rf"[（(]\s*{nxt}\s*[）)]", rest) is not None
     if marker.style == "ar":
-        return re.search(rf"(?<![\d.．(（]){nxt}\s*[.．、）)](?![\d.．])", rest) is not None
+        return re.search(rf"(?<![\d.．(（]){nxt}\s*(?:[.．、）)](?![\d.．])|[.．]\d{{4}}\s*年)", rest) is not None
     return False

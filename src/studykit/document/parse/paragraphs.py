@@ -151,7 +151,8 @@ def continues(
         return False
     if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < wrap:
         return False
-    return "\u3000" not in prev.text and not prev.shadow.startswith("附件")
+    # A row of cells set apart by tabs or ideographic spaces is a table row, never wrapped.
+    return not re.search("[\u3000\t]", prev.text) and not prev.shadow.startswith(("附件", "附表"))
 
 
 def is_standalone_lead(s: str) -> bool:

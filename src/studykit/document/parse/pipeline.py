@@ -20,7 +20,7 @@ from studykit.zh import simplified_shadow
 
 from . import boilerplate, titleblock
 from .closing import find_closing
-from .common import find_date
+from .common import find_date, find_time
 from .headings import part_starts, plan_headings
 from .lines import split_lines
 from .tree import TreeBuilder, freeze
@@ -74,6 +74,8 @@ def parse_document(source: Source | str | bytes) -> Document:
     for c in closing_lines:
         if c.kind == "date" and facts.own_date is None:
             facts.own_date = find_date(simplified_shadow(c.text))
+        if c.kind == "date" and facts.time is None and find_date(simplified_shadow(c.text)) is None:
+            facts.time = find_time(simplified_shadow(c.text))  # 香港时间18时30分 under the date
     for ln, bp_kind in zip(lines, kinds, strict=True):
         if bp_kind is not None:
             boiler.append(Boilerplate(ln.start, ln.end, ln.text, bp_kind))

@@ -31,13 +31,14 @@ ZONE = 16
 _META_KEYS = (
     r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
     r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|分类|主题词|发文机关"
-    r"|发布机构|发文字号|文号|公文种类|标题|信息来源|文章来源"
+    r"|发布机构|发布单位|发文字号|文号|公文种类|标题|信息来源|文章来源"
 )
 _META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
 _KEY_ONLY = re.compile(rf"^[【\[]?\s*({_META_KEYS})\s*[:：]\s*[】\]]?$")
 _SPACED_KEY = re.compile(r"^([\u4e00-\u9fff])(?:[ \u3000\xa0]+([\u4e00-\u9fff])){1,3}[ \u3000\xa0]*[:：]")
-_SOURCE_KEYS = ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构")
+_SOURCE_KEYS = ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构", "发布单位")
 _PAPER_RE = re.compile(r"^《\s*([^》]{2,20}?)\s*》\s*[（(][^）)]*\d{4}[^）)]*[）)]$")
+_BARE_KEY_TAIL = re.compile(r"[ \t\u3000\xa0]+[\u4e00-\u9fff]{1,6}\s*[:：]\s*$")
 _VALUE_END_RE = re.compile(r"\s{2,}|\u3000|【|\[|\||｜|丨")
 _BYLINE_RE = re.compile(
     r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报(特约)?(记者|评论员|通讯员)"
@@ -49,7 +50,7 @@ _NAME_RE = re.compile(
     r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
-_DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_DATE = rf"(?:(?:中[华華])?民[国國]\s*\d{{1,3}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
 _LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
@@ -79,6 +80,8 @@ _TITLE_WORDS = re.compile(
 _COLUMN_PREFIX = re.compile(
     r"^(授权发布|受权发布|图解|图表|视频|独家|快讯|权威发布|重磅|热点|解读|专题|速览|一图读懂)\s*[：:｜|丨]\s*"
 )
+_COLUMN_LABEL = re.compile(r"^(新闻公报|新闻稿|新闻通稿|通稿|新闻发布|政府新闻稿|新闻公告)$")
+"""A column label alone on the first line of a press release (新聞公報, 新闻稿)."""
 _LAW_INFO = re.compile(rf"^{_DATE}\s*.{{2,120}}(通过|批准|修正|修订|公布|发布|施行|印发|废止)")
 _PUBLISH_WORDS = re.compile(r"公布|发布|印发")
 _CAPTION = re.compile(r"(记者|摄影|通讯员|供图).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")
@@ -267,6 +270,8 @@ def decide(
         block.consumed.update(idx[first : pos + 1])
         joined = join_title([lines[j].text.strip(WS) for j in idx[first : pos + 1]])
         block.title = declared.get("title") or _strip_column(joined)
+        if first == pos and (key := _TABLE_TITLE.match(lines[title_at].shadow.strip(WS))):
+            block.title = lines[title_at].text.strip(WS)[key.start(1) :]  # 標題：… → …
         pos += 1
     else:
         # No title: meta and byline lines at the very top still form the block.
@@ -471,6 +476,8 @@ def _choose_title(
     rank = -1
     after_key = False
     named = declared.get("title") or _table_title(lines, idx)
+    if named and not declared.get("title") and (at := _table_title_line(lines, idx, named)) is not None:
+        return at
     for pos, i in enumerate(idx[:ZONE]):
         s = lines[i].shadow
         if after_key and (pos == 0 or idx[pos - 1] == i - 1):
@@ -479,6 +486,8 @@ def _choose_title(
         after_key = bool(_KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s) and not _value_of(s)))
         if is_meta_line(s) or _DOC_NUMBER.match(s) or (rank < 0 and _is_masthead(lines, idx, pos)):
             continue  # meta (and a masthead) above the title does not push it down
+        if rank < 0 and _COLUMN_LABEL.match(s.strip(WS)) and pos + 1 < len(idx):
+            continue  # 新闻公报 above the headline: the column, never the title
         rank += 1
         if (rank > 0 and _is_body(s)) or match_marker(s) is not None:
             break  # a title comes before the text and the headings it heads: none above 一、
@@ -515,12 +524,24 @@ def _choose_title(
     return best
 
 
+_TABLE_TITLE = re.compile(r"^标\s*题\s*[:：]\s*(.{4,120})$")
+
+
 def _table_title(lines: list[Line], idx: list[int]) -> str | None:
     """The title an info table names above the headline (标题：…), or None."""
     for i in idx[:ZONE]:
-        if m := re.match(r"^标\s*题\s*[:：]\s*(.{4,120})$", lines[i].shadow.strip(WS)):
+        if m := _TABLE_TITLE.match(lines[i].shadow.strip(WS)):
             return m.group(1)
     return None
+
+
+def _table_title_line(lines: list[Line], idx: list[int], named: str) -> int | None:
+    """The 标题：… line when no line of the page repeats the title it names: the title is
+    that line's value (the key is left out of the string, as a column prefix is)."""
+    flat = re.sub(r"\s", "", named)
+    if any(re.sub(r"\s", "", lines[i].shadow) == flat for i in idx[:ZONE]):
+        return None
+    return next((i for i in idx[:ZONE] if _TABLE_TITLE.match(lines[i].shadow.strip(WS))), None)
 
 
 def _is_body(s: str) -> bool:
@@ -599,6 +620,26 @@ def _value_of(s: str) -> str:
     return s[m.end() :].strip() if m else ""
 
 
+def _repeated_title(lines: list[Line], idx: list[int], pos: int, title: str | None) -> int:
+    """How many lines from ``idx[pos]`` repeat the title in the body, split over two or three
+    lines and perhaps headed by the issuer (安澜县安全生产委员会办公室 / 关于开展…的通知); else 0."""
+    if not title or len(title) < 6:
+        return 0
+    want = re.sub(r"\s", "", title)
+    joined = ""
+    for n in range(1, 4):
+        if pos + n > len(idx) or (n > 1 and idx[pos + n - 1] != idx[pos + n - 2] + 1):
+            return 0
+        joined += re.sub(r"\s", "", lines[idx[pos + n - 1]].text)
+        if len(joined) > len(want) + 30:
+            return 0
+        if (n > 1 and joined == want) or (
+            len(joined) > len(want) and joined.endswith(want) and _ORG_RE.match(joined[: -len(want)])
+        ):
+            return n
+    return 0
+
+
 def _extend(
     text: str,
     lines: list[Line],
@@ -620,6 +661,11 @@ def _extend(
             block.furniture[i] = "other"  # the headline or dateline repeated by the page
             pos += 1
             continue
+        if has_title and (n := _repeated_title(lines, idx, pos, block.title)):
+            for j in idx[pos : pos + n]:
+                block.furniture[j] = "other"  # the issuer and the title again, over 2–3 lines
+            pos += n
+            continue
         step = _take_meta(text, lines, idx, pos, block) if not title_kind(s) else 0
         if step:
             seen_texts.add(flat)
@@ -636,7 +682,7 @@ def _extend(
             and pos + 1 < len(idx) and _is_body(lines[idx[pos + 1]].shadow.strip(WS))
         ):
             kind = "speaker"  # 南屏市生态环境局 right under a report's title, text below it
-        if kind is None and _NAME_RE.match(s) and (
+        if kind is None and _NAME_RE.match(s) and match_marker(s) is None and (  # 第一条 is no name
             (prev in ("dateline", "subtitle", "title")
             and _next_is(lines, idx, pos, ("dateline", "subtitle")))
             or prev in ("dateline", "subtitle")
@@ -750,7 +796,7 @@ def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> Non
 
             dm = DATE_RE.search(shadow)
             facts.time = find_time(shadow, dm.end() if dm else 0)
-    for key in ("来源", "稿源", "出处", "信息来源", "文章来源", "发文机关", "发布机构"):
+    for key in _SOURCE_KEYS:
         if fields.get(key) and facts.source is None:
             facts.source = fields[key]
     if facts.source is None and (paper := _PAPER_RE.match(shadow)):
@@ -784,6 +830,9 @@ def _meta_value(raw: str) -> str:
     cut = [m.start() for m in (DATE_RE.search(value), TIME_RE.search(value)) if m and m.start() > 0]
     if cut:
         value = value[: min(cut)]
+    # A key whose value a page script wrote (阅读：<script>…</script>) is left bare at the end:
+    # 县应急管理局 阅读： → 县应急管理局.
+    value = _BARE_KEY_TAIL.sub("", value)
     return value.strip(WS + "|｜丨/*_")
 
 

@@ -19,6 +19,7 @@ from . import titleblock
 from .common import DATE_ONLY_RE, END_PUNCT, WS, find_date
 from .headings import Candidate, Plan
 from .lines import Line
+from .markers import match_marker
 from .paragraphs import (
     WRAP_MIN_CHARS,
     continues,
@@ -100,6 +101,8 @@ class TreeBuilder:
             elif i in plan.articles:
                 self._start(i)
                 self.article = plan.articles[i]
+                if self._label_only(i) and self._plain_next(i, nxt):
+                    self._take(nxt)  # 第 1 條 alone, its text on the next line: one paragraph
             elif i in plan.items:
                 self._start(i, item=plan.items[i])
                 if self._ends_with_colon(i) and self._plain_next(i, nxt):
@@ -204,6 +207,12 @@ class TreeBuilder:
             and nxt not in plan.headings and nxt not in plan.items and nxt not in plan.articles
             and self.lines[nxt].gap == 1
         )
+
+    def _label_only(self, i: int) -> bool:
+        """The line holds its numbering marker and nothing else (``第 1 條``, ``第一条``)."""
+        s = self.lines[i].shadow.strip(WS)
+        m = match_marker(s)
+        return m is not None and not s[m.end :].strip(WS)
 
     def _ends_with_colon(self, i: int) -> bool:
         return self.lines[i].shadow.rstrip(WS).endswith(("：", ":"))
