@@ -332,6 +332,8 @@ def _marked_candidate(ln: Line, i: int, m: Marker | None, level: int) -> Candida
         return None
     if m is not None and m.style != "article":
         title = ln.text[m.end :].strip(WS).rstrip(END_PUNCT + "：:")
+        if m.wrapped:
+            title = ln.text.strip(WS)
         return Candidate(i, m.style, m.number, written_label(ln.text, m), title, len(ln.text), False,
                          None, 5.0, STYLE_RANK[m.style], marked=level)
     title = ln.text.strip(WS).rstrip(END_PUNCT + "：:")
@@ -359,6 +361,9 @@ def _numbered_candidate(
                          float(STYLE_RANK[m.style]), item=item)
     title_end = first_sentence_end(s, m.end)
     title = ln.text[m.end : title_end].strip(WS).rstrip(END_PUNCT + "：:" + WS)
+    if m.wrapped:  # 【一、认清形势，…】: the bracketed line is the title
+        title_end = len(s)
+        title = ln.text.strip(WS)
     rest = bool(s[title_end:].strip(WS))
     rank = float(STYLE_RANK[m.style])
     label = written_label(ln.text, m)

@@ -41,6 +41,10 @@ _ORD_RE = re.compile(rf"^(第([{CN}]{{1,3}}))\s*[，,]\s*(?=[^。！？!?；;，
 """第一，加快老旧小区改造 alone on its line: an ordinal heading. Run in before a sentence
 (第一，城市发展进入…。) it is no marker: the words open a paragraph."""
 _BRK_RE = re.compile(r"^[［\[【〔]\s*(\d{1,3})\s*[］\]】〕]\s*")
+_WRAPPED_RE = re.compile(r"^[【〖]\s*([^【】〖〗]{2,60}?)\s*[】〗]\s*$")
+"""A line held whole in lenticular brackets, ``【一、认清形势，…】``: a marker just inside
+numbers the line as it would without the brackets."""
+_WRAPPABLE = frozenset({"part", "chapter", "jie", "fcn", "cn", "pcn", "ar", "par"})
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
@@ -65,6 +69,8 @@ class Marker:
     number: int
     label: str
     end: int
+    wrapped: bool = False
+    """The marker opens a line held whole in 【…】 (``【一、认清形势，…】``): the line is its title."""
 
 
 def match_marker(s: str) -> Marker | None:
@@ -72,7 +78,18 @@ def match_marker(s: str) -> Marker | None:
 
     >>> match_marker("（三）改革开放").label
     '三'
+    >>> match_marker("【二、突出重点】").label
+    '二'
     """
+    if m := _WRAPPED_RE.match(s):
+        inner = _match(m.group(1))
+        if inner is not None and inner.style in _WRAPPABLE and m.group(1)[inner.end :].strip():
+            return Marker(inner.style, inner.number, inner.label, m.start(1) + inner.end, True)
+        return None if inner is not None and inner.style in _WRAPPABLE else _match(s)
+    return _match(s)
+
+
+def _match(s: str) -> Marker | None:
     if m := _DI_RE.match(s):
         n = cn_to_int(m.group(1))
         if n is None or n == 0:
