@@ -30,6 +30,8 @@ _ROMAN_RE = re.compile(
 """Ⅰ、总体目标 … Ⅳ、附则 (U+2160–U+216B), and the ASCII forms ``I.``/``II.``/``IV.`` before a
 Chinese title: a family of heading numbers like 一、. Glued to the text (``Ⅲ类水体``,
 ``Ⅳ级响应``) the numeral is a grade, not a marker."""
+_QUESTION_RE = re.compile(r"^[QＱ]\s*(\d{1,3})\s*[:：.．、]\s*(?=\S[^\n]{0,80}[？?]\s*$)")
+"""Q1：什么是…？ — a numbered question of a policy Q&A (问答), its answer on the lines below."""
 _ASCII_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
                 "XI": 11, "XII": 12}
 _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．]|\d{{1,2}}(?:[.．\s]|$)))\s*")
@@ -59,7 +61,7 @@ _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
 STYLE_RANK: dict[str, float] = {
-    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "roman": 3.75, "cn": 4, "pcn": 5, "ord": 5.5, "ar": 6, "ars": 6,
+    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "roman": 3.75, "cn": 4, "q": 4.25, "pcn": 5, "ord": 5.5, "ar": 6, "ars": 6,
     "dec2": 6.25, "dec3": 6.5, "dec4": 6.75, "par": 7, "circ": 8, "brk": 9, "bullet": 10,
 }
 """Nesting order of heading styles: a style nests under any style of lower rank. Decimal
@@ -123,6 +125,9 @@ def _match(s: str) -> Marker | None:
         return Marker("ars", n, m.group(1), m.end()) if n else None
     if m := _BULLET_RE.match(s):
         return Marker("bullet", 0, s[0], m.end())
+    if m := _QUESTION_RE.match(s):
+        n = int(m.group(1))
+        return Marker("q", n, f"Q{n}", m.end()) if n else None
     if m := _ROMAN_RE.match(s):
         if m.group(1):
             return Marker("roman", ord(m.group(1)) - 0x215F, m.group(1), m.end())
