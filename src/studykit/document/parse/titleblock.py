@@ -520,6 +520,8 @@ def _choose_title(
             score -= 1.5
         if _PARENS_ONLY.match(s):
             score -= 3.0
+        if _CLICKBAIT.search(s):
+            score -= 3.0  # 重磅！…全文来了👇: a repost's headline above the document's own title
         if re.search(r"[，,]", s):
             score -= 0.5
         if named and re.sub(r"\s", "", named) == re.sub(r"\s", "", s):
@@ -531,6 +533,9 @@ def _choose_title(
     return best
 
 
+_CLICKBAIT = re.compile(r"^[【\[]?[\u4e00-\u9fff]{1,4}[！!】\]]\s*(?=\S)|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+"""A repost's headline (``重磅！``, ``定了！``, ``【速看】`` before the words, or an emoji such as 👇):
+the account's hook, not the title of the document under it."""
 _TABLE_TITLE = re.compile(r"^标\s*题\s*[:：]\s*(.{4,120})$")
 
 
