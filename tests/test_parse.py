@@ -530,3 +530,32 @@ def test_issuing_body_right_under_a_title_with_text_below_is_a_title_block_line(
     assert_lossless(doc)
     assert doc.title == "安澜县2024年林业工作总结"
     assert not any(p.text.startswith("安澜县林业局") for p in doc.paragraphs)
+
+
+# --- round 7 shapes: bracketed numbers, Roman numerals -------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "style", "label", "number"),
+    [
+        ("Ⅱ、重点任务", "roman", "Ⅱ", 2),
+        ("Ⅳ　附则", "roman", "Ⅳ", 4),
+        ("IV.附则", "roman", "IV", 4),
+        ("VIII．保障措施", "roman", "VIII", 8),
+        ("【二、突出重点，全力防范风险】", "cn", "二", 2),
+        ("〖（三）压实责任〗", "pcn", "三", 3),
+        ("Q2：个人缴费标准是多少？", "q", "Q2", 2),
+    ],
+)
+def test_roman_and_bracketed_markers(line: str, style: str, label: str, number: int) -> None:
+    from studykit.document.parse.markers import match_marker
+
+    m = match_marker(line)
+    assert m is not None and (m.style, m.label, m.number) == (style, label, number)
+
+
+@pytest.mark.parametrize(
+    "line", ["Ⅲ类水体比例达到85%", "Ⅳ级应急响应", "IV. Annex", "【指导思想】", "Q2：全年完成投资50亿元。"]
+)
+def test_grades_and_tags_are_no_roman_markers(line: str) -> None:
+    from studykit.document.parse.markers import match_marker
+
+    assert match_marker(line) is None

@@ -16,6 +16,9 @@ from studykit.document.model import BoilerplateKind
 from .lines import Line
 from .markers import match_marker
 
+_FOLLOW_US = re.compile(
+    r"^点击?\s*(上方|下方|上面)?\s*(“[^”]{1,16}”|蓝字|[\u4e00-\u9fff]{0,12}?)\s*(关注|订阅)(我们)?\s*\S{0,8}$")
+"""点击上方蓝字关注我们, 点击蓝字 关注我们: a WeChat article's opening line."""
 _PATTERNS: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
     ("banner", re.compile(
         r"^欢迎(您)?(访问|进入|光临|来到).{0,40}(网站|网|平台|门户)|网址\s*[:：]|^(https?://|www\.)\S+$")),
@@ -26,11 +29,15 @@ _PATTERNS: tuple[tuple[BoilerplateKind, re.Pattern[str]], ...] = (
         r"|^(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页)(?=$|[\s【\[|｜丨/])|^【\s*$|^分享到")),
     ("editor", re.compile(
         r"^[（(\[【]?\s*(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审)\s*[:：]"
+        r"|^(责任编辑|责编|编辑|校对|审核|审校|值班编辑|编审|初审|复审|终审|美编|排版)\s*[|｜丨]\s*\S.{0,30}$"
         r"|^.{0,20}[（(\[【]\s*(责任编辑|责编)\s*[:：].{0,30}$")),
     ("footer", re.compile(
         r"版权所有|(?i:copyright)|©|ICP\s*(备|证)|公网安备|网站维护|技术支持\s*[:：]|^主办\s*[:：]|主办单位\s*[:：]"
         r"|承办\s*[:：]|^上一篇|^下一篇|^相关(阅读|新闻|链接|报道|文档|附件|稿件)\s*[:：>》]*$|^扫一扫"
-        r"|^(联系我们|网站地图|关于我们)")),
+        r"|^(联系我们|网站地图|关于我们)"
+        r"|^(阅读原文|往期(推荐|回顾|精选)|推荐阅读|END|—\s*END\s*—)$"
+        r"|^(分享|收藏|在看|点赞|转发|赞)(?:[ \t\u3000]+(分享|收藏|在看|点赞|转发|赞)){2,}$")),
+    ("navigation", _FOLLOW_US),
     ("caption", re.compile(r"^.{0,140}(记者|摄影|通讯员|供图|图/).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")),
 )
 _STRONG = re.compile(
@@ -80,6 +87,7 @@ def classify(lines: list[Line]) -> list[BoilerplateKind | None]:
         if kinds[i] is None and _WEAK.match(ln.shadow) and _near_strong(lines, strong, i):
             kinds[i] = "controls"
     _crumbs(lines, kinds)
+    _account_name(lines, kinds)
     mark_footer(lines, kinds)
     return kinds
 
@@ -167,6 +175,15 @@ def _crumbs(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
             or (kinds[i + 1] == "breadcrumb" and lines[i + 1].shadow in (">", "＞", "»", "›"))
         ) and not re.search(r"[。，！？；：:]", lines[i].text):
             kinds[i] = "breadcrumb"
+
+
+def _account_name(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
+    """The account's name right under 点击上方蓝字关注我们 (安澜发布): navigation, not a title."""
+    for i in range(min(len(lines) - 1, 5)):
+        if kinds[i] == "navigation" and _FOLLOW_US.search(lines[i].shadow) and kinds[i + 1] is None:
+            s = lines[i + 1].shadow.strip()
+            if 2 <= len(s) <= 16 and not re.search(r"[。，！？；：:,!?\d]", s):
+                kinds[i + 1] = "navigation"
 
 
 def mark_footer(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:

@@ -40,6 +40,14 @@ _CONTACT = re.compile(
     r"\s*[:：]\s*\S.{0,60}$"
 )
 """Under the date of a letter or notice: 联系人：…, 联系电话：… — a note of the closing block."""
+_BRACKETED = re.compile(r"^[（(]\s*(.{2,80}?)\s*[）)]$")
+
+
+def _is_contact(t: str) -> bool:
+    """联系人：…, or the same in brackets: （联系人：赵某某，联系电话：…）."""
+    m = _BRACKETED.match(t)
+    return _CONTACT.match(m.group(1) if m else t) is not None
+
 _DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
 
 
@@ -92,7 +100,7 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
                 out[body[x]] = "note"
             elif _DISTRIBUTION.search(t):
                 out[body[x]] = "distribution"
-            elif _CONTACT.match(t):
+            elif _is_contact(t):
                 out[body[x]] = "note"
             elif _ATTACH_LIST.match(t) and _attachments_below(lines, body, x):
                 # 附件： under the date, then its list (1.… 2.…) until the next closing line

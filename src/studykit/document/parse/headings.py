@@ -79,7 +79,7 @@ _PROVISION_MIN_CHARS = 14
 _SHORT_POINT = 60
 """A numbered point of at most this many characters, title and text together, is a list item
 after an announcing colon."""
-_STYLE_PRIOR = {"fcn": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
+_STYLE_PRIOR = {"fcn": 0.5, "roman": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
 
@@ -332,6 +332,8 @@ def _marked_candidate(ln: Line, i: int, m: Marker | None, level: int) -> Candida
         return None
     if m is not None and m.style != "article":
         title = ln.text[m.end :].strip(WS).rstrip(END_PUNCT + "：:")
+        if m.wrapped:
+            title = ln.text.strip(WS)
         return Candidate(i, m.style, m.number, written_label(ln.text, m), title, len(ln.text), False,
                          None, 5.0, STYLE_RANK[m.style], marked=level)
     title = ln.text.strip(WS).rstrip(END_PUNCT + "：:")
@@ -359,6 +361,9 @@ def _numbered_candidate(
                          float(STYLE_RANK[m.style]), item=item)
     title_end = first_sentence_end(s, m.end)
     title = ln.text[m.end : title_end].strip(WS).rstrip(END_PUNCT + "：:" + WS)
+    if m.wrapped:  # 【一、认清形势，…】: the bracketed line is the title
+        title_end = len(s)
+        title = ln.text.strip(WS)
     rest = bool(s[title_end:].strip(WS))
     rank = float(STYLE_RANK[m.style])
     label = written_label(ln.text, m)
@@ -593,7 +598,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     """Unnumbered part titles in plain text: short unpunctuated lines, each followed by a
     stretch of text, at least two of them, all before the first 一、."""
     numbered = {c.i for c in cands}
-    first_cn = min((c.i for c in cands if c.style in ("fcn", "cn", "part", "chapter") or c.marked), default=None)
+    first_cn = min((c.i for c in cands if c.style in ("fcn", "roman", "cn", "part", "chapter") or c.marked), default=None)
     found: list[Candidate] = []
     total = sum(lines[i].end - lines[i].start for i in members)
     if total < 400:
@@ -738,7 +743,7 @@ def _runs(
             ]
             pick = nearest or fits
             max(pick, key=lambda r: r.mean_h).add(c)
-        elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("fcn", "cn", "pcn") and c.h >= 2):
+        elif c.number == 1 or (not here and first_style and k == 0 and c.style in ("fcn", "roman", "cn", "pcn") and c.h >= 2):
             new = _Run([c], parent, restart=bool(here), h_sum=c.h)
             runs.append(new)
             here.append(new)
@@ -751,7 +756,7 @@ def _typing_slip(prev: Candidate, c: Candidate) -> bool:
     """A number typed twice (（二） after （二）) or one lost (（三） after （一）) in a run of
     Chinese-numbered headings: the line goes on the run when it reads as a heading on its own
     line, or has the shape of the item before it (both run in, both heading-like)."""
-    if c.style not in ("fcn", "cn", "pcn") or not (
+    if c.style not in ("fcn", "roman", "cn", "pcn") or not (
         c.number == prev.number + 2 or (c.number == prev.number >= 2)
     ):
         return False

@@ -23,6 +23,17 @@ _FORMAL = "壹贰叁参肆伍陆柒捌玖拾"
 _FORMAL_DIGITS = str.maketrans(_FORMAL, "一二三三四五六七八九十")
 _FCN_RE = re.compile(rf"^([{_FORMAL}]{{1,3}})\s*(?:、|[．.](?![.．\d]))\s*")
 """壹、前言 … 肆、结语: a class of top headings above 一、 (reports in traditional script)."""
+_ROMAN_RE = re.compile(
+    r"^([\u2160-\u216b])(?:\s*[、.．]\s*|[ \t\u3000]+(?=[\u4e00-\u9fff“《]))"
+    r"|^(XI{0,2}|I[XV]|V?I{1,3}|V|X)\s*[.．、]\s*(?=[\u4e00-\u9fff“《])"
+)
+"""Ⅰ、总体目标 … Ⅳ、附则 (U+2160–U+216B), and the ASCII forms ``I.``/``II.``/``IV.`` before a
+Chinese title: a family of heading numbers like 一、. Glued to the text (``Ⅲ类水体``,
+``Ⅳ级响应``) the numeral is a grade, not a marker."""
+_QUESTION_RE = re.compile(r"^[QＱ]\s*(\d{1,3})\s*[:：.．、]\s*(?=\S[^\n]{0,80}[？?]\s*$)")
+"""Q1：什么是…？ — a numbered question of a policy Q&A (问答), its answer on the lines below."""
+_ASCII_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+                "XI": 11, "XII": 12}
 _CN_RE = re.compile(rf"^([{CN}]{{1,5}})\s*(?:、|[．.](?![.．]|\d{{1,2}}(?:[.．\s]|$)))\s*")
 """一、, 三．: a Chinese numeral before a dot is a marker even when a figure follows
 (``三．2025年工作打算``); only ``二.1 概况``, a dotted section number, is not."""
@@ -41,12 +52,16 @@ _ORD_RE = re.compile(rf"^(第([{CN}]{{1,3}}))\s*[，,]\s*(?=[^。！？!?；;，
 """第一，加快老旧小区改造 alone on its line: an ordinal heading. Run in before a sentence
 (第一，城市发展进入…。) it is no marker: the words open a paragraph."""
 _BRK_RE = re.compile(r"^[［\[【〔]\s*(\d{1,3})\s*[］\]】〕]\s*")
+_WRAPPED_RE = re.compile(r"^[【〖]\s*([^【】〖〗]{2,60}?)\s*[】〗]\s*$")
+"""A line held whole in lenticular brackets, ``【一、认清形势，…】``: a marker just inside
+numbers the line as it would without the brackets."""
+_WRAPPABLE = frozenset({"part", "chapter", "jie", "fcn", "roman", "cn", "pcn", "ar", "par"})
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
 STYLE_RANK: dict[str, float] = {
-    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "cn": 4, "pcn": 5, "ord": 5.5, "ar": 6, "ars": 6,
+    "part": 0, "chapter": 1, "jie": 2, "plain": 3, "fcn": 3.5, "roman": 3.75, "cn": 4, "q": 4.25, "pcn": 5, "ord": 5.5, "ar": 6, "ars": 6,
     "dec2": 6.25, "dec3": 6.5, "dec4": 6.75, "par": 7, "circ": 8, "brk": 9, "bullet": 10,
 }
 """Nesting order of heading styles: a style nests under any style of lower rank. Decimal
@@ -65,6 +80,8 @@ class Marker:
     number: int
     label: str
     end: int
+    wrapped: bool = False
+    """The marker opens a line held whole in 【…】 (``【一、认清形势，…】``): the line is its title."""
 
 
 def match_marker(s: str) -> Marker | None:
@@ -72,7 +89,18 @@ def match_marker(s: str) -> Marker | None:
 
     >>> match_marker("（三）改革开放").label
     '三'
+    >>> match_marker("【二、突出重点】").label
+    '二'
     """
+    if m := _WRAPPED_RE.match(s):
+        inner = _match(m.group(1))
+        if inner is not None and inner.style in _WRAPPABLE and m.group(1)[inner.end :].strip():
+            return Marker(inner.style, inner.number, inner.label, m.start(1) + inner.end, True)
+        return None if inner is not None and inner.style in _WRAPPABLE else _match(s)
+    return _match(s)
+
+
+def _match(s: str) -> Marker | None:
     if m := _DI_RE.match(s):
         n = cn_to_int(m.group(1))
         if n is None or n == 0:
@@ -97,6 +125,13 @@ def match_marker(s: str) -> Marker | None:
         return Marker("ars", n, m.group(1), m.end()) if n else None
     if m := _BULLET_RE.match(s):
         return Marker("bullet", 0, s[0], m.end())
+    if m := _QUESTION_RE.match(s):
+        n = int(m.group(1))
+        return Marker("q", n, f"Q{n}", m.end()) if n else None
+    if m := _ROMAN_RE.match(s):
+        if m.group(1):
+            return Marker("roman", ord(m.group(1)) - 0x215F, m.group(1), m.end())
+        return Marker("roman", _ASCII_ROMAN[m.group(2)], m.group(2), m.end())
     if m := _FCN_RE.match(s):
         n = cn_to_int(m.group(1).translate(_FORMAL_DIGITS))
         return Marker("fcn", n, m.group(1), m.end()) if n else None

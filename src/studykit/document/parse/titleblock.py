@@ -161,7 +161,7 @@ def is_meta_line(s: str) -> bool:
     """A line of publication facts: 时间：… 来源：…, a dated newspaper header, a bare date."""
     if len(s) > 120 or s.endswith("。"):
         return False
-    if _PAPER_RE.match(s) or _KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s)):
+    if _PAPER_RE.match(s) or _PAPER_LINE.match(s) or _KEY_ONLY.match(s) or (_SPACED_KEY.match(s) and _is_spaced_key(s)):
         return True
     keys = _META_KEY_RE.findall(s)
     if keys and (
@@ -352,6 +352,13 @@ def _masthead(lines: list[Line], i: int, block: TitleBlock) -> bool:
     return True
 
 
+_PAPER_LINE = re.compile(
+    rf"^([\u4e00-\u9fff]{{2,12}}(?:日报|晚报|时报|商报|早报|报))[ \t\u3000\xa0]+"
+    rf"(?:{_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})[ \t\u3000\xa0]*"
+    r"第\s*[A-Z]?[0-9０-９一二三四五六七八九十]{1,4}\s*版(?:\s*[:：]?\s*[\u4e00-\u9fff·]{0,12})?$"
+)
+"""A newspaper header on one line, ``南屏日报　2025年06月03日　第01版``: the paper is the source,
+the date the page date, like ``《人民日报》（2025年06月03日　第01版）``."""
 _PAPER_NAME = re.compile(r"^[\u4e00-\u9fff]{2,12}(日报|晚报|时报|商报|早报|报)$")
 _ISSUE_LINE = re.compile(rf"^(?:{_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}).{{0,6}}第\s*[0-9０-９一二三四五六七八九十]{{1,4}}\s*版")
 """The issue line of a newspaper page: 2025年03月06日　第01版：要闻."""
@@ -513,6 +520,8 @@ def _choose_title(
             score -= 1.5
         if _PARENS_ONLY.match(s):
             score -= 3.0
+        if _CLICKBAIT.search(s):
+            score -= 3.0  # 重磅！…全文来了👇: a repost's headline above the document's own title
         if re.search(r"[，,]", s):
             score -= 0.5
         if named and re.sub(r"\s", "", named) == re.sub(r"\s", "", s):
@@ -524,6 +533,9 @@ def _choose_title(
     return best
 
 
+_CLICKBAIT = re.compile(r"^[【\[]?[\u4e00-\u9fff]{1,4}[！!】\]]\s*(?=\S)|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+"""A repost's headline (``重磅！``, ``定了！``, ``【速看】`` before the words, or an emoji such as 👇):
+the account's hook, not the title of the document under it."""
 _TABLE_TITLE = re.compile(r"^标\s*题\s*[:：]\s*(.{4,120})$")
 
 
@@ -799,7 +811,7 @@ def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> Non
     for key in _SOURCE_KEYS:
         if fields.get(key) and facts.source is None:
             facts.source = fields[key]
-    if facts.source is None and (paper := _PAPER_RE.match(shadow)):
+    if facts.source is None and (paper := _PAPER_RE.match(shadow) or _PAPER_LINE.match(shadow)):
         facts.source = text[paper.start(1) : paper.end(1)]
     if fields.get("作者") and facts.author is None:
         facts.author = fields["作者"]
