@@ -25,6 +25,8 @@ from studykit.zh import simplified_shadow
 GOVCN_KEYS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "主题词",
               "发布机构", "发布单位", "来源", "公文种类", "有效性", "文号", "分类")
 """The keys of gov.cn's info table, matched in the simplified shadow (標題, 發布單位 count too)."""
+_KEY_VALUE = re.compile("^(" + "|".join(GOVCN_KEYS) + ")[：:](.+)$")
+"""``索引号：…`` in one cell: a key and its value."""
 _BODY_KEY = "内容"
 """``<th>內容</th><td>…</td>``: the cell after this key holds the article itself."""
 
@@ -82,7 +84,7 @@ def _info_pairs(table: Any, *, bare: bool = False) -> list[tuple[str, str]]:
         key = _key(text, bare=bare)
         if key is None:
             flat = _SPACES.sub("", text)  # 索引号：000014349/… in one cell
-            m = re.match(r"^(" + "|".join(GOVCN_KEYS) + r")[：:](.+)$", simplified_shadow(flat))
+            m = _KEY_VALUE.match(simplified_shadow(flat))
             if m:
                 key = flat[: m.end(1)]
                 pairs.append((key, text.split("：", 1)[-1].split(":", 1)[-1].strip()))

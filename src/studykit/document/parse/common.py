@@ -22,9 +22,10 @@ URL_RE = re.compile(r"(?:https?|ftp)://[^\s，。；、）)」》]*|www\.[A-Za-z
 
 DATE_RE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
 CN_DATE_RE = re.compile(rf"([{YEAR_CN}]{{4}})\s*年\s*([{CN}]{{1,3}})\s*月\s*([{CN}]{{1,3}})\s*日")
-ROC_DATE = r"(?:中[华華])?民[国國]\s*\d{1,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-"""A date in the years of the Republic of China (Taiwan): 中華民國114年2月14日, 民国114年 = 2025."""
 ROC_DATE_RE = re.compile(r"(?:中[华華])?民[国國]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+"""A date in the years of the Republic of China (Taiwan): 中華民國114年2月14日, 民国114年 = 2025."""
+ROC_DATE = ROC_DATE_RE.pattern.replace("(\\d", "(?:\\d")
+"""The same without groups, to sit inside other date patterns."""
 ROC_YEAR_OFFSET = 1911
 DATE_ONLY_RE = re.compile(
     rf"^({ROC_DATE}|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from studykit.document.model import BoilerplateKind, Meta, TitleBlockKind, TitleLine
 
-from .common import CN, END_PUNCT, WS, YEAR_CN, find_date, find_time
+from .common import CN, END_PUNCT, ROC_DATE, WS, YEAR_CN, find_date, find_time
 from .lines import Line
 from .markers import match_marker
 
@@ -50,7 +50,7 @@ _NAME_RE = re.compile(
     r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
-_DATE = rf"(?:(?:中[华華])?民[国國]\s*\d{{1,3}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
+_DATE = rf"(?:{ROC_DATE}|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
 _LAW_ACT = r"(?:通过|批准|修正|修订|公布|施行|发布|印发)"
 _DATELINE_RE = re.compile(
     rf"^[（(]\s*{_DATE}[^（()）]{{0,60}}[）)]$"
@@ -352,15 +352,18 @@ def _masthead(lines: list[Line], i: int, block: TitleBlock) -> bool:
     return True
 
 
+_PAPER = r"[\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|商报|早报|报)"
+"""A newspaper's name: 东川日报, 青禾晚报."""
+_ISSUE_DATE = rf"(?:{_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
+"""The date of a newspaper's issue: 2025年03月06日, 2025-03-06."""
 _PAPER_LINE = re.compile(
-    rf"^([\u4e00-\u9fff]{{2,12}}(?:日报|晚报|时报|商报|早报|报))[ \t\u3000\xa0]+"
-    rf"(?:{_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})[ \t\u3000\xa0]*"
+    rf"^({_PAPER})[ \t\u3000\xa0]+{_ISSUE_DATE}[ \t\u3000\xa0]*"
     r"第\s*[A-Z]?[0-9０-９一二三四五六七八九十]{1,4}\s*版(?:\s*[:：]?\s*[\u4e00-\u9fff·]{0,12})?$"
 )
 """A newspaper header on one line, ``南屏日报　2025年06月03日　第01版``: the paper is the source,
 the date the page date, like ``《人民日报》（2025年06月03日　第01版）``."""
-_PAPER_NAME = re.compile(r"^[\u4e00-\u9fff]{2,12}(日报|晚报|时报|商报|早报|报)$")
-_ISSUE_LINE = re.compile(rf"^(?:{_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}).{{0,6}}第\s*[0-9０-９一二三四五六七八九十]{{1,4}}\s*版")
+_PAPER_NAME = re.compile(rf"^{_PAPER}$")
+_ISSUE_LINE = re.compile(rf"^{_ISSUE_DATE}.{{0,6}}第\s*[0-9０-９一二三四五六七八九十]{{1,4}}\s*版")
 """The issue line of a newspaper page: 2025年03月06日　第01版：要闻."""
 
 
