@@ -388,3 +388,73 @@ def test_section_roles_ignore_years_and_generic_titles() -> None:
     assert _score("工作回顾", "过去五年工作回顾") == 100.0
     # A two-character title is not "contained" in every title that holds it.
     assert _score("工作", "工作回顾") < 70 and _score("工作", "工作总体部署") < 70
+
+
+# --- pruning the cache ------------------------------------------------------------------------------
+
+
+def _age(path: Path, days: float) -> None:
+    import os
+    import time
+
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_prune_removes_what_no_load_used_and_leaves_everything_else(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for year in (2023, 2024):
+        shutil.copy(SAMPLE / f"{year}.txt", docs / f"{year}.txt")
+    c = sk.load_corpus(docs, cache=cache, progress=False)
+    old, new = (c.docs.loc[i, "key"] for i in (0, 1))
+    store: Store = c.store
+    for key in (old, new):
+        _age(store.record_path(key), 200)
+    # Loading again marks what it read as used: nothing is old any more.
+    sk.load_corpus(docs, cache=cache, progress=False)
+    assert sk.prune_cache(90, cache=cache, dry_run=True).entries == 0
+    # An entry no load has used for 200 days goes; a fresh one stays.
+    _age(store.record_path(old), 200)
+    shown = sk.prune_cache(90, cache=cache, dry_run=True)
+    assert (shown.entries, shown.files, shown.kept) == (1, 3, 1) and shown.bytes > 0
+    assert store.has(old) and "would remove 1 entries" in str(shown) and "可清理 1 个" in str(shown)
+    # What an interrupted build left (a temporary file, an entry without its record) goes after an
+    # hour; another format's entries go at once; files the store did not name stay, and so do links.
+    shard = store.record_path(new).parent
+    temp = shard / f".{new}.tokens.parquet.abc123"
+    temp.write_bytes(b"half")
+    _age(temp, 1)
+    orphan = shard / ("f" * 40 + ".tokens.parquet")
+    orphan.write_bytes(b"no record")
+    _age(orphan, 1)
+    fresh_orphan = shard / ("e" * 40 + ".units.parquet")
+    fresh_orphan.write_bytes(b"being written")
+    (cache / "v0" / "ab").mkdir(parents=True)
+    (cache / "v0" / "ab" / ("a" * 40 + ".json")).write_text("{}")
+    mine = shard / "notes.txt"
+    mine.write_text("mine")
+    _age(mine, 500)
+    (shard / ("d" * 40 + ".json")).symlink_to(mine)
+    done = sk.prune_cache(90, cache=cache)
+    assert done.entries == 3 and done.kept == 1 and not done.dry_run and "removed 3 entries" in str(done)
+    assert not store.has(old) and store.has(new)
+    assert not temp.exists() and not orphan.exists() and fresh_orphan.exists() and not (cache / "v0").exists()
+    assert mine.read_text() == "mine" and (shard / ("d" * 40 + ".json")).is_symlink()
+    # The corpus builds again what was pruned.
+    again = sk.load_corpus(docs, cache=cache, progress=False)
+    assert again.timings["built"] == 1 and store.has(old)
+
+
+@pytest.mark.parametrize("days", [-1, float("nan"), float("inf"), "30", True])
+def test_prune_refuses_a_bad_number_of_days(days: object, tmp_path: Path) -> None:
+    with pytest.raises(sk.QueryError, match="days must be a number of days"):
+        sk.prune_cache(days, cache=tmp_path)  # type: ignore[arg-type]
+
+
+def test_prune_of_a_missing_or_wrong_folder(tmp_path: Path) -> None:
+    assert sk.prune_cache(cache=tmp_path / "none").entries == 0
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(sk.SourceError, match="not a folder"):
+        sk.prune_cache(cache=tmp_path / "file")

@@ -74,3 +74,16 @@ def test_diff_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["counts"]["added"] == 3 and {c["op"] for c in data["changes"]} == {"changed", "added", "removed"}
     code, out, _ = run(capsys, "diff", old, new, "--format", "html")
     assert out.startswith("<!DOCTYPE html>") and "<del>" in out and "<ins>" in out and "charset='utf-8'" in out
+
+
+def test_prune_says_what_it_removed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    assert run(capsys, "corpus", "build", str(SAMPLE), "--cache", cache)[0] == 0
+    code, out, _ = run(capsys, "corpus", "prune", "--cache", cache, "--dry-run")
+    assert code == 0 and out.startswith("可清理 0 个缓存条目") and "keeping 6" in out
+    code, out, _ = run(capsys, "corpus", "prune", "--cache", cache, "--days", "0")
+    assert code == 0 and "removed 6 entries" in out and "kept 0" in out
+    with pytest.raises(SystemExit) as exit_:
+        main(["corpus", "prune", "--days", "soon"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "give a number of days" in err and "须是" in err

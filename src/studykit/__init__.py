@@ -38,7 +38,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "analysis.concordance": ("kwic", "dispersion", "dispersion_sections"),
     "analysis.patterns": ("formulations",),
     "analysis.vocabulary": ("suggest_terms",),
-    "corpus.collection": ("load_corpus", "Corpus"),
+    "corpus.collection": ("load_corpus", "Corpus", "prune_cache"),
     "corpus.analyses": ("trend", "first_appearance", "document_similarity", "key_terms", "CorpusKwicResult"),
     "corpus.sections": ("align_sections",),
     "corpus.versions": ("compare_versions", "VersionDiff"),

@@ -1,4 +1,4 @@
-"""``studykit corpus build|terms|trend|compare`` and ``studykit diff``: many documents without Jupyter.
+"""``studykit corpus build|terms|trend|compare|prune`` and ``studykit diff``: many documents without Jupyter.
 
 Every corpus command takes the folder (or glob pattern) and the loading options, builds what the
 cache lacks and answers from the cache (see :func:`studykit.load_corpus`)::
@@ -7,6 +7,7 @@ cache lacks and answers from the cache (see :func:`studykit.load_corpus`)::
     studykit corpus terms reports/ --by year --top 10
     studykit corpus trend reports/ 高质量发展 供给侧结构性改革 --by year --format csv
     studykit corpus compare reports/ --target province=浙江省
+    studykit corpus prune --days 90 --dry-run
     studykit diff 2023.txt 2024.txt --format html > diff.html
 """
 
@@ -95,6 +96,22 @@ def _compare(args: argparse.Namespace) -> str:
     return _render(frame, args.format)
 
 
+def _prune(args: argparse.Namespace) -> str:
+    from studykit.corpus.collection import prune_cache
+
+    return str(prune_cache(args.days, cache=args.cache, dry_run=args.dry_run))
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"须是不小于 0 的天数 / give a number of days ≥ 0, not {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"须是不小于 0 的天数 / give a number of days ≥ 0, not {text}")
+    return value
+
+
 def _diff(args: argparse.Namespace) -> str:
     from studykit.corpus.versions import compare_versions
     from studykit.document.parse import parse_document
@@ -124,14 +141,14 @@ def _percent(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"give a number from 0 to 100, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"须是 0 到 100 的数 / give a number from 0 to 100, not {text!r}") from None
     if not math.isfinite(value) or not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"give a number from 0 to 100, not {text}")
+        raise argparse.ArgumentTypeError(f"须是 0 到 100 的数 / give a number from 0 to 100, not {text}")
     return value
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    corpus = sub.add_parser("corpus", help="study many documents: build, terms, trend, compare")
+    corpus = sub.add_parser("corpus", help="study many documents: build, terms, trend, compare, prune")
     csub = corpus.add_subparsers(dest="corpus_command", required=True)
 
     def common(p: argparse.ArgumentParser, *, fmt: bool = True) -> None:
@@ -175,6 +192,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--min-count", type=_positive, default=3)
     p.add_argument("--top", type=_positive, default=30)
     p.set_defaults(func=_compare)
+
+    p = csub.add_parser("prune", help="reclaim cache space: remove entries no corpus has loaded for DAYS days")
+    p.add_argument("--cache", default=None, help="cache folder (default: the studykit cache folder)")
+    p.add_argument("--days", type=_days, default=90.0, help="keep what was loaded within this many days (default 90)")
+    p.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    p.set_defaults(func=_prune)
 
     from studykit.document.read import DEFAULT_MAX_BYTES
 

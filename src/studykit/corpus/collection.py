@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import multiprocessing
 import os
 import re
@@ -38,7 +39,7 @@ from .files import (
     shown,
 )
 from .query import Database
-from .store import Store, content_hash, default_store_dir, entry_key, settings_key
+from .store import Pruned, Store, content_hash, default_store_dir, entry_key, settings_key
 
 if TYPE_CHECKING:
     from .analyses import CorpusKwicResult
@@ -689,6 +690,7 @@ def load_corpus(
             continue
         if key not in records:
             records[key] = store.read_record(key)
+            store.touch(key)  # used now: prune_cache keeps it
         rec = records[key]
         meta = rec.get("meta") or {}
         rows.append({"doc": doc, "title": rec.get("title"), "date": meta.get("date"),
@@ -712,6 +714,31 @@ def load_corpus(
                "total": t_end - t_start, "built": float(len(jobs))}
     return Corpus(docs, problem_frame, store, records, name=label, encoding=encoding, errors=errors,
                   fields=fields, timings=timings, keep=keep, sources={ids[i]: paths[i] for i in usable})
+
+
+def prune_cache(days: float = 90, *, cache: str | os.PathLike[str] | None = None, dry_run: bool = False) -> Pruned:
+    """Reclaim space in the corpus cache: remove the entries no corpus has loaded for ``days``
+    days (every load marks what it reads), entries of an older cache layout, and what an
+    interrupted build left behind. ``cache`` is the folder given to :func:`load_corpus` (default:
+    the studykit cache folder). ``dry_run=True`` only counts. Returns what was removed; its text
+    is one line for people.
+
+    >>> print(prune_cache(days=30, dry_run=True))                                # doctest: +SKIP
+    可清理 12 个缓存条目（41.5 MB），保留 54 个 / would remove 12 entries (41.5 MB) from …, keeping 54
+    """
+    if isinstance(days, bool) or not isinstance(days, int | float) or not math.isfinite(days) or days < 0:
+        raise QueryError(f"days 应为不小于 0 的天数 / days must be a number of days ≥ 0, not {days!r}")
+    if not isinstance(dry_run, bool):
+        raise QueryError(f"dry_run 应为 True 或 False / dry_run must be True or False, not {dry_run!r}")
+    if cache is None:
+        root = default_store_dir()
+    elif isinstance(cache, str | os.PathLike) and not isinstance(cache, bytes):
+        root = Path(os.fspath(cache)).expanduser()
+    else:
+        raise QueryError(f"cache 应为文件夹路径 / cache must be a folder path, not {type(cache).__name__}")
+    if root.exists() and not root.is_dir():
+        raise SourceError(f"不是文件夹 / not a folder: {shown(root)}; pass cache= the corpus cache folder")
+    return Store(root).prune(days * 86400.0, dry_run=dry_run)
 
 
 def _unwritable(root: Path, exc: OSError) -> str:

@@ -8,15 +8,20 @@ a file keeps its entry; changing one character builds it again. Entries are writ
 name and renamed into place, the JSON record last, so a half-written entry is never read.
 
 Layout: ``<root>/v1/<first two hex digits>/<key>.tokens.parquet``, ``<key>.units.parquet`` and
-``<key>.json``. Nothing is ever deleted here: remove the folder to reclaim the space.
+``<key>.json``. Loading a corpus marks each entry it reads as used (the record's modification
+time); :meth:`Store.prune` removes entries unused for a given time, entries of an older layout,
+and what an interrupted build left behind. Nothing else ever deletes an entry.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,12 @@ import pandas as pd
 
 STORE_FORMAT = 1
 """Bumped whenever the layout or the columns of an entry change."""
+
+_ENTRY_FILE = re.compile(r"[0-9a-f]{40}\.(?:tokens\.parquet|units\.parquet|json)")
+_TEMP_FILE = re.compile(r"\.(?:[0-9a-f]{40}\..+|probe\..+)")  # _replace_atomically / check_writable
+_VERSION_DIR = re.compile(r"v[0-9]+")
+_GRACE = 3600.0
+"""Seconds a half-written entry or temporary file is left alone (a build may still be writing it)."""
 
 _SHAPING = ("document", "text", "zh.py", "analysis/patterns.py", "corpus/build.py", "corpus/store.py")
 
@@ -101,6 +112,61 @@ class Store:
         os.close(fd)
         os.unlink(tmp)
 
+    def touch(self, key: str) -> None:
+        """Mark an entry as used now (its record's modification time), so :meth:`prune` keeps
+        it. A read-only cache is served as it is."""
+        with contextlib.suppress(OSError):
+            os.utime(self.record_path(key))
+
+    def prune(self, older_than: float, *, dry_run: bool = False) -> Pruned:
+        """Remove the entries not used for ``older_than`` seconds, every entry of an older layout
+        (``v0/``…), and half-written entries or temporary files older than an hour (an interrupted
+        build). Only files named as this store names them are touched; anything else in the
+        folder, and symbolic links, are left alone. ``dry_run`` counts without removing."""
+        now = time.time()
+        cutoff = now - older_than
+        entries = files = size = kept = 0
+        if not self.root.is_dir():
+            return Pruned(self.root, 0, 0, 0, 0, dry_run)
+        for version in _scan(self.root):
+            if not (version.is_dir(follow_symlinks=False) and _VERSION_DIR.fullmatch(version.name)):
+                continue
+            current = version.name == f"v{STORE_FORMAT}"
+            groups: dict[str, list[os.DirEntry[str]]] = {}
+            for shard in _scan(Path(version.path)):
+                if shard.is_dir(follow_symlinks=False):
+                    for f in _scan(Path(shard.path)):
+                        groups.setdefault(f.name[:40] if _ENTRY_FILE.fullmatch(f.name) else "", []).append(f)
+                else:
+                    groups.setdefault("", []).append(shard)
+            for key, found in groups.items():
+                if not key:  # temporary files of an interrupted write
+                    doomed = [f for f in found if f.is_file(follow_symlinks=False) and _TEMP_FILE.fullmatch(f.name)
+                              and _mtime(f) < now - _GRACE]
+                else:
+                    record = next((f for f in found if f.name.endswith(".json") and f.is_file(follow_symlinks=False)), None)
+                    if not current:
+                        stale = True
+                    elif record is not None:
+                        stale = _mtime(record) < cutoff
+                    else:  # no record: an entry still being written, or one a build gave up on
+                        stale = max(_mtime(f) for f in found) < now - _GRACE
+                    doomed = [f for f in found if f.is_file(follow_symlinks=False)] if stale else []
+                    entries += bool(doomed)
+                    kept += not doomed and record is not None
+                for f in doomed:
+                    files += 1
+                    size += _size(f)
+                    if not dry_run:
+                        Path(f.path).unlink(missing_ok=True)
+            if not dry_run:
+                for shard in _scan(Path(version.path)):
+                    if shard.is_dir(follow_symlinks=False):
+                        _remove_if_empty(Path(shard.path))
+                if not current:
+                    _remove_if_empty(Path(version.path))
+        return Pruned(self.root, entries, files, size, kept, dry_run)
+
     def read_record(self, key: str) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.record_path(key).read_text(encoding="utf-8"))
         return data
@@ -119,6 +185,53 @@ class Store:
             _replace_atomically(target, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
         text = json.dumps(record, ensure_ascii=False)
         _replace_atomically(self.record_path(key), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    """What :meth:`Store.prune` removed (or, with ``dry_run``, would remove)."""
+
+    folder: Path
+    entries: int
+    files: int
+    bytes: int
+    kept: int
+    dry_run: bool
+
+    def __str__(self) -> str:
+        size = f"{self.bytes / 1e6:,.1f} MB" if self.bytes >= 100_000 else f"{self.bytes / 1e3:,.0f} kB"
+        if self.dry_run:
+            return (f"可清理 {self.entries} 个缓存条目（{size}），保留 {self.kept} 个 / would remove "
+                    f"{self.entries} entries ({size}) from {self.folder}, keeping {self.kept}")
+        return (f"已清理 {self.entries} 个缓存条目（{size}），保留 {self.kept} 个 / removed "
+                f"{self.entries} entries ({size}) from {self.folder}, kept {self.kept}")
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return list(it)
+    except OSError:
+        return []
+
+
+def _mtime(entry: os.DirEntry[str]) -> float:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _size(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_size
+    except OSError:
+        return 0
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def _no_null_types(table: Any) -> Any:

@@ -32,6 +32,7 @@ from studykit.draw._figure import grid as _grid
 from studykit.draw._figure import note as _note
 from studykit.draw._figure import remove_old_colorbar as _remove_old_colorbar
 from studykit.draw._figure import require as _require
+from studykit.draw.charts import KIND_NAMES as _DOCUMENT_KIND_NAMES
 from studykit.draw.fonts import FontChoice, find_cjk_font
 from studykit.errors import StudykitError
 
@@ -54,7 +55,8 @@ NEIGHBOUR_GID = "studykit-neighbour"
 """gid of the lines joining each document to its closest one in :func:`plot_document_map`."""
 
 VALUE_NAMES = {"count": "次数", "rate": "每千词", "documents": "文档数", "share": "文档占比"}
-KIND_NAMES = {"numbered": "数字提法", "quote": "引语", "parallel": "排比", "four_char_list": "四字格", "term": "词语"}
+# One set of names for formulation kinds everywhere (single-document charts, explorers, corpus charts).
+KIND_NAMES: dict[str, str] = {**_DOCUMENT_KIND_NAMES, "term": "词语"}
 _KNOWN = ("term", "count", "rate", "documents", "dp", "group_documents", "tokens")
 _PALETTE = ("#c0392b", "#2f6fa8", "#27864a", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#b03a8c")
 _FADE = "4d"  # alpha 0.3 appended to a colour: a bar that is not significant (as in plot_keyness)
