@@ -596,20 +596,28 @@ def _plan_matter(lines: list[Line], members: list[int], toc: set[int], plan: Pla
 
 def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
     """Unnumbered part titles in plain text: short unpunctuated lines, each followed by a
-    stretch of text, at least two of them, all before the first 一、."""
+    stretch of text, at least two of them, all before the first 一、.
+
+    In an indented text (nearly every paragraph opens with an indent), the titles are the lines
+    set flush left with an indented paragraph under them; that layout is evidence enough for a
+    shorter document and shorter stretches between the titles."""
     numbered = {c.i for c in cands}
     first_cn = min((c.i for c in cands if c.style in ("fcn", "roman", "cn", "part", "chapter") or c.marked), default=None)
     found: list[Candidate] = []
     total = sum(lines[i].end - lines[i].start for i in members)
-    if total < 400:
+    long_lines = [lines[i].indent for i in members if lines[i].end - lines[i].start >= 20]
+    indented = len(long_lines) >= 4 and sum(long_lines) >= 0.8 * len(long_lines)
+    if total < (200 if indented else 400):
         return []
     for k, i in enumerate(members):
         if i in numbered or (first_cn is not None and i > first_cn):
             continue
+        if indented and (lines[i].indent or k + 1 >= len(members) or not lines[members[k + 1]].indent):
+            continue
         s = lines[i].shadow.strip(WS)
         if not (4 <= len(s) <= 30) or re.search(r"[。！？!?；;，,：:、（(）)]", s) or s.endswith(tuple(END_PUNCT)):
             continue
-        if s.isdigit() or re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s) or s.startswith(("图", "表", "注", "附")):
+        if s.isdigit() or (not indented and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s)) or s.startswith(("图", "表", "注", "附")):
             continue
         follow = 0
         opens_numbered = False
@@ -618,7 +626,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
                 opens_numbered = True  # its numbered children follow: （一）…
                 break
             follow += lines[j].end - lines[j].start
-        if k + 1 >= len(members) or (follow < 60 and not opens_numbered):
+        if k + 1 >= len(members) or (follow < (30 if indented else 60) and not opens_numbered):
             continue
         found.append(Candidate(i, "plain", len(found) + 1, None, lines[i].text.strip(WS),
                                len(lines[i].text), False, None, 3.0, 3.0))
@@ -627,7 +635,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     # Each needs a stretch of text before the next one.
     for a, b in itertools.pairwise(found):
         chars = sum(lines[j].end - lines[j].start for j in members if a.i < j < b.i)
-        if chars < 120:
+        if chars < (40 if indented else 120):
             return []
     return found
 

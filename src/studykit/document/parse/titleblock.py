@@ -93,8 +93,10 @@ _ORG_RE = re.compile(
 """An issuing body on its own line: 东川省统计局."""
 _ORG_WORD = (
     r"[\u4e00-\u9fff（）()]{2,24}(?:人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会"
-    r"|联合会|课题组|研究组|研究院|研究所|大学|学院|研究中心)"
+    r"|联合会|课题组|研究组|调研组|调查组|写作组|研究院|研究所|大学|学院|研究中心)"
 )
+_ONE_AUTHOR_RE = re.compile(rf"^{_ORG_WORD}$")
+"""One issuing or writing body: 东川省统计局, 安澜县委农办调研组, 南屏大学经济管理学院课题组."""
 _AUTHORS_RE = re.compile(rf"^{_ORG_WORD}(?:[ \u3000、]+{_ORG_WORD}){{1,4}}$")
 """Authors set apart by wide spaces: 安澜县商务局　南屏大学经济管理学院课题组."""
 _OFFICE_NAME_RE = re.compile(
@@ -693,10 +695,12 @@ def _extend(
         if kind is None and _ORG_RE.match(s) and prev == "title" and _next_is(lines, idx, pos, ("dateline", "meta")):
             kind = "speaker"  # 东川省统计局 between the title and its date: the issuing body
         if (
-            kind is None and _ORG_RE.match(s) and prev == "title" and ln.gap <= 1
+            kind is None and _ONE_AUTHOR_RE.match(s) and prev == "title" and ln.gap <= 1
             and pos + 1 < len(idx) and _is_body(lines[idx[pos + 1]].shadow.strip(WS))
         ):
-            kind = "speaker"  # 南屏市生态环境局 right under a report's title, text below it
+            # 南屏市生态环境局 right under a title, text below it: the issuing body; a writing
+            # group (安澜县委农办调研组, …课题组) is the report's byline and its author.
+            kind = "byline" if re.search(r"(?:课题|研究|调研|调查|写作)组$", s) else "speaker"
         if kind is None and _NAME_RE.match(s) and match_marker(s) is None and (  # 第一条 is no name
             (prev in ("dateline", "subtitle", "title")
             and _next_is(lines, idx, pos, ("dateline", "subtitle")))
@@ -759,6 +763,8 @@ def _record(kind: TitleBlockKind, ln: Line, block: TitleBlock) -> None:
     facts = block.facts
     if kind == "byline":
         block.byline, author = parse_byline(ln.text, ln.shadow)
+        if author is None and _ONE_AUTHOR_RE.match(ln.shadow.strip(WS)):
+            author = block.byline  # a writing group: 南屏大学经济管理学院课题组
         facts.author = facts.author or author
     elif kind == "speaker" and facts.author is None:
         m = _SPEAKER_RE.match(ln.shadow) or _OFFICE_NAME_RE.match(ln.shadow)
