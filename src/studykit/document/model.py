@@ -24,9 +24,10 @@ BoilerplateKind = Literal[
 ]
 """``markup`` is Markdown syntax (``## ``, ``<!-- … -->``); ``caption`` a photo caption."""
 TitleBlockKind = Literal["title", "subtitle", "dateline", "speaker", "meta", "byline"]
-ClosingKind = Literal["signature", "date", "note", "attachments", "distribution"]
+ClosingKind = Literal["signature", "date", "note", "attachments", "distribution", "attendance"]
 """Closing lines of an official document: the issuing body (落款), its date, a note such as
-（此件公开发布）, the list of attachments (附件：1.…) and the distribution list (抄送：…)."""
+（此件公开发布）, the list of attachments (附件：1.…), the distribution list (抄送：…) and the
+attendance list ending a 纪要 (出席：…, 列席：…)."""
 
 PREAMBLE_KEY = "0"
 """Section path of the untitled preamble (level 0) in token tables and analyses."""

@@ -87,6 +87,7 @@ def classify(lines: list[Line]) -> list[BoilerplateKind | None]:
         if kinds[i] is None and _WEAK.match(ln.shadow) and _near_strong(lines, strong, i):
             kinds[i] = "controls"
     _crumbs(lines, kinds)
+    _table_rows(lines, kinds)
     _account_name(lines, kinds)
     mark_footer(lines, kinds)
     return kinds
@@ -150,6 +151,29 @@ def _is_menu(line: str) -> bool:
         and all(0 < len(x) <= 10 for x in items)
         and not re.search(r"[。，！？；：]", line)
     )
+
+
+def _cells(line: str) -> int:
+    return len(re.findall(r"[|｜丨]", line.strip(" \t\u3000|｜丨"))) + 1 if re.search(r"[|｜丨]", line) else 0
+
+
+def _table_rows(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
+    """Lines of a table typed with bars are text, even rows of short cells that look like a menu
+    bar (``5 | 建设运维平台 | 县大数据中心 | 每年度``): a run of two or more lines in a row with the
+    same number of cells (three or more), one of them not a menu line or the run three lines or
+    longer. A site menu is one line, or lines of different lengths."""
+    n = len(lines)
+    i = 0
+    while i < n:
+        cells = _cells(lines[i].shadow)
+        j = i + 1
+        while cells >= 3 and j < n and _cells(lines[j].shadow) == cells and lines[j].gap <= 2:
+            j += 1
+        if j - i >= 2 and (j - i >= 3 or any(kinds[k] != "navigation" for k in range(i, j))):
+            for k in range(i, j):
+                if kinds[k] == "navigation":
+                    kinds[k] = None
+        i = j
 
 
 def _strip_controls(line: str) -> str:

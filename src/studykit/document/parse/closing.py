@@ -1,5 +1,6 @@
 """The closing block of an official document: 落款 (issuing body), its date, a note such as
-（此件公开发布）, the list of attachments (附件：1.…) and the distribution list (抄送：…).
+（此件公开发布）, the list of attachments (附件：1.…), the distribution list (抄送：…) and the
+attendance list that ends a 纪要 (出席：… 列席：…).
 
 A closing block is anchored on a date line: a date standing alone that follows the issuing
 body's name, precedes a publication note, or ends the document (or its main part, before the
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 from studykit.document.model import ClosingKind
 
-from .common import DATE_ONLY_RE, END_PUNCT, WS
+from .common import DATE_ONLY_RE, END_PUNCT, NAME_CHARS, WS
 from .lines import Line
 from .markers import match_marker
 
@@ -25,7 +26,7 @@ _ORG_END = re.compile(
     r"(人民政府|政府|委员会|常委会|办公厅|办公室|党委|党组|政协|人大|局|部|院|厅|委|会|中心|处|署|司|公司|集团"
     r"|学校|大学|学院|法院|检察院|小组|总队|支队|队|所|站|社|协会|联合会|分会|组|指挥部|领导小组)$"
 )
-_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_NAME = re.compile(rf"^[{NAME_CHARS}·]{{2,4}}$")
 _PAREN_NOTE = re.compile(r"^[（(][^（()）]{1,16}[）)]$")
 """Right under the date, any short note in brackets: （本文有删减）, （完）."""
 _END_MARK = re.compile(r"^(?:[（(]\s*(?:完|全文完|全文结束)\s*[）)]|完|全文完)$")
@@ -48,6 +49,11 @@ def _is_contact(t: str) -> bool:
     m = _BRACKETED.match(t)
     return _CONTACT.match(m.group(1) if m else t) is not None
 
+_ATTENDANCE = re.compile(
+    r"^(出\s*席|列\s*席|请\s*假|缺\s*席|记\s*录|记录人|主\s*持|参会人员|参加人员|出席人员|列席人员|参加|参会单位)"
+    r"\s*[:：]\s*\S.{0,200}$"
+)
+"""The attendance list of a 纪要 at its end: 出席：周某　陈某, 列席：市财政局…, 请假：…, 记录：…."""
 _DISTRIBUTION = re.compile(r"^(抄送|抄报|主送|分送|发送)\s*[:：]|印发$|印发\s*$")
 
 
@@ -118,6 +124,12 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
     x = len(body) - 1
     while x >= 0 and body[x] not in out and _DISTRIBUTION.search(lines[body[x]].shadow.strip(WS)):
         out[body[x]] = "distribution"
+        x -= 1
+    # The attendance list that ends a 纪要 (出席：… 列席：… 请假：… 记录：…), above its 版记 or last.
+    while x >= 0 and body[x] in out:
+        x -= 1
+    while x >= 0 and body[x] not in out and _ATTENDANCE.match(lines[body[x]].shadow.strip(WS)):
+        out[body[x]] = "attendance"
         x -= 1
     return out
 

@@ -112,3 +112,8 @@ def int_to_cn(n: int) -> str:
 def visible_len(s: str) -> int:
     """Length without whitespace."""
     return sum(1 for c in s if not c.isspace())
+
+
+NAME_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+"""Characters of a personal name, for a regex character class: the basic block and the extensions
+A to G, so 𠮷晓峰 is a name."""

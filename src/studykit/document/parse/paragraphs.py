@@ -151,8 +151,14 @@ def continues(
         return False
     if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < wrap:
         return False
-    # A row of cells set apart by tabs or ideographic spaces is a table row, never wrapped.
-    return not re.search("[\u3000\t]", prev.text) and not prev.shadow.startswith(("附件", "附表"))
+    # A row of cells set apart by tabs, ideographic spaces or bars is a table row, never wrapped.
+    return (not re.search("[\u3000\t]", prev.text) and not prev.shadow.startswith(("附件", "附表"))
+            and not is_table_row(prev.shadow) and not is_table_row(ln.shadow))
+
+
+def is_table_row(s: str) -> bool:
+    """A row of a table typed with bars: ``1 | 编制专项规划 | 县生态环境分局 | 2025年6月底前``."""
+    return len(re.findall(r"[|｜丨]", s)) >= 2
 
 
 def is_standalone_lead(s: str) -> bool:

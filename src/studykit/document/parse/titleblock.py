@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from studykit.document.model import BoilerplateKind, Meta, TitleBlockKind, TitleLine
 
-from .common import CN, END_PUNCT, ROC_DATE, WS, YEAR_CN, find_date, find_time
+from .common import CN, END_PUNCT, NAME_CHARS, ROC_DATE, WS, YEAR_CN, find_date, find_time
 from .lines import Line
 from .markers import match_marker
 
@@ -44,10 +44,11 @@ _BYLINE_RE = re.compile(
     r"^[（(]?\s*(作者系|作者单位|作者\s*[:：]|文\s*[/｜|丨:：]|撰文\s*[:：]|本报(特约)?(记者|评论员|通讯员)"
     r"|记者|通讯员|特约评论员|评论员|[\u4e00-\u9fff]{1,10}(日报|晚报|时报|报|网|台|社)(特约)?评论员$)"
 )
+_HAN = NAME_CHARS
 _NAME = r"[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff·]){1,9}"
 _NAME_RE = re.compile(
     r"^(?!(?:目\s*录|目\s*次|前\s*言|序\s*言|引\s*言|摘\s*要|附\s*件|说\s*明|导\s*语|按\s*语|编者按|注\s*释|正\s*文|全\s*文|结\s*语)$)"
-    r"(?:[\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
+    rf"(?:[{_HAN}·]{{2,4}}|[{_HAN}](?:[ \u3000]{{1,3}}[{_HAN}]){{1,2}})$"
 )
 _SUBTITLE_RE = re.compile(r"^(——|—|──|－－|--|-{1,2}|~|――|―|－)")
 _DATE = rf"(?:{ROC_DATE}|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{YEAR_CN}]{{4}}\s*年\s*[{CN}]{{1,3}}\s*月\s*[{CN}]{{1,3}}\s*日)"
@@ -69,13 +70,13 @@ _REPORTERS = re.compile(r"[（(]\s*(?:本报|本台|本网)?记者[\s\u3000]*([^
 """The reporters a news agency dateline names: 新华社北京3月5日电（记者 王晓明 李悦）."""
 _SPEAKER_RE = re.compile(
     rf"^[\u4e00-\u9fff、·，,（）()]{{0,40}}{_ROLE}[ \u3000]+"
-    r"(?P<name>[\u4e00-\u9fff](?:[ \u3000]{0,3}[\u4e00-\u9fff]){1,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10})$"
+    rf"(?P<name>[{_HAN}](?:[ \u3000]{{0,3}}[{_HAN}]){{1,3}}|[{_HAN}]{{1,6}}·[{_HAN}·]{{1,10}})$"
 )
 """A role and a name: 国务院总理　李强, 上海市市长 龚 正, 自治区主席 艾尔肯·吐尼亚孜."""
 _SUB_CONT_RE = re.compile(r"(上|上的讲话|上的报告|上的发言|上的致辞|讲话|报告|致辞|发言)[）)]?$")
 _TITLE_WORDS = re.compile(
     r"报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞|发言"
-    r"|宣言|章程|指南|白皮书|关于|政策|措施|计划|要点|总结|说明|答记者问|评论|社论"
+    r"|宣言|章程|指南|白皮书|关于|政策|措施|计划|要点|总结|说明|答记者问|评论|社论|预算案|演辞|演词|演说"
 )
 _COLUMN_PREFIX = re.compile(
     r"^(授权发布|受权发布|图解|图表|视频|独家|快讯|权威发布|重磅|热点|解读|专题|速览|一图读懂)\s*[：:｜|丨]\s*"
@@ -85,7 +86,13 @@ _COLUMN_LABEL = re.compile(r"^(新闻公报|新闻稿|新闻通稿|通稿|新闻
 _LAW_INFO = re.compile(rf"^{_DATE}\s*.{{2,120}}(通过|批准|修正|修订|公布|发布|施行|印发|废止)")
 _PUBLISH_WORDS = re.compile(r"公布|发布|印发")
 _CAPTION = re.compile(r"(记者|摄影|通讯员|供图).{0,20}摄\s*$|^.{2,24}作政府工作报告。?$")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,5}\s*号$")
+_DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,5}\s*号$"
+    r"|^[（(]?(?:[\u4e00-\u9fff]{0,12}[〔\[［(（]?\d{4}\s*[〕\]］)）年]?\s*)?(?:总\s*)?第\s*[0-9一二三四五六七八九十百〇零]{1,5}\s*期"
+    r"(?:\s*[（(]?\s*总第\s*\d{1,5}\s*期\s*[）)]?)?[）)]?$"
+)
+"""A document number under or above the title: 国办发〔2024〕25号; or the issue number of a 纪要,
+简报 or 工作动态: 〔2025〕第12期, 2025年第3期, 第12期（总第345期）."""
 _PARENS_ONLY = re.compile(r"^[（(].*[）)]$")
 _ORG_RE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,24}(人民政府|政府|委员会|常委会|办公厅|办公室|党委|局|厅|委|院|部|署|中心|协会|联合会)$"
@@ -100,7 +107,7 @@ _ONE_AUTHOR_RE = re.compile(rf"^{_ORG_WORD}$")
 _AUTHORS_RE = re.compile(rf"^{_ORG_WORD}(?:[ \u3000、]+{_ORG_WORD}){{1,4}}$")
 """Authors set apart by wide spaces: 安澜县商务局　南屏大学经济管理学院课题组."""
 _OFFICE_NAME_RE = re.compile(
-    r"^[\u4e00-\u9fff（）()·]{2,16}[ \u3000]+(?P<name>[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2})$"
+    rf"^[\u4e00-\u9fff（）()·]{{2,16}}[ \u3000]+(?P<name>[{_HAN}]{{2,4}}|[{_HAN}](?:[ \u3000]{{1,3}}[{_HAN}]){{1,2}})$"
 )
 """An office and a name beside the title or dateline, whatever the office: 行政长官　何嘉明,
 首席执行官 王 某, 总干事　李某某."""
@@ -115,7 +122,7 @@ _DECREE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}令$")
 _DECREE_NO = re.compile(r"^[（(]?\s*第\s*(?:\d{1,5}|[〇零一二三四五六七八九十百千]{1,8})\s*号\s*[）)]?$")
 _ORDER_NO = re.compile(r"(?:日|[（(\s\u3000])\s*([\u4e00-\u9fff]{1,20}令\s*第\s*\d{1,5}\s*号)")
 _ANNEX = re.compile(r"^附\s*[:：]?$")
-_TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞)$")
+_TITLE_END_WORD = re.compile(r"(报告|讲话|通知|意见|决定|办法|条例|规定|方案|公报|决议|纲要|规划|细则|通告|公告|批复|纪要|致辞|预算案|演辞|演词|演说)$")
 _CONTINUES_TITLE = re.compile(r"^(与|和|及|暨|以及|的|《)")
 _TOC = re.compile(r"^(目[ \u3000]*录|目[ \u3000]*次)$")
 """A table of contents opens here: never the title."""
@@ -589,12 +596,21 @@ def _next_kind(lines: list[Line], idx: list[int], rank: int) -> str | None:
 
 
 def _slogan_under(title: str, s: str) -> bool:
-    """Whether ``s`` is a slogan subtitle under ``title`` (a line ending in 报告, 规划 …)."""
+    """Whether ``s`` is a subtitle under ``title`` (a line ending in 报告, 规划, 预算案 …): a
+    slogan (深化改革　惠民兴业), or a second complete title that names the occasion
+    (二〇二六至二七财政年度政府财政预算案 / 财政司司长动议二读《…》的演辞)."""
     s = s.strip(WS)
+    title = title.strip(WS)
+    if _TITLE_END_WORD.search(title) is None or match_marker(s) is not None:
+        return False
+    if _SLOGAN_SUB.match(s) is not None:
+        return True
     return (
-        _TITLE_END_WORD.search(title.strip(WS)) is not None
-        and _SLOGAN_SUB.match(s) is not None
-        and match_marker(s) is None
+        _TITLE_END_WORD.search(s) is not None
+        and 8 <= len(s) <= 60
+        and not s.startswith(("关于", "《"))
+        and not re.search(r"[。！？；;]", s)
+        and is_meta_line(s) is False
     )
 
 
@@ -810,7 +826,9 @@ def parse_meta(shadow: str, facts: MetaFacts, *, text: str | None = None) -> Non
                 break
     if page_date is None and not fields.get("成文日期"):
         page_date = find_date(shadow)
-    if page_date and facts.page_date is None:
+    if page_date and facts.page_date in (None, page_date):
+        # The page's date, and its clock time from the first line that gives one for that day
+        # (发布日期：2025年05月06日 in the info table, 发布时间：2025-05-06 10:12 under the title).
         facts.page_date = page_date
         if facts.time is None:
             from .common import DATE_RE
@@ -864,9 +882,9 @@ def parse_byline(text: str, shadow: str) -> tuple[str, str | None]:
     body = body.strip(WS + "（）()")
     author = None
     name = re.sub(r"^(?:本报|本台|本网)?(?:特约)?(?:记者|通讯员)[\s:：]*", "", body)
-    if re.fullmatch(r"[\u4e00-\u9fff](?:[ \u3000]{1,3}[\u4e00-\u9fff]){1,2}", name):
+    if re.fullmatch(rf"[{_HAN}](?:[ \u3000]{{1,3}}[{_HAN}]){{1,2}}", name):
         return body, re.sub(r"[ \u3000]", "", name)  # 记者　李　航: a name spaced out to width
     last = re.split(r"[\s、，,]+", body.strip())[-1] if body.strip() else ""
-    if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", last):
+    if re.fullmatch(rf"[{_HAN}·]{{2,4}}", last):
         author = last
     return body, author
