@@ -549,3 +549,81 @@ def test_corpus_analysis_options_are_checked_in_one_line(tmp_path: Path) -> None
         with pytest.raises(sk.QueryError) as exc:
             call()
         assert "选项" in one_line(exc)
+
+
+# --- round 3: damaged caches, empty cache paths, FIFOs, huge options ------------------------------------
+
+
+def test_a_damaged_cache_entry_is_built_again(tmp_path: Path) -> None:
+    docs = folder(tmp_path, {"2019.txt": 2019, "2020.txt": 2020, "2021.txt": 2021})
+    cache = tmp_path / "cache"
+    c = sk.load_corpus(docs, cache=cache, progress=False)
+    keys = list(c.docs["key"])
+    tokens = c.store.tokens_path(keys[0])
+    tokens.write_bytes(tokens.read_bytes()[:100])  # truncated: no Parquet footer
+    c.store.record_path(keys[1]).write_text('{"content": ', encoding="utf-8")  # truncated JSON
+    c.store.record_path(keys[2]).write_bytes(b"\xff\xfe[1, 2]")  # not UTF-8, not an object
+    again = sk.load_corpus(docs, cache=cache, progress=False)
+    assert again.timings["built"] == 3 and again.problems.empty
+    assert len(sk.term_frequencies(again, by="doc")) > 0 and len(again.tokens()) == c.n_tokens
+
+
+@pytest.mark.parametrize("cache", ["", "  ", 5, b"/tmp"])
+def test_an_empty_or_wrong_cache_path_is_refused(cache: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    docs = folder(tmp_path, {"2019.txt": 2019})
+    with pytest.raises(sk.QueryError) as err:
+        sk.load_corpus(docs, cache=cache, progress=False)  # type: ignore[arg-type]
+    assert "cache" in one_line(err)
+    with pytest.raises(sk.QueryError):
+        sk.prune_cache(cache=cache)  # type: ignore[arg-type]
+    assert not (tmp_path / "v1").exists()  # nothing written in the current folder
+
+
+def test_prune_leaves_a_newer_layout_alone(tmp_path: Path) -> None:
+    newer = tmp_path / "v99" / "ab"
+    newer.mkdir(parents=True)
+    entry = newer / ("a" * 40 + ".json")
+    entry.write_text("{}")
+    os.utime(entry, (0, 0))
+    assert sk.prune_cache(0, cache=tmp_path).entries == 0 and entry.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_put_in_a_documents_place_does_not_hang(tmp_path: Path) -> None:
+    docs = folder(tmp_path, {"2019.txt": 2019, "2020.txt": 2020})
+    c = sk.load_corpus(docs, cache=tmp_path / "cache", progress=False)
+    (docs / "2019.txt").unlink()
+    os.mkfifo(docs / "2019.txt")
+    with pytest.raises(sk.SourceNotFoundError) as err:
+        c.document("2019")  # reading the text for the reader view
+    assert "2019" in one_line(err)
+    again = sk.load_corpus(docs, cache=tmp_path / "cache", progress=False)  # listing and hashing
+    assert again.ids == ["2020"] and len(again.problems) == 1
+
+
+def test_repeated_sentences_diff_quickly_and_correctly() -> None:
+    a = "一、标题\n" + "\n".join(["同一句话重复出现。"] * 5000)
+    counts = sk.compare_versions(a, a + "\n不同的一句话。").counts
+    assert counts == {"same": 5001, "changed": 0, "added": 1, "removed": 0}
+
+
+def test_huge_options_are_one_line_or_harmless(tmp_path: Path) -> None:
+    doc = sk.load(SAMPLE / "2019.txt", max_bytes=2**63)  # no limit in effect: read as usual
+    with pytest.raises(sk.QueryError) as err:
+        sk.kwic(doc, "发展", window=10**7)
+    assert "window" in one_line(err)
+    assert len(repr(sk.kwic(doc, "发展", window=100_000))) < 20_000  # padded to the contexts, not the window
+    c = sk.load_corpus(folder(tmp_path, {"2019.txt": 2019}), cache=tmp_path / "cache", progress=False)
+    with pytest.raises(sk.QueryError):
+        sk.kwic(c, "发展", window=10**30)
+    assert sk.prune_cache(10**400, cache=tmp_path / "cache").entries == 0
+
+
+@pytest.mark.parametrize("prior", [-1, 0, float("nan"), float("inf"), {"发展": "a"}])
+def test_corpus_log_odds_refuses_a_bad_prior(prior: object, tmp_path: Path) -> None:
+    c = sk.load_corpus(folder(tmp_path, {"2019.txt": 2019, "2020.txt": 2020}), cache=tmp_path / "cache",
+                       progress=False)
+    with pytest.raises(sk.QueryError) as err:
+        sk.keyness(c, target="2019", measure="log_odds", prior=prior)  # type: ignore[arg-type]
+    assert "prior" in one_line(err)

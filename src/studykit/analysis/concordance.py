@@ -134,10 +134,9 @@ class KwicResult(Sequence[KwicHit]):
 
     def __repr__(self) -> str:
         head = f"KwicResult({self.query!r}, {len(self.hits)} hits)"
-        lines = [
-            f"  {h.left:>{self.window}} [{h.match}] {h.right}  ({_section_name(h)})"
-            for h in self.hits[:20]
-        ]
+        shown = self.hits[:20]
+        width = max((len(h.left) for h in shown), default=0)  # the contexts shown, not the window
+        lines = [f"  {h.left:>{width}} [{h.match}] {h.right}  ({_section_name(h)})" for h in shown]
         if len(self.hits) > 20:
             lines.append(f"  … {len(self.hits) - 20} more")
         return "\n".join([head, *lines])
@@ -304,6 +303,8 @@ def _keep(units: _Units, sections: str | Sequence[str] | None, include_title: bo
 
 # --- matching ------------------------------------------------------------------------------------
 
+MAX_WINDOW = 100_000
+"""The widest context on each side of a hit, in characters or tokens."""
 REGEX_TIMEOUT = 2.0
 """Seconds the regular expression of one search may run in total (over every paragraph, and over
 every document of a corpus search) before KWIC stops with a QueryError."""
@@ -498,7 +499,8 @@ def _sorted(hits: list[KwicHit], sort: Sort) -> list[KwicHit]:
 
 
 @checked(
-    query=Text(), window=Count(), include_title=_Flag(), regex=_Flag(), overlapping=_Flag(),
+    query=Text(), window=Count(0, MAX_WINDOW, hint="for more, read the whole paragraph (its index is in the result)"),
+    include_title=_Flag(), regex=_Flag(), overlapping=_Flag(),
     timeout=Real(0.0, 3600.0), sections=Text(many=True, none=True), limit=Count(0, none=True),
 )
 def kwic(

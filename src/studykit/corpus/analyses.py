@@ -24,6 +24,7 @@ import pandas as pd
 from studykit.analysis._options import Count, Real, checked, text_problem
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
 from studykit.analysis.concordance import (
+    MAX_WINDOW,
     REGEX_TIMEOUT,
     KwicHit,
     KwicResult,
@@ -313,7 +314,7 @@ def _prior(
     db = corpus.db
     if isinstance(prior, str):
         if prior not in ("document", "uniform"):
-            raise QueryError(f"unknown prior {prior!r}: use 'document', 'uniform', a number, a mapping or a token table")
+            raise QueryError(f"未知的先验 / unknown prior {prior!r}: use 'document', 'uniform', a number, a mapping or a token table")
         if prior == "document":
             whole = db.df(f"SELECT token, count(*)::DOUBLE AS n FROM tokens WHERE {counted} GROUP BY token")
             by_term = dict(zip(whole["token"].astype(str), whole["n"], strict=True))
@@ -321,15 +322,22 @@ def _prior(
         vocab = int(db.df(f"SELECT count(DISTINCT token) AS v FROM tokens WHERE {counted}")["v"].iloc[0])
         return np.full(n, UNIFORM_PRIOR), UNIFORM_PRIOR * vocab
     if isinstance(prior, int | float) and not isinstance(prior, bool):
+        if not np.isfinite(prior) or prior <= 0:
+            raise QueryError(
+                f"无效的先验 / invalid prior {prior!r}: a pseudo-count must be a finite number > 0, such as 0.5"
+            )
         vocab = int(db.df(f"SELECT count(DISTINCT token) AS v FROM tokens WHERE {counted}")["v"].iloc[0])
         return np.full(n, float(prior)), float(prior) * vocab
     if isinstance(prior, pd.DataFrame):
         if "token" not in prior.columns or "kind" not in prior.columns:
-            raise QueryError("a token-table prior needs token and kind columns: pass sk.tokenize(...) of the reference")
+            raise QueryError("先验词表缺少列 / a token-table prior needs token and kind columns: pass sk.tokenize(...) of the reference")
         ref = prior.loc[prior["kind"].isin(list(kinds)), "token"].astype(str).value_counts()
         mapping: dict[str, float] = {str(k): float(v) for k, v in ref.items()}
     elif isinstance(prior, pd.Series | Mapping):
-        mapping = {str(k): float(v) for k, v in prior.items()}
+        try:
+            mapping = {str(k): float(v) for k, v in prior.items()}
+        except (TypeError, ValueError):
+            raise QueryError("无效的先验 / invalid prior: every count in the mapping must be a number") from None
     else:
         raise QueryError(
             f"无效的先验 / invalid prior {type(prior).__name__}: use 'document', 'uniform', a "
@@ -747,8 +755,9 @@ class CorpusKwicResult(KwicResult):
 
     def __repr__(self) -> str:
         head = f"CorpusKwicResult({self.query!r}, {len(self.hits)} hits in {len(set(self.docs))} documents)"
+        width = max((len(h.left) for h in self.hits[:20]), default=0)  # the contexts shown, not the window
         lines = [
-            f"  {d}  {h.left:>{self.window}} [{h.match}] {h.right}  ({h.section} {h.section_title})"
+            f"  {d}  {h.left:>{width}} [{h.match}] {h.right}  ({h.section} {h.section_title})"
             for d, h in zip(self.docs[:20], self.hits[:20], strict=True)
         ]
         if len(self.hits) > 20:
@@ -785,6 +794,7 @@ class CorpusKwicResult(KwicResult):
         )
 
 
+@checked(window=Count(0, MAX_WINDOW, hint="for more, read the whole paragraph (its index is in the result)"))
 def corpus_kwic(
     corpus: Corpus,
     query: str,

@@ -29,7 +29,7 @@ import pandas as pd
 
 from studykit.analysis.patterns import formulations
 from studykit.document.parse import parse_document
-from studykit.document.read import read_source
+from studykit.document.read import read_regular, read_source
 from studykit.errors import QueryError, StudykitError
 from studykit.text.reading import read
 from studykit.text.segment import JiebaSegmenter
@@ -136,7 +136,7 @@ def build_chunk(
     for job in jobs:
         t0 = time.perf_counter()
         try:
-            data = Path(job.path).read_bytes()
+            data = read_regular(job.path)
             if content_hash(data) != job.content:
                 raise StudykitError(
                     f"文件在构建时被修改 / {job.path} changed while the corpus was built: load it again"

@@ -21,6 +21,7 @@ from studykit.analysis._table import DEFAULT_KINDS, Measure
 from studykit.analysis.concordance import REGEX_TIMEOUT, Sort
 from studykit.analysis.keyness import Correction, Prior, Test
 from studykit.document.model import Document
+from studykit.document.read import read_regular
 from studykit.errors import QueryError, SourceError, SourceNotFoundError
 from studykit.text.segment import Backend, JiebaSegmenter
 from studykit.text.tokens import COLUMNS as TOKEN_COLUMNS
@@ -208,7 +209,7 @@ class Corpus:
 
         path = self._sources.get(str(doc), Path(str(row["path"])))
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError:
             raise SourceNotFoundError(
                 f"文档文件不见了 / the file of document {doc} is gone ({shown(path)}): counts still work "
@@ -633,7 +634,7 @@ def load_corpus(
         keep = tempfile.TemporaryDirectory(prefix="studykit-corpus-")
         root = Path(keep.name)
     else:
-        root = Path(os.fspath(cache)).expanduser()
+        root = _cache_root(cache)
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -644,17 +645,26 @@ def load_corpus(
     problems: list[tuple[str, str, str]] = [("", p, why) for p, why in found.problems]
     keys: dict[str, str] = {}
     jobs: list[build.Job] = []
+    records: dict[str, dict[str, Any]] = {}
+    queued: set[str] = set()
     for doc, path, shown_path in zip(ids, paths, names, strict=True):
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
             problems.append((doc, shown_path, f"无法读取 / cannot read {shown_path}: {exc.strerror or exc}"))
             continue
         digest = content_hash(data)
         key = entry_key(digest, settings)
         keys[doc] = key
-        if not store.has(key) and key not in {j.key for j in jobs}:
+        if key in records or key in queued:
+            continue
+        record = store.intact_record(key)  # None: missing, half-written or damaged: build it (again)
+        if record is None:
+            queued.add(key)
             jobs.append(build.Job(str(path), key, digest, len(data), shown_path))
+        else:
+            records[key] = record
+            store.touch(key)  # used now: prune_cache keeps it
     t_hashed = time.perf_counter()
     if jobs:
         try:
@@ -674,7 +684,6 @@ def load_corpus(
     t_built = time.perf_counter()
 
     rows: list[dict[str, Any]] = []
-    records: dict[str, dict[str, Any]] = {}
     usable: list[int] = []
     for i, (doc, file_name) in enumerate(zip(ids, names, strict=True)):
         found_key = keys.get(doc)
@@ -689,8 +698,12 @@ def load_corpus(
                              "on a cluster, pass cache= a folder every worker can reach"))
             continue
         if key not in records:
-            records[key] = store.read_record(key)
-            store.touch(key)  # used now: prune_cache keeps it
+            found_record = store.intact_record(key)
+            if found_record is None:
+                problems.append((doc, file_name, f"缓存条目不完整 / the cache entry for {file_name} is damaged: "
+                                 "load the corpus again to rebuild it"))
+                continue
+            records[key] = found_record
         rec = records[key]
         meta = rec.get("meta") or {}
         rows.append({"doc": doc, "title": rec.get("title"), "date": meta.get("date"),
@@ -726,19 +739,27 @@ def prune_cache(days: float = 90, *, cache: str | os.PathLike[str] | None = None
     >>> print(prune_cache(days=30, dry_run=True))                                # doctest: +SKIP
     可清理 12 个缓存条目（41.5 MB），保留 54 个 / would remove 12 entries (41.5 MB) from …, keeping 54
     """
-    if isinstance(days, bool) or not isinstance(days, int | float) or not math.isfinite(days) or days < 0:
+    if (isinstance(days, bool) or not isinstance(days, int | float) or days < 0
+            or (isinstance(days, float) and not math.isfinite(days))):
         raise QueryError(f"days 应为不小于 0 的天数 / days must be a number of days ≥ 0, not {days!r}")
     if not isinstance(dry_run, bool):
         raise QueryError(f"dry_run 应为 True 或 False / dry_run must be True or False, not {dry_run!r}")
-    if cache is None:
-        root = default_store_dir()
-    elif isinstance(cache, str | os.PathLike) and not isinstance(cache, bytes):
-        root = Path(os.fspath(cache)).expanduser()
-    else:
-        raise QueryError(f"cache 应为文件夹路径 / cache must be a folder path, not {type(cache).__name__}")
+    root = default_store_dir() if cache is None else _cache_root(cache)
     if root.exists() and not root.is_dir():
         raise SourceError(f"不是文件夹 / not a folder: {shown(root)}; pass cache= the corpus cache folder")
-    return Store(root).prune(days * 86400.0, dry_run=dry_run)
+    return Store(root).prune(float(min(days, 1e9)) * 86400.0, dry_run=dry_run)  # 1e9 days: keep everything
+
+
+def _cache_root(cache: object) -> Path:
+    """The cache folder ``cache=`` names; an empty path (which would mean the current folder)
+    and anything that is not a path are refused."""
+    if not isinstance(cache, str | os.PathLike) or isinstance(cache, bytes):
+        raise QueryError(f"cache 应为文件夹路径 / cache must be a folder path, None or False, not "
+                         f"{type(cache).__name__}")
+    text = os.fspath(cache)
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("cache 为空路径 / cache is an empty path: give a folder, or None for the studykit cache folder")
+    return Path(text).expanduser()
 
 
 def _unwritable(root: Path, exc: OSError) -> str:

@@ -112,6 +112,28 @@ class Store:
         os.close(fd)
         os.unlink(tmp)
 
+    def intact_record(self, key: str) -> dict[str, Any] | None:
+        """The entry's record when the entry is complete and undamaged: the record a JSON object,
+        both Parquet files ending in their footer magic. ``None`` tells the caller to build the
+        entry again (a truncated file, a disk that filled up, an edit by hand)."""
+        if not self.has(key):
+            return None
+        for path in (self.tokens_path(key), self.units_path(key)):
+            try:
+                with open(path, "rb") as fh:
+                    if fh.seek(0, os.SEEK_END) < 12:
+                        return None
+                    fh.seek(-4, os.SEEK_END)
+                    if fh.read(4) != b"PAR1":
+                        return None
+            except OSError:
+                return None
+        try:
+            record = self.read_record(key)
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) and isinstance(record.get("content"), str) else None
+
     def touch(self, key: str) -> None:
         """Mark an entry as used now (its record's modification time), so :meth:`prune` keeps
         it. A read-only cache is served as it is."""
@@ -120,7 +142,7 @@ class Store:
 
     def prune(self, older_than: float, *, dry_run: bool = False) -> Pruned:
         """Remove the entries not used for ``older_than`` seconds, every entry of an older layout
-        (``v0/``…), and half-written entries or temporary files older than an hour (an interrupted
+        (``v0/``…; a newer layout is left alone), and half-written entries or temporary files older than an hour (an interrupted
         build). Only files named as this store names them are touched; anything else in the
         folder, and symbolic links, are left alone. ``dry_run`` counts without removing."""
         now = time.time()
@@ -131,6 +153,8 @@ class Store:
         for version in _scan(self.root):
             if not (version.is_dir(follow_symlinks=False) and _VERSION_DIR.fullmatch(version.name)):
                 continue
+            if int(version.name[1:]) > STORE_FORMAT:
+                continue  # a newer studykit's layout: its own prune decides
             current = version.name == f"v{STORE_FORMAT}"
             groups: dict[str, list[os.DirEntry[str]]] = {}
             for shard in _scan(Path(version.path)):

@@ -569,10 +569,35 @@ def _section_candidates(parts_a: list[_Part], parts_b: list[_Part]) -> Iterator[
             yield i, j
 
 
+EXACT_SENTENCE_PAIRS = 4_000_000
+"""Above this many sentence pairs in a changed middle, difflib's junk heuristic is on (sentences
+repeated throughout, such as a refrain, no longer anchor matches): quadratic time is the price of
+exactness, and a refrain repeated 10,000 times would otherwise take minutes."""
+
+
+def _key_opcodes(ka: list[str], kb: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Sentence-level opcodes: the common prefix and suffix are cut first (two versions mostly
+    agree), then :class:`difflib.SequenceMatcher` aligns the middle."""
+    p = 0
+    while p < len(ka) and p < len(kb) and ka[p] == kb[p]:
+        p += 1
+    q = 0
+    while q < len(ka) - p and q < len(kb) - p and ka[-1 - q] == kb[-1 - q]:
+        q += 1
+    ma, mb = ka[p : len(ka) - q], kb[p : len(kb) - q]
+    out: list[tuple[str, int, int, int, int]] = [("equal", 0, p, 0, p)] if p else []
+    if ma or mb:
+        junk = len(ma) * len(mb) > EXACT_SENTENCE_PAIRS
+        out += [(op, i1 + p, i2 + p, j1 + p, j2 + p)
+                for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ma, mb, autojunk=junk).get_opcodes()]
+    if q:
+        out.append(("equal", len(ka) - q, len(ka), len(kb) - q, len(kb)))
+    return out
+
+
 def _sentence_changes(a: list[_Unit], b: list[_Unit], threshold: float) -> list[tuple[Op, _Unit | None, _Unit | None, float]]:
     out: list[tuple[Op, _Unit | None, _Unit | None, float]] = []
-    matcher = difflib.SequenceMatcher(None, [u.key for u in a], [u.key for u in b], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _key_opcodes([u.key for u in a], [u.key for u in b]):
         if op == "equal":
             out += [("same", a[i], b[j], 100.0) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
             continue
