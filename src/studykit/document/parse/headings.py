@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .common import END_PUNCT, URL_RE, WS, first_sentence_end
+from .common import END_PUNCT, URL_RE, WS, find_date, first_sentence_end
 from .lines import Line
 from .markers import (
     ITEM_ONLY,
@@ -609,6 +609,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     indented = len(long_lines) >= 4 and sum(long_lines) >= 0.8 * len(long_lines)
     if total < (200 if indented else 400):
         return []
+    names = not indented and _short_leads(lines, members)
     for k, i in enumerate(members):
         if i in numbered or (first_cn is not None and i > first_cn):
             continue
@@ -617,7 +618,9 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         s = lines[i].shadow.strip(WS)
         if not (4 <= len(s) <= 30) or re.search(r"[。！？!?；;，,：:、（(）)]", s) or s.endswith(tuple(END_PUNCT)):
             continue
-        if s.isdigit() or (not indented and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s)) or s.startswith(("图", "表", "注", "附")):
+        if s.isdigit() or s.startswith(("图", "表", "注", "附")):
+            continue
+        if not indented and len(s) == 4 and _name_like(lines, members, k, names=names):
             continue
         follow = 0
         opens_numbered = False
@@ -638,6 +641,42 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         if chars < (40 if indented else 120):
             return []
     return found
+
+
+_COMPOUND_SURNAME = re.compile(
+    r"^(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|司徒|司空|夏侯|尉迟|公孙|长孙|宇文|轩辕|端木|独孤|南宫|西门"
+    r"|申屠|澹台|濮阳|呼延|万俟|闻人|赫连|百里|东郭|钟离|太史|拓跋|完颜|耶律|单于|左丘|公羊|谷梁)"
+)
+_SIGNATURE = re.compile(r"^[省市县区州镇乡][\u4e00-\u9fff]{2}[局厅委府办处司所站社队组院部]$")
+"""市财政局, 县政府办: a four-character signature of a local office."""
+_SALUTATION = re.compile(r"^(?:各位|同志|尊敬|亲爱|女士|先生|朋友|谢谢|大家)")
+
+
+def _name_like(lines: list[Line], members: list[int], k: int, *, names: bool) -> bool:
+    """Whether a four-character line reads as a personal name, a salutation or a signature
+    rather than a bare part title (工作回顾, 改善民生): a name with ``·``, any four Han characters
+    where shorter names stand alone above text too (``names``), a compound surname (欧阳晓峰),
+    a local office (市财政局), 各位代表, or a date on the next line."""
+    s = lines[members[k]].shadow.strip(WS)
+    if "·" in s:
+        return True
+    if not re.fullmatch(r"[\u4e00-\u9fff]{4}", s):
+        return False
+    if names or _COMPOUND_SURNAME.match(s) or _SIGNATURE.match(s) or _SALUTATION.match(s):
+        return True
+    nxt = lines[members[k + 1]].shadow.strip(WS) if k + 1 < len(members) else ""
+    return len(nxt) <= 20 and find_date(nxt) is not None
+
+
+def _short_leads(lines: list[Line], members: list[int]) -> bool:
+    """Whether a line of two or three Han characters (前言 and 结语 aside) stands alone above
+    text: the layout of speakers' names (发言摘登, 访谈), where a four-character line is a name
+    too."""
+    for i in members[:-1]:
+        s = re.sub(rf"[{WS}]", "", lines[i].shadow)
+        if 2 <= len(s) <= 3 and re.fullmatch(r"[\u4e00-\u9fff·]+", s) and s not in _MATTER:
+            return True
+    return False
 
 
 def _bracket_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
