@@ -10,7 +10,7 @@ The decision is made for the whole document at once, not line by line:
    every ``（一）``/``1.`` inside an article is a list item. A law without chapters has no
    headings.
 3. **Numbered runs.** Every other numbered line is a candidate. Styles are taken in nesting
-   order (第一部分 → 第一章 → 第一节 → unnumbered parts → 一、 → （一） → 1. → （1））. Under each
+   order (第一部分 → 第一章 → 第一节 → unnumbered parts → 一、 → （一） → 1. → （1） → ①）. Under each
    parent already decided, candidates of one style form runs numbered 1, 2, 3 …; each run is
    scored as headings or as a list from its items' heading-likeness (a short title, alone on
    its line or run in before the body) and from the run's shape: text between items, a colon
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from .common import END_PUNCT, URL_RE, WS, find_date, first_sentence_end
 from .lines import Line
 from .markers import (
+    CIRCLED,
     ITEM_ONLY,
     STYLE_RANK,
     Marker,
@@ -79,7 +80,7 @@ _PROVISION_MIN_CHARS = 14
 _SHORT_POINT = 60
 """A numbered point of at most this many characters, title and text together, is a list item
 after an announcing colon."""
-_STYLE_PRIOR = {"fcn": 0.5, "roman": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
+_STYLE_PRIOR = {"fcn": 0.5, "roman": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25, "circ": -0.5}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
 
@@ -347,6 +348,12 @@ def _numbered_candidate(
     i = members[k]
     ln = lines[i]
     s = ln.shadow
+    if m.style == "circ" and (
+        not s[m.end :].strip(WS) or re.search(f"[{CIRCLED}]", s[m.end :]) is not None
+    ):
+        # ①…；②… on one line, or ① alone: a list item
+        return Candidate(i, m.style, m.number, m.label, "", m.end, True, None, -9.0,
+                         float(STYLE_RANK[m.style]), item=item_label(ln.text, m))
     if next_marker_present(s, m):
         return None  # 一、…；二、… on one line
     if m.style == "ar" and re.match(r"\d{0,2}\s*[年月日%％]", s[m.end - 1 :]):
@@ -526,9 +533,10 @@ def _plan_runs(
                     | ({3.0} if plains else set()) | ({BRACKET_RANK} if brackets else set()))
     by_rank: dict[float, list[Candidate]] = {}
     for c in cands:
-        if c.style in ITEM_ONLY:
-            plan.items[c.i] = c.item  # ①, ［1］, - : list items, whatever else is around
-        elif c.style != "article":
+        if c.style in ITEM_ONLY or c.style == "circ":
+            plan.items[c.i] = c.item  # ［1］, - : list items, whatever else is around; ① unless
+            # its run reads as subheadings (see _circled_titles)
+        if c.style not in ITEM_ONLY and c.style != "article":
             by_rank.setdefault(c.rank, []).append(c)
     if plains:
         by_rank.setdefault(3.0, []).extend(plains)
@@ -552,6 +560,9 @@ def _plan_runs(
         by_id = {a.i: a for a in accepted}
         used = {a.rank for a in accepted}
         for run in _runs(group, parents, pos, first_style=first_style, carry=titled):
+            if run.items[0].style == "circ" and not _circled_titles(run, lines, members, pos, by_id,
+                                                                    appendix=appendix):
+                continue  # ① stays a list item unless the run is plainly subheadings
             score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
                                through=through)
             if score > 0:
@@ -568,6 +579,8 @@ def _plan_runs(
                     plan.items.setdefault(c.i, c.item)
         for c in chosen:
             plan.headings[c.i] = c
+            if c.style == "circ":
+                del plan.items[c.i]
             if c.title_line is not None:
                 plan.consumed.add(c.title_line)
         accepted = sorted(accepted + chosen, key=lambda c: c.i)
@@ -869,6 +882,44 @@ def _run_score(
     if any(prank < r < items[0].rank and r not in (3.0, BRACKET_RANK) for r in used):
         score -= 2.0
     return score
+
+
+def _circled_titles(
+    run: _Run,
+    lines: list[Line],
+    members: list[int],
+    pos: dict[int, int],
+    by_id: dict[int, Candidate],
+    *,
+    appendix: bool,
+) -> bool:
+    """Whether a run of ①②③ reads as subheadings rather than the list items they usually mark:
+    at least two, under a heading, none in notes (注释), after a colon or restarting; each a
+    short title alone on its line (no sentence punctuation, 30 characters at most) with a
+    stretch of text under it before the next number, the last one too. ①…； clauses, footnotes
+    and one-line points with nothing between stay items."""
+    items = run.items
+    if len(items) < 2 or appendix or run.restart or run.parent not in by_id:
+        return False
+    first = pos[items[0].i]
+    before = members[first - 1] if first > 0 else None
+    if before is not None and before not in by_id and lines[before].shadow.rstrip(WS).endswith(("：", ":")):
+        return False
+    for c in items:
+        if c.rest or c.h < 2 or len(c.title) > 30 or re.search(r"[。！？!?；;，,：:、]", c.title):
+            return False
+    ends = [pos[c.i] for c in items[1:]] + [None]
+    for c, end in zip(items, ends, strict=True):
+        text = 0
+        for j in members[pos[c.i] + 1 : end]:
+            if lines[j].marker() is not None or j in by_id:
+                break
+            text += len(lines[j].shadow.strip(WS))
+            if text >= 30:
+                break
+        if text < 30:
+            return False  # each title heads a stretch of text
+    return True
 
 
 def _is_provision(c: Candidate) -> bool:
