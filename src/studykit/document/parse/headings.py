@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .common import END_PUNCT, URL_RE, WS, find_date, first_sentence_end
+from .common import DATE_ONLY_RE, END_PUNCT, URL_RE, WS, find_date, first_sentence_end
 from .lines import Line
 from .markers import (
     CIRCLED,
@@ -161,6 +161,8 @@ def _split_parts(
         i = body[k]
         s = lines[i].shadow
         head = _part_head(lines, body, k, seen_max)
+        if head is None and i in after_closing and (law := _law_after_enactment(lines, body, k, ended=True)):
+            head = (None, law[0], law[1])  # an order's signer and date, then the regulation
         if head is None and i in after_closing and _titleish(s.strip(WS)) and len(s) <= 60:
             head = (None, lines[i].text.strip(WS), None)
         if head is None and k > last_article >= 0 and seen_max.get("article", 0) >= 2 and _second_title(s.strip(WS)):
@@ -206,6 +208,8 @@ def _part_head(
         return label, lines[i].text[m.start("title") :].strip(WS) if title else "", None
     if _APPENDIX.match(s):
         return None, lines[i].text.strip(WS), None
+    if "article" not in seen_max and "chapter" not in seen_max and (law := _law_after_enactment(lines, body, k)):
+        return None, law[0], law[1]
     # A second title whose numbering restarts: an attached regulation or plan. Not the title
     # of a marker alone on the line above (第四部分 / 保障措施).
     if seen_max and _titleish(s) and _DOC_TITLE_WORDS.search(s) and len(s) <= 50 and not _bare_marker_above(lines, body, k):
@@ -216,6 +220,43 @@ def _part_head(
                     return None, lines[i].text.strip(WS), None
                 break
     return None
+
+
+_LAW_TITLE = re.compile(r"(?:法|条例|规定|办法|细则|规则|章程|准则)(?:[（(][^（()）]{1,8}[）)])?$")
+_HISTORY = re.compile(r"^[（(](?=[^（()）]{0,6}\d{4}\s*年)[^（()）]{6,400}(?:通过|修正|修订|公布|批准|施行)[^（()）]{0,60}[）)]$")
+"""（2018年7月27日…通过　根据2025年…修正）: the history line under a law's title."""
+_ENACTED = re.compile(
+    r"(?:起施行|起实施|起执行|起生效|重新公布|予以公布|现予公布|现予发布|予以发布|公布施行)[^。！]{0,12}[。！]?$"
+)
+"""The last sentence of a 决定, 公告 or 令: 本决定自…起施行。 / …根据本决定作相应修改，重新公布。"""
+
+
+def _law_after_enactment(
+    lines: list[Line], body: Sequence[int], k: int, *, ended: bool = False
+) -> tuple[str, int | None] | None:
+    """``(title, history line)`` when ``body[k]`` is the title of a law or regulation set out
+    in full after the 决定, 公告 or 令 that enacts or amends it: a 法/条例/办法/规定… title right
+    after the enacting text's last sentence (…起施行。, …重新公布。) or its date (``ended``: the
+    line follows a closing block), optionally over a bracketed history line, and followed by
+    its 第一章 / 第一条."""
+    i = body[k]
+    s = lines[i].shadow.strip(WS)
+    if k == 0 or len(s) > 50 or not _titleish(s) or not _LAW_TITLE.search(s):
+        return None
+    prev = lines[body[k - 1]].shadow.strip(WS)
+    if not (ended or _ENACTED.search(prev) or DATE_ONLY_RE.match(prev)):
+        return None
+    j = k + 1
+    history = None
+    if j < len(body) and body[j] == i + 1 and _HISTORY.match(lines[body[j]].shadow.strip(WS)):
+        history = body[j]
+        j += 1
+    if j >= len(body):
+        return None
+    m = lines[body[j]].marker()
+    if m is None or m.number != 1 or m.style not in ("part", "chapter", "article"):
+        return None
+    return lines[i].text.strip(WS), history
 
 
 _EXPLANATION = re.compile(r"(说明|解读|释义|细则)(（[^）]{1,12}）)?$")
