@@ -10,7 +10,7 @@ The decision is made for the whole document at once, not line by line:
    every ``（一）``/``1.`` inside an article is a list item. A law without chapters has no
    headings.
 3. **Numbered runs.** Every other numbered line is a candidate. Styles are taken in nesting
-   order (第一部分 → 第一章 → 第一节 → unnumbered parts → 一、 → （一） → 1. → （1））. Under each
+   order (第一部分 → 第一章 → 第一节 → unnumbered parts → 一、 → （一） → 1. → （1） → ①）. Under each
    parent already decided, candidates of one style form runs numbered 1, 2, 3 …; each run is
    scored as headings or as a list from its items' heading-likeness (a short title, alone on
    its line or run in before the body) and from the run's shape: text between items, a colon
@@ -29,9 +29,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .common import END_PUNCT, URL_RE, WS, first_sentence_end
+from .common import DATE_ONLY_RE, END_PUNCT, URL_RE, WS, find_date, first_sentence_end
 from .lines import Line
 from .markers import (
+    CIRCLED,
     ITEM_ONLY,
     STYLE_RANK,
     Marker,
@@ -79,7 +80,7 @@ _PROVISION_MIN_CHARS = 14
 _SHORT_POINT = 60
 """A numbered point of at most this many characters, title and text together, is a list item
 after an announcing colon."""
-_STYLE_PRIOR = {"fcn": 0.5, "roman": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25}
+_STYLE_PRIOR = {"fcn": 0.5, "roman": 0.5, "cn": 0.5, "pcn": 0.25, "ar": 0.0, "par": -0.25, "circ": -0.5}
 """一、 opens headings far more often than lists; （1） the other way round."""
 
 
@@ -160,6 +161,8 @@ def _split_parts(
         i = body[k]
         s = lines[i].shadow
         head = _part_head(lines, body, k, seen_max)
+        if head is None and i in after_closing and (law := _law_after_enactment(lines, body, k, ended=True)):
+            head = (None, law[0], law[1])  # an order's signer and date, then the regulation
         if head is None and i in after_closing and _titleish(s.strip(WS)) and len(s) <= 60:
             head = (None, lines[i].text.strip(WS), None)
         if head is None and k > last_article >= 0 and seen_max.get("article", 0) >= 2 and _second_title(s.strip(WS)):
@@ -205,6 +208,8 @@ def _part_head(
         return label, lines[i].text[m.start("title") :].strip(WS) if title else "", None
     if _APPENDIX.match(s):
         return None, lines[i].text.strip(WS), None
+    if "article" not in seen_max and "chapter" not in seen_max and (law := _law_after_enactment(lines, body, k)):
+        return None, law[0], law[1]
     # A second title whose numbering restarts: an attached regulation or plan. Not the title
     # of a marker alone on the line above (第四部分 / 保障措施).
     if seen_max and _titleish(s) and _DOC_TITLE_WORDS.search(s) and len(s) <= 50 and not _bare_marker_above(lines, body, k):
@@ -215,6 +220,43 @@ def _part_head(
                     return None, lines[i].text.strip(WS), None
                 break
     return None
+
+
+_LAW_TITLE = re.compile(r"(?:法|条例|规定|办法|细则|规则|章程|准则)(?:[（(][^（()）]{1,8}[）)])?$")
+_HISTORY = re.compile(r"^[（(](?=[^（()）]{0,6}\d{4}\s*年)[^（()）]{6,400}(?:通过|修正|修订|公布|批准|施行)[^（()）]{0,60}[）)]$")
+"""（2018年7月27日…通过　根据2025年…修正）: the history line under a law's title."""
+_ENACTED = re.compile(
+    r"(?:起施行|起实施|起执行|起生效|重新公布|予以公布|现予公布|现予发布|予以发布|公布施行)[^。！]{0,12}[。！]?$"
+)
+"""The last sentence of a 决定, 公告 or 令: 本决定自…起施行。 / …根据本决定作相应修改，重新公布。"""
+
+
+def _law_after_enactment(
+    lines: list[Line], body: Sequence[int], k: int, *, ended: bool = False
+) -> tuple[str, int | None] | None:
+    """``(title, history line)`` when ``body[k]`` is the title of a law or regulation set out
+    in full after the 决定, 公告 or 令 that enacts or amends it: a 法/条例/办法/规定… title right
+    after the enacting text's last sentence (…起施行。, …重新公布。) or its date (``ended``: the
+    line follows a closing block), optionally over a bracketed history line, and followed by
+    its 第一章 / 第一条."""
+    i = body[k]
+    s = lines[i].shadow.strip(WS)
+    if k == 0 or len(s) > 50 or not _titleish(s) or not _LAW_TITLE.search(s):
+        return None
+    prev = lines[body[k - 1]].shadow.strip(WS)
+    if not (ended or _ENACTED.search(prev) or DATE_ONLY_RE.match(prev)):
+        return None
+    j = k + 1
+    history = None
+    if j < len(body) and body[j] == i + 1 and _HISTORY.match(lines[body[j]].shadow.strip(WS)):
+        history = body[j]
+        j += 1
+    if j >= len(body):
+        return None
+    m = lines[body[j]].marker()
+    if m is None or m.number != 1 or m.style not in ("part", "chapter", "article"):
+        return None
+    return lines[i].text.strip(WS), history
 
 
 _EXPLANATION = re.compile(r"(说明|解读|释义|细则)(（[^）]{1,12}）)?$")
@@ -347,6 +389,12 @@ def _numbered_candidate(
     i = members[k]
     ln = lines[i]
     s = ln.shadow
+    if m.style == "circ" and (
+        not s[m.end :].strip(WS) or re.search(f"[{CIRCLED}]", s[m.end :]) is not None
+    ):
+        # ①…；②… on one line, or ① alone: a list item
+        return Candidate(i, m.style, m.number, m.label, "", m.end, True, None, -9.0,
+                         float(STYLE_RANK[m.style]), item=item_label(ln.text, m))
     if next_marker_present(s, m):
         return None  # 一、…；二、… on one line
     if m.style == "ar" and re.match(r"\d{0,2}\s*[年月日%％]", s[m.end - 1 :]):
@@ -526,9 +574,10 @@ def _plan_runs(
                     | ({3.0} if plains else set()) | ({BRACKET_RANK} if brackets else set()))
     by_rank: dict[float, list[Candidate]] = {}
     for c in cands:
-        if c.style in ITEM_ONLY:
-            plan.items[c.i] = c.item  # ①, ［1］, - : list items, whatever else is around
-        elif c.style != "article":
+        if c.style in ITEM_ONLY or c.style == "circ":
+            plan.items[c.i] = c.item  # ［1］, - : list items, whatever else is around; ① unless
+            # its run reads as subheadings (see _circled_titles)
+        if c.style not in ITEM_ONLY and c.style != "article":
             by_rank.setdefault(c.rank, []).append(c)
     if plains:
         by_rank.setdefault(3.0, []).extend(plains)
@@ -552,6 +601,9 @@ def _plan_runs(
         by_id = {a.i: a for a in accepted}
         used = {a.rank for a in accepted}
         for run in _runs(group, parents, pos, first_style=first_style, carry=titled):
+            if run.items[0].style == "circ" and not _circled_titles(run, lines, members, pos, by_id,
+                                                                    appendix=appendix):
+                continue  # ① stays a list item unless the run is plainly subheadings
             score = _run_score(run, lines, members, pos, by_id, used, appendix=appendix,
                                through=through)
             if score > 0:
@@ -568,6 +620,8 @@ def _plan_runs(
                     plan.items.setdefault(c.i, c.item)
         for c in chosen:
             plan.headings[c.i] = c
+            if c.style == "circ":
+                del plan.items[c.i]
             if c.title_line is not None:
                 plan.consumed.add(c.title_line)
         accepted = sorted(accepted + chosen, key=lambda c: c.i)
@@ -609,6 +663,7 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
     indented = len(long_lines) >= 4 and sum(long_lines) >= 0.8 * len(long_lines)
     if total < (200 if indented else 400):
         return []
+    names = not indented and _short_leads(lines, members)
     for k, i in enumerate(members):
         if i in numbered or (first_cn is not None and i > first_cn):
             continue
@@ -617,7 +672,9 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         s = lines[i].shadow.strip(WS)
         if not (4 <= len(s) <= 30) or re.search(r"[。！？!?；;，,：:、（(）)]", s) or s.endswith(tuple(END_PUNCT)):
             continue
-        if s.isdigit() or (not indented and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", s)) or s.startswith(("图", "表", "注", "附")):
+        if s.isdigit() or s.startswith(("图", "表", "注", "附")):
+            continue
+        if not indented and len(s) == 4 and _name_like(lines, members, k, names=names):
             continue
         follow = 0
         opens_numbered = False
@@ -638,6 +695,42 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         if chars < (40 if indented else 120):
             return []
     return found
+
+
+_COMPOUND_SURNAME = re.compile(
+    r"^(?:欧阳|司马|诸葛|上官|东方|皇甫|令狐|慕容|司徒|司空|夏侯|尉迟|公孙|长孙|宇文|轩辕|端木|独孤|南宫|西门"
+    r"|申屠|澹台|濮阳|呼延|万俟|闻人|赫连|百里|东郭|钟离|太史|拓跋|完颜|耶律|单于|左丘|公羊|谷梁)"
+)
+_SIGNATURE = re.compile(r"^[省市县区州镇乡][\u4e00-\u9fff]{2}[局厅委府办处司所站社队组院部]$")
+"""市财政局, 县政府办: a four-character signature of a local office."""
+_SALUTATION = re.compile(r"^(?:各位|同志|尊敬|亲爱|女士|先生|朋友|谢谢|大家)")
+
+
+def _name_like(lines: list[Line], members: list[int], k: int, *, names: bool) -> bool:
+    """Whether a four-character line reads as a personal name, a salutation or a signature
+    rather than a bare part title (工作回顾, 改善民生): a name with ``·``, any four Han characters
+    where shorter names stand alone above text too (``names``), a compound surname (欧阳晓峰),
+    a local office (市财政局), 各位代表, or a date on the next line."""
+    s = lines[members[k]].shadow.strip(WS)
+    if "·" in s:
+        return True
+    if not re.fullmatch(r"[\u4e00-\u9fff]{4}", s):
+        return False
+    if names or _COMPOUND_SURNAME.match(s) or _SIGNATURE.match(s) or _SALUTATION.match(s):
+        return True
+    nxt = lines[members[k + 1]].shadow.strip(WS) if k + 1 < len(members) else ""
+    return len(nxt) <= 20 and find_date(nxt) is not None
+
+
+def _short_leads(lines: list[Line], members: list[int]) -> bool:
+    """Whether a line of two or three Han characters (前言 and 结语 aside) stands alone above
+    text: the layout of speakers' names (发言摘登, 访谈), where a four-character line is a name
+    too."""
+    for i in members[:-1]:
+        s = re.sub(rf"[{WS}]", "", lines[i].shadow)
+        if 2 <= len(s) <= 3 and re.fullmatch(r"[\u4e00-\u9fff·]+", s) and s not in _MATTER:
+            return True
+    return False
 
 
 def _bracket_candidates(lines: list[Line], members: list[int], cands: list[Candidate]) -> list[Candidate]:
@@ -830,6 +923,44 @@ def _run_score(
     if any(prank < r < items[0].rank and r not in (3.0, BRACKET_RANK) for r in used):
         score -= 2.0
     return score
+
+
+def _circled_titles(
+    run: _Run,
+    lines: list[Line],
+    members: list[int],
+    pos: dict[int, int],
+    by_id: dict[int, Candidate],
+    *,
+    appendix: bool,
+) -> bool:
+    """Whether a run of ①②③ reads as subheadings rather than the list items they usually mark:
+    at least two, under a heading, none in notes (注释), after a colon or restarting; each a
+    short title alone on its line (no sentence punctuation, 30 characters at most) with a
+    stretch of text under it before the next number, the last one too. ①…； clauses, footnotes
+    and one-line points with nothing between stay items."""
+    items = run.items
+    if len(items) < 2 or appendix or run.restart or run.parent not in by_id:
+        return False
+    first = pos[items[0].i]
+    before = members[first - 1] if first > 0 else None
+    if before is not None and before not in by_id and lines[before].shadow.rstrip(WS).endswith(("：", ":")):
+        return False
+    for c in items:
+        if c.rest or c.h < 2 or len(c.title) > 30 or re.search(r"[。！？!?；;，,：:、]", c.title):
+            return False
+    ends = [pos[c.i] for c in items[1:]] + [None]
+    for c, end in zip(items, ends, strict=True):
+        text = 0
+        for j in members[pos[c.i] + 1 : end]:
+            if lines[j].marker() is not None or j in by_id:
+                break
+            text += len(lines[j].shadow.strip(WS))
+            if text >= 30:
+                break
+        if text < 30:
+            return False  # each title heads a stretch of text
+    return True
 
 
 def _is_provision(c: Candidate) -> bool:

@@ -56,7 +56,7 @@ _WRAPPED_RE = re.compile(r"^[【〖]\s*([^【】〖〗]{2,60}?)\s*[】〗]\s*$")
 """A line held whole in lenticular brackets, ``【一、认清形势，…】``: a marker just inside
 numbers the line as it would without the brackets."""
 _WRAPPABLE = frozenset({"part", "chapter", "jie", "fcn", "roman", "cn", "pcn", "ar", "par"})
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _BULLET_RE = re.compile(r"^(?:[-*+][ \t]+|[•●◆■▪][ \t\u3000]*)(?=\S)")
 _DI_STYLE = {"部分": "part", "篇": "part", "编": "part", "章": "chapter", "节": "jie", "条": "article"}
 
@@ -66,10 +66,11 @@ STYLE_RANK: dict[str, float] = {
 }
 """Nesting order of heading styles: a style nests under any style of lower rank. Decimal
 numbering (``1`` → ``1.1`` → ``1.1.1``) nests by depth under 1. / 1 (``ar``, ``ars``). Formal
-numerals (``fcn``: 壹、贰、叁) number the parts above 一、. ``circ``
-(①), ``brk`` (［1］, notes and glossary entries) and ``bullet`` (``- ``, ``•``) only ever
-mark list items."""
-ITEM_ONLY = frozenset({"circ", "brk", "bullet"})
+numerals (``fcn``: 壹、贰、叁) number the parts above 一、. ``circ`` (①) marks list items
+but for a run of short titles alone on their lines with text under each (see
+:mod:`.headings`); ``brk`` (［1］, notes and glossary entries) and ``bullet`` (``- ``, ``•``)
+only ever mark list items."""
+ITEM_ONLY = frozenset({"brk", "bullet"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,8 @@ def _match(s: str) -> Marker | None:
             return None
         sub = f"之{m.group(3)}" if m.group(3) else ""
         return Marker(_DI_STYLE[m.group(2)], n, f"第{m.group(1)}{m.group(2)}{sub}", m.end())
-    if s[:1] and s[0] in _CIRCLED:
-        return Marker("circ", _CIRCLED.index(s[0]) + 1, s[0], 1)
+    if s[:1] and s[0] in CIRCLED:
+        return Marker("circ", CIRCLED.index(s[0]) + 1, s[0], 1)
     if m := _BRK_RE.match(s):
         return Marker("brk", int(m.group(1)), m.group(1), m.end())
     if m := _DEC_RE.match(s):
