@@ -103,6 +103,7 @@ _ORG_WORD = (
     r"|联合会|课题组|研究组|调研组|调查组|写作组|研究院|研究所|大学|学院|研究中心)"
 )
 _ONE_AUTHOR_RE = re.compile(rf"^{_ORG_WORD}$")
+_WRITING_GROUP = re.compile(r"(?:课题|研究|调研|调查|写作)组$")
 """One issuing or writing body: 东川省统计局, 安澜县委农办调研组, 南屏大学经济管理学院课题组."""
 _AUTHORS_RE = re.compile(rf"^{_ORG_WORD}(?:[ \u3000、]+{_ORG_WORD}){{1,4}}$")
 """Authors set apart by wide spaces: 安澜县商务局　南屏大学经济管理学院课题组."""
@@ -711,12 +712,14 @@ def _extend(
         if kind is None and _ORG_RE.match(s) and prev == "title" and _next_is(lines, idx, pos, ("dateline", "meta")):
             kind = "speaker"  # 东川省统计局 between the title and its date: the issuing body
         if (
-            kind is None and _ONE_AUTHOR_RE.match(s) and prev == "title" and ln.gap <= 1
+            kind is None and _ONE_AUTHOR_RE.match(s) and prev == "title"
+            and (ln.gap <= 1 or _WRITING_GROUP.search(s) is not None)
             and pos + 1 < len(idx) and _is_body(lines[idx[pos + 1]].shadow.strip(WS))
         ):
             # 南屏市生态环境局 right under a title, text below it: the issuing body; a writing
-            # group (安澜县委农办调研组, …课题组) is the report's byline and its author.
-            kind = "byline" if re.search(r"(?:课题|研究|调研|调查|写作)组$", s) else "speaker"
+            # group (安澜县委农办调研组, …课题组), also after a blank line, is the report's byline
+            # and its author.
+            kind = "byline" if _WRITING_GROUP.search(s) else "speaker"
         if kind is None and _NAME_RE.match(s) and match_marker(s) is None and (  # 第一条 is no name
             (prev in ("dateline", "subtitle", "title")
             and _next_is(lines, idx, pos, ("dateline", "subtitle")))
