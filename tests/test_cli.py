@@ -75,3 +75,11 @@ def test_bad_encoding_override(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_an_argument_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["terms"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.count("\n") == 1 and "usage" not in err
+    assert err.startswith("studykit terms: 参数有误 / ") and "--help" in err

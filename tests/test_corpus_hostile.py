@@ -627,3 +627,51 @@ def test_corpus_log_odds_refuses_a_bad_prior(prior: object, tmp_path: Path) -> N
     with pytest.raises(sk.QueryError) as err:
         sk.keyness(c, target="2019", measure="log_odds", prior=prior)  # type: ignore[arg-type]
     assert "prior" in one_line(err)
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "message"),
+    [
+        (5, {}, "source"), (None, {}, "source"), ([5], {}, "source"), (b"/tmp", {}, "source"),
+        (SAMPLE, {"metadata": 5}, "metadata"), (SAMPLE, {"encoding": 5}, "encoding"),
+        (SAMPLE, {"segmenter": 5}, "segmenter"), (SAMPLE, {"workers": "2"}, "workers"),
+        (SAMPLE, {"workers": -1}, "workers"), (SAMPLE, {"workers": 1.5}, "workers"),
+        (SAMPLE, {"errors": "x"}, "errors"), (SAMPLE, {"recursive": "yes"}, "recursive"),
+    ],
+)
+def test_load_corpus_refuses_unusable_arguments(source: object, options: dict[str, object], message: str) -> None:
+    with pytest.raises(sk.QueryError) as err:
+        sk.load_corpus(source, cache=False, progress=False, **options)  # type: ignore[arg-type]
+    assert message in one_line(err)
+
+
+def test_cross_document_options_are_checked(tmp_path: Path) -> None:
+    c = sk.load_corpus(folder(tmp_path, {"2019.txt": 2019, "2020.txt": 2020}), cache=tmp_path / "cache",
+                       progress=False)
+    old, new = SAMPLE / "2019.txt", SAMPLE / "2020.txt"
+    calls = [
+        lambda: sk.align_sections(c, threshold="a"),
+        lambda: sk.align_sections(c, threshold=float("nan")),
+        lambda: sk.align_sections(c, roles={"x": 5}),
+        lambda: sk.compare_versions(old, new, threshold=None),
+        lambda: sk.compare_versions(old, new, threshold=101),
+        lambda: sk.compare_versions(old, new, section_threshold="x"),
+        lambda: sk.compare_versions(old, new).to_html(context="a"),
+        lambda: c.select(sections=5),
+        lambda: sk.trend(c, "发展", regex="yes"),
+        lambda: sk.CorpusExplorer(sk.load(old)),
+    ]
+    for call in calls:
+        with pytest.raises(sk.QueryError) as err:
+            call()  # type: ignore[no-untyped-call]
+        one_line(err)
+    assert len(sk.first_appearance(c, kinds="numbered")) == len(sk.first_appearance(c, kinds=["numbered"])) > 0
+
+
+def test_identical_failing_files_are_each_named(tmp_path: Path) -> None:
+    d = folder(tmp_path, {"2019.txt": 2019})
+    (d / "a.txt").write_bytes(b"")
+    (d / "b.txt").write_bytes(b"")
+    c = sk.load_corpus(d, cache=False, progress=False)
+    problems = dict(zip(c.problems["doc"], c.problems["problem"], strict=True))
+    assert "b.txt" in problems["b"] and "a.txt" not in problems["b"]

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from studykit.cli.analyses import add_commands as add_analysis_commands
 from studykit.cli.analyses import add_source_options, cli_message, read_document
@@ -40,8 +40,17 @@ def _outline(args: argparse.Namespace) -> str:
     return outline_text(doc)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument error is one line on standard error (what is wrong, and where help is), not
+    the usage block followed by the message; the exit status stays 2."""
+
+    def error(self, message: str) -> NoReturn:
+        _emit(sys.stderr, f"{self.prog}: 参数有误 / {message} (see: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="studykit", description="Study a Chinese document: structure, terms, contexts."
     )
     sub = parser.add_subparsers(dest="command", required=True)

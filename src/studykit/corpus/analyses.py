@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 import numpy as np
 import pandas as pd
 
-from studykit.analysis._options import Count, Real, checked, text_problem
+from studykit.analysis._options import Count, Names, Real, _Flag, checked, text_problem
 from studykit.analysis._table import _KEYNESS_COLUMNS, DEFAULT_KINDS, FloatArray, Measure
 from studykit.analysis.concordance import (
     MAX_WINDOW,
@@ -516,6 +516,7 @@ def _token_sizes(corpus: Corpus, kinds: Sequence[str], include_title: bool) -> p
     return pd.Series(sizes["n"].to_numpy(dtype=np.int64), index=sizes["doc"].astype(str))
 
 
+@checked(regex=_Flag())
 def trend(
     corpus: Corpus,
     terms: str | Sequence[str],
@@ -581,6 +582,7 @@ def trend(
 
 
 @checked(min_documents=Count(1))
+@checked(kinds=Names(none=True))
 def first_appearance(
     corpus: Corpus,
     *,
@@ -608,6 +610,8 @@ def first_appearance(
     groups, order, missing = _groups_frame(corpus, by, FIRST_COLUMNS)
     gid_of = dict(zip(groups["doc"], groups["gid"], strict=True))
     per_doc: dict[tuple[str, str], dict[str, int]] = {}
+    if isinstance(kinds, str):
+        kinds = [kinds]  # one kind named alone
     if kinds:
         forms = corpus.formulations()
         forms = forms[forms["kind"].isin(list(kinds))]

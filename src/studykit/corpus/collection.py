@@ -421,6 +421,9 @@ class Corpus:
                 keep = set(self.resolve(spec, what="selection"))
                 chosen = [d for d in chosen if d in keep]
         new_sections = self._sections
+        if sections is not None and not isinstance(sections, pd.DataFrame | str | Sequence):
+            raise QueryError(f"选项 sections 的值无效 / invalid sections={sections!r}: give a label such as '一', "
+                             "a list of labels, or align_sections' table filtered to one role")
         if sections is not None:
             pairs = self._section_pairs(sections)
             if new_sections is not None:
@@ -432,7 +435,7 @@ class Corpus:
             parts = [parts] if isinstance(parts, str) else list(parts)
             bad = [p for p in parts if p not in PARTS]
             if bad:
-                raise QueryError(f"unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
+                raise QueryError(f"未知的部分 / unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
             new_parts = tuple(p for p in parts if new_parts is None or p in new_parts)
         mask = self.docs["doc"].astype(str).isin(chosen)
         return Corpus(
@@ -611,8 +614,8 @@ def load_corpus(
     Corpus('青川市', 6 documents, 3,275 tokens; fields: date, year, mayor, plan)
     """
     t_start = time.perf_counter()
-    if errors not in ("strict", "replace"):
-        raise QueryError(f"errors must be 'strict' or 'replace', not {errors!r}")
+    _check_load_options(source, metadata=metadata, name_pattern=name_pattern, encoding=encoding, errors=errors,
+                        segmenter=segmenter, workers=workers, progress=progress, recursive=recursive, name=name)
     if getattr(multiprocessing.current_process(), "_inheriting", False):
         # A worker process starting up is re-running a script that builds a corpus at its top level
         # (no if __name__ == "__main__": guard): leave quietly; the parent then says what to do in
@@ -681,6 +684,7 @@ def load_corpus(
         if bar is not None:
             bar.close()
     failed = {o.key: o.problem for o in outcomes if o.problem is not None}
+    job_names = {j.key: j.name for j in jobs if j.name}
     t_built = time.perf_counter()
 
     rows: list[dict[str, Any]] = []
@@ -691,7 +695,11 @@ def load_corpus(
             continue
         key = found_key
         if key in failed:
-            problems.append((doc, file_name, clean_text(str(failed[key]))))
+            why = clean_text(str(failed[key]))
+            built_as = job_names.get(key)
+            if built_as and built_as != file_name:
+                why = why.replace(built_as, file_name)  # identical files share one build: name this one
+            problems.append((doc, file_name, why))
             continue
         if not store.has(key):
             problems.append((doc, file_name, f"构建结果不在缓存中 / the entry was not written to {shown(root)}: "
@@ -748,6 +756,39 @@ def prune_cache(days: float = 90, *, cache: str | os.PathLike[str] | None = None
     if root.exists() and not root.is_dir():
         raise SourceError(f"不是文件夹 / not a folder: {shown(root)}; pass cache= the corpus cache folder")
     return Store(root).prune(float(min(days, 1e9)) * 86400.0, dry_run=dry_run)  # 1e9 days: keep everything
+
+
+def _check_load_options(source: object, **options: Any) -> None:
+    """One bilingual line for an argument :func:`load_corpus` cannot use, before anything is read."""
+    def bad(name: str, want: str) -> QueryError:
+        value = options.get(name, source)
+        return QueryError(f"选项 {name} 的值无效 / invalid {name}={value!r}: {want}")
+
+    def is_path(x: object) -> bool:
+        return isinstance(x, str | os.PathLike) and not isinstance(x, bytes)
+
+    if not (is_path(source) or (isinstance(source, Sequence) and not isinstance(source, str | bytes)
+                                and all(is_path(x) for x in source))):
+        raise bad("source", "give a folder, a glob pattern such as 'reports/*.txt', or a list of file paths")
+    if options["metadata"] is not None and not (is_path(options["metadata"])
+                                                or isinstance(options["metadata"], pd.DataFrame)):
+        raise bad("metadata", "give a CSV file's path or a DataFrame with a file column")
+    for key in ("name_pattern", "encoding", "name"):
+        if options[key] is not None and not isinstance(options[key], str):
+            raise bad(key, "give text (str) or None")
+    if options["errors"] not in ("strict", "replace"):
+        raise bad("errors", "give 'strict' or 'replace'")
+    seg = options["segmenter"]
+    if seg is not None and not callable(getattr(seg, "fingerprint", None)):
+        raise bad("segmenter", "give a sk.JiebaSegmenter(...) or None")
+    workers = options["workers"]
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise bad("workers", "give a whole number of processes from 1 up, or None for all cores")
+    for key in ("recursive",):
+        if not isinstance(options[key], bool):
+            raise bad(key, "give True or False")
+    if options["progress"] is not None and not isinstance(options["progress"], bool):
+        raise bad("progress", "give True, False or None")
 
 
 def _cache_root(cache: object) -> Path:

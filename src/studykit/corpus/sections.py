@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from studykit.analysis._options import Real, checked
 from studykit.errors import QueryError
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def _score(a: str, b: str) -> float:
     return 100.0 * len(x & y) / min(len(x), len(y))
 
 
+@checked(threshold=Real(0.0, 100.0, closed=True))
 def align_sections(
     corpus: Corpus,
     roles: Mapping[str, str | Sequence[str]] | None = None,
@@ -77,6 +79,12 @@ def align_sections(
     tops = sections[~sections["section"].str.contains("/", regex=False)].reset_index(drop=True)
     examples: dict[str, list[str]] | None = None
     if roles is not None:
+        if not isinstance(roles, Mapping) or not all(
+            isinstance(ex, str) or (isinstance(ex, Sequence) and all(isinstance(e, str) for e in ex))
+            for ex in roles.values()
+        ):
+            raise QueryError("roles 应为 {角色: 示例标题} / roles must map each role to an example title or a list "
+                             "of titles, e.g. {'工作回顾': '工作回顾'}")
         examples = {str(r): [title_key(e) for e in ([ex] if isinstance(ex, str) else list(ex))] for r, ex in roles.items()}
         if not examples or not all(examples.values()):
             raise QueryError("roles 需要示例标题 / each role needs at least one example title, e.g. {'工作回顾': '工作回顾'}")

@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 
+from studykit.analysis._options import Count, Real, _Flag, checked
 from studykit.document.model import Document, Section
 from studykit.errors import QueryError
 
@@ -153,6 +154,7 @@ class VersionDiff:
         lines.append(f"({n['changed']} changed, {n['added']} added, {n['removed']} removed, {n['same']} same)")
         return "\n".join(lines)
 
+    @checked(context=Count(0, none=True), page=_Flag())
     def to_html(self, *, context: int | None = None, page: bool = True) -> str:
         """Side by side: the old version left, the new right; deletions struck through in red,
         additions underlined in green. ``context`` collapses runs of unchanged sentences longer than
@@ -628,6 +630,7 @@ def _as_document(doc: Document | str | os.PathLike[str]) -> Document:
     raise QueryError(f"expected a Document or a path, not {type(doc).__name__}: use sk.load(path)")
 
 
+@checked(threshold=Real(0.0, 100.0, closed=True), section_threshold=Real(0.0, 100.0, closed=True))
 def compare_versions(
     old: Document | str | os.PathLike[str],
     new: Document | str | os.PathLike[str],

@@ -32,7 +32,7 @@ from studykit.draw.corpus_charts import (
 )
 from studykit.draw.export import safe_stem, zh_headers
 from studykit.draw.fonts import FontChoice
-from studykit.errors import StudykitError
+from studykit.errors import QueryError, StudykitError
 
 from .base import MEASURES, _Chart, _Explorer, significance_line
 
@@ -75,6 +75,9 @@ class CorpusExplorer(_Explorer):
         folder: str | Path = "exports",
         font: FontChoice | None = None,
     ) -> None:
+        if not callable(getattr(corpus, "select", None)) or not hasattr(corpus, "fields"):
+            raise QueryError(f"需要文档集 / CorpusExplorer needs a corpus, not {type(corpus).__name__}: "
+                             "pass sk.load_corpus(folder); for one document use sk.Dashboard(doc)")
         # The shared plumbing of _Explorer (messages, status, export, the callback lock). A corpus
         # explorer has no single document: the methods that would read one are overridden below.
         super().__init__(cast(Document, None), folder=folder, font=font)
