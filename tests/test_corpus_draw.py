@@ -188,3 +188,14 @@ def test_key_terms_fade_bars_that_are_not_significant(corpus: sk.Corpus) -> None
     fig = axes[0].get_figure(root=True)
     note = fig._supxlabel.get_text()
     assert note.startswith("浅色条：校正后不显著") and f"显著 {int(flags.sum())} / {len(key)}" in note
+
+
+def test_plot_trends_draws_at_most_max_panels_and_says_so() -> None:
+    c = sk.load_corpus(ROOT / "notebooks" / "data" / "青川市", cache=False, progress=False)
+    terms = sk.term_frequencies(c, top=cc.MAX_PANELS + 6)["term"].tolist()
+    axes = sk.plot_trends(sk.trend(c, terms))
+    fig = axes[0].figure
+    assert len(axes) == cc.MAX_PANELS and f"共 {len(terms)} 个词" in fig._suptitle.get_text()
+    plt.close(fig)
+    with pytest.raises(sk.StudykitError, match="no group column"):
+        sk.plot_doc_term_heatmap(sk.term_frequencies(c, top=5))

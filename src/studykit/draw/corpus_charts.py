@@ -57,7 +57,9 @@ NEIGHBOUR_GID = "studykit-neighbour"
 VALUE_NAMES = {"count": "次数", "rate": "每千词", "documents": "文档数", "share": "文档占比"}
 # One set of names for formulation kinds everywhere (single-document charts, explorers, corpus charts).
 KIND_NAMES: dict[str, str] = {**_DOCUMENT_KIND_NAMES, "term": "词语"}
-_KNOWN = ("term", "count", "rate", "documents", "dp", "group_documents", "tokens")
+_KNOWN = ("term", "count", "rate", "documents", "dp", "juilland_d", "range", "group_documents", "tokens", "chars")
+MAX_PANELS = 24
+""":func:`plot_trends` draws at most this many terms, one panel each (the first ones given)."""
 _PALETTE = ("#c0392b", "#2f6fa8", "#27864a", "#8e44ad", "#d68910", "#17a2b8", "#6c757d", "#b03a8c")
 _FADE = "4d"  # alpha 0.3 appended to a colour: a bar that is not significant (as in plot_keyness)
 
@@ -164,7 +166,8 @@ def plot_trends(
     fonts = _fonts(font)
     choice = font or find_cjk_font()
     _require(trend, ("term", value), "趋势表 / trend")
-    terms = list(dict.fromkeys(trend["term"].astype(str)))
+    every = list(dict.fromkeys(trend["term"].astype(str)))
+    terms = every[:MAX_PANELS]  # 200 panels would be an unreadable 88-inch figure
     fig, axes = _grid(len(terms), ncols, fig, (3.4, 2.6))
     top = float(trend[value].max()) if len(trend) and sharey else None
     for k, (ax, term) in enumerate(zip(axes, terms, strict=True)):
@@ -172,6 +175,8 @@ def plot_trends(
         ax.lines[0].set_color(_PALETTE[k % len(_PALETTE)])
         if top is not None and top > 0:
             ax.set_ylim(0, top * 1.08)
+    if len(every) > len(terms):
+        title = f"{title or ''}（共 {len(every)} 个词，显示前 {len(terms)} 个）".lstrip()
     if title:
         fig.suptitle(title, fontproperties=fonts.title)
     return np.array(axes, dtype=object)
