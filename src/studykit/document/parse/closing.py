@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from studykit.document.model import ClosingKind
 
-from .common import DATE_ONLY_RE, END_PUNCT, NAME_CHARS, WS
+from .common import DATE_ONLY_RE, END_PUNCT, NAME_CHARS, WS, is_english_line
 from .lines import Line
 from .markers import match_marker
 
@@ -74,7 +74,8 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             continue
         if not _is_date(s):
             continue
-        signed = k > 0 and _is_signature(lines[body[k - 1]].shadow)
+        signed = k > 0 and (_is_signature(lines[body[k - 1]].shadow)
+                            or _is_english_signature(lines[body[k - 1]].shadow.strip(WS)))
         noted = k + 1 < len(body) and _NOTE.match(lines[body[k + 1]].shadow.strip(WS)) is not None
         clocked = k + 1 < len(body) and body[k + 1] in ends and _CLOCK_LINE.match(
             lines[body[k + 1]].shadow.strip(WS)) is not None
@@ -86,7 +87,8 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
         if k > 0 and _END_MARK.match(lines[body[k - 1]].shadow.strip(WS)):
             out[body[k - 1]] = "note"  # 完 above the date of a press release
         j = k - 1
-        while j >= 0 and k - j <= 3 and _is_signature(lines[body[j]].shadow):
+        while j >= 0 and k - j <= 4 and (_is_signature(lines[body[j]].shadow)
+                                         or _is_english_signature(lines[body[j]].shadow.strip(WS))):
             out[body[j]] = "signature"
             j -= 1
         # The attachment list right above the signature: 附件：1.…  2.…
@@ -104,6 +106,8 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
             t = lines[body[x]].shadow.strip(WS)
             if _NOTE.match(t) or (x == k + 1 and _PAREN_NOTE.match(t)):
                 out[body[x]] = "note"
+            elif x == k + 1 and _EN_DATE.match(t):
+                out[body[x]] = "date"  # June 10, 2025 under 2025年6月10日
             elif _DISTRIBUTION.search(t):
                 out[body[x]] = "distribution"
             elif _is_contact(t):
@@ -143,10 +147,24 @@ def _attachments_below(lines: list[Line], body: Sequence[int], x: int) -> bool:
     return bool(_LIST_ITEM.match(t) or _CONTACT.match(t) or _DISTRIBUTION.search(t) or _NOTE.match(t))
 
 
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_EN_DATE = re.compile(rf"^(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})$")
+"""The English date under the Chinese one of a bilingual notice: June 10, 2025 / 10 June 2025."""
+
+
 def _is_date(s: str) -> bool:
     """A date alone on its line, also with its weekday: 2025年3月12日（星期三）."""
     s = re.sub(_WEEKDAY + "$", "", s) if s.endswith(("）", ")", *"一二三四五六日天")) else s
     return bool(DATE_ONLY_RE.match(s)) or bool(re.match(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$", s))
+
+
+def _is_english_signature(s: str) -> bool:
+    """The issuing body in English under its Chinese name: Qinghe Municipal People's Government."""
+    words = s.split()
+    return (
+        is_english_line(s) and len(s) <= 100 and not re.search(r"[.,;:!?]$|[，。；：]", s)
+        and sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)
+    )
 
 
 def _is_signature(s: str) -> bool:

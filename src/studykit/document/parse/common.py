@@ -117,3 +117,16 @@ def visible_len(s: str) -> int:
 NAME_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 """Characters of a personal name, for a regex character class: the basic block and the extensions
 A to G, so 𠮷晓峰 is a name."""
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+
+
+def is_english_line(s: str) -> bool:
+    """A line of English: two or more words, and Latin letters make up at least 70% of its
+    non-space characters (so ``I. Exhibition Contents`` and ``June 10, 2025`` are; ``2025年GDP`` is not)."""
+    chars = [c for c in s if not c.isspace()]
+    if len(_LATIN_WORD.findall(s)) < 2 or not chars:
+        return False
+    latin = sum(1 for c in chars if c.isascii() and c.isalpha())
+    return latin >= 0.7 * len(chars) and not any("\u4e00" <= c <= "\u9fff" for c in chars)

@@ -29,7 +29,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .common import DATE_ONLY_RE, END_PUNCT, URL_RE, WS, find_date, first_sentence_end
+from .common import (
+    DATE_ONLY_RE,
+    END_PUNCT,
+    URL_RE,
+    WS,
+    find_date,
+    first_sentence_end,
+    is_english_line,
+)
 from .lines import Line
 from .markers import (
     CIRCLED,
@@ -43,6 +51,8 @@ from .markers import (
 )
 
 HEADING_TITLE_MAX = 80
+_ROMAN_EN = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})\.\s+[A-Z][A-Za-z ,'’&/-]{2,100}$")
+"""An English heading under its Chinese twin: ``II. Registration``, ``3. Contact Information``."""
 _ATTACH = re.compile(
     r"^附\s*(?P<kind>[件表])\s*(?P<num>[0-9一二三四五六七八九十]{0,3})\s*(?:[:：]\s*(?P<title>.{0,80}))?$"
 )
@@ -129,9 +139,10 @@ def plan_headings(
     plan = Plan()
     parts = _split_parts(lines, body, plan, after_closing or set())
     toc = _table_of_contents(lines, body)
+    translations = _translations(lines, body)
     for part_head, members in parts:
         base_level = 1 if part_head is not None else 0
-        cands = _candidates(lines, members, marked, toc)
+        cands = [c for c in _candidates(lines, members, marked, toc) if c.i not in translations]
         articles = _articles(lines, members, cands)
         if articles:
             _plan_law(lines, members, cands, articles, plan)
@@ -139,8 +150,29 @@ def plan_headings(
             _plan_runs(lines, members, cands, plan, appendix=part_head is not None and _is_glossary(lines, part_head))
             _plan_matter(lines, members, toc, plan)
         _assign_levels(members, plan, base_level)
+    for line, head in translations.items():
+        c = plan.headings.get(head)
+        if c is not None and c.title_line is None and not c.rest and c.title:
+            c.title_line = line  # 一、展会内容 / I. Exhibition Contents: one heading, in two languages
+            plan.consumed.add(line)
     return plan
 
+
+def _translations(lines: list[Line], body: Sequence[int]) -> dict[int, int]:
+    """English lines that translate the short Chinese line right above them (a bilingual notice:
+    ``一、展会内容`` / ``I. Exhibition Contents``): line → the line above. Only where a document
+    does this twice or more; the English line never heads a section of its own."""
+    found: dict[int, int] = {}
+    for k in range(1, len(body)):
+        i, above = body[k], body[k - 1]
+        if i != above + 1 or lines[i].gap != 1:
+            continue
+        s, a = lines[i].shadow.strip(WS), lines[above].shadow.strip(WS)
+        if (
+            (len(s) <= 120 and is_english_line(s) and not s.endswith((".", "!", "?"))) or _ROMAN_EN.match(s)
+        ) and 2 <= len(a) <= 40 and not is_english_line(a) and not a.endswith(tuple(END_PUNCT)):
+            found[i] = above
+    return found if len(found) >= 2 else {}
 
 # --- parts --------------------------------------------------------------------------------------
 def part_starts(lines: list[Line], body: Sequence[int]) -> list[int]:

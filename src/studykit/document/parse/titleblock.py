@@ -21,7 +21,17 @@ from dataclasses import dataclass, field
 
 from studykit.document.model import BoilerplateKind, Meta, TitleBlockKind, TitleLine
 
-from .common import CN, END_PUNCT, NAME_CHARS, ROC_DATE, WS, YEAR_CN, find_date, find_time
+from .common import (
+    CN,
+    END_PUNCT,
+    NAME_CHARS,
+    ROC_DATE,
+    WS,
+    YEAR_CN,
+    find_date,
+    find_time,
+    is_english_line,
+)
 from .lines import Line
 from .markers import match_marker
 
@@ -728,6 +738,10 @@ def _extend(
             kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
         if kind is None and prev == "title" and _slogan_under(lines[idx[pos - 1]].shadow, s):
             kind = "subtitle"
+        if kind is None and prev == "title" and is_english_line(s) and not s.endswith((".", "!", "?")) and (
+            not is_english_line(lines[idx[pos - 1]].shadow)
+        ):
+            kind = "subtitle"  # the English title under the Chinese one of a bilingual notice
         if kind is None and _office_and_name(s) and (
             (prev == "title" and _next_is(lines, idx, pos, ("dateline", "subtitle")))
             or prev in ("dateline", "subtitle")
