@@ -330,6 +330,19 @@ def bench_diff() -> list[Row]:
         ratio = times[1] / times[0]
         rows.append({"group": "diff", "name": f"time at 4× the {unit} / time at 1×", "value": round(ratio, 1),
                      "unit": "× (4 = linear, 16 = quadratic)", "target": "≤ 8", "ok": ratio <= 8})
+    # A refrain repeated throughout (the same sentence n times, one sentence added): difflib alone
+    # is quadratic on duplicates (9 s at 10,000); the common ends are cut first.
+    times = []
+    for size in (2500, 10_000):
+        a = "一、标题\n" + "\n".join(["同一句话重复出现。"] * size)
+        b = a + "\n不同的一句话。"
+        ms = median_ms(lambda a=a, b=b: compare_versions(a, b).to_text(), repeat=3)
+        times.append(ms)
+        rows.append({"group": "diff", "name": f"compare_versions, a sentence repeated {size:,} times", "median_ms": round(ms, 1),
+                     "target": "report"})
+    ratio = times[1] / times[0]
+    rows.append({"group": "diff", "name": "time at 4× the repeats / time at 1×", "value": round(ratio, 1),
+                 "unit": "× (4 = linear, 16 = quadratic)", "target": "≤ 8", "ok": ratio <= 8})
     return rows
 
 
