@@ -125,7 +125,7 @@ def _kept(
                 "n (名词), v (动词), vn, j, a, d"
             )
         if "pos" not in table.columns:
-            raise QueryError("the table has no 'pos' column: tokenize with POS tags to use pos=")
+            raise QueryError("表中没有词性列 / the table has no 'pos' column: tokenize with POS tags to use pos=")
         pcodes, tags = _codes(table["pos"])
         ok = np.array([isinstance(t, str) and t.startswith(prefixes) for t in tags], dtype=bool)
         keep &= ok[pcodes] if len(tags) else np.zeros(len(table), dtype=bool)
@@ -236,7 +236,7 @@ JIEBA_TAGS = frozenset(
 
 def _literal(name: str, value: object, allowed: tuple[object, ...]) -> None:
     if value not in allowed:
-        raise QueryError(f"unknown {name} {value!r}: use one of {', '.join(map(repr, allowed))}")
+        raise QueryError(f"未知的 {name} / unknown {name} {value!r}: use one of {', '.join(map(repr, allowed))}")
 
 
 def _xlogx_ratio(observed: FloatArray, expected: FloatArray) -> FloatArray:

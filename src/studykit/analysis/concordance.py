@@ -571,7 +571,7 @@ def kwic(
     _literal_unit(unit)
     _literal_sort(sort)
     if budget is not None and not isinstance(budget, SearchBudget):
-        raise QueryError(f"budget must be a SearchBudget or None, not {type(budget).__name__}")
+        raise QueryError(f"budget 类型无效 / budget must be a SearchBudget or None, not {type(budget).__name__}")
     matcher = _compile(query, regex=regex, overlapping=overlapping, timeout=timeout, budget=budget)
     if unit == "token":
         table = source if isinstance(source, pd.DataFrame) else _tokenize(source)
@@ -594,12 +594,12 @@ def kwic(
 
 def _literal_unit(unit: str) -> None:
     if unit not in ("char", "token"):
-        raise QueryError(f"unknown unit {unit!r}: choose 'char' or 'token'")
+        raise QueryError(f"未知的单位 / unknown unit {unit!r}: choose 'char' or 'token'")
 
 
 def _literal_sort(sort: str) -> None:
     if sort not in ("position", "left", "right", "match"):
-        raise QueryError(f"unknown sort {sort!r}: choose 'position', 'left', 'right' or 'match'")
+        raise QueryError(f"未知的排序方式 / unknown sort {sort!r}: choose 'position', 'left', 'right' or 'match'")
 
 
 def _tokenize(doc: Document) -> pd.DataFrame:

@@ -275,7 +275,7 @@ def ngrams(
     1  政协工作  (政协, 工作)      5      3
     """
     if not 2 <= n <= 4:
-        raise QueryError(f"n must be 2, 3 or 4, not {n}: use repeated_phrases for longer sequences")
+        raise QueryError(f"n 只能是 2、3 或 4 / n must be 2, 3 or 4, not {n}: use repeated_phrases for longer sequences")
     _literal("within", within, ("sentence", "paragraph"))
     if len(table) == 0:
         return _empty(_NGRAM_COLUMNS)
@@ -353,7 +353,7 @@ def repeated_phrases(
     1   履职工作     (履职, 工作)  2      5      3
     """
     if not 2 <= min_n <= max_n:
-        raise QueryError(f"need 2 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
+        raise QueryError(f"min_n、max_n 无效 / need 2 <= min_n <= max_n, got min_n={min_n}, max_n={max_n}")
     _literal("within", within, ("sentence", "paragraph"))
     if len(table) == 0:
         return _empty(_PHRASE_COLUMNS)

@@ -348,10 +348,10 @@ def keyness_from_counts(
     b_int = np.asarray(reference_counts, dtype=np.int64)
     names = np.asarray(terms, dtype=object)
     if not (len(names) == len(a_int) == len(b_int)):
-        raise QueryError("terms, target_counts and reference_counts must have the same length")
+        raise QueryError("各列长度不一致 / terms, target_counts and reference_counts must have the same length")
     c, d = int(target_size), int(reference_size)
     if c <= 0 or d <= 0:
-        raise QueryError("target_size and reference_size must be positive token counts")
+        raise QueryError("词数须为正数 / target_size and reference_size must be positive token counts")
     a = a_int.astype(np.float64)
     b = b_int.astype(np.float64)
     g2 = _g2_two_cell(a, b, float(c), float(d))

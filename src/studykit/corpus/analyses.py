@@ -287,13 +287,13 @@ def corpus_keyness(
 
 def _check_keyness_options(measure: str, correction: str | None, test: str, min_count: int, top: int | None) -> None:
     if measure not in ("g2", "log_ratio", "log_odds", "conservative_log_ratio"):
-        raise QueryError(f"unknown measure {measure!r}: use one of 'g2', 'log_ratio', 'log_odds', 'conservative_log_ratio'")
+        raise QueryError(f"未知的度量 / unknown measure {measure!r}: use one of 'g2', 'log_ratio', 'log_odds', 'conservative_log_ratio'")
     if correction not in ("fdr_bh", "holm", "bonferroni", None):
-        raise QueryError(f"unknown correction {correction!r}: use 'fdr_bh', 'holm', 'bonferroni' or None")
+        raise QueryError(f"未知的校正方法 / unknown correction {correction!r}: use 'fdr_bh', 'holm', 'bonferroni' or None")
     if test not in ("auto", "g2", "fisher"):
-        raise QueryError(f"unknown test {test!r}: use 'auto', 'g2' or 'fisher'")
+        raise QueryError(f"未知的检验 / unknown test {test!r}: use 'auto', 'g2' or 'fisher'")
     if min_count < 1:
-        raise QueryError(f"min_count must be 1 or more, not {min_count}")
+        raise QueryError(f"min_count 须不小于 1 / min_count must be 1 or more, not {min_count}")
     _check_top(top)
 
 
@@ -828,7 +828,7 @@ def corpus_kwic(
     if not query or not query.strip():
         raise QueryError("查询为空 / empty query: give a word, phrase or pattern such as 党建")
     if limit is not None and limit < 0:
-        raise QueryError(f"limit must be 0 or more, not {limit}")
+        raise QueryError(f"limit 须不小于 0 / limit must be 0 or more, not {limit}")
     candidates = corpus.ids
     if not regex:
         where = "TRUE" if include_title else "kind <> 'title'"
@@ -875,7 +875,7 @@ def corpus_kwic(
         )
     if sort != "position":
         if sort not in ("left", "right", "match"):
-            raise QueryError(f"unknown sort {sort!r}: choose 'position', 'left', 'right' or 'match'")
+            raise QueryError(f"未知的排序方式 / unknown sort {sort!r}: choose 'position', 'left', 'right' or 'match'")
         order = sorted(range(len(hits)), key=lambda i: _sort_key(hits[i], sort))
         hits, docs, values = [hits[i] for i in order], [docs[i] for i in order], [values[i] for i in order]
     return CorpusKwicResult(tuple(hits), query, unit, window, tuple(docs), fields, tuple(values))

@@ -245,10 +245,12 @@ class Corpus:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
+        if isinstance(columns, str):
+            columns = [columns]  # one column named alone: "token", not the letters t, o, k…
         wanted = list(TOKEN_COLUMNS) if columns is None else [c for c in TOKEN_COLUMNS if c in columns]
         unknown = [c for c in (columns or ()) if c not in TOKEN_COLUMNS]
         if unknown:
-            raise QueryError(f"unknown token column {unknown[0]!r}: choose from {' '.join(TOKEN_COLUMNS)}")
+            raise QueryError(f"未知的列 / unknown token column {unknown[0]!r}: choose from {' '.join(TOKEN_COLUMNS)}")
         needed = list(dict.fromkeys([*wanted, *(["top"] if self._sections is not None else []),
                                      *(["part"] if self._parts is not None else [])]))
         allowed = _allowed_tops(self._sections)

@@ -417,7 +417,7 @@ def compile_name_pattern(name_pattern: str) -> re.Pattern[str]:
     """``name_pattern`` compiled; one that is invalid, has no named group or names a reserved
     column raises :class:`~studykit.errors.QueryError`."""
     if not isinstance(name_pattern, str):
-        raise QueryError(f"name_pattern must be a regular expression (str), not {type(name_pattern).__name__}")
+        raise QueryError(f"name_pattern 应为正则表达式 / name_pattern must be a regular expression (str), not {type(name_pattern).__name__}")
     try:
         rx = re.compile(name_pattern)
     except re.error as exc:

@@ -189,7 +189,7 @@ def term_filter(
         raise QueryError(f"kinds 为空 / kinds is empty: nothing would be counted; choose from {' '.join(KINDS)}")
     bad = [k for k in kinds if k not in KINDS]
     if bad:
-        raise QueryError(f"unknown token kind {bad[0]!r}: choose from {' '.join(KINDS)}")
+        raise QueryError(f"未知的字符类别 / unknown token kind {bad[0]!r}: choose from {' '.join(KINDS)}")
     counted = f"kind IN ({', '.join(literal(k) for k in kinds)})" if kinds else "FALSE"
     kept = [counted]
     if stopwords:

@@ -627,7 +627,7 @@ def _as_document(doc: Document | str | os.PathLike[str]) -> Document:
         from studykit.document.parse import load
 
         return load(doc)
-    raise QueryError(f"expected a Document or a path, not {type(doc).__name__}: use sk.load(path)")
+    raise QueryError(f"需要文档或文件路径 / expected a Document or a path, not {type(doc).__name__}: use sk.load(path)")
 
 
 @checked(threshold=Real(0.0, 100.0, closed=True), section_threshold=Real(0.0, 100.0, closed=True))

@@ -231,7 +231,7 @@ def select(
     if parts is not None:
         bad = [p for p in parts if p not in PARTS]
         if bad:
-            raise QueryError(f"unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
+            raise QueryError(f"未知的部分 / unknown part {bad[0]!r}: choose from {' '.join(PARTS)}")
         mask &= table["part"].isin(list(parts))
     out = table[mask]
     out.attrs = dict(table.attrs)
