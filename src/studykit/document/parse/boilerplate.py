@@ -46,6 +46,15 @@ _STRONG = re.compile(
     r"|相关(文档|报道|附件|链接|新闻|阅读)\s*[:：>》]*|》》.{0,12}《《|[>＞»›]|[【\[]|[】\]]|[0-9a-f]{16,40}[:：]?)$"
 )
 _SENTENCE_FURNITURE = ("版权", "©", "opyright", "ICP", "公网安备", "网站维护", "技术支持", "主办", "承办", "摄")
+_MD_LINK = re.compile(r"\[([^\]\n]{0,120})\]\([^)\s]{0,500}\)")
+_LINK_ONLY = re.compile(r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?\[[^\]\n]{1,120}\]\([^)\s]{1,500}\)\s*$")
+"""A line that is only a Markdown link (a related-articles list converted from a page)."""
+_IMAGE_ONLY = re.compile(r"^\s*!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)\s*$")
+"""A Markdown image alone on its line: its alt text is the photo's caption."""
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
+"""The rule under a Markdown table's header row: | --- | --- |."""
+_COUNTER = re.compile(r"^[【\[]?\s*(?:浏览|阅读|点击|访问|点阅|阅览)(?:人次|次数|数|量|人数)\s*[:：]\s*\d[\d,]*\s*(?:次)?\s*[】\]]?$")
+"""A page's view counter alone on its line: 浏览人次：2861, 【阅读量：1,024】."""
 _WEAK = re.compile(r"^(大|中|小|字[号体]|[|｜丨/×]|[【\[]?(大|中|小)[】\]]?)$")
 _META_LIKE = re.compile(r"(发布|发表|更新)?(时间|日期)|来源|稿源|作者|浏览|点击|阅读")
 _FOOTER_KINDS = ("footer", "editor", "controls", "breadcrumb")
@@ -97,13 +106,16 @@ def line_kind(line: str) -> BoilerplateKind | None:
     """Furniture kind of one line by its own words (see the module docstring)."""
     if len(line) > 300:
         return None
-    if is_rule(line) or is_mojibake(line):
+    if is_rule(line) or is_mojibake(line) or _TABLE_RULE.match(line):
         return "other"
-    if _only_controls(line):
-        return "controls"  # 打印　关闭, 【字体：大 中 小】 打印 关闭
+    if _IMAGE_ONLY.match(line):
+        return "caption"  # ![全省科技工作会议在青川召开。](https://…/a1.jpg)
+    if _only_controls(line) or _COUNTER.match(line):
+        return "controls"  # 打印　关闭, 【字体：大 中 小】 打印 关闭, 浏览人次：2861
     if len(line) > 60 and line.endswith(("。", "！", "？")) and not any(w in line for w in _SENTENCE_FURNITURE):
         return None  # a sentence of running text: only a copyright or ICP note could make it furniture
-    if len(line) <= 120 and sum(line.count(c) for c in ">＞»›") >= 2 and "。" not in line:
+    visible = _MD_LINK.sub(r"\1", line) if "](" in line else line  # [首页](https://…) > [新闻](…)
+    if len(visible) <= 120 and sum(visible.count(c) for c in ">＞»›") >= 2 and "。" not in visible:
         return "breadcrumb"  # 首页 > 新闻 > 要闻
     if _is_menu(line):
         return "navigation"  # 青禾政务网 | 首页 | 政务公开 | 办事服务
@@ -228,6 +240,8 @@ def mark_footer(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
             continue
         if kinds[i] is None and (len(ln.text) <= 40 and not ln.text.endswith(("。", "！", "？"))):
             continue
+        if kinds[i] is None and _LINK_ONLY.match(ln.text):
+            continue  # - [相关新闻标题](https://…): a link list under 相关阅读
         if kinds[i] is None and _repeats(ln.shadow, first_seen, i):
             continue
         if kinds[i] is None and (len(ln.text) > 60 or ln.text.endswith(("。", "！", "？"))):

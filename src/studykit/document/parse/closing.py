@@ -49,6 +49,10 @@ def _is_contact(t: str) -> bool:
     m = _BRACKETED.match(t)
     return _CONTACT.match(m.group(1) if m else t) is not None
 
+_TRAILER = re.compile(
+    r"^[（(]?\s*(?:来源|稿源|出处|浏览|阅读|点击|访问|点阅|更新|发布)[^：:]{0,6}[：:].{0,60}$"
+)
+"""What may follow the last line of a text on a page: （来源：…）, 浏览人次：2861, 更新日期：…."""
 _ATTENDANCE = re.compile(
     r"^(出\s*席|列\s*席|请\s*假|缺\s*席|记\s*录|记录人|主\s*持|参会人员|参加人员|出席人员|列席人员|参加|参会单位)"
     r"\s*[:：]\s*\S.{0,200}$"
@@ -129,6 +133,16 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
     while x >= 0 and body[x] not in out and _DISTRIBUTION.search(lines[body[x]].shadow.strip(WS)):
         out[body[x]] = "distribution"
         x -= 1
+    # A one-line reference to an attachment that ends the text (附件：…管理办法), with nothing
+    # under it but trailing notes or page counters: a closing line, not the start of a part.
+    y = len(body) - 1
+    while y >= 0 and body[y] not in out and _TRAILER.match(lines[body[y]].shadow.strip(WS)):
+        y -= 1
+    if (
+        y >= 1 and body[y] not in out and _ATTACH_LIST.match(lines[body[y]].shadow.strip(WS))
+        and re.search(r"[:：]\s*\S", lines[body[y]].shadow) and body[y - 1] not in out
+    ):
+        out[body[y]] = "attachments"
     # The attendance list that ends a 纪要 (出席：… 列席：… 请假：… 记录：…), above its 版记 or last.
     while x >= 0 and body[x] in out:
         x -= 1
@@ -136,6 +150,11 @@ def find_closing(lines: list[Line], body: Sequence[int], *, part_starts: Sequenc
         out[body[x]] = "attendance"
         x -= 1
     return out
+
+
+def is_trailer(s: str) -> bool:
+    """A line that may follow the last line of a text on a page (see :data:`_TRAILER`)."""
+    return _TRAILER.match(s.strip(WS)) is not None
 
 
 def _attachments_below(lines: list[Line], body: Sequence[int], x: int) -> bool:

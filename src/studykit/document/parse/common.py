@@ -22,9 +22,13 @@ URL_RE = re.compile(r"(?:https?|ftp)://[^\s，。；、）)」》]*|www\.[A-Za-z
 
 DATE_RE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
 CN_DATE_RE = re.compile(rf"([{YEAR_CN}]{{4}})\s*年\s*([{CN}]{{1,3}})\s*月\s*([{CN}]{{1,3}})\s*日")
-ROC_DATE_RE = re.compile(r"(?:中[华華])?民[国國]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-"""A date in the years of the Republic of China (Taiwan): 中華民國114年2月14日, 民国114年 = 2025."""
-ROC_DATE = ROC_DATE_RE.pattern.replace("(\\d", "(?:\\d")
+ROC_DATE_RE = re.compile(
+    r"(?:(?:中[华華])?民[国國]\s*(\d{1,3})|(?<![\d０-９])(1\d{2}))\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+)
+"""A date in the years of the Republic of China (Taiwan): 中華民國114年2月14日, 民国114年 = 2025,
+and a bare three-digit year as Taiwan sites write it (日期：114年06月10日): no Gregorian year
+has three digits in a modern document."""
+ROC_DATE = ROC_DATE_RE.pattern.replace("(\\d", "(?:\\d").replace("(1\\d", "(?:1\\d")
 """The same without groups, to sit inside other date patterns."""
 ROC_YEAR_OFFSET = 1911
 DATE_ONLY_RE = re.compile(
@@ -46,8 +50,8 @@ def find_date(s: str) -> str | None:
     c = CN_DATE_RE.search(s)
     r = ROC_DATE_RE.search(s)
     if r and all(x is None or r.start() < x.start() for x in (m, c)):
-        y, mo, d = (int(g) for g in r.groups())
-        y += ROC_YEAR_OFFSET
+        named, bare, month, day = r.groups()
+        y, mo, d = int(named or bare) + ROC_YEAR_OFFSET, int(month), int(day)
     elif m and (c is None or m.start() <= c.start()):
         y, mo, d = (int(g) for g in m.groups())
     elif c:

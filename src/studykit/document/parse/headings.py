@@ -51,6 +51,8 @@ from .markers import (
 )
 
 HEADING_TITLE_MAX = 80
+_PAIRED_TITLE = re.compile(r"[\u4e00-\u9fff“”]{4,14}，[\u4e00-\u9fff“”]{4,14}")
+"""A subheading of two matched phrases: 找准主导产业，做强县域经济支撑."""
 _ROMAN_EN = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})\.\s+[A-Z][A-Za-z ,'’&/-]{2,100}$")
 """An English heading under its Chinese twin: ``II. Registration``, ``3. Contact Information``."""
 _ATTACH = re.compile(
@@ -440,6 +442,13 @@ def _numbered_candidate(
         return Candidate(i, m.style, m.number, m.label, "", m.end, True, None, -9.0,
                          float(STYLE_RANK[m.style]), item=item)
     title_end = first_sentence_end(s, m.end)
+    if s[title_end - 1 : title_end] in "？?":
+        # 四、资金从哪里来？居民要出钱吗？: a question asked in two parts is one title
+        while title_end < len(s):
+            nxt_end = first_sentence_end(s, title_end)
+            if s[nxt_end - 1 : nxt_end] not in "？?" or nxt_end - title_end > 30:
+                break
+            title_end = nxt_end
     title = ln.text[m.end : title_end].strip(WS).rstrip(END_PUNCT + "：:" + WS)
     if m.wrapped:  # 【一、认清形势，…】: the bracketed line is the title
         title_end = len(s)
@@ -702,7 +711,9 @@ def _plain_candidates(lines: list[Line], members: list[int], cands: list[Candida
         if indented and (lines[i].indent or k + 1 >= len(members) or not lines[members[k + 1]].indent):
             continue
         s = lines[i].shadow.strip(WS)
-        if not (4 <= len(s) <= 30) or re.search(r"[。！？!?；;，,：:、（(）)]", s) or s.endswith(tuple(END_PUNCT)):
+        if not (4 <= len(s) <= 30) or s.endswith(tuple(END_PUNCT)) or (
+            re.search(r"[。！？!?；;，,：:、（(）)]", s) and not _PAIRED_TITLE.fullmatch(s)
+        ):
             continue
         if s.isdigit() or s.startswith(("图", "表", "注", "附")):
             continue

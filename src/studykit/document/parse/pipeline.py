@@ -19,7 +19,7 @@ from studykit.document.model import (
 from studykit.zh import simplified_shadow
 
 from . import boilerplate, titleblock
-from .closing import find_closing
+from .closing import find_closing, is_trailer
 from .common import find_date, find_time
 from .headings import part_starts, plan_headings
 from .lines import split_lines
@@ -59,7 +59,8 @@ def parse_document(source: Source | str | bytes) -> Document:
         if kinds[i] is None and i not in block.consumed
     ]
     closing = find_closing(lines, body, part_starts=part_starts(lines, body))
-    after_closing = {body[k + 1] for k in range(len(body) - 1) if body[k] in closing and body[k + 1] not in closing}
+    after_closing = {body[k + 1] for k in range(len(body) - 1)
+                     if body[k] in closing and body[k + 1] not in closing and not is_trailer(lines[body[k + 1]].shadow)}
     body = [i for i in body if i not in closing]
     marked = {(a, b): lvl for a, b, lvl in source.heading_spans}
     plan = plan_headings(lines, body, marked=marked, after_closing=after_closing)

@@ -41,8 +41,9 @@ ZONE = 16
 _META_KEYS = (
     r"发布时间|发表时间|发布日期|更新时间|成文日期|印发日期|施行日期|生效日期|时间|日期|来源|稿源|出处"
     r"|作者|浏览次数|浏览量|浏览|访问量|访问次数|点击数|点击量|点击次数|点击|阅读数|阅读量|阅读次数|索引号|主题分类|分类|主题词|发文机关"
-    r"|发布机构|发布单位|发文字号|文号|公文种类|标题|信息来源|文章来源"
+    r"|发布机构|发布单位|发文字号|文号|公文种类|标题|信息来源|文章来源|新闻联系人|联系人|联络人|联系电话|联络电话"
 )
+_CONTACT_KEYS = frozenset({"新闻联系人", "联系人", "联络人", "联系电话", "联络电话"})
 _META_KEY_RE = re.compile(rf"(?<![\u4e00-\u9fff])({_META_KEYS})\s*[:：]\s*")
 _KEY_ONLY = re.compile(rf"^[【\[]?\s*({_META_KEYS})\s*[:：]\s*[】\]]?$")
 _SPACED_KEY = re.compile(r"^([\u4e00-\u9fff])(?:[ \u3000\xa0]+([\u4e00-\u9fff])){1,3}[ \u3000\xa0]*[:：]")
@@ -655,8 +656,16 @@ def _take_meta(
     return used
 
 
+def is_paper_line(s: str) -> bool:
+    """A newspaper's issue line: 《人民日报》（2025年04月09日　第09版）."""
+    return _PAPER_RE.match(s.strip(WS)) is not None
+
+
 def is_meta_key_line(s: str) -> bool:
-    return bool(_META_KEY_RE.match(s))
+    """A line opening with a publication key (时间：, 来源：…). Contact keys (联系人：) count only
+    in the title area: at the end of a text they are its content (a notice's 联系方式)."""
+    m = _META_KEY_RE.match(s)
+    return m is not None and m.group(1) not in _CONTACT_KEYS
 
 
 def _value_of(s: str) -> str:
@@ -736,6 +745,11 @@ def _extend(
             or prev in ("dateline", "subtitle")
         ):
             kind = "speaker"  # a bare name beside the dateline: 王某某, 张 明, 胡 锦 涛
+        if (
+            kind is None and prev == "title" and re.fullmatch(rf"[{_HAN}]{{2,3}}|[{_HAN}](?:[ \u3000]{{1,3}}[{_HAN}]){{1,2}}", s)
+            and _NAME_RE.match(s) and pos + 1 < len(idx) and _is_body(lines[idx[pos + 1]].shadow.strip(WS))
+        ):
+            kind = "byline"  # 刘书培 alone under an article's title, its text below: the author
         if kind is None and prev == "title" and _slogan_under(lines[idx[pos - 1]].shadow, s):
             kind = "subtitle"
         if kind is None and prev == "title" and is_english_line(s) and not s.endswith((".", "!", "?")) and (
@@ -876,11 +890,15 @@ def _squeeze_keys(s: str) -> str:
     return re.sub(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ \u3000\xa0]+[\u4e00-\u9fff]){1,3}[ \u3000\xa0]*[:：]", fix, s)
 
 
+_MD_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{0,500}\)")
+
+
 def _meta_value(raw: str) -> str:
     """A meta field's value, stopped at print controls, wide gaps, a date or a time:
     ``学习时报　2022年7月1日`` → ``学习时报``."""
     from .common import DATE_RE, TIME_RE
 
+    raw = _MD_LINK.sub(r"\1", raw)  # 来源：[青川省科学技术厅](https://…): the link's words
     value = _VALUE_END_RE.split(raw.strip(WS + "\n"), maxsplit=1)[0]
     value = re.sub(r"\s*\n\s*", "", value)
     cut = [m.start() for m in (DATE_RE.search(value), TIME_RE.search(value)) if m and m.start() > 0]
@@ -896,7 +914,7 @@ def parse_byline(text: str, shadow: str) -> tuple[str, str | None]:
     """A byline's text without its key, and the author's name when it ends the line."""
     m = _BYLINE_RE.match(shadow)
     body = text[m.end() :] if m and m.group(1).startswith(("作者", "文", "撰文")) else text
-    body = body.strip(WS + "（）()")
+    body = body.strip(WS + "（）()").lstrip("：:" + WS)  # （作者单位：…）: the key's colon goes too
     author = None
     name = re.sub(r"^(?:本报|本台|本网)?(?:特约)?(?:记者|通讯员)[\s:：]*", "", body)
     if re.fullmatch(rf"[{_HAN}](?:[ \u3000]{{1,3}}[{_HAN}]){{1,2}}", name):

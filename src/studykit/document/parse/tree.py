@@ -141,7 +141,8 @@ class TreeBuilder:
         found: set[int] = set()
         for i in reversed(self.body):
             s = self.lines[i].shadow
-            if len(s) > 40 or not titleblock.is_meta_key_line(s) or not titleblock.is_meta_line(s):
+            if len(s) > 40 or not (titleblock.is_meta_key_line(s) or titleblock.is_paper_line(s)) \
+                    or not titleblock.is_meta_line(s):
                 break
             found.add(i)
         return found if len(found) < len(self.body) else set()
