@@ -241,7 +241,7 @@ def _part_head(
             return None
         return label, lines[i].text[m.start("title") :].strip(WS) if title else "", None
     if _APPENDIX.match(s):
-        return None, lines[i].text.strip(WS), None
+        return None, lines[i].text.strip(WS).rstrip("：:" + WS), None  # 注释： → 注释
     if "article" not in seen_max and "chapter" not in seen_max and (law := _law_after_enactment(lines, body, k)):
         return None, law[0], law[1]
     # A second title whose numbering restarts: an attached regulation or plan. Not the title
