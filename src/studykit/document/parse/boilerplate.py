@@ -10,6 +10,7 @@ something said earlier (share widgets repeat the title and the first sentence).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from studykit.document.model import BoilerplateKind
 
@@ -98,8 +99,72 @@ def classify(lines: list[Line]) -> list[BoilerplateKind | None]:
     _crumbs(lines, kinds)
     _table_rows(lines, kinds)
     _account_name(lines, kinds)
+    _page_furniture(lines, kinds)
     mark_footer(lines, kinds)
     return kinds
+
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[—–―－\-~～·•]{1,2}[ \t\u3000]*\d{1,4}[ \t\u3000]*[—–―－\-~～·•]{1,2}"
+    r"|第[ \t\u3000]*\d{1,4}[ \t\u3000]*页(?:[ \t\u3000]*[,，/／]?[ \t\u3000]*共[ \t\u3000]*\d{1,4}[ \t\u3000]*页)?"
+    r"|共[ \t\u3000]*\d{1,4}[ \t\u3000]*页[ \t\u3000]*[,，/／]?[ \t\u3000]*第[ \t\u3000]*\d{1,4}[ \t\u3000]*页)$"
+)
+"""A page number a PDF left on a line of its own: ``— 1 —``, ``- 3 -``, ``—3—``, ``第 3 页``, ``第3页 共12页``."""
+_PAGE_OF = re.compile(r"^(\d{1,4})[ \t\u3000]*[/／][ \t\u3000]*(\d{1,4})$")
+"""``3 / 12``: a page number only where two or more such lines share the total."""
+RUNNING_MAX = 40
+"""A running header or footer is at most this long."""
+
+
+def is_page_number(s: str) -> bool:
+    """A page number on a line of its own (``— 1 —``, ``第 3 页``, ``第3页 共12页``).
+
+    >>> is_page_number("— 12 —"), is_page_number("第3页 共12页"), is_page_number("2024年")
+    (True, True, False)
+    """
+    return _PAGE_NUMBER.match(s.strip()) is not None
+
+
+def _page_furniture(lines: list[Line], kinds: list[BoilerplateKind | None]) -> None:
+    """Page numbers, and the running header or footer a PDF repeats at every page break.
+
+    A running line is a short line that is no sentence (it ends in no punctuation) and stands next
+    to a page number two or more times; only those occurrences are furniture, so the same words
+    once above the title (a masthead) or inside the text stay what they are. Counted with a
+    Counter: linear in the number of lines.
+    """
+    pages = [kinds[i] is None and is_page_number(ln.shadow) for i, ln in enumerate(lines)]
+    totals = Counter(m.group(2) for ln in lines if (m := _PAGE_OF.match(ln.shadow.strip())) is not None)
+    for i, ln in enumerate(lines):
+        m = _PAGE_OF.match(ln.shadow.strip()) if kinds[i] is None else None
+        if m is not None and totals[m.group(2)] >= 2 and int(m.group(1)) <= int(m.group(2)):
+            pages[i] = True
+    for i, page in enumerate(pages):
+        if page:
+            kinds[i] = "other"
+    n = len(lines)
+    at_break: Counter[str] = Counter()
+    where: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        s = ln.shadow.strip()
+        if kinds[i] is not None or not _running_like(s):
+            continue
+        if (i > 0 and pages[i - 1]) or (i + 1 < n and pages[i + 1]):
+            at_break[s] += 1
+            where.setdefault(s, []).append(i)
+    for s, count in at_break.items():
+        if count >= 2:
+            for i in where[s]:
+                kinds[i] = "other"
+
+
+def _running_like(s: str) -> bool:
+    """Short, no sentence, no numbering marker: what a running header or footer looks like."""
+    return (
+        2 <= len(s) <= RUNNING_MAX
+        and not re.search(r"[。！？!?；;，,：:、]$", s)
+        and match_marker(s) is None
+    )
 
 
 def line_kind(line: str) -> BoilerplateKind | None:

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .common import (
+    CLOSERS,
     DATE_ONLY_RE,
     END_PUNCT,
     URL_RE,
@@ -49,6 +50,7 @@ from .markers import (
     next_marker_present,
     written_label,
 )
+from .paragraphs import hard_width
 
 HEADING_TITLE_MAX = 80
 _PAIRED_TITLE = re.compile(r"[\u4e00-\u9fff“”]{4,14}，[\u4e00-\u9fff“”]{4,14}")
@@ -157,7 +159,40 @@ def plan_headings(
         if c is not None and c.title_line is None and not c.rest and c.title:
             c.title_line = line  # 一、展会内容 / I. Exhibition Contents: one heading, in two languages
             plan.consumed.add(line)
+    _wrapped_headings(lines, body, plan)
     return plan
+
+
+def _wrapped_headings(lines: list[Line], body: Sequence[int], plan: Plan) -> None:
+    """A heading a PDF paste wrapped at the margin takes its second line: ``（三）坚定不移…，加快建``
+    / ``设区域开放高地。``. Only in a text hard-wrapped at one width (:func:`hard_width`), where the
+    heading line fills it and stops mid-word, the next line is shorter and ends as the heading's
+    siblings of the same style do (in 。), with no sentence ending inside it."""
+    width = hard_width(lines, body)
+    if width is None:
+        return
+    in_body = set(body)
+    for i, c in list(plan.headings.items()):
+        s = lines[i].shadow.rstrip(WS)
+        nxt = i + 1
+        if c.title_line is not None or c.rest or len(lines[i].text) < width or not s or (
+            s[-1] in END_PUNCT + CLOSERS + "，,、：:" or nxt not in in_body or nxt in plan.headings
+            or nxt in plan.items or nxt in plan.articles or nxt in plan.consumed
+        ):
+            continue
+        ln = lines[nxt]
+        t = ln.shadow.rstrip(WS + CLOSERS)
+        if ln.gap != 1 or len(ln.text) >= width or ln.marker() is not None or not t or t[-1] not in END_PUNCT:
+            continue
+        if any(ch in END_PUNCT for ch in t[:-1]):
+            continue
+        ends = [lines[o.title_line if o.title_line is not None else o.i].shadow.rstrip(WS + CLOSERS)[-1:]
+                for k, o in plan.headings.items() if k != i and o.style == c.style]
+        if not ends or sum(1 for e in ends if e and e in END_PUNCT) * 2 < len(ends):
+            continue
+        c.title_line = nxt
+        c.title = (c.title + ln.text.strip(WS)).rstrip(END_PUNCT + WS)
+        plan.consumed.add(nxt)
 
 
 def _translations(lines: list[Line], body: Sequence[int]) -> dict[int, int]:

@@ -114,6 +114,26 @@ def wrap_width(lines: list[Line], body: Sequence[int]) -> int:
     return width - 1
 
 
+_HARD_MIN, _HARD_SHARE, _HARD_LINES = 15, 0.25, 5
+
+
+def hard_width(lines: list[Line], body: Sequence[int]) -> int | None:
+    """The width a text copied out of a PDF is hard-wrapped at, or None.
+
+    Such a text breaks every line of a paragraph but the last at one and the same length W
+    (``…国控断面水质优良`` / ``比例保持100%。…``): W is the most common length of the body
+    lines when it is at least :data:`_HARD_MIN` characters and a quarter of the lines (five or
+    more) have it. Text with a paragraph a line never shows that.
+    """
+    lengths = [len(lines[i].text) for i in body if lines[i].gap <= 1]
+    if len(lengths) < _HARD_LINES:
+        return None
+    width, count = Counter(lengths).most_common(1)[0]
+    if width < _HARD_MIN or count < max(_HARD_LINES, _HARD_SHARE * len(body)):
+        return None
+    return width
+
+
 def open_quotes(s: str) -> int:
     """How many “ quotations ``s`` opens and leaves open (negative when it closes more)."""
     return s.count("“") - s.count("”")
@@ -121,11 +141,13 @@ def open_quotes(s: str) -> int:
 
 def continues(
     prev: Line, ln: Line, quotes: int, *, sentence_mode: bool, fmt: str, nxt: Line | None = None,
-    wrap: int = WRAP_MIN_CHARS,
+    wrap: int = WRAP_MIN_CHARS, full: int | None = None,
 ) -> bool:
     """Whether ``ln`` continues the paragraph whose last line is ``prev``; ``quotes`` is the
     number of quotations the paragraph leaves open so far, ``nxt`` the line after ``ln``,
-    ``wrap`` the length from which a line is hard-wrapped (:func:`wrap_width`)."""
+    ``wrap`` the length from which a line is hard-wrapped (:func:`wrap_width`), ``full`` the
+    width of a text hard-wrapped at one width (:func:`hard_width`): there a full line ending in
+    ； goes on, the clause was cut at the margin."""
     if ln.gap != 1 or fmt == "html":
         return False
     if ln.shadow[:1] in _CONTINUATION:
@@ -149,7 +171,8 @@ def continues(
         )  # a short point stated before the longer text that explains it
     if fmt != "text" or ln.indent:
         return False
-    if prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) or len(prev.text) < wrap:
+    semicolon = full is not None and len(prev.text) >= full and prev.text.endswith(("；", ";"))
+    if (prev.text.endswith(tuple(END_PUNCT + CLOSERS + "：:")) and not semicolon) or len(prev.text) < wrap:
         return False
     # A row of cells set apart by tabs, ideographic spaces or bars is a table row, never wrapped.
     return (not re.search("[\u3000\t]", prev.text) and not prev.shadow.startswith(("附件", "附表"))

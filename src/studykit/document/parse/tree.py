@@ -23,6 +23,7 @@ from .markers import match_marker
 from .paragraphs import (
     WRAP_MIN_CHARS,
     continues,
+    hard_width,
     is_standalone_lead,
     make_paragraph,
     open_quotes,
@@ -85,6 +86,7 @@ class TreeBuilder:
             lines, [i for i in body if i not in plan.headings]
         )
         self.wrap = wrap_width(lines, [i for i in body if i not in plan.headings]) if source.format == "text" else WRAP_MIN_CHARS
+        self.full = hard_width(lines, body) if source.format == "text" else None
         self.pending = _Pending()
         self.article: str | None = None
         self.late_meta = self._trailing_meta()
@@ -180,6 +182,7 @@ class TreeBuilder:
         if pending.lines and pending.lines[-1] == i - 1 and continues(
             self.lines[i - 1], ln, pending.quotes, sentence_mode=self.sentence_mode,
             fmt=self.source.format, nxt=self.lines[nxt] if nxt is not None else None, wrap=self.wrap,
+            full=self.full,
         ):  # only neighbours join: furniture or a closing line between them ends a paragraph
             pending.lines.append(i)
             pending.quotes += open_quotes(ln.text)
