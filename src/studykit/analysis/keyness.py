@@ -115,6 +115,14 @@ def _log_ratio_interval(
     return cast(FloatArray, low), cast(FloatArray, high)
 
 
+def check_pseudo_count(prior: float) -> None:
+    """A log-odds prior given as one number must be a finite pseudo-count above 0."""
+    if not np.isfinite(prior) or prior <= 0:
+        raise QueryError(
+            f"无效的先验 / invalid prior {prior!r}: a pseudo-count must be a finite number > 0, such as 0.01 or 1"
+        )
+
+
 def _prior_counts(
     prior: Prior, table: pd.DataFrame, codes: IntArray, uniques: np.ndarray, counted: BoolArray,
     chosen: IntArray,
@@ -129,11 +137,7 @@ def _prior_counts(
             return whole[chosen], float(counted.sum())
         return np.full(len(chosen), UNIFORM_PRIOR), UNIFORM_PRIOR * float(vocab.sum())
     if isinstance(prior, int | float | np.number) and not isinstance(prior, bool | np.bool_):
-        if not np.isfinite(prior) or prior <= 0:
-            raise QueryError(
-                f"无效的先验 / invalid prior {prior!r}: a pseudo-count must be a finite number > 0, "
-                "such as 0.01 or 1"
-            )
+        check_pseudo_count(prior)
         return np.full(len(chosen), float(prior)), float(prior) * float(vocab.sum())
     if not isinstance(prior, pd.DataFrame | pd.Series | Mapping) and callable(getattr(prior, "tokens", None)):
         prior = cast(Any, prior).tokens()  # a reference corpus (studykit.Corpus): its token table

@@ -39,6 +39,7 @@ from studykit.analysis.keyness import (
     Correction,
     Prior,
     Test,
+    check_pseudo_count,
     keyness_from_counts,
 )
 from studykit.errors import QueryError, SectionNotFoundError
@@ -322,10 +323,7 @@ def _prior(
         vocab = int(db.df(f"SELECT count(DISTINCT token) AS v FROM tokens WHERE {counted}")["v"].iloc[0])
         return np.full(n, UNIFORM_PRIOR), UNIFORM_PRIOR * vocab
     if isinstance(prior, int | float) and not isinstance(prior, bool):
-        if not np.isfinite(prior) or prior <= 0:
-            raise QueryError(
-                f"无效的先验 / invalid prior {prior!r}: a pseudo-count must be a finite number > 0, such as 0.5"
-            )
+        check_pseudo_count(prior)
         vocab = int(db.df(f"SELECT count(DISTINCT token) AS v FROM tokens WHERE {counted}")["v"].iloc[0])
         return np.full(n, float(prior)), float(prior) * vocab
     if isinstance(prior, pd.DataFrame):

@@ -370,11 +370,15 @@ _SPECIAL_KINDS = (
 )
 
 
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+"""Open for reading without blocking (a FIFO or a terminal cannot hang the open)."""
+
+
 def read_regular(path: str | os.PathLike[str]) -> bytes:
     """All the bytes of a regular file, opened without blocking and checked on the descriptor,
     so a FIFO or device put in the file's place raises ``OSError`` instead of hanging."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "不是普通文件 / not a regular file", os.fspath(path))
@@ -403,9 +407,8 @@ def _read_bytes(path: Path, what: str, max_bytes: int, *, typed: bool = False) -
         )
     _check_regular(st.st_mode, what)
     _check_size(st.st_size, max_bytes, what)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise SourceError(f"无法读取文件：{what} / cannot read {what}: {exc.strerror}") from None
     try:

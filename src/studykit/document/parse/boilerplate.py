@@ -14,6 +14,7 @@ from collections import Counter
 
 from studykit.document.model import BoilerplateKind
 
+from .common import link_words
 from .lines import Line
 from .markers import match_marker
 
@@ -47,7 +48,6 @@ _STRONG = re.compile(
     r"|相关(文档|报道|附件|链接|新闻|阅读)\s*[:：>》]*|》》.{0,12}《《|[>＞»›]|[【\[]|[】\]]|[0-9a-f]{16,40}[:：]?)$"
 )
 _SENTENCE_FURNITURE = ("版权", "©", "opyright", "ICP", "公网安备", "网站维护", "技术支持", "主办", "承办", "摄")
-_MD_LINK = re.compile(r"\[([^\]\n]{0,120})\]\([^)\s]{0,500}\)")
 _LINK_ONLY = re.compile(r"^\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?\[[^\]\n]{1,120}\]\([^)\s]{1,500}\)\s*$")
 """A line that is only a Markdown link (a related-articles list converted from a page)."""
 _IMAGE_ONLY = re.compile(r"^\s*!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)\s*$")
@@ -179,7 +179,7 @@ def line_kind(line: str) -> BoilerplateKind | None:
         return "controls"  # 打印　关闭, 【字体：大 中 小】 打印 关闭, 浏览人次：2861
     if len(line) > 60 and line.endswith(("。", "！", "？")) and not any(w in line for w in _SENTENCE_FURNITURE):
         return None  # a sentence of running text: only a copyright or ICP note could make it furniture
-    visible = _MD_LINK.sub(r"\1", line) if "](" in line else line  # [首页](https://…) > [新闻](…)
+    visible = link_words(line)  # [首页](https://…) > [新闻](…)
     if len(visible) <= 120 and sum(visible.count(c) for c in ">＞»›") >= 2 and "。" not in visible:
         return "breadcrumb"  # 首页 > 新闻 > 要闻
     if _is_menu(line):

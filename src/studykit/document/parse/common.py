@@ -134,3 +134,12 @@ def is_english_line(s: str) -> bool:
         return False
     latin = sum(1 for c in chars if c.isascii() and c.isalpha())
     return latin >= 0.7 * len(chars) and not any("\u4e00" <= c <= "\u9fff" for c in chars)
+
+
+MD_LINK = re.compile(r"\[([^\]\n]{0,120})\]\([^)\s]{0,500}\)")
+"""A Markdown link ``[words](url)`` as a page-to-Markdown tool writes it; group 1 is its words."""
+
+
+def link_words(s: str) -> str:
+    """``s`` with each Markdown link replaced by its words: [首页](https://…) → 首页."""
+    return MD_LINK.sub(r"\1", s) if "](" in s else s

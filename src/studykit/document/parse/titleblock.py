@@ -31,6 +31,7 @@ from .common import (
     find_date,
     find_time,
     is_english_line,
+    link_words,
 )
 from .lines import Line
 from .markers import match_marker
@@ -890,15 +891,12 @@ def _squeeze_keys(s: str) -> str:
     return re.sub(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:[ \u3000\xa0]+[\u4e00-\u9fff]){1,3}[ \u3000\xa0]*[:：]", fix, s)
 
 
-_MD_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{0,500}\)")
-
-
 def _meta_value(raw: str) -> str:
     """A meta field's value, stopped at print controls, wide gaps, a date or a time:
     ``学习时报　2022年7月1日`` → ``学习时报``."""
     from .common import DATE_RE, TIME_RE
 
-    raw = _MD_LINK.sub(r"\1", raw)  # 来源：[青川省科学技术厅](https://…): the link's words
+    raw = link_words(raw)  # 来源：[青川省科学技术厅](https://…): the link's words
     value = _VALUE_END_RE.split(raw.strip(WS + "\n"), maxsplit=1)[0]
     value = re.sub(r"\s*\n\s*", "", value)
     cut = [m.start() for m in (DATE_RE.search(value), TIME_RE.search(value)) if m and m.start() > 0]
