@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from studykit.analysis._options import Count, _Flag, checked
 from studykit.analysis._table import DEFAULT_KINDS, Measure
 from studykit.analysis.concordance import REGEX_TIMEOUT, Sort
 from studykit.analysis.keyness import Correction, Prior, Test
@@ -575,6 +576,7 @@ def _unknown_doc(doc: str, ids: Sequence[str], fields: Sequence[str] = ()) -> st
 # ---------------------------------------------------------------------------------------------
 
 
+@checked(workers=Count(1, none=True, hint="None uses all cores"), recursive=_Flag())
 def load_corpus(
     source: CorpusSource,
     *,
@@ -617,7 +619,7 @@ def load_corpus(
     """
     t_start = time.perf_counter()
     _check_load_options(source, metadata=metadata, name_pattern=name_pattern, encoding=encoding, errors=errors,
-                        segmenter=segmenter, workers=workers, progress=progress, recursive=recursive, name=name)
+                        segmenter=segmenter, progress=progress, name=name)
     if getattr(multiprocessing.current_process(), "_inheriting", False):
         # A worker process starting up is re-running a script that builds a corpus at its top level
         # (no if __name__ == "__main__": guard): leave quietly; the parent then says what to do in
@@ -783,12 +785,6 @@ def _check_load_options(source: object, **options: Any) -> None:
     seg = options["segmenter"]
     if seg is not None and not callable(getattr(seg, "fingerprint", None)):
         raise bad("segmenter", "give a sk.JiebaSegmenter(...) or None")
-    workers = options["workers"]
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise bad("workers", "give a whole number of processes from 1 up, or None for all cores")
-    for key in ("recursive",):
-        if not isinstance(options[key], bool):
-            raise bad(key, "give True or False")
     if options["progress"] is not None and not isinstance(options["progress"], bool):
         raise bad("progress", "give True, False or None")
 
